@@ -1,0 +1,80 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/harmonic-go/harmonic/simd"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Run times each workload at each thread count, reps times, and prints the
+// table of torch_reference.py bench: workload, threads, median, min and max ms.
+// Like the reference it warms every (workload, threads) pair up once, then
+// interleaves: each repetition visits every workload at every thread count, so
+// a burst of noise on the shared machine spreads over all rows.
+func Run(out io.Writer, ws []Workload, threads []int, reps int, progress io.Writer) error {
+	if reps < 1 {
+		return fmt.Errorf("bench: reps must be at least 1, got %d", reps)
+	}
+	for _, t := range threads {
+		if t < 1 {
+			return fmt.Errorf("bench: thread count must be at least 1, got %d", t)
+		}
+	}
+	defer tensor.SetThreads(tensor.Threads())
+	runs := make([]func(), len(ws))
+	for i, w := range ws {
+		run, err := w.Prepare()
+		if err != nil {
+			return fmt.Errorf("bench: %s: %w", w.Name, err)
+		}
+		runs[i] = run
+		for _, t := range threads {
+			tensor.SetThreads(t)
+			run()
+		}
+	}
+	times := make([][][]float64, len(ws))
+	for i := range times {
+		times[i] = make([][]float64, len(threads))
+	}
+	for r := 0; r < reps; r++ {
+		if progress != nil {
+			fmt.Fprintf(progress, "\rrepetition %d/%d", r+1, reps)
+		}
+		for i, run := range runs {
+			for j, t := range threads {
+				tensor.SetThreads(t)
+				t0 := time.Now()
+				run()
+				times[i][j] = append(times[i][j], float64(time.Since(t0))/1e6)
+			}
+		}
+	}
+	if progress != nil {
+		fmt.Fprintln(progress)
+	}
+	fmt.Fprintf(out, "# harmonic, kernels %s, reps %d\n", simd.Current(), reps)
+	fmt.Fprintf(out, "%-55s threads  median_ms  min_ms  max_ms\n", "workload")
+	for i, w := range ws {
+		for j, t := range threads {
+			med, lo, hi := summarize(times[i][j])
+			fmt.Fprintf(out, "%-55s %7d %10.2f %7.2f %7.2f\n", w.Name, t, med, lo, hi)
+		}
+	}
+	return nil
+}
+
+func summarize(ms []float64) (median, lo, hi float64) {
+	s := append([]float64(nil), ms...)
+	sort.Float64s(s)
+	n := len(s)
+	median = s[n/2]
+	if n%2 == 0 {
+		median = (s[n/2-1] + s[n/2]) / 2
+	}
+	return median, s[0], s[n-1]
+}

@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "kernels_amd64.h"
 
 // AVX2 + FMA versions of the elementwise kernels and reductions (declared in
 // elementwise_amd64.go). ABI0: arguments come on the stack (FP).
@@ -12,47 +13,13 @@
 //   Y4-Y7   data (reductions)               Y14 tail mask   Y15 alpha or 0
 //
 // Each loop does 32 floats (4 registers) per step, then 8 at a time, then the
-// last 1..7 with VMASKMOVPS: the mask is 8 int32 read from tailMask at offset
-// 4*(8-n), so its first n lanes are all-ones. Masked loads read zeros in the
-// other lanes and never fault; masked stores leave memory there untouched.
+// last 1..7 with VMASKMOVPS under the mask TAIL_MASK_Y14 (kernels_amd64.h).
+// Masked loads read zeros in the other lanes and never fault; masked stores
+// leave memory there untouched.
 //
 // Elementwise kernels round each multiply and add separately (no FMA) so they
 // match the generic Go code bit for bit; reductions use FMA and 4 partial sums
 // to hide its latency.
-
-DATA tailMask<>+0(SB)/4, $0xffffffff
-DATA tailMask<>+4(SB)/4, $0xffffffff
-DATA tailMask<>+8(SB)/4, $0xffffffff
-DATA tailMask<>+12(SB)/4, $0xffffffff
-DATA tailMask<>+16(SB)/4, $0xffffffff
-DATA tailMask<>+20(SB)/4, $0xffffffff
-DATA tailMask<>+24(SB)/4, $0xffffffff
-DATA tailMask<>+28(SB)/4, $0xffffffff
-DATA tailMask<>+32(SB)/4, $0
-DATA tailMask<>+36(SB)/4, $0
-DATA tailMask<>+40(SB)/4, $0
-DATA tailMask<>+44(SB)/4, $0
-DATA tailMask<>+48(SB)/4, $0
-DATA tailMask<>+52(SB)/4, $0
-DATA tailMask<>+56(SB)/4, $0
-DATA tailMask<>+60(SB)/4, $0
-GLOBL tailMask<>(SB), RODATA|NOPTR, $64
-
-// TAIL_MASK loads into Y14 the mask whose first CX (1..7) lanes are set.
-#define TAIL_MASK \
-	LEAQ tailMask<>(SB), AX \
-	MOVQ $8, BX             \
-	SUBQ CX, BX             \
-	VMOVDQU (AX)(BX*4), Y14
-
-// HSUM_Y0 adds the 8 lanes of Y0 into X0's lowest lane (clobbers X1).
-#define HSUM_Y0 \
-	VEXTRACTF128 $1, Y0, X1 \
-	VADDPS X1, X0, X0       \
-	VMOVHLPS X0, X0, X1     \
-	VADDPS X1, X0, X0       \
-	VMOVSHDUP X0, X1        \
-	VADDSS X1, X0, X0
 
 // func dotAVX2(x, y []float32) float32
 TEXT ·dotAVX2(SB), NOSPLIT, $0-52
@@ -93,7 +60,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y4
 	VMASKMOVPS (DX), Y14, Y5
 	VFMADD231PS Y5, Y4, Y1
@@ -149,7 +116,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMASKMOVPS (DI), Y14, Y1
 	VMULPS Y0, Y15, Y0
@@ -193,7 +160,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (DI), Y14, Y0
 	VMULPS Y0, Y15, Y0
 	VMASKMOVPS Y0, Y14, (DI)
@@ -246,7 +213,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMASKMOVPS (DX), Y14, Y1
 	VADDPS Y1, Y0, Y0
@@ -300,7 +267,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMASKMOVPS (DX), Y14, Y1
 	VSUBPS Y1, Y0, Y0
@@ -354,7 +321,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMASKMOVPS (DX), Y14, Y1
 	VMULPS Y1, Y0, Y0
@@ -408,7 +375,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMAXPS Y15, Y0, Y0
 	VMASKMOVPS Y0, Y14, (DI)
@@ -463,7 +430,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y0
 	VMASKMOVPS (DX), Y14, Y1
 	VCMPPS $0x11, Y0, Y15, Y0
@@ -505,7 +472,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y4
 	VADDPS Y4, Y1, Y1
 
@@ -554,7 +521,7 @@ loop8:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_Y14
 	VMASKMOVPS (SI), Y14, Y4
 	VFMADD231PS Y4, Y4, Y1
 

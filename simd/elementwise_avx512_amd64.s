@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "kernels_amd64.h"
 
 // AVX-512 (F, VL, BW, DQ) versions of the elementwise kernels and reductions
 // (declared in elementwise_amd64.go). ABI0: arguments come on the stack (FP).
@@ -19,24 +20,6 @@
 // Elementwise kernels round each multiply and add separately (no FMA) so they
 // match the generic Go code bit for bit; reductions use FMA and 4 partial sums
 // to hide its latency.
-
-// TAIL_MASK sets K1 to the first CX (1..15) lanes.
-#define TAIL_MASK \
-	MOVL $1, AX   \
-	SHLL CX, AX   \
-	DECL AX       \
-	KMOVW AX, K1
-
-// HSUM_Z0 adds the 16 lanes of Z0 into X0's lowest lane (clobbers Z1).
-#define HSUM_Z0 \
-	VEXTRACTF64X4 $1, Z0, Y1 \
-	VADDPS Y1, Y0, Y0        \
-	VEXTRACTF128 $1, Y0, X1  \
-	VADDPS X1, X0, X0        \
-	VMOVHLPS X0, X0, X1      \
-	VADDPS X1, X0, X0        \
-	VMOVSHDUP X0, X1         \
-	VADDSS X1, X0, X0
 
 // func dotAVX512(x, y []float32) float32
 TEXT ·dotAVX512(SB), NOSPLIT, $0-52
@@ -77,7 +60,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z4
 	VMOVUPS.Z (DX), K1, Z5
 	VFMADD231PS Z5, Z4, Z1
@@ -133,7 +116,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DI), K1, Z1
 	VMULPS Z0, Z15, Z0
@@ -177,7 +160,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (DI), K1, Z0
 	VMULPS Z0, Z15, Z0
 	VMOVUPS Z0, K1, (DI)
@@ -230,7 +213,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DX), K1, Z1
 	VADDPS Z1, Z0, Z0
@@ -284,7 +267,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DX), K1, Z1
 	VSUBPS Z1, Z0, Z0
@@ -338,7 +321,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DX), K1, Z1
 	VMULPS Z1, Z0, Z0
@@ -392,7 +375,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMAXPS Z15, Z0, Z0
 	VMOVUPS Z0, K1, (DI)
@@ -447,7 +430,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    done
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z1
 	VCMPPS $0x11, Z1, Z15, K2
 	VMOVUPS.Z (DX), K2, Z0
@@ -488,7 +471,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z4
 	VADDPS Z4, Z1, Z1
 
@@ -537,7 +520,7 @@ loop16:
 tail:
 	TESTQ CX, CX
 	JZ    reduce
-	TAIL_MASK
+	TAIL_MASK_K1
 	VMOVUPS.Z (SI), K1, Z4
 	VFMADD231PS Z4, Z4, Z1
 

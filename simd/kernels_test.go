@@ -138,6 +138,12 @@ var elemCases = []elemCase{
 		func(d float64, in []float64) float64 {
 			return r32(r32(float64(testAlpha)*in[0]) + r32(float64(testBeta)*d))
 		}},
+	{"AddConst", 1, true,
+		func(d []float32, in [][]float32) { AddConst(d, testAlpha, in[0]) },
+		func(d float64, in []float64) float64 { return r32(in[0] + float64(testAlpha)) }},
+	{"Div", 2, true,
+		func(d []float32, in [][]float32) { Div(d, in[0], in[1]) },
+		func(d float64, in []float64) float64 { return r32(in[0] / in[1]) }},
 	{"Add", 2, false,
 		func(d []float32, in [][]float32) { Add(d, in[0], in[1]) },
 		func(d float64, in []float64) float64 { return r32(in[0] + in[1]) }},
@@ -241,6 +247,9 @@ func TestElementwiseAliasing(t *testing.T) {
 			c := append([]float32(nil), x...)
 			Mul(c, c, c)
 			check("Mul dst=x=y", c, func(i int) float64 { return r32(float64(x[i]) * float64(x[i])) })
+			q := append([]float32(nil), y...)
+			Div(q, x, q)
+			check("Div dst=y", q, func(i int) float64 { return r32(float64(x[i]) / float64(y[i])) })
 			d := append([]float32(nil), x...)
 			ReLU(d, d)
 			check("ReLU dst=x", d, func(i int) float64 { return relu64(float64(x[i])) })
@@ -353,6 +362,10 @@ func TestLengthMismatchPanics(t *testing.T) {
 		"Add dst":        func() { Add(b, a, a) },
 		"Sub":            func() { Sub(a, b, a) },
 		"Mul":            func() { Mul(a, a, b) },
+		"Div":            func() { Div(a, b, b) },
+		"ScaleTo":        func() { ScaleTo(a, 2, b) },
+		"AddConst":       func() { AddConst(b, 2, a) },
+		"Axpby":          func() { Axpby(1, a, 2, b) },
 		"ReLU":           func() { ReLU(a, b) },
 		"ReLUBackward":   func() { ReLUBackward(a, a, b) },
 		"ReLUBackward d": func() { ReLUBackward(b, a, a) },

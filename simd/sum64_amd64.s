@@ -4,14 +4,19 @@
 #include "kernels_amd64.h"
 
 // Float64-accumulating reductions of float32 data (declared in
-// sum64_amd64.go): Dot64, Sum64, SumSquares64 for AVX2 and AVX-512. ABI0.
-// Each float32 is widened with VCVTPS2PD (4 per Y register, 8 per Z register)
-// and added with VADDPD / VFMADD231PD into eight float64 partial-sum vectors
-// to hide the add/FMA latency. A float32 product is exact in float64, so
+// sum64_amd64.go): Dot64, Sum64, SumSquares64 for AVX2, used at the AVX512
+// level too. An AVX-512 version (VCVTPS2PD ymm -> zmm) ran 25-40% slower on
+// Zen 4 at every length: the 512-bit widening issues at half the rate of two
+// 256-bit ones, and the widening is the bottleneck. ABI0.
+// Each float32 is widened with VCVTPS2PD (4 per Y register) and accumulated
+// with VFMADD231PD into eight float64 partial-sum vectors to hide the FMA
+// latency. A float32 product is exact in float64, so
 // Dot64's only rounding errors are those of the float64 sums.
 //
 // Registers: SI x, DX y, CX elements left, AX/BX tail mask; accumulators
-// 0-7 (Y or Z), widened data 8-15. Steps: 32 (AVX2) or 64 (AVX-512) floats,
+// Y0-Y7, widened data Y8-Y15. Sum64 adds with VFMADD231PD x*1.0 (Y15 holds
+// 1.0): exact, and it runs on the FMA pipes, while VADDPD shares Zen 4's
+// FP2/FP3 pipes with the conversions (measured 1.5x slower). Steps: 32 (AVX2) or 64 (AVX-512) floats,
 // then 4 (8) at a time, then the last 1..3 (1..7) under a mask (X14 from
 // tailMask: its first n lanes are set when read at byte offset 4*(8-n); or K1).
 
@@ -109,6 +114,9 @@ reduce:
 TEXT ·sum64AVX2(SB), NOSPLIT, $0-32
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
+	MOVQ $0x3ff0000000000000, AX
+	VMOVQ AX, X15
+	VBROADCASTSD X15, Y15
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -122,21 +130,21 @@ loop32:
 	CMPQ CX, $32
 	JL   loop4
 	VCVTPS2PD (SI), Y8
-	VADDPD Y8, Y0, Y0
+	VFMADD231PD Y15, Y8, Y0
 	VCVTPS2PD 16(SI), Y9
-	VADDPD Y9, Y1, Y1
+	VFMADD231PD Y15, Y9, Y1
 	VCVTPS2PD 32(SI), Y10
-	VADDPD Y10, Y2, Y2
+	VFMADD231PD Y15, Y10, Y2
 	VCVTPS2PD 48(SI), Y11
-	VADDPD Y11, Y3, Y3
+	VFMADD231PD Y15, Y11, Y3
 	VCVTPS2PD 64(SI), Y8
-	VADDPD Y8, Y4, Y4
+	VFMADD231PD Y15, Y8, Y4
 	VCVTPS2PD 80(SI), Y9
-	VADDPD Y9, Y5, Y5
+	VFMADD231PD Y15, Y9, Y5
 	VCVTPS2PD 96(SI), Y10
-	VADDPD Y10, Y6, Y6
+	VFMADD231PD Y15, Y10, Y6
 	VCVTPS2PD 112(SI), Y11
-	VADDPD Y11, Y7, Y7
+	VFMADD231PD Y15, Y11, Y7
 	ADDQ $128, SI
 	SUBQ $32, CX
 	JMP  loop32
@@ -145,7 +153,7 @@ loop4:
 	CMPQ CX, $4
 	JL   tail
 	VCVTPS2PD (SI), Y8
-	VADDPD Y8, Y0, Y0
+	VFMADD231PD Y15, Y8, Y0
 	ADDQ $16, SI
 	SUBQ $4, CX
 	JMP  loop4
@@ -159,7 +167,7 @@ tail:
 	VMOVDQU (AX)(BX*4), X14
 	VMASKMOVPS (SI), X14, X8
 	VCVTPS2PD X8, Y8
-	VADDPD Y8, Y1, Y1
+	VFMADD231PD Y15, Y8, Y1
 
 reduce:
 	VADDPD Y1, Y0, Y0
@@ -238,224 +246,6 @@ reduce:
 	VADDPD Y2, Y0, Y0
 	VADDPD Y6, Y4, Y4
 	VADDPD Y4, Y0, Y0
-	HSUM_PD_Y0
-	VMOVSD X0, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func dot64AVX512(x, y []float32) float64
-TEXT ·dot64AVX512(SB), NOSPLIT, $0-56
-	MOVQ x_base+0(FP), SI
-	MOVQ x_len+8(FP), CX
-	MOVQ y_base+24(FP), DX
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-
-loop64:
-	CMPQ CX, $64
-	JL   loop8
-	VCVTPS2PD (SI), Z8
-	VCVTPS2PD (DX), Z12
-	VFMADD231PD Z12, Z8, Z0
-	VCVTPS2PD 32(SI), Z9
-	VCVTPS2PD 32(DX), Z13
-	VFMADD231PD Z13, Z9, Z1
-	VCVTPS2PD 64(SI), Z10
-	VCVTPS2PD 64(DX), Z14
-	VFMADD231PD Z14, Z10, Z2
-	VCVTPS2PD 96(SI), Z11
-	VCVTPS2PD 96(DX), Z15
-	VFMADD231PD Z15, Z11, Z3
-	VCVTPS2PD 128(SI), Z8
-	VCVTPS2PD 128(DX), Z12
-	VFMADD231PD Z12, Z8, Z4
-	VCVTPS2PD 160(SI), Z9
-	VCVTPS2PD 160(DX), Z13
-	VFMADD231PD Z13, Z9, Z5
-	VCVTPS2PD 192(SI), Z10
-	VCVTPS2PD 192(DX), Z14
-	VFMADD231PD Z14, Z10, Z6
-	VCVTPS2PD 224(SI), Z11
-	VCVTPS2PD 224(DX), Z15
-	VFMADD231PD Z15, Z11, Z7
-	ADDQ $256, SI
-	ADDQ $256, DX
-	SUBQ $64, CX
-	JMP  loop64
-
-loop8:
-	CMPQ CX, $8
-	JL   tail
-	VCVTPS2PD (SI), Z8
-	VCVTPS2PD (DX), Z12
-	VFMADD231PD Z12, Z8, Z0
-	ADDQ $32, SI
-	ADDQ $32, DX
-	SUBQ $8, CX
-	JMP  loop8
-
-tail:
-	TESTQ CX, CX
-	JZ    reduce
-	TAIL_MASK_K1
-	VMOVUPS.Z (SI), K1, Y8
-	VMOVUPS.Z (DX), K1, Y12
-	VCVTPS2PD Y8, Z8
-	VCVTPS2PD Y12, Z12
-	VFMADD231PD Z12, Z8, Z1
-
-reduce:
-	VADDPD Z1, Z0, Z0
-	VADDPD Z3, Z2, Z2
-	VADDPD Z5, Z4, Z4
-	VADDPD Z7, Z6, Z6
-	VADDPD Z2, Z0, Z0
-	VADDPD Z6, Z4, Z4
-	VADDPD Z4, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPD Y1, Y0, Y0
-	HSUM_PD_Y0
-	VMOVSD X0, ret+48(FP)
-	VZEROUPPER
-	RET
-
-// func sum64AVX512(x []float32) float64
-TEXT ·sum64AVX512(SB), NOSPLIT, $0-32
-	MOVQ x_base+0(FP), SI
-	MOVQ x_len+8(FP), CX
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-
-loop64:
-	CMPQ CX, $64
-	JL   loop8
-	VCVTPS2PD (SI), Z8
-	VADDPD Z8, Z0, Z0
-	VCVTPS2PD 32(SI), Z9
-	VADDPD Z9, Z1, Z1
-	VCVTPS2PD 64(SI), Z10
-	VADDPD Z10, Z2, Z2
-	VCVTPS2PD 96(SI), Z11
-	VADDPD Z11, Z3, Z3
-	VCVTPS2PD 128(SI), Z8
-	VADDPD Z8, Z4, Z4
-	VCVTPS2PD 160(SI), Z9
-	VADDPD Z9, Z5, Z5
-	VCVTPS2PD 192(SI), Z10
-	VADDPD Z10, Z6, Z6
-	VCVTPS2PD 224(SI), Z11
-	VADDPD Z11, Z7, Z7
-	ADDQ $256, SI
-	SUBQ $64, CX
-	JMP  loop64
-
-loop8:
-	CMPQ CX, $8
-	JL   tail
-	VCVTPS2PD (SI), Z8
-	VADDPD Z8, Z0, Z0
-	ADDQ $32, SI
-	SUBQ $8, CX
-	JMP  loop8
-
-tail:
-	TESTQ CX, CX
-	JZ    reduce
-	TAIL_MASK_K1
-	VMOVUPS.Z (SI), K1, Y8
-	VCVTPS2PD Y8, Z8
-	VADDPD Z8, Z1, Z1
-
-reduce:
-	VADDPD Z1, Z0, Z0
-	VADDPD Z3, Z2, Z2
-	VADDPD Z5, Z4, Z4
-	VADDPD Z7, Z6, Z6
-	VADDPD Z2, Z0, Z0
-	VADDPD Z6, Z4, Z4
-	VADDPD Z4, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPD Y1, Y0, Y0
-	HSUM_PD_Y0
-	VMOVSD X0, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func sumSquares64AVX512(x []float32) float64
-TEXT ·sumSquares64AVX512(SB), NOSPLIT, $0-32
-	MOVQ x_base+0(FP), SI
-	MOVQ x_len+8(FP), CX
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-
-loop64:
-	CMPQ CX, $64
-	JL   loop8
-	VCVTPS2PD (SI), Z8
-	VFMADD231PD Z8, Z8, Z0
-	VCVTPS2PD 32(SI), Z9
-	VFMADD231PD Z9, Z9, Z1
-	VCVTPS2PD 64(SI), Z10
-	VFMADD231PD Z10, Z10, Z2
-	VCVTPS2PD 96(SI), Z11
-	VFMADD231PD Z11, Z11, Z3
-	VCVTPS2PD 128(SI), Z8
-	VFMADD231PD Z8, Z8, Z4
-	VCVTPS2PD 160(SI), Z9
-	VFMADD231PD Z9, Z9, Z5
-	VCVTPS2PD 192(SI), Z10
-	VFMADD231PD Z10, Z10, Z6
-	VCVTPS2PD 224(SI), Z11
-	VFMADD231PD Z11, Z11, Z7
-	ADDQ $256, SI
-	SUBQ $64, CX
-	JMP  loop64
-
-loop8:
-	CMPQ CX, $8
-	JL   tail
-	VCVTPS2PD (SI), Z8
-	VFMADD231PD Z8, Z8, Z0
-	ADDQ $32, SI
-	SUBQ $8, CX
-	JMP  loop8
-
-tail:
-	TESTQ CX, CX
-	JZ    reduce
-	TAIL_MASK_K1
-	VMOVUPS.Z (SI), K1, Y8
-	VCVTPS2PD Y8, Z8
-	VFMADD231PD Z8, Z8, Z1
-
-reduce:
-	VADDPD Z1, Z0, Z0
-	VADDPD Z3, Z2, Z2
-	VADDPD Z5, Z4, Z4
-	VADDPD Z7, Z6, Z6
-	VADDPD Z2, Z0, Z0
-	VADDPD Z6, Z4, Z4
-	VADDPD Z4, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPD Y1, Y0, Y0
 	HSUM_PD_Y0
 	VMOVSD X0, ret+24(FP)
 	VZEROUPPER

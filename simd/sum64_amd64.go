@@ -21,4 +21,3 @@ func sum64AVX2(x []float32) float64
 
 //go:noescape
 func sumSquares64AVX2(x []float32) float64
-

@@ -8,17 +8,18 @@
 // level too. An AVX-512 version (VCVTPS2PD ymm -> zmm) ran 25-40% slower on
 // Zen 4 at every length: the 512-bit widening issues at half the rate of two
 // 256-bit ones, and the widening is the bottleneck. ABI0.
+//
 // Each float32 is widened with VCVTPS2PD (4 per Y register) and accumulated
 // with VFMADD231PD into eight float64 partial-sum vectors to hide the FMA
-// latency. A float32 product is exact in float64, so
-// Dot64's only rounding errors are those of the float64 sums.
+// latency. A float32 product is exact in float64, so Dot64's only rounding
+// errors are those of the float64 sums. Sum64 adds with VFMADD231PD x*1.0
+// (Y15 holds 1.0): exact, and it runs on the FMA pipes, while VADDPD shares
+// Zen 4's FP2/FP3 pipes with the conversions (measured 1.5x slower).
 //
 // Registers: SI x, DX y, CX elements left, AX/BX tail mask; accumulators
-// Y0-Y7, widened data Y8-Y15. Sum64 adds with VFMADD231PD x*1.0 (Y15 holds
-// 1.0): exact, and it runs on the FMA pipes, while VADDPD shares Zen 4's
-// FP2/FP3 pipes with the conversions (measured 1.5x slower). Steps: 32 (AVX2) or 64 (AVX-512) floats,
-// then 4 (8) at a time, then the last 1..3 (1..7) under a mask (X14 from
-// tailMask: its first n lanes are set when read at byte offset 4*(8-n); or K1).
+// Y0-Y7, widened data Y8-Y15. Steps: 32 floats, then 4 at a time, then the
+// last 1..3 under the mask X14 (read from tailMask at byte offset 4*(8-n): its
+// first n lanes are set).
 
 // HSUM_PD_Y0 adds the 4 float64 lanes of Y0 into X0's low lane (clobbers X1).
 #define HSUM_PD_Y0 \

@@ -166,6 +166,14 @@ func binaryRow(op binOp, dst, x []float32, sx int, y []float32, sy int) {
 		}
 		return
 	}
+	if op == opMul && sx == 1 && sy == 0 && n > 0 {
+		// Per-channel scaling (batch norm): a simd Scale of the row.
+		if &dst[0] != &x[0] {
+			copy(dst, x[:n])
+		}
+		simd.Scale(y[0], dst)
+		return
+	}
 	switch op {
 	case opAdd:
 		for i := range dst {

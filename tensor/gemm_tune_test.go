@@ -5,13 +5,13 @@ package tensor
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
-	"unsafe"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/harmonic-go/harmonic/simd"
 )

@@ -31,8 +31,8 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 	mr, nr := g.micro.MR, g.micro.NR
 	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
 	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
-	if gemmTuning.blocks != nil {
-		g.blocks = *gemmTuning.blocks
+	if b := gemmTuning.blocks; b != nil {
+		g.blocks = gemmBlocks{mc: max(mr, b.mc/mr*mr), kc: b.kc, nc: max(nr, b.nc/nr*nr)}
 	}
 	if tm*tn == 1 {
 		g.run(0, m, 0, n)

@@ -38,6 +38,13 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 		g.run(0, m, 0, n)
 		return
 	}
+	g.parallel(tm, tn)
+}
+
+// parallel runs a tm×tn grid of goroutines over C (the caller is one of
+// them). g is a copy so that only this path moves the job to the heap.
+func (g gemmJob) parallel(tm, tn int) {
+	m, k, n, mr, nr := g.m, g.k, g.n, g.micro.MR, g.micro.NR
 	// Goroutines that split only the columns all need the whole of A: they
 	// pack it once, together, before multiplying (packed is a barrier).
 	var packed sync.WaitGroup

@@ -313,3 +313,37 @@ func TestGemmPartition(t *testing.T) {
 		}
 	}
 }
+
+// Every micro-kernel (not only each level's default) must drive the blocked
+// loops correctly, edge tiles and thread splits included.
+func TestSgemmEveryMicroKernel(t *testing.T) {
+	defer SetThreads(Threads())
+	defer func() { gemmTuning.micro = nil }()
+	rng := rand.New(rand.NewSource(7))
+	for _, s := range [][3]int{{1, 1, 1}, {13, 67, 29}, {65, 131, 401}, {130, 50, 7}} {
+		g := gemmCase{m: s[0], n: s[1], k: s[2], alpha: 0.75, beta: 0.5, pad: 1}
+		in := newGemmInputs(rng, g)
+		for _, mic := range simd.GemmMicros() {
+			gemmTuning.micro = &mic
+			for _, th := range []int{1, 2} {
+				SetThreads(th)
+				in.check(t, g)
+			}
+		}
+	}
+}
+
+// Repeated single-goroutine GEMMs (convolution runs one per image) reuse
+// pooled packing buffers instead of allocating them each call.
+func TestGemmPackedReusesBuffers(t *testing.T) {
+	m, n, k := 70, 90, 500
+	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	var as aSource = matrix{data: a, rs: k, cs: 1}
+	var bs bSource = matrix{data: b, rs: n, cs: 1}
+	allocs := testing.AllocsPerRun(20, func() {
+		gemmPacked(m, n, k, 1, as, bs, 0, c, n, 1)
+	})
+	if allocs > 0.5 {
+		t.Errorf("gemmPacked allocates %v times per call", allocs)
+	}
+}

@@ -32,6 +32,16 @@ func GemmPrefetch(x []float32) {
 	}
 }
 
+//go:noescape
+func gemmPack4(dst *float32, dstride int, src *float32, sstride, kc int)
+
+func gemmPack4AVX2(dst []float32, w int, src []float32, ls, kc int) {
+	gemmPack4Check(dst, w, src, ls, kc)
+	if kc > 0 {
+		gemmPack4(&dst[0], w, &src[0], ls, kc)
+	}
+}
+
 func wrapGemm(name string, mr, nr int, f func(kc int, a, b, c *float32, ldc int, alpha, beta float32)) GemmMicro {
 	return GemmMicro{Name: name, MR: mr, NR: nr, Kernel: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 		gemmCheck(kc, mr, nr, a, b, c, ldc)
@@ -73,9 +83,12 @@ var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
 		gemmMicro = gemmAVX512Micros[0]
+		gemmPack4Impl = gemmPack4AVX2
 	case AVX2:
 		gemmMicro = gemmAVX2Micros[0]
+		gemmPack4Impl = gemmPack4AVX2
 	default:
 		gemmMicro = gemmGenericMicro
+		gemmPack4Impl = gemmPack4Generic
 	}
 })

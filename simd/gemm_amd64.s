@@ -1643,3 +1643,61 @@ prefetchloop:
 	JMP prefetchloop
 prefetchdone:
 	RET
+
+// func gemmPack4(dst *float32, dstride int, src *float32, sstride, kc int)
+TEXT ·gemmPack4(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ dstride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ sstride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ kc+32(FP), CX
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R8)(R8*2), R12
+pack4loop8:
+	CMPQ CX, $8
+	JL pack4tail
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (SI)(R9*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+	VUNPCKLPS Y1, Y0, Y4
+	VUNPCKHPS Y1, Y0, Y5
+	VUNPCKLPS Y3, Y2, Y6
+	VUNPCKHPS Y3, Y2, Y7
+	VSHUFPS $0x44, Y6, Y4, Y0
+	VSHUFPS $0xEE, Y6, Y4, Y1
+	VSHUFPS $0x44, Y7, Y5, Y2
+	VSHUFPS $0xEE, Y7, Y5, Y3
+	LEAQ (DI)(R8*4), R11
+	VMOVUPS X0, (DI)
+	VMOVUPS X1, (DI)(R8*1)
+	VMOVUPS X2, (DI)(R8*2)
+	VMOVUPS X3, (DI)(R12*1)
+	VEXTRACTF128 $1, Y0, (R11)
+	VEXTRACTF128 $1, Y1, (R11)(R8*1)
+	VEXTRACTF128 $1, Y2, (R11)(R8*2)
+	VEXTRACTF128 $1, Y3, (R11)(R12*1)
+	LEAQ (R11)(R8*4), DI
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP pack4loop8
+pack4tail:
+	TESTQ CX, CX
+	JZ pack4done
+	MOVL (SI), AX
+	MOVL AX, (DI)
+	MOVL (SI)(R9*1), AX
+	MOVL AX, 4(DI)
+	MOVL (SI)(R9*2), AX
+	MOVL AX, 8(DI)
+	MOVL (SI)(R10*1), AX
+	MOVL AX, 12(DI)
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JMP pack4tail
+pack4done:
+	VZEROUPPER
+	RET

@@ -30,7 +30,7 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 	}
 	mr, nr := g.micro.MR, g.micro.NR
 	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
-	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
+	g.blocks = chooseBlocks(m, k, ceilDiv(m, tm), mr, nr)
 	if b := gemmTuning.blocks; b != nil {
 		g.blocks = gemmBlocks{mc: max(mr, b.mc/mr*mr), kc: b.kc, nc: max(nr, b.nc/nr*nr)}
 	}
@@ -245,7 +245,7 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 					g.a.packA(pa, ic, mcb, pc, kcb, mr)
 				}
 				next := noPrefetch
-				if ic+mc >= i1 && 4*kc*nc <= caches.l2/4 {
+				if ic+mc >= i1 && 4*kc*nc <= caches.l2/2 {
 					next = g.nextBBlock(pc, jc, j1)
 				}
 				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta, next)

@@ -54,7 +54,7 @@ func TestGemmTune(t *testing.T) {
 			continue
 		}
 		gemmTuning.micro = &mic
-		fmt.Printf("%-14s blocks %+v\n", mic.Name, chooseBlocks(m, n, k, mic.MR, mic.NR))
+		fmt.Printf("%-14s blocks %+v\n", mic.Name, chooseBlocks(m, k, m, mic.MR, mic.NR))
 		best := time.Hour
 		reps := max(3, int(gemmRepsScale*3e9/float64(2*m*n*k)))
 		runtime.LockOSThread()

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/harmonic-go/harmonic/simd"
 )
@@ -41,48 +42,78 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 	g.parallel(tm, tn)
 }
 
-// parallel runs a tm×tn grid of goroutines over C (the caller is one of
-// them). g is a copy so that only this path moves the job to the heap.
+// parallel runs tm×tn goroutines over C (the caller is one of them). g is a
+// copy so that only this path moves the job to the heap.
 func (g gemmJob) parallel(tm, tn int) {
+	if tm > 1 {
+		g.parallelGrid(tm, tn)
+		return
+	}
+	// Columns only: every goroutine needs the whole of A, so (when it is not
+	// huge) they pack it once, together, then take column chunks from a
+	// counter. Chunks outnumber goroutines so that one descheduled by a busy
+	// machine delays the others little; which goroutine computes a chunk
+	// does not change its result.
 	m, k, n, mr, nr := g.m, g.k, g.n, g.micro.MR, g.micro.NR
-	// Goroutines that split only the columns all need the whole of A: they
-	// pack it once, together, before multiplying (packed is a barrier).
-	var packed sync.WaitGroup
 	var shared *[]float32
-	rowsPad := ceilDiv(m, mr) * mr
-	if tm == 1 && rowsPad*k <= sharedALimit {
+	units := 0
+	if rowsPad := ceilDiv(m, mr) * mr; rowsPad*k <= sharedALimit {
 		shared = gemmSharedPool.Get().(*[]float32)
 		*shared = grow(*shared, rowsPad*k)
 		g.sharedA = *shared
-		packed.Add(tn)
+		units = ceilDiv(m, mr) * ceilDiv(k, g.blocks.kc)
 	}
-	var wg sync.WaitGroup
-	for t := tm*tn - 1; t >= 0; t-- {
-		r, q := t/tn, t%tn
-		i0, i1 := splitTiles(m, mr, tm, r)
-		j0, j1 := splitTiles(n, nr, tn, q)
-		work := func() {
-			if g.sharedA != nil {
-				g.packSharedA(q, tn)
-				packed.Done()
-				packed.Wait()
-			}
-			g.run(i0, i1, j0, j1)
+	// Chunks narrower than about 512 columns measured slower (A streams
+	// from L3 once per chunk and depth block).
+	chunks := clampInt(n/512, tn, 4*tn)
+	if gemmTuning.chunks > 0 {
+		chunks = gemmTuning.chunks * tn
+	}
+	chunks = min(chunks, ceilDiv(n, nr))
+	var nextUnit, nextChunk atomic.Int64
+	var packed, wg sync.WaitGroup
+	packed.Add(units)
+	work := func() {
+		for u := int(nextUnit.Add(1) - 1); u < units; u = int(nextUnit.Add(1) - 1) {
+			g.packSharedA(u)
+			packed.Done()
 		}
-		if t == 0 {
-			work()
-			break
+		packed.Wait()
+		for c := int(nextChunk.Add(1) - 1); c < chunks; c = int(nextChunk.Add(1) - 1) {
+			j0, j1 := splitTiles(n, nr, chunks, c)
+			g.run(0, m, j0, j1)
 		}
+	}
+	for t := 1; t < tn; t++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			work()
 		}()
 	}
+	work()
 	wg.Wait()
 	if shared != nil {
 		gemmSharedPool.Put(shared)
 	}
+}
+
+// parallelGrid gives each of tm×tn goroutines one rectangle of C.
+func (g *gemmJob) parallelGrid(tm, tn int) {
+	var wg sync.WaitGroup
+	for t := 1; t < tm*tn; t++ {
+		i0, i1 := splitTiles(g.m, g.micro.MR, tm, t/tn)
+		j0, j1 := splitTiles(g.n, g.micro.NR, tn, t%tn)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.run(i0, i1, j0, j1)
+		}()
+	}
+	i0, i1 := splitTiles(g.m, g.micro.MR, tm, 0)
+	j0, j1 := splitTiles(g.n, g.micro.NR, tn, 0)
+	g.run(i0, i1, j0, j1)
+	wg.Wait()
 }
 
 // sharedALimit bounds (in floats) the A matrix that column-splitting
@@ -91,20 +122,16 @@ const sharedALimit = 8 << 20
 
 var gemmSharedPool = sync.Pool{New: func() any { return new([]float32) }}
 
-// packSharedA packs part `part` of `parts` of the whole of A into g.sharedA,
-// in the layout run reads: depth block pc holds all row panels, each
-// mr×kcb, starting at pc·rowsPad.
-func (g *gemmJob) packSharedA(part, parts int) {
+// packSharedA packs unit u (one mr-row panel of one depth block) of the
+// whole of A into g.sharedA, in the layout run reads: depth block pc holds
+// all row panels, each mr×kcb, starting at pc·rowsPad.
+func (g *gemmJob) packSharedA(u int) {
 	mr, kc := g.micro.MR, g.blocks.kc
 	panels := ceilDiv(g.m, mr)
-	depthBlocks := ceilDiv(g.k, kc)
-	units := panels * depthBlocks
-	for u := part * units / parts; u < (part+1)*units/parts; u++ {
-		pc, i := u/panels*kc, u%panels*mr
-		kcb := min(kc, g.k-pc)
-		off := pc*panels*mr + i*kcb
-		g.a.packA(g.sharedA[off:off+mr*kcb], i, min(mr, g.m-i), pc, kcb, mr)
-	}
+	pc, i := u/panels*kc, u%panels*mr
+	kcb := min(kc, g.k-pc)
+	off := pc*panels*mr + i*kcb
+	g.a.packA(g.sharedA[off:off+mr*kcb], i, min(mr, g.m-i), pc, kcb, mr)
 }
 
 // gemmThreads bounds the goroutines so that each gets enough work to pay for
@@ -158,6 +185,7 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 var gemmTuning struct {
 	micro  *simd.GemmMicro
 	blocks *gemmBlocks
+	chunks int // column chunks per goroutine
 }
 
 type gemmJob struct {

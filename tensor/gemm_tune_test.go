@@ -39,6 +39,8 @@ func TestGemmTune(t *testing.T) {
 	if v, err := strconv.ParseFloat(os.Getenv("GEMM_REPS"), 64); err == nil {
 		gemmRepsScale = v
 	}
+	gemmTuning.chunks, _ = strconv.Atoi(os.Getenv("GEMM_CHUNKS"))
+	defer func() { gemmTuning.chunks = 0 }()
 	th, _ := strconv.Atoi(os.Getenv("GEMM_THREADS"))
 	th = max(th, 1)
 	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)

@@ -37,6 +37,11 @@ func chooseBlocks(m, k, mt, mr, nr int) gemmBlocks {
 	// mc: the packed A block (mc·kc floats) takes about half of L2.
 	mc := caches.l2 / 2 / (4 * kc)
 	mc = max(mr, mc/mr*mr)
+	// Equal row blocks rather than a thin last one (512 rows: 2×258, not 510+2).
+	if mt > mc {
+		blocks := ceilDiv(mt, mc)
+		mc = ceilDiv(ceilDiv(mt, blocks), mr) * mr
+	}
 	// nc: the packed B block, from L3. When A is a single block, each B
 	// panel is used right after it is packed, so the block only needs to
 	// stay in L2 next to A and the prefetched next block (see bPrefetcher).

@@ -18,9 +18,6 @@ func gemmKernelAVX512_8x48(kc int, a, b, c *float32, ldc int, alpha, beta float3
 func gemmKernelAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func gemmKernelAVX512_12x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
-
-//go:noescape
 func gemmPrefetch(p *float32, n int)
 
 // GemmPrefetch asks the CPU to start loading x into L2 (a hint; it never
@@ -63,7 +60,6 @@ var gemmAVX512Micros = []GemmMicro{
 	wrapGemm("avx512 6x64", 6, 64, gemmKernelAVX512_6x64),
 	wrapGemm("avx512 14x32", 14, 32, gemmKernelAVX512_14x32),
 	wrapGemm("avx512 8x48", 8, 48, gemmKernelAVX512_8x48),
-	wrapGemm("avx512 12x32", 12, 32, gemmKernelAVX512_12x32),
 }
 
 // GemmMicros lists every micro-kernel this CPU can run, whatever the current

@@ -27,7 +27,6 @@ var kernels = []kernel{
 	{"AVX512", 14, 32, 4},
 	{"AVX512", 8, 48, 4},
 	{"AVX512", 6, 64, 4},
-	{"AVX512", 12, 32, 4},
 }
 
 var out strings.Builder

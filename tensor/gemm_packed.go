@@ -183,9 +183,10 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 
 // gemmTuning overrides the kernel and block sizes (tests and tuning only).
 var gemmTuning struct {
-	micro  *simd.GemmMicro
-	blocks *gemmBlocks
-	chunks int // column chunks per goroutine
+	micro      *simd.GemmMicro
+	blocks     *gemmBlocks
+	chunks     int // column chunks per goroutine
+	noPrefetch bool
 }
 
 type gemmJob struct {
@@ -273,7 +274,7 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 					g.a.packA(pa, ic, mcb, pc, kcb, mr)
 				}
 				next := noPrefetch
-				if ic+mc >= i1 && 4*kc*nc <= caches.l2/2 {
+				if ic+mc >= i1 && 4*kc*nc <= caches.l2/2 && !gemmTuning.noPrefetch {
 					next = g.nextBBlock(pc, jc, j1)
 				}
 				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta, next)

@@ -40,6 +40,8 @@ func TestGemmTune(t *testing.T) {
 		gemmRepsScale = v
 	}
 	gemmTuning.chunks, _ = strconv.Atoi(os.Getenv("GEMM_CHUNKS"))
+	gemmTuning.noPrefetch = os.Getenv("GEMM_NOPREFETCH") != ""
+	defer func() { gemmTuning.noPrefetch = false }()
 	defer func() { gemmTuning.chunks = 0 }()
 	th, _ := strconv.Atoi(os.Getenv("GEMM_THREADS"))
 	th = max(th, 1)

@@ -21,7 +21,15 @@ type GemmMicro struct {
 // GEMM call (not per tile): Use may swap it between calls.
 func GemmKernel() GemmMicro { return gemmMicro }
 
-var gemmMicro = gemmGenericMicro
+// GemmCandidates returns the micro-kernels of the current level, GemmKernel
+// first. Their tile shapes differ, so a caller may pick the one that pads a
+// given matrix least (64 rows: 8x48 fits exactly where 6x64 pads to 66).
+func GemmCandidates() []GemmMicro { return gemmCandidates }
+
+var (
+	gemmMicro      = gemmGenericMicro
+	gemmCandidates = []GemmMicro{gemmGenericMicro}
+)
 
 // The generic tile is small so that the pure-Go kernel's accumulators stay
 // close (in L1) and odd matrix sizes waste little work on padding.

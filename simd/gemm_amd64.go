@@ -78,13 +78,14 @@ func GemmMicros() []GemmMicro {
 var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
-		gemmMicro = gemmAVX512Micros[0]
+		gemmCandidates = gemmAVX512Micros
 		gemmPack4Impl = gemmPack4AVX2
 	case AVX2:
-		gemmMicro = gemmAVX2Micros[0]
+		gemmCandidates = gemmAVX2Micros
 		gemmPack4Impl = gemmPack4AVX2
 	default:
-		gemmMicro = gemmGenericMicro
+		gemmCandidates = []GemmMicro{gemmGenericMicro}
 		gemmPack4Impl = gemmPack4Generic
 	}
+	gemmMicro = gemmCandidates[0]
 })

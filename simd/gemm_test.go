@@ -89,6 +89,9 @@ func TestGemmKernelFollowsLevel(t *testing.T) {
 		if g.MR <= 0 || g.NR <= 0 || g.Kernel == nil {
 			t.Errorf("level %s: incomplete kernel %+v", l, g)
 		}
+		if c := GemmCandidates(); len(c) == 0 || c[0].Name != g.Name {
+			t.Errorf("level %s: candidates %v do not start with %s", l, len(c), g.Name)
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 		scaleRows(m, n, beta, c, ldc)
 		return
 	}
-	g := gemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc, micro: simd.GemmKernel()}
+	g := gemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc, micro: pickMicro(m, n)}
 	if gemmTuning.micro != nil {
 		g.micro = *gemmTuning.micro
 	}
@@ -40,6 +40,21 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 		return
 	}
 	g.parallel(tm, tn)
+}
+
+// pickMicro returns the current level's micro-kernel that pads an m×n C
+// least (ties go to the level's default). The choice depends on the shape
+// only, so it never changes results between thread counts.
+func pickMicro(m, n int) simd.GemmMicro {
+	cands := simd.GemmCandidates()
+	best, bestArea := cands[0], -1
+	for _, c := range cands {
+		area := ceilDiv(m, c.MR) * c.MR * ceilDiv(n, c.NR) * c.NR
+		if bestArea < 0 || area < bestArea {
+			best, bestArea = c, area
+		}
+	}
+	return best
 }
 
 // parallel runs tm×tn goroutines over C (the caller is one of them). g is a

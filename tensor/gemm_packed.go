@@ -15,8 +15,9 @@ import (
 // The loops are GotoBLAS's: columns of C in nc blocks (jc), depth in kc
 // blocks (pc, B block packed), rows in mc blocks (ic, A block packed), then
 // micro-tiles. Goroutines own disjoint rectangles of C whose edges fall on
-// micro-tile boundaries, and kc depends only on k, so every element of C is
-// computed by the same sequence of operations for any thread count.
+// micro-tile boundaries, and the micro-kernel and kc depend only on the shape
+// (m, n, k), so every element of C is computed by the same sequence of
+// operations for any thread count. Results may differ between simd levels.
 func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, c []float32, ldc int, threads int) {
 	if m <= 0 || n <= 0 {
 		return

@@ -7,6 +7,7 @@ import "fmt"
 // A is stored m×k with row stride lda (k×m when transA), B k×n with row
 // stride ldb (n×k when transB). beta == 0 ignores C's old contents. It panics
 // on inconsistent sizes (a programmer error) and runs on Threads() goroutines.
+// C must not overlap A or B.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("tensor: Sgemm with negative size m=%d n=%d k=%d", m, n, k))
@@ -36,7 +37,7 @@ func stridedOperand(name string, x []float32, ld, rows, cols int, trans bool) ma
 }
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C for 2-D tensors (any strides:
-// transposed and sliced views are read in place).
+// transposed and sliced views are read in place). C must not overlap A or B.
 func Gemm(transA, transB bool, alpha float32, a, b *Tensor, beta float32, c *Tensor) error {
 	if a.Rank() != 2 || b.Rank() != 2 || c.Rank() != 2 {
 		return fmt.Errorf("gemm: A %v, B %v and C %v must all be matrices", a.shape, b.shape, c.shape)

@@ -79,9 +79,10 @@ func (g gemmJob) parallel(tm, tn int) {
 		g.sharedA = *shared
 		units = ceilDiv(m, mr) * ceilDiv(k, g.blocks.kc)
 	}
-	// Chunks narrower than about 512 columns measured slower (A streams
-	// from L3 once per chunk and depth block).
-	chunks := clampInt(n/512, tn, 4*tn)
+	// Chunks narrower than about 256 columns cost more than they balance
+	// (A streams from L3 once per chunk and depth block; on an idle machine
+	// one chunk per goroutine is best, on a busy one more chunks win).
+	chunks := clampInt(n/256, tn, 4*tn)
 	if gemmTuning.chunks > 0 {
 		chunks = gemmTuning.chunks * tn
 	}

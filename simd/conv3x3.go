@@ -7,31 +7,38 @@ package simd
 // vector for every tap, and no im2col matrix is needed; positions with
 // ox ≥ Wp−2 are computed and discarded by the caller.
 
-// Conv3x3Tile reports the forward tile of the current kernel set: cout
-// output channels × px consecutive grid positions per tile.
-func Conv3x3Tile() (cout, px int) { return conv3x3TileCo, conv3x3TilePx }
+// Conv3x3Kernel is one forward micro-kernel: each tile covers Cout output
+// channels × Px consecutive grid positions. Kernels with smaller tiles waste
+// less on small images and few channels; callers pick by geometry.
+type Conv3x3Kernel struct {
+	Cout, Px int
+	tiles    func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int)
+}
+
+// Conv3x3Kernels lists the forward kernels of the current kernel set, the
+// preferred (largest tile) first.
+func Conv3x3Kernels() []Conv3x3Kernel { return conv3x3Kernels }
 
 // Conv3x3WeightGradTile reports the weight-gradient block of the current
 // kernel set: cout output channels, and lanes grid positions consumed per step.
 func Conv3x3WeightGradTile() (cout, lanes int) { return conv3x3WGradCo, conv3x3Lanes }
 
-// Conv3x3Tiles computes ntiles consecutive tiles of a 3×3 convolution:
+// Tiles computes ntiles consecutive tiles of a 3×3 convolution:
 //
-//	y[r·ldy + t·px + j] = Σ_{c<ci, kh, kw} w[((c·9 + kh·3 + kw)·cout + r] · x[c·chStride + kh·rowStride + kw + t·px + j]
+//	y[r·ldy + t·Px + j] = Σ_{c<ci, kh, kw} w[((c·9 + kh·3 + kw)·Cout + r] · x[c·chStride + kh·rowStride + kw + t·Px + j]
 //
-// for r < cout and j < px (Conv3x3Tile), where w holds the weights of one
-// block of cout output channels packed as [ci][9][cout].
-func Conv3x3Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
-	co, px := conv3x3TileCo, conv3x3TilePx
+// for r < Cout and j < Px, where w holds the weights of one block of Cout
+// output channels packed as [ci][9][Cout].
+func (k Conv3x3Kernel) Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 	if ntiles <= 0 || ci <= 0 {
 		return
 	}
-	needX := (ci-1)*chStride + 2*rowStride + 2 + ntiles*px
-	needY := (co-1)*ldy + ntiles*px
-	if len(w) < ci*9*co || len(x) < needX || len(y) < needY || ldy < ntiles*px && co > 1 {
-		panic("simd: Conv3x3Tiles: slice too short for the geometry")
+	needX := (ci-1)*chStride + 2*rowStride + 2 + ntiles*k.Px
+	needY := (k.Cout-1)*ldy + ntiles*k.Px
+	if len(w) < ci*9*k.Cout || len(x) < needX || len(y) < needY || ldy < ntiles*k.Px && k.Cout > 1 {
+		panic("simd: Conv3x3Kernel.Tiles: slice too short for the geometry")
 	}
-	conv3x3Tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
+	k.tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
 }
 
 // Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
@@ -55,17 +62,17 @@ func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo in
 }
 
 var (
-	conv3x3TileCo, conv3x3TilePx = 4, 24
+	conv3x3Generic               = Conv3x3Kernel{Cout: 4, Px: 24, tiles: conv3x3TilesGeneric}
+	conv3x3Kernels               = []Conv3x3Kernel{conv3x3Generic}
 	conv3x3WGradCo, conv3x3Lanes = 4, 8
-	conv3x3Tiles                 = conv3x3TilesGeneric
 	conv3x3WGrad                 = conv3x3WGradGeneric
 )
 
 func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
-	co, px := conv3x3TileCo, conv3x3TilePx
-	acc := make([]float32, co*px)
+	const co, px = 4, 24
+	var acc [co * px]float32
 	for t := 0; t < ntiles; t++ {
-		clear(acc)
+		clear(acc[:])
 		for c := 0; c < ci; c++ {
 			for tap := 0; tap < 9; tap++ {
 				src := x[c*chStride+(tap/3)*rowStride+tap%3+t*px:]

@@ -23,27 +23,29 @@ func TestConv3x3Kernels(t *testing.T) {
 		if err := Use(string(l)); err != nil {
 			t.Fatal(err)
 		}
-		co, px := Conv3x3Tile()
-		for _, ci := range []int{1, 2, 7, 70} {
-			for _, ntiles := range []int{1, 3} {
-				wp, plane := 13, 13*9+5
-				x := fill((ci-1)*plane+2*wp+2+ntiles*px, uint32(ci))
-				w := fill(ci*9*co, uint32(ntiles))
-				ldy := ntiles*px + 3
-				y := fill((co-1)*ldy+ntiles*px, 99) // old contents must be overwritten
-				Conv3x3Tiles(w, x, y, ci, plane, wp, ldy, ntiles)
-				for r := 0; r < co; r++ {
-					for j := 0; j < ntiles*px; j++ {
-						var want, scale float64
-						for c := 0; c < ci; c++ {
-							for tap := 0; tap < 9; tap++ {
-								v := float64(w[(c*9+tap)*co+r]) * float64(x[c*plane+(tap/3)*wp+tap%3+j])
-								want += v
-								scale += math.Abs(v)
+		for _, k := range Conv3x3Kernels() {
+			co, px := k.Cout, k.Px
+			for _, ci := range []int{1, 2, 7, 70} {
+				for _, ntiles := range []int{1, 3} {
+					wp, plane := 13, 13*9+5
+					x := fill((ci-1)*plane+2*wp+2+ntiles*px, uint32(ci))
+					w := fill(ci*9*co, uint32(ntiles))
+					ldy := ntiles*px + 3
+					y := fill((co-1)*ldy+ntiles*px, 99) // old contents must be overwritten
+					k.Tiles(w, x, y, ci, plane, wp, ldy, ntiles)
+					for r := 0; r < co; r++ {
+						for j := 0; j < ntiles*px; j++ {
+							var want, scale float64
+							for c := 0; c < ci; c++ {
+								for tap := 0; tap < 9; tap++ {
+									v := float64(w[(c*9+tap)*co+r]) * float64(x[c*plane+(tap/3)*wp+tap%3+j])
+									want += v
+									scale += math.Abs(v)
+								}
 							}
-						}
-						if got := float64(y[r*ldy+j]); math.Abs(got-want) > 1e-5*scale+1e-6 {
-							t.Fatalf("%s forward ci=%d ntiles=%d: y[%d,%d] = %g, want %g", l, ci, ntiles, r, j, got, want)
+							if got := float64(y[r*ldy+j]); math.Abs(got-want) > 1e-5*scale+1e-6 {
+								t.Fatalf("%s %dx%d forward ci=%d ntiles=%d: y[%d,%d] = %g, want %g", l, co, px, ci, ntiles, r, j, got, want)
+							}
 						}
 					}
 				}

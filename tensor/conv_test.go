@@ -356,3 +356,41 @@ func TestConv2dErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestConv3x3LoopOrders forces each loop order and kernel of the direct 3×3
+// path and requires bit-identical results: every order sums each output in
+// the same sequence.
+func TestConv3x3LoopOrders(t *testing.T) {
+	defer SetThreads(Threads())
+	defer func(w, i int) { weightsOuterFloats, imagesOuterFloats = w, i }(weightsOuterFloats, imagesOuterFloats)
+	c := convCase{5, 13, 9, 11, 21, 3, 3, 1, 1}
+	r := rand.New(rand.NewPCG(11, 11))
+	xd, wd := convRand(r, c.b*c.ci*c.h*c.w), convRand(r, c.co*c.ci*9)
+	x, w := mustTensor(t, xd, c.b, c.ci, c.h, c.w), mustTensor(t, wd, c.co, c.ci, 3, 3)
+	want := naiveConv64(c, xd, wd, false)
+	scale := naiveConv64(c, xd, wd, true)
+	var ref []float32
+	for _, th := range []int{1, 2, 8} {
+		for _, outer := range []bool{false, true} {
+			SetThreads(th)
+			weightsOuterFloats, imagesOuterFloats = 1<<30, 1<<30
+			if outer {
+				weightsOuterFloats, imagesOuterFloats = 0, 1 // one image per group
+			}
+			y, err := Conv2d(x, w, 1, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			closeTo(t, fmt.Sprintf("threads %d, weights outer %v", th, outer), y.Data(), want, scale)
+			if ref == nil {
+				ref = y.Data()
+				continue
+			}
+			for i, v := range y.Data() {
+				if math.Float32bits(v) != math.Float32bits(ref[i]) {
+					t.Fatalf("threads %d, weights outer %v: element %d = %g, first run %g", th, outer, i, v, ref[i])
+				}
+			}
+		}
+	}
+}

@@ -42,23 +42,23 @@ func (k Conv3x3Kernel) Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, nt
 }
 
 // Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
-// nimg images that lie imgStride floats apart: for r < cout and kw < 3
-// (Conv3x3WeightGradTile),
+// nimg images whose dy and x lie dyStride and xStride floats apart: for
+// r < cout and kw < 3 (Conv3x3WeightGradTile),
 //
-//	out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·imgStride + r·lddy + q] · x[i·imgStride + q + kw]
+//	out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·dyStride + r·lddy + q] · x[i·xStride + q + kw]
 //
 // Each sum is formed per vector lane over all images, then across lanes by a
 // fixed tree, so its rounding does not depend on how callers split work.
-func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
 	if nvec <= 0 || nimg <= 0 {
 		return
 	}
-	n, last := nvec*lanes, (nimg-1)*imgStride
-	if len(dy) < last+(co-1)*lddy+n || len(x) < last+n+2 || len(out) < (co-1)*ldo+3 {
+	n := nvec * lanes
+	if len(dy) < (nimg-1)*dyStride+(co-1)*lddy+n || len(x) < (nimg-1)*xStride+n+2 || len(out) < (co-1)*ldo+3 {
 		panic("simd: Conv3x3WeightGrad: slice too short for the geometry")
 	}
-	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, imgStride, ldo)
+	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, dyStride, xStride, ldo)
 }
 
 var (
@@ -92,15 +92,15 @@ func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles
 	}
 }
 
-func conv3x3WGradGeneric(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+func conv3x3WGradGeneric(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
 	part := make([]float32, lanes)
 	for r := 0; r < co; r++ {
 		for kw := 0; kw < 3; kw++ {
 			clear(part)
 			for i := 0; i < nimg; i++ {
-				d := dy[i*imgStride+r*lddy:]
-				xs := x[i*imgStride+kw:]
+				d := dy[i*dyStride+r*lddy:]
+				xs := x[i*xStride+kw:]
 				for v := 0; v < nvec*lanes; v += lanes {
 					for l := range part {
 						part[l] += d[v+l] * xs[v+l]

@@ -638,17 +638,19 @@ doneAVX512:
 	VZEROUPPER
 	RET
 
-// func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
-TEXT ·conv3x3WGradAVX2(SB), NOSPLIT, $0-64
+// func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
+TEXT ·conv3x3WGradAVX2(SB), NOSPLIT, $0-72
 	MOVQ dy+0(FP), SI
 	MOVQ x+8(FP), DI
 	MOVQ out+16(FP), DX
 	MOVQ lddy+24(FP), R8
 	MOVQ nimg+40(FP), R13
-	MOVQ imgStride+48(FP), R14
-	MOVQ ldo+56(FP), R10
+	MOVQ dyStride+48(FP), R14
+	MOVQ xStride+56(FP), R11
+	MOVQ ldo+64(FP), R10
 	SHLQ $2, R8
 	SHLQ $2, R14
+	SHLQ $2, R11
 	SHLQ $2, R10
 	LEAQ (R8)(R8*2), R9
 	VXORPS Y0, Y0, Y0
@@ -699,7 +701,7 @@ loopAVX2:
 	JNZ loopAVX2
 nextimageAVX2:
 	ADDQ R14, SI
-	ADDQ R14, DI
+	ADDQ R11, DI
 	DECQ R13
 	JNZ imageAVX2
 reduceAVX2:
@@ -805,17 +807,19 @@ reduceAVX2:
 	VZEROUPPER
 	RET
 
-// func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
-TEXT ·conv3x3WGradAVX512(SB), NOSPLIT, $0-64
+// func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
+TEXT ·conv3x3WGradAVX512(SB), NOSPLIT, $0-72
 	MOVQ dy+0(FP), SI
 	MOVQ x+8(FP), DI
 	MOVQ out+16(FP), DX
 	MOVQ lddy+24(FP), R8
 	MOVQ nimg+40(FP), R13
-	MOVQ imgStride+48(FP), R14
-	MOVQ ldo+56(FP), R10
+	MOVQ dyStride+48(FP), R14
+	MOVQ xStride+56(FP), R11
+	MOVQ ldo+64(FP), R10
 	SHLQ $2, R8
 	SHLQ $2, R14
+	SHLQ $2, R11
 	SHLQ $2, R10
 	LEAQ (R8)(R8*2), R9
 	VXORPS Z0, Z0, Z0
@@ -866,7 +870,7 @@ loopAVX512:
 	JNZ loopAVX512
 nextimageAVX512:
 	ADDQ R14, SI
-	ADDQ R14, DI
+	ADDQ R11, DI
 	DECQ R13
 	JNZ imageAVX512
 reduceAVX512:

@@ -56,18 +56,18 @@ func TestConv3x3Kernels(t *testing.T) {
 			for _, nimg := range []int{1, 3} {
 				n := nvec * lanes
 				lddy, ldo := n+5, 7
-				stride := (wco-1)*lddy + n + 11
-				dy, x := fill((nimg-1)*stride+(wco-1)*lddy+n, uint32(nvec)), fill((nimg-1)*stride+n+2, uint32(nvec+7))
+				stride, xstride := (wco-1)*lddy+n+11, n+9
+				dy, x := fill((nimg-1)*stride+(wco-1)*lddy+n, uint32(nvec)), fill((nimg-1)*xstride+n+2, uint32(nvec+7))
 				out := fill((wco-1)*ldo+3, 5)
 				old := append([]float32(nil), out...)
-				Conv3x3WeightGrad(dy, x, out, lddy, nvec, nimg, stride, ldo)
+				Conv3x3WeightGrad(dy, x, out, lddy, nvec, nimg, stride, xstride, ldo)
 				for r := 0; r < wco; r++ {
 					for kw := 0; kw < 3; kw++ {
 						i := r*ldo + kw
 						want, scale := float64(old[i]), math.Abs(float64(old[i]))
 						for im := 0; im < nimg; im++ {
 							for q := 0; q < n; q++ {
-								p := float64(dy[im*stride+r*lddy+q]) * float64(x[im*stride+q+kw])
+								p := float64(dy[im*stride+r*lddy+q]) * float64(x[im*xstride+q+kw])
 								want += p
 								scale += math.Abs(p)
 							}

@@ -40,8 +40,15 @@ func newGrid3x3(ci, co, h, w, pad int) grid3x3 {
 // top and bottom, each image row preceded by pad zeros, zero slack at the end
 // (dst may hold old data).
 func (g grid3x3) padImage(dst, x []float32) {
+	g.padChannels(dst, x, g.plane)
+	clear(dst[g.ci*g.plane : g.padded])
+}
+
+// padChannels writes the padded planes of image x with channel c at
+// dst[c·stride:], leaving everything between planes untouched.
+func (g grid3x3) padChannels(dst, x []float32, stride int) {
 	for c := 0; c < g.ci; c++ {
-		plane := dst[c*g.plane : (c+1)*g.plane]
+		plane := dst[c*stride : c*stride+g.plane]
 		clear(plane[:g.pad*g.wp])
 		clear(plane[(g.pad+g.h)*g.wp:])
 		for r := 0; r < g.h; r++ {
@@ -49,7 +56,6 @@ func (g grid3x3) padImage(dst, x []float32) {
 		}
 		simd.CopyRows(plane[g.pad*g.wp+g.pad:], x[c*g.h*g.w:], g.h, g.w, g.wp, g.w)
 	}
-	clear(dst[g.ci*g.plane : g.padded])
 }
 
 // bufPool recycles the large scratch buffers of the convolutions, so a

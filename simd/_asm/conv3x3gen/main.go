@@ -94,23 +94,25 @@ func forward(isa, r string, tco, nv, lanes int) {
 }
 
 // wgrad emits conv3x3WGradXXX: for r < tco and kw < 3,
-// out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·imgStride + r·lddy + q] · x[i·imgStride + q + kw],
+// out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·dyStride + r·lddy + q] · x[i·xStride + q + kw],
 // summed per lane over all images, then across lanes by a fixed tree.
 func wgrad(isa, r string, tco, lanes int) {
 	xr := tco * 3
 	dr := xr + 3
 	p("")
-	p("// func conv3x3WGrad%s(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)", isa)
-	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-64", isa)
+	p("// func conv3x3WGrad%s(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)", isa)
+	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-72", isa)
 	p("\tMOVQ dy+0(FP), SI")
 	p("\tMOVQ x+8(FP), DI")
 	p("\tMOVQ out+16(FP), DX")
 	p("\tMOVQ lddy+24(FP), R8")
 	p("\tMOVQ nimg+40(FP), R13")
-	p("\tMOVQ imgStride+48(FP), R14")
-	p("\tMOVQ ldo+56(FP), R10")
+	p("\tMOVQ dyStride+48(FP), R14")
+	p("\tMOVQ xStride+56(FP), R11")
+	p("\tMOVQ ldo+64(FP), R10")
 	p("\tSHLQ $2, R8")
 	p("\tSHLQ $2, R14")
+	p("\tSHLQ $2, R11")
 	p("\tSHLQ $2, R10")
 	p("\tLEAQ (R8)(R8*2), R9")
 	for i := 0; i < xr; i++ {
@@ -143,7 +145,7 @@ func wgrad(isa, r string, tco, lanes int) {
 	p("\tJNZ loop%s", isa)
 	p("nextimage%s:", isa)
 	p("\tADDQ R14, SI")
-	p("\tADDQ R14, DI")
+	p("\tADDQ R11, DI")
 	p("\tDECQ R13")
 	p("\tJNZ image%s", isa)
 	p("reduce%s:", isa)

@@ -77,7 +77,8 @@ func putBuf(b []float32) { bufPool.Put(&b) }
 // (so "co" is then w's input channel count).
 func packWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
 	blocks := (outC + tco - 1) / tco
-	p := make([]float32, blocks*inC*9*tco)
+	p := getBuf(blocks * inC * 9 * tco) // callers putBuf it
+	clear(p)
 	for o := 0; o < outC; o++ {
 		b, r := o/tco, o%tco
 		for c := 0; c < inC; c++ {
@@ -156,6 +157,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	k, bd := pick3x3(g)
 	tco, px := k.Cout, k.Px
 	wp := packWeights3x3(w, g.co, g.ci, tco, flip)
+	defer putBuf(wp)
 	blocks := (g.co + tco - 1) / tco
 	ld := bd.tiles * px
 	nbands := (g.ho + bd.rows - 1) / bd.rows

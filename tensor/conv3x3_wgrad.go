@@ -29,7 +29,9 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	group := max(1, min(g.b, wgradGroupFloats/per))
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	ldw := g.ci * 9
-	acc := make([]float32, coPad*ldw)
+	acc := getBuf(coPad * ldw)
+	defer putBuf(acc)
+	clear(acc)
 	buf := getBuf(group*per + 64)
 	defer putBuf(buf)
 

@@ -106,7 +106,8 @@ func upForward(g upGeom, y, x, w []float32) {
 		}
 	}
 	forEachImage(g.b, func(b, threads int) {
-		tmp := make([]float32, m*pix)
+		tmp := getBuf(m * pix)
+		defer putBuf(tmp)
 		gemmPacked(m, pix, g.ci, 1, denseA{data: wt, ld: g.ci}, denseB{data: x[b*g.ci*pix:], ld: pix}, 0, tmp, pix, threads)
 		out := y[b*g.co*4*pix : (b+1)*g.co*4*pix]
 		w2 := 2 * g.w
@@ -138,7 +139,8 @@ func upBackwardWeight(g upGeom, dw, x, dy []float32) {
 }
 
 // upGatherB reads one image's dy [Co,2H,2W] as the matrix with row
-// k = (co, a, c) and column n = (i, j): dy[co, 2i+a, 2j+c].
+// k = (co, a, c) and column n = (i, j): dy[co, 2i+a, 2j+c]. Packing runs
+// over precomputed column offsets, so its inner loop is a plain gather.
 type upGatherB struct {
 	dy []float32
 	g  upGeom
@@ -146,22 +148,22 @@ type upGatherB struct {
 
 func (s upGatherB) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	w2 := 2 * s.g.w
+	off := make([]int, nr)
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
-		for r := 0; r < nr; r++ {
-			if p*nr+r >= nc {
-				for kk := 0; kk < kc; kk++ {
-					panel[kk*nr+r] = 0
-				}
-				continue
-			}
+		cols := min(nr, nc-p*nr)
+		for r := 0; r < cols; r++ {
 			n := j0 + p*nr + r
-			i, j := n/s.g.w, n%s.g.w
-			for kk := 0; kk < kc; kk++ {
-				k := k0 + kk
-				co, a, c := k/4, (k/2)%2, k%2
-				panel[kk*nr+r] = s.dy[(co*2*s.g.h+2*i+a)*w2+2*j+c]
+			off[r] = 2*(n/s.g.w)*w2 + 2*(n%s.g.w)
+		}
+		for kk := 0; kk < kc; kk++ {
+			k := k0 + kk
+			base := ((k>>2)*2*s.g.h+(k>>1)&1)*w2 + k&1
+			out := panel[kk*nr : kk*nr+nr]
+			for r, o := range off[:cols] {
+				out[r] = s.dy[base+o]
 			}
+			clear(out[cols:])
 		}
 	}
 }
@@ -176,22 +178,29 @@ type upGatherBatchT struct {
 func (s upGatherBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
 	pix, w2 := g.h*g.w, 2*g.w
+	img := g.co * 2 * g.h * w2
+	off := make([]int, nr)
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
-		for r := 0; r < nr; r++ {
-			if p*nr+r >= nc {
-				for kk := 0; kk < kc; kk++ {
-					panel[kk*nr+r] = 0
-				}
-				continue
-			}
+		cols := min(nr, nc-p*nr)
+		for r := 0; r < cols; r++ {
 			n := j0 + p*nr + r
-			co, a, c := n/4, (n/2)%2, n%2
-			for kk := 0; kk < kc; kk++ {
-				k := k0 + kk
-				b, q := k/pix, k%pix
-				i, j := q/g.w, q%g.w
-				panel[kk*nr+r] = s.dy[((b*g.co+co)*2*g.h+2*i+a)*w2+2*j+c]
+			off[r] = ((n>>2)*2*g.h+(n>>1)&1)*w2 + n&1
+		}
+		b, q := k0/pix, k0%pix
+		i, j := q/g.w, q%g.w
+		for kk := 0; kk < kc; kk++ {
+			base := b*img + 2*i*w2 + 2*j
+			out := panel[kk*nr : kk*nr+nr]
+			for r, o := range off[:cols] {
+				out[r] = s.dy[base+o]
+			}
+			clear(out[cols:])
+			if j++; j == g.w {
+				j = 0
+				if i++; i == g.h {
+					i, b = 0, b+1
+				}
 			}
 		}
 	}

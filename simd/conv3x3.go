@@ -1,5 +1,7 @@
 package simd
 
+import "math/bits"
+
 // Direct 3×3 convolution kernels (stride 1) over images laid out on a padded
 // grid: an input channel is a (H+2p)×Wp plane, and output pixel (oy, ox) sits
 // at grid position q = oy·Wp + ox, so tap (kh, kw) of every output pixel is
@@ -13,7 +15,14 @@ package simd
 type Conv3x3Kernel struct {
 	Cout, Px int
 	tiles    func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int)
+	// direct, when not nil, stores vectors of Lanes positions straight
+	// into the output with masked stores (see TilesDirect).
+	direct func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int, table []int64)
+	Lanes  int
 }
+
+// CanStoreDirect reports whether TilesDirect is available.
+func (k Conv3x3Kernel) CanStoreDirect() bool { return k.direct != nil }
 
 // Conv3x3Kernels lists the forward kernels of the current kernel set, the
 // preferred (largest tile) first.
@@ -41,6 +50,37 @@ func (k Conv3x3Kernel) Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, nt
 	k.tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
 }
 
+// TilesDirect is Tiles storing the results straight into their final places
+// instead of a tile-shaped buffer: vector v of tile t (Lanes positions; the
+// tile has Px/Lanes of them) is written by two masked stores described by
+// table[4·(t·Px/Lanes + v) : +4] = {off1, off2, mask1, mask2}: lane l goes to
+// y[off1/4 + r·ldy + l] if bit l of mask1 is set, and to y[off2/4 + r·ldy + l]
+// if bit l of mask2 is set (offsets in bytes). Callers describe with it the
+// jump from one output row to the next inside a vector.
+func (k Conv3x3Kernel) TilesDirect(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int, table []int64) {
+	if ntiles <= 0 || ci <= 0 {
+		return
+	}
+	needX := (ci-1)*chStride + 2*rowStride + 2 + ntiles*k.Px
+	if k.direct == nil || len(w) < ci*9*k.Cout || len(x) < needX || len(table) < 4*ntiles*k.Px/k.Lanes {
+		panic("simd: Conv3x3Kernel.TilesDirect: unsupported kernel or slice too short for the geometry")
+	}
+	for e := 0; e < ntiles*k.Px/k.Lanes; e++ {
+		for h := 0; h < 2; h++ {
+			m := uint16(table[4*e+2+h])
+			if m == 0 {
+				continue
+			}
+			lo := int(table[4*e+h]/4) + bits.TrailingZeros16(m)
+			hi := int(table[4*e+h]/4) + 15 - bits.LeadingZeros16(m) + (k.Cout-1)*ldy
+			if lo < 0 || hi >= len(y) || table[4*e+h]%4 != 0 {
+				panic("simd: Conv3x3Kernel.TilesDirect: table entry outside y")
+			}
+		}
+	}
+	k.direct(w, x, y, ci, chStride, rowStride, ldy, ntiles, table)
+}
+
 // Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
 // nimg images whose dy and x lie dyStride and xStride floats apart: for
 // r < cout and kw < 3 (Conv3x3WeightGradTile),
@@ -62,7 +102,7 @@ func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride
 }
 
 var (
-	conv3x3Generic               = Conv3x3Kernel{Cout: 4, Px: 24, tiles: conv3x3TilesGeneric}
+	conv3x3Generic               = Conv3x3Kernel{Cout: 4, Px: 24, Lanes: 8, tiles: conv3x3TilesGeneric}
 	conv3x3Kernels               = []Conv3x3Kernel{conv3x3Generic}
 	conv3x3WGradCo, conv3x3Lanes = 4, 8
 	conv3x3WGrad                 = conv3x3WGradGeneric

@@ -11,17 +11,22 @@ func conv3x3TilesAVX2(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int
 func conv3x3TilesAVX512(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int)
 
 //go:noescape
+func conv3x3TilesDirectAVX512(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int, table *int64)
+
+//go:noescape
 func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
 
 //go:noescape
 func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
 
 var (
-	conv3x3AVX2 = Conv3x3Kernel{Cout: 4, Px: 24, tiles: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
+	conv3x3AVX2 = Conv3x3Kernel{Cout: 4, Px: 24, Lanes: 8, tiles: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 		conv3x3TilesAVX2(&w[0], &x[0], &y[0], ci, chStride, rowStride, ldy, ntiles)
 	}}
-	conv3x3AVX512 = Conv3x3Kernel{Cout: 8, Px: 48, tiles: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
+	conv3x3AVX512 = Conv3x3Kernel{Cout: 8, Px: 48, Lanes: 16, tiles: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 		conv3x3TilesAVX512(&w[0], &x[0], &y[0], ci, chStride, rowStride, ldy, ntiles)
+	}, direct: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int, table []int64) {
+		conv3x3TilesDirectAVX512(&w[0], &x[0], &y[0], ci, chStride, rowStride, ldy, ntiles, &table[0])
 	}}
 )
 

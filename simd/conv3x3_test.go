@@ -110,3 +110,64 @@ func TestCopyRows(t *testing.T) {
 		}
 	}
 }
+
+// TestConv3x3TilesDirect checks the masked-store kernels against Tiles: grid
+// rows of wp positions hold wo outputs each, and the table maps every valid
+// position to its place in a dense [rows][wo] output; nothing else is written.
+func TestConv3x3TilesDirect(t *testing.T) {
+	prev := Current()
+	defer Use(string(prev))
+	for _, l := range Available() {
+		if err := Use(string(l)); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range Conv3x3Kernels() {
+			if !k.CanStoreDirect() {
+				continue
+			}
+			for _, geo := range [][3]int{{21, 20, 7}, {16, 14, 5}, {41, 40, 3}, {18, 18, 4}} {
+				wp, wo, rows := geo[0], geo[1], geo[2]
+				ci, plane := 5, wp*(rows+3)
+				ntiles := ((rows-1)*wp + wo + k.Px - 1) / k.Px
+				x := fill((ci-1)*plane+2*wp+2+ntiles*k.Px, 3)
+				w := fill(ci*9*k.Cout, 4)
+				ld := ntiles * k.Px
+				ref := make([]float32, k.Cout*ld)
+				k.Tiles(w, x, ref, ci, plane, wp, ld, ntiles)
+				var table []int64
+				for v := 0; v < ntiles*k.Px/k.Lanes; v++ {
+					var off [2]int64
+					var mask [2]int64
+					runs, lastRow := 0, -1
+					for ln := 0; ln < k.Lanes; ln++ {
+						q := v*k.Lanes + ln
+						row, col := q/wp, q%wp
+						if row >= rows || col >= wo {
+							continue
+						}
+						if row != lastRow {
+							off[runs] = int64(row*wo+col-ln) * 4
+							runs, lastRow = runs+1, row
+						}
+						mask[runs-1] |= 1 << ln
+					}
+					table = append(table, off[0], off[1], mask[0], mask[1])
+				}
+				ldy := rows*wo + 3
+				y := fill((k.Cout-1)*ldy+rows*wo+5, 9)
+				old := append([]float32(nil), y...)
+				k.TilesDirect(w, x, y, ci, plane, wp, ldy, ntiles, table)
+				for i := range y {
+					r, yi := i/ldy, i%ldy
+					want := old[i]
+					if r < k.Cout && yi < rows*wo {
+						want = ref[r*ld+(yi/wo)*wp+yi%wo]
+					}
+					if y[i] != want {
+						t.Fatalf("%s %dx%d wp=%d wo=%d rows=%d: y[%d] = %g, want %g", l, k.Cout, k.Px, wp, wo, rows, i, y[i], want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -163,26 +163,48 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	nbands := (g.ho + bd.rows - 1) / bd.rows
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 
+	// With a masked-store kernel and whole channel blocks, tiles go straight
+	// into y (tables map grid positions to output places); otherwise through
+	// a band-sized scratch that is then copied row by row.
+	direct := k.CanStoreDirect() && g.co%tco == 0 && g.wp >= k.Lanes
+	var tables [2][]int64 // for full bands and for the last, shorter band
+	if direct {
+		tables[0] = directTable(g, bd.rows, px, k.Lanes)
+		tables[1] = directTable(g, g.ho-(nbands-1)*bd.rows, px, k.Lanes)
+	}
+	// band computes band bi of output block cb for padded image xp into yb.
+	band := func(xp, yb, scratch []float32, bi, cb int) {
+		r0 := bi * bd.rows
+		rows := min(bd.rows, g.ho-r0)
+		tiles := bandTiles(g, rows, px)
+		if direct {
+			tab := tables[0]
+			if rows != bd.rows {
+				tab = tables[1]
+			}
+			k.TilesDirect(wp[cb*g.ci*9*tco:], xp[r0*g.wp:], yb[cb*tco*g.ho*g.wo+r0*g.wo:], g.ci, g.plane, g.wp, g.ho*g.wo, tiles, tab)
+			return
+		}
+		k.Tiles(wp[cb*g.ci*9*tco:], xp[r0*g.wp:], scratch, g.ci, g.plane, g.wp, ld, tiles)
+		for o := cb * tco; o < min(g.co, (cb+1)*tco); o++ {
+			simd.CopyRows(yb[(o*g.ho+r0)*g.wo:], scratch[(o-cb*tco)*ld:], rows, g.wo, g.wo, g.wp)
+		}
+	}
 	doBands := func(xp, yb, scratch []float32, lo, hi int) {
 		for bi := lo; bi < hi; bi++ {
-			r0 := bi * bd.rows
-			rows := min(bd.rows, g.ho-r0)
 			for cb := 0; cb < blocks; cb++ {
-				k.Tiles(wp[cb*g.ci*9*tco:], xp[r0*g.wp:], scratch[cb*tco*ld:], g.ci, g.plane, g.wp, ld, bandTiles(g, rows, px))
-			}
-			for o := 0; o < g.co; o++ {
-				simd.CopyRows(yb[(o*g.ho+r0)*g.wo:], scratch[o*ld:], rows, g.wo, g.wo, g.wp)
+				band(xp, yb, scratch, bi, cb)
 			}
 		}
 	}
-	scratchLen := blocks * tco * ld
+	scratchLen := tco * ld
 	if batch >= Threads() && len(wp) > weightsOuterFloats {
 		// Large weights (many channels, small images): sweep each weight
 		// block over several images at once instead of streaming all the
 		// weights through the cache for every band of every image.
 		group := max(1, min(batch, imagesOuterFloats/g.padded))
 		parallelFor(batch, func(lo, hi int) {
-			xps, scratch := getBuf(min(group, hi-lo)*g.padded), getBuf(tco*ld)
+			xps, scratch := getBuf(min(group, hi-lo)*g.padded), getBuf(scratchLen)
 			defer putBuf(xps)
 			defer putBuf(scratch)
 			for b0 := lo; b0 < hi; b0 += group {
@@ -192,13 +214,8 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 				}
 				for cb := 0; cb < blocks; cb++ {
 					for i := 0; i < n; i++ {
-						yb := y[(b0+i)*outSize : (b0+i+1)*outSize]
-						for r0 := 0; r0 < g.ho; r0 += bd.rows {
-							rows := min(bd.rows, g.ho-r0)
-							k.Tiles(wp[cb*g.ci*9*tco:], xps[i*g.padded+r0*g.wp:], scratch, g.ci, g.plane, g.wp, ld, bandTiles(g, rows, px))
-							for o := cb * tco; o < min(g.co, (cb+1)*tco); o++ {
-								simd.CopyRows(yb[(o*g.ho+r0)*g.wo:], scratch[(o-cb*tco)*ld:], rows, g.wo, g.wo, g.wp)
-							}
+						for bi := 0; bi < nbands; bi++ {
+							band(xps[i*g.padded:(i+1)*g.padded], y[(b0+i)*outSize:(b0+i+1)*outSize], scratch, bi, cb)
 						}
 					}
 				}
@@ -228,6 +245,33 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 			doBands(xp, y[b*outSize:(b+1)*outSize], scratch, lo, hi)
 		})
 	}
+}
+
+// directTable describes, for a band of the given rows, where each vector of
+// lanes grid positions goes in the output (see simd.Conv3x3Kernel.TilesDirect):
+// positions of one output row form one run, and a vector spans at most two
+// rows because wp ≥ lanes.
+func directTable(g grid3x3, rows, px, lanes int) []int64 {
+	tiles := bandTiles(g, rows, px)
+	table := make([]int64, 0, 4*tiles*px/lanes)
+	for v := 0; v < tiles*px/lanes; v++ {
+		var off, mask [2]int64
+		runs, lastRow := 0, -1
+		for l := 0; l < lanes; l++ {
+			q := v*lanes + l
+			row, col := q/g.wp, q%g.wp
+			if row >= rows || col >= g.wo {
+				continue
+			}
+			if row != lastRow {
+				off[runs] = int64(row*g.wo+col-l) * 4
+				runs, lastRow = runs+1, row
+			}
+			mask[runs-1] |= 1 << l
+		}
+		table = append(table, off[0], off[1], mask[0], mask[1])
+	}
+	return table
 }
 
 // Loop-order thresholds of run3x3 (floats): packed weights above

@@ -39,6 +39,9 @@ var convCases = []convCase{
 	{1, 23, 7, 19, 65, 3, 3, 1, 1},
 	{1, 5, 3, 3, 2, 3, 3, 1, 0},
 	{1, 3, 2, 2, 5, 3, 3, 1, 2},
+	{2, 8, 17, 23, 16, 3, 3, 1, 1}, // whole 8-channel blocks, rows ≥ 16: masked direct stores
+	{1, 16, 20, 18, 24, 3, 3, 1, 2},
+	{3, 24, 16, 16, 8, 3, 3, 1, 0},
 }
 
 func convRand(r *rand.Rand, n int) []float32 {
@@ -363,7 +366,12 @@ func TestConv2dErrors(t *testing.T) {
 func TestConv3x3LoopOrders(t *testing.T) {
 	defer SetThreads(Threads())
 	defer func(w, i int) { weightsOuterFloats, imagesOuterFloats = w, i }(weightsOuterFloats, imagesOuterFloats)
-	c := convCase{5, 13, 9, 11, 21, 3, 3, 1, 1}
+	for _, c := range []convCase{{5, 13, 9, 11, 21, 3, 3, 1, 1}, {5, 8, 7, 19, 16, 3, 3, 1, 1}} {
+		loopOrders(t, c)
+	}
+}
+
+func loopOrders(t *testing.T, c convCase) {
 	r := rand.New(rand.NewPCG(11, 11))
 	xd, wd := convRand(r, c.b*c.ci*c.h*c.w), convRand(r, c.co*c.ci*9)
 	x, w := mustTensor(t, xd, c.b, c.ci, c.h, c.w), mustTensor(t, wd, c.co, c.ci, 3, 3)

@@ -19,8 +19,9 @@ func main() {
 	p("//go:build amd64 && gc && !purego")
 	p("")
 	p("#include \"textflag.h\"")
-	forward("AVX2", "Y", 4, 3, 8)
-	forward("AVX512", "Z", 8, 3, 16)
+	forward("AVX2", "Y", 4, 3, 8, false)
+	forward("AVX512", "Z", 8, 3, 16, false)
+	forward("AVX512", "Z", 8, 3, 16, true)
 	wgrad("AVX2", "Y", 4, 8)
 	wgrad("AVX512", "Z", 4, 16)
 	fmt.Print(out.String())
@@ -29,13 +30,28 @@ func main() {
 // forward emits conv3x3TilesXXX: ntiles tiles of tco output channels × nv
 // vectors of lanes pixels on the padded-width grid. Registers: accumulators
 // 0..tco·nv−1, input vectors next, broadcast weight last.
-func forward(isa, r string, tco, nv, lanes int) {
+//
+// With direct (AVX-512 only), tiles are stored straight into the output with
+// two masked stores per vector, whose byte offsets (relative to y) and masks
+// come from a table of 4 words per vector: off1, off2, mask1, mask2.
+func forward(isa, r string, tco, nv, lanes int, direct bool) {
 	px := nv * lanes
+	name := "conv3x3Tiles" + isa
+	if direct {
+		name = "conv3x3TilesDirect" + isa
+		isa += "D"
+	}
 	xr := tco * nv
 	br := xr + nv
 	p("")
-	p("// func conv3x3Tiles%s(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int)", isa)
-	p("TEXT ·conv3x3Tiles%s(SB), NOSPLIT, $0-64", isa)
+	if direct {
+		p("// func %s(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int, table *int64)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-72", name)
+		p("\tMOVQ table+64(FP), R14")
+	} else {
+		p("// func %s(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	}
 	p("\tMOVQ w+0(FP), AX")
 	p("\tMOVQ x+8(FP), BX")
 	p("\tMOVQ y+16(FP), DX")
@@ -75,17 +91,36 @@ func forward(isa, r string, tco, nv, lanes int) {
 	p("\tADDQ R8, DI")
 	p("\tDECQ R12")
 	p("\tJNZ channel%s", isa)
-	p("\tMOVQ DX, R13")
-	for c := 0; c < tco; c++ {
+	if direct {
 		for v := 0; v < nv; v++ {
-			p("\tVMOVUPS %s%d, %d(R13)", r, c*nv+v, v*lanes*4)
+			p("\tMOVQ 0(R14), SI")
+			p("\tMOVQ 8(R14), DI")
+			p("\tKMOVW 16(R14), K1")
+			p("\tKMOVW 24(R14), K2")
+			p("\tMOVQ DX, R13")
+			for c := 0; c < tco; c++ {
+				p("\tVMOVUPS %s%d, K1, (R13)(SI*1)", r, c*nv+v)
+				p("\tVMOVUPS %s%d, K2, (R13)(DI*1)", r, c*nv+v)
+				if c < tco-1 {
+					p("\tADDQ R10, R13")
+				}
+			}
+			p("\tADDQ $32, R14")
 		}
-		if c < tco-1 {
-			p("\tADDQ R10, R13")
+		p("\tADDQ $%d, BX", px*4)
+	} else {
+		p("\tMOVQ DX, R13")
+		for c := 0; c < tco; c++ {
+			for v := 0; v < nv; v++ {
+				p("\tVMOVUPS %s%d, %d(R13)", r, c*nv+v, v*lanes*4)
+			}
+			if c < tco-1 {
+				p("\tADDQ R10, R13")
+			}
 		}
+		p("\tADDQ $%d, BX", px*4)
+		p("\tADDQ $%d, DX", px*4)
 	}
-	p("\tADDQ $%d, BX", px*4)
-	p("\tADDQ $%d, DX", px*4)
 	p("\tDECQ R11")
 	p("\tJNZ tile%s", isa)
 	p("done%s:", isa)

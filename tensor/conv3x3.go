@@ -15,8 +15,7 @@ import (
 // contiguous vector load; the 2−pad grid columns per row past the output
 // width are computed and dropped. The input gradient is the same convolution
 // of dy with flipped, transposed weights and padding 2−pad; the weight
-// gradient reduces dy × shifted input over the grid, image after image, so
-// its sums have a fixed order.
+// gradient (conv3x3_wgrad.go) reduces dy × shifted input over the grid.
 
 // grid3x3 is the padded-grid geometry of a 3×3 stride-1 convolution.
 type grid3x3 struct {

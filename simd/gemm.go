@@ -69,3 +69,34 @@ func gemmKernelGeneric(kc int, a, b, c []float32, ldc int, alpha, beta float32) 
 		}
 	}
 }
+
+// GemmPack4 transposes four rows into four lanes of a packed panel:
+// dst[p*w+l] = src[l*ls+p] for l < 4 and p < kc. Packing a row-major A into
+// micro-panels is a sequence of these.
+func GemmPack4(dst []float32, w int, src []float32, ls, kc int) { gemmPack4Impl(dst, w, src, ls, kc) }
+
+var gemmPack4Impl = gemmPack4Generic
+
+func gemmPack4Check(dst []float32, w int, src []float32, ls, kc int) {
+	if kc <= 0 {
+		return
+	}
+	if w < 4 || ls < 0 || len(dst) < (kc-1)*w+4 || len(src) < 3*ls+kc {
+		panic(fmt.Sprintf("simd: GemmPack4 kc=%d w=%d ls=%d: short slices dst=%d src=%d", kc, w, ls, len(dst), len(src)))
+	}
+}
+
+func gemmPack4Generic(dst []float32, w int, src []float32, ls, kc int) {
+	gemmPack4Check(dst, w, src, ls, kc)
+	if kc <= 0 {
+		return
+	}
+	r0 := src[:kc]
+	r1 := src[ls : ls+kc]
+	r2 := src[2*ls : 2*ls+kc]
+	r3 := src[3*ls : 3*ls+kc]
+	for p := range r0 {
+		d := (*[4]float32)(dst[p*w:])
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+	}
+}

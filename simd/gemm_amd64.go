@@ -18,9 +18,6 @@ func gemmKernelAVX512_8x48(kc int, a, b, c *float32, ldc int, alpha, beta float3
 func gemmKernelAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func gemmKernelAVX512_12x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
-
-//go:noescape
 func gemmPrefetch(p *float32, n int)
 
 // GemmPrefetch asks the CPU to start loading x into L2 (a hint; it never
@@ -29,6 +26,16 @@ func gemmPrefetch(p *float32, n int)
 func GemmPrefetch(x []float32) {
 	if len(x) > 0 {
 		gemmPrefetch(&x[0], len(x))
+	}
+}
+
+//go:noescape
+func gemmPack4(dst *float32, dstride int, src *float32, sstride, kc int)
+
+func gemmPack4AVX2(dst []float32, w int, src []float32, ls, kc int) {
+	gemmPack4Check(dst, w, src, ls, kc)
+	if kc > 0 {
+		gemmPack4(&dst[0], w, &src[0], ls, kc)
 	}
 }
 
@@ -53,7 +60,6 @@ var gemmAVX512Micros = []GemmMicro{
 	wrapGemm("avx512 6x64", 6, 64, gemmKernelAVX512_6x64),
 	wrapGemm("avx512 14x32", 14, 32, gemmKernelAVX512_14x32),
 	wrapGemm("avx512 8x48", 8, 48, gemmKernelAVX512_8x48),
-	wrapGemm("avx512 12x32", 12, 32, gemmKernelAVX512_12x32),
 }
 
 // GemmMicros lists every micro-kernel this CPU can run, whatever the current
@@ -73,9 +79,12 @@ var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
 		gemmMicro = gemmAVX512Micros[0]
+		gemmPack4Impl = gemmPack4AVX2
 	case AVX2:
 		gemmMicro = gemmAVX2Micros[0]
+		gemmPack4Impl = gemmPack4AVX2
 	default:
 		gemmMicro = gemmGenericMicro
+		gemmPack4Impl = gemmPack4Generic
 	}
 })

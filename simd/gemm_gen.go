@@ -27,7 +27,6 @@ var kernels = []kernel{
 	{"AVX512", 14, 32, 4},
 	{"AVX512", 8, 48, 4},
 	{"AVX512", 6, 64, 4},
-	{"AVX512", 12, 32, 4},
 }
 
 var out strings.Builder
@@ -41,6 +40,7 @@ func main() {
 		gen(k)
 	}
 	genPrefetch()
+	genPack4()
 	os.Stdout.WriteString(out.String())
 }
 
@@ -193,5 +193,69 @@ func genPrefetch() {
 	emit("ADDQ $64, SI")
 	emit("JMP prefetchloop")
 	label("prefetchdone")
+	emit("RET")
+}
+
+// genPack4 writes gemmPack4(dst *float32, dstride int, src *float32, sstride, kc int):
+// dst[p*dstride + l] = src[l*sstride + p] for l < 4, p < kc (strides in
+// floats), the transposition at the heart of packing a row-major A. Eight
+// depth steps at a time: four row loads, a 4×4 transpose per 128-bit lane,
+// eight 16-byte stores.
+func genPack4() {
+	out.WriteString("\n// func gemmPack4(dst *float32, dstride int, src *float32, sstride, kc int)\nTEXT ·gemmPack4(SB), NOSPLIT, $0-40\n")
+	emit("MOVQ dst+0(FP), DI")
+	emit("MOVQ dstride+8(FP), R8")
+	emit("SHLQ $2, R8")
+	emit("MOVQ src+16(FP), SI")
+	emit("MOVQ sstride+24(FP), R9")
+	emit("SHLQ $2, R9")
+	emit("MOVQ kc+32(FP), CX")
+	emit("LEAQ (R9)(R9*2), R10")
+	emit("LEAQ (R8)(R8*2), R12")
+	label("pack4loop8")
+	emit("CMPQ CX, $8")
+	emit("JL pack4tail")
+	emit("VMOVUPS (SI), Y0")
+	emit("VMOVUPS (SI)(R9*1), Y1")
+	emit("VMOVUPS (SI)(R9*2), Y2")
+	emit("VMOVUPS (SI)(R10*1), Y3")
+	emit("VUNPCKLPS Y1, Y0, Y4")
+	emit("VUNPCKHPS Y1, Y0, Y5")
+	emit("VUNPCKLPS Y3, Y2, Y6")
+	emit("VUNPCKHPS Y3, Y2, Y7")
+	emit("VSHUFPS $0x44, Y6, Y4, Y0")
+	emit("VSHUFPS $0xEE, Y6, Y4, Y1")
+	emit("VSHUFPS $0x44, Y7, Y5, Y2")
+	emit("VSHUFPS $0xEE, Y7, Y5, Y3")
+	emit("LEAQ (DI)(R8*4), R11")
+	emit("VMOVUPS X0, (DI)")
+	emit("VMOVUPS X1, (DI)(R8*1)")
+	emit("VMOVUPS X2, (DI)(R8*2)")
+	emit("VMOVUPS X3, (DI)(R12*1)")
+	emit("VEXTRACTF128 $1, Y0, (R11)")
+	emit("VEXTRACTF128 $1, Y1, (R11)(R8*1)")
+	emit("VEXTRACTF128 $1, Y2, (R11)(R8*2)")
+	emit("VEXTRACTF128 $1, Y3, (R11)(R12*1)")
+	emit("LEAQ (R11)(R8*4), DI")
+	emit("ADDQ $32, SI")
+	emit("SUBQ $8, CX")
+	emit("JMP pack4loop8")
+	label("pack4tail")
+	emit("TESTQ CX, CX")
+	emit("JZ pack4done")
+	emit("MOVL (SI), AX")
+	emit("MOVL AX, (DI)")
+	emit("MOVL (SI)(R9*1), AX")
+	emit("MOVL AX, 4(DI)")
+	emit("MOVL (SI)(R9*2), AX")
+	emit("MOVL AX, 8(DI)")
+	emit("MOVL (SI)(R10*1), AX")
+	emit("MOVL AX, 12(DI)")
+	emit("ADDQ $4, SI")
+	emit("ADDQ R8, DI")
+	emit("DECQ CX")
+	emit("JMP pack4tail")
+	label("pack4done")
+	emit("VZEROUPPER")
 	emit("RET")
 }

@@ -91,3 +91,37 @@ func TestGemmKernelFollowsLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestGemmPack4(t *testing.T) {
+	defer func(l Level) { _ = Use(string(l)) }(Current())
+	for _, l := range Available() {
+		if err := Use(string(l)); err != nil {
+			t.Fatal(err)
+		}
+		for _, kc := range []int{0, 1, 3, 7, 8, 9, 16, 17, 33} {
+			for _, w := range []int{4, 6, 16} {
+				ls := kc + 5
+				src := make([]float32, 3*ls+kc)
+				for i := range src {
+					src[i] = float32(i + 1)
+				}
+				n := max(0, (kc-1)*w+4)
+				dst := make([]float32, n+3)
+				for i := range dst {
+					dst[i] = -1
+				}
+				GemmPack4(dst[:n], w, src, ls, kc)
+				for i, v := range dst {
+					p, lane := i/w, i%w
+					want := float32(-1)
+					if i < n && lane < 4 && p < kc {
+						want = src[lane*ls+p]
+					}
+					if v != want {
+						t.Fatalf("%s kc=%d w=%d: dst[%d] = %v, want %v", l, kc, w, i, v, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -39,6 +39,10 @@ func TestGemmTune(t *testing.T) {
 	if v, err := strconv.ParseFloat(os.Getenv("GEMM_REPS"), 64); err == nil {
 		gemmRepsScale = v
 	}
+	gemmTuning.chunks, _ = strconv.Atoi(os.Getenv("GEMM_CHUNKS"))
+	gemmTuning.noPrefetch = os.Getenv("GEMM_NOPREFETCH") != ""
+	defer func() { gemmTuning.noPrefetch = false }()
+	defer func() { gemmTuning.chunks = 0 }()
 	th, _ := strconv.Atoi(os.Getenv("GEMM_THREADS"))
 	th = max(th, 1)
 	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
@@ -54,7 +58,7 @@ func TestGemmTune(t *testing.T) {
 			continue
 		}
 		gemmTuning.micro = &mic
-		fmt.Printf("%-14s blocks %+v\n", mic.Name, chooseBlocks(m, n, k, mic.MR, mic.NR))
+		fmt.Printf("%-14s blocks %+v\n", mic.Name, chooseBlocks(m, k, m, mic.MR, mic.NR))
 		best := time.Hour
 		reps := max(3, int(gemmRepsScale*3e9/float64(2*m*n*k)))
 		runtime.LockOSThread()

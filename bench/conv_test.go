@@ -93,18 +93,38 @@ func BenchmarkConv3x3ForwardBackward(b *testing.B) {
 	}
 }
 
-// BenchmarkConvTranspose2x2 times the U-Net's upsampling forward pass.
+// BenchmarkConvTranspose2x2 times the U-Net's upsampling, [16,128,20,20] →
+// [16,64,40,40]: forward, and forward + both gradients (GFLOP/s counts 3 GEMMs).
 func BenchmarkConvTranspose2x2(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	x, w := randTensor(r, 16, 128, 20, 20), randTensor(r, 128, 64, 2, 2)
+	dy := randTensor(r, 16, 64, 40, 40)
 	flops := 2.0 * 16 * 128 * 64 * 4 * 20 * 20
-	withThreads(b, func(b *testing.B) {
-		for b.Loop() {
-			if _, err := tensor.ConvTranspose2x2(x, w); err != nil {
-				b.Fatal(err)
+	b.Run("forward", func(b *testing.B) {
+		withThreads(b, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := tensor.ConvTranspose2x2(x, w); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	})
+	b.Run("forward+backward", func(b *testing.B) {
+		withThreads(b, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := tensor.ConvTranspose2x2(x, w); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tensor.ConvTranspose2x2BackwardInput(dy, w); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tensor.ConvTranspose2x2BackwardWeight(x, dy); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(3*flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	})
 }
 

@@ -118,6 +118,7 @@ func Conv2d(x, w *Tensor, stride, pad int) (*Tensor, error) {
 
 // Conv2dInto is Conv2d writing into an existing contiguous y of the right
 // shape (its old contents are ignored), so training loops reuse buffers.
+// y must not share memory with x or w.
 func Conv2dInto(y, x, w *Tensor, stride, pad int) error {
 	g, err := forwardGeom("conv2d", x, w, stride, pad)
 	if err != nil {

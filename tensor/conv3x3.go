@@ -155,8 +155,13 @@ func pick3x3(g grid3x3) (simd.Conv3x3Kernel, band) {
 func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	k, bd := pick3x3(g)
 	tco, px := k.Cout, k.Px
-	wp := packWeights3x3(w, g.co, g.ci, tco, flip)
-	defer putBuf(wp)
+	var wp []float32
+	if batch*g.ho*g.wo <= packCacheMaxPixels {
+		wp = cachedWeights3x3(w, g.co, g.ci, tco, flip)
+	} else {
+		wp = packWeights3x3(w, g.co, g.ci, tco, flip)
+		defer putBuf(wp)
+	}
 	blocks := (g.co + tco - 1) / tco
 	ld := bd.tiles * px
 	nbands := (g.ho + bd.rows - 1) / bd.rows

@@ -402,3 +402,29 @@ func loopOrders(t *testing.T, c convCase) {
 		}
 	}
 }
+
+// TestConv3x3WeightCache changes weights in place between calls: small
+// convolutions cache packed weights, and must notice the new values.
+func TestConv3x3WeightCache(t *testing.T) {
+	c := convCase{1, 8, 6, 7, 16, 3, 3, 1, 1}
+	r := rand.New(rand.NewPCG(12, 12))
+	xd, wd := convRand(r, c.b*c.ci*c.h*c.w), convRand(r, c.co*c.ci*9)
+	x, w := mustTensor(t, xd, c.b, c.ci, c.h, c.w), mustTensor(t, wd, c.co, c.ci, 3, 3)
+	dyd := convRand(r, c.b*c.co*c.h*c.w)
+	dy := mustTensor(t, dyd, c.b, c.co, c.h, c.w)
+	for step := 0; step < 4; step++ {
+		y, err := Conv2d(x, w, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeTo(t, fmt.Sprintf("step %d forward", step), y.Data(), naiveConv64(c, xd, wd, false), naiveConv64(c, xd, wd, true))
+		dx, err := Conv2dBackwardInput(dy, w, c.h, c.w, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDx, _, dxAbs, _ := naiveConvGrads64(c, xd, wd, dyd)
+		closeTo(t, fmt.Sprintf("step %d input gradient", step), dx.Data(), wantDx, dxAbs)
+		wd[step*37%len(wd)] += 1 // in place, as an optimizer step does
+		wd[len(wd)-1-step] *= -2
+	}
+}

@@ -1,0 +1,102 @@
+package tensor
+
+import (
+	"bytes"
+	"sync"
+	"unsafe"
+)
+
+// Packed-weight cache for small convolutions. Packing 256×256×3×3 weights
+// costs about as much as convolving one 10×10 image with them, and a JVP,
+// VJP or Lanczos loop convolves single images with the same weights again
+// and again. Entries are keyed by the weight buffer and validated by comparing
+// its contents with a saved copy (so in-place updates are never missed), and
+// are immutable, so a caller may keep using an entry another call evicts.
+
+// packCacheMaxPixels is the output size (batch × pixels) up to which packed
+// weights are cached: beyond it packing is a few percent of the work, and
+// training, whose weights change every step, would only churn the cache.
+const packCacheMaxPixels = 1024
+
+// The cache holds at most packCacheEntries entries and about 128 MB.
+const (
+	packCacheEntries = 32
+	packCacheFloats  = 32 << 20
+)
+
+type packKey struct {
+	src       *float32
+	n         int
+	outC, inC int
+	tco       int
+	flip      bool
+}
+
+type packEntry struct {
+	key    packKey
+	saved  []float32 // copy of the source weights
+	packed []float32
+	used   uint64
+}
+
+var packCache struct {
+	sync.Mutex
+	entries []*packEntry
+	tick    uint64
+}
+
+func floatBytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+}
+
+// cachedWeights3x3 returns packWeights3x3(w, ...) from the cache when the
+// same buffer holds the same values as when it was packed, packing and
+// caching it otherwise. The result must not be modified or returned to the pool.
+func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
+	key := packKey{src: &w[0], n: len(w), outC: outC, inC: inC, tco: tco, flip: flip}
+	packCache.Lock()
+	packCache.tick++
+	for _, e := range packCache.entries {
+		if e.key == key && bytes.Equal(floatBytes(e.saved), floatBytes(w)) {
+			e.used = packCache.tick
+			packCache.Unlock()
+			return e.packed
+		}
+	}
+	packCache.Unlock()
+
+	p := packWeights3x3(w, outC, inC, tco, flip)
+	e := &packEntry{key: key, saved: append([]float32(nil), w...), packed: append([]float32(nil), p...)}
+	putBuf(p)
+	packCache.Lock()
+	defer packCache.Unlock()
+	e.used = packCache.tick
+	for i, old := range packCache.entries {
+		if old.key == key { // same buffer, new values: replace
+			packCache.entries[i] = e
+			return e.packed
+		}
+	}
+	packCache.entries = append(packCache.entries, e)
+	for len(packCache.entries) > 1 && (len(packCache.entries) > packCacheEntries || cachedFloats() > packCacheFloats) {
+		lru := 0
+		for i, old := range packCache.entries {
+			if old.used < packCache.entries[lru].used {
+				lru = i
+			}
+		}
+		packCache.entries = append(packCache.entries[:lru], packCache.entries[lru+1:]...)
+	}
+	return e.packed
+}
+
+func cachedFloats() int {
+	n := 0
+	for _, e := range packCache.entries {
+		n += len(e.saved) + len(e.packed)
+	}
+	return n
+}

@@ -27,7 +27,7 @@ func (tp *Tape) linear2(a, b *Var, sb float32, name string) *Var {
 
 type addOp struct {
 	label string
-	sb   float32
+	sb    float32
 }
 
 func (o addOp) name() string { return o.label }

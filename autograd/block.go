@@ -96,3 +96,10 @@ func sameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// BlockShape is the shape of a block of k tangent or cotangent vectors for a
+// value of the given shape (see the package comment).
+func BlockShape(value *tensor.Tensor, k int) []int { return blockShape(value, k) }
+
+// Block returns vector j of block t (vectors shaped like value) as a view.
+func Block(t, value *tensor.Tensor, j int) *tensor.Tensor { return block(t, value, j) }

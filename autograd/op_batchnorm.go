@@ -61,7 +61,7 @@ func (o *bnTrainOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 			var a, b float64
 			if tin[0] != nil {
 				dx := tin[0].Data()
-				ds := (d.dot(dx, x, c, j) - o.mean[c]*d.dot(dx, nil, c, j)) / (float64(d.n()) * s)
+				ds := d.centeredDot(dx, x, c, j, o.mean[c]) / (float64(d.n()) * s)
 				a, b = gc/s, -gc*ds/(s*s)
 			}
 			if tin[1] != nil {
@@ -98,7 +98,7 @@ func (o *bnTrainOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tens
 			}
 			if gx != nil {
 				e := -gc * G / (float64(d.n()) * s * s * s)
-				d.combine(gx.Data(), gd, x, j, c, gc/s, e, -e*o.mean[c])
+				d.combine(gx.Data(), gd, x, j, c, gc/s, e, o.mean[c])
 			}
 		}
 	}
@@ -229,23 +229,40 @@ func (d bnShape) centeredSquares(x []float32, c int, mu float64) float64 {
 	return s
 }
 
-// combine sets channel c of vector j of the block dst to a·t + b·x + e, where
-// t is a block (nil: zero) and x one vector (the primal).
-func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, e float64) {
+// combine sets channel c of vector j of the block dst to a·t + b·(x − mu),
+// where t is a block (nil: zero) and x one vector (the primal). x − mu is
+// formed in float64: in the VJP b can be ~1/sd³, huge when a channel's
+// variance is tiny next to ε, and b·x − b·mu would cancel catastrophically.
+func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, mu float64) {
 	base := j * d.size()
-	af, bf, ef := float32(a), float32(b), float32(e)
+	af := float32(a)
 	for bb := range d.b {
 		off := (bb*d.c + c) * d.hw
 		out, xs := dst[base+off:base+off+d.hw], x[off:off+d.hw]
 		if t == nil {
 			for i, v := range xs {
-				out[i] = bf*v + ef
+				out[i] = float32(b * (float64(v) - mu))
 			}
 			continue
 		}
 		ts := t[base+off : base+off+d.hw]
 		for i, v := range xs {
-			out[i] = af*ts[i] + bf*v + ef
+			out[i] = af*ts[i] + float32(b*(float64(v)-mu))
 		}
 	}
+}
+
+// centeredDot returns Σ t·(x − mu) over channel c of vector j of the block
+// t, where x is one vector (the primal).
+func (d bnShape) centeredDot(t, x []float32, c, j int, mu float64) float64 {
+	var s float64
+	base := j * d.size()
+	for b := range d.b {
+		off := (b*d.c + c) * d.hw
+		seg := t[base+off : base+off+d.hw]
+		for i, v := range x[off : off+d.hw] {
+			s += float64(seg[i]) * (float64(v) - mu)
+		}
+	}
+	return s
 }

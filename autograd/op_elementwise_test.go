@@ -1,15 +1,17 @@
-package autograd
+package autograd_test
 
 import (
 	"math/rand/v2"
 	"testing"
 
+	. "github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/autograd/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
 func TestElementwiseOps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	a, b := randTensor(rng, 1, 2, 3, 4), randTensor(rng, 1, 2, 3, 4)
+	a, b := gradcheck.RandTensor(rng, 1, 2, 3, 4), gradcheck.RandTensor(rng, 1, 2, 3, 4)
 	zip := func(f func(x, y float64) float64) func([][]float64) []float64 {
 		return func(in [][]float64) []float64 {
 			r := make([]float64, len(in[0]))
@@ -19,15 +21,15 @@ func TestElementwiseOps(t *testing.T) {
 			return r
 		}
 	}
-	cases := []opCase{
-		{name: "add", inputs: []*tensor.Tensor{a, b}, build: func(_ *Tape, v []*Var) *Var { return Add(v[0], v[1]) },
-			ref: zip(func(x, y float64) float64 { return x + y })},
-		{name: "sub", inputs: []*tensor.Tensor{a, b}, build: func(_ *Tape, v []*Var) *Var { return Sub(v[0], v[1]) },
-			ref: zip(func(x, y float64) float64 { return x - y })},
-		{name: "mul", inputs: []*tensor.Tensor{a, b}, build: func(_ *Tape, v []*Var) *Var { return Mul(v[0], v[1]) },
-			ref: zip(func(x, y float64) float64 { return x * y })},
-		{name: "scale", inputs: []*tensor.Tensor{a}, build: func(_ *Tape, v []*Var) *Var { return Scale(v[0], -0.75) },
-			ref: func(in [][]float64) []float64 {
+	cases := []gradcheck.Case{
+		{Name: "add", Inputs: []*tensor.Tensor{a, b}, Build: func(_ *Tape, v []*Var) *Var { return Add(v[0], v[1]) },
+			Ref: zip(func(x, y float64) float64 { return x + y })},
+		{Name: "sub", Inputs: []*tensor.Tensor{a, b}, Build: func(_ *Tape, v []*Var) *Var { return Sub(v[0], v[1]) },
+			Ref: zip(func(x, y float64) float64 { return x - y })},
+		{Name: "mul", Inputs: []*tensor.Tensor{a, b}, Build: func(_ *Tape, v []*Var) *Var { return Mul(v[0], v[1]) },
+			Ref: zip(func(x, y float64) float64 { return x * y })},
+		{Name: "scale", Inputs: []*tensor.Tensor{a}, Build: func(_ *Tape, v []*Var) *Var { return Scale(v[0], -0.75) },
+			Ref: func(in [][]float64) []float64 {
 				r := make([]float64, len(in[0]))
 				for i, x := range in[0] {
 					r[i] = -0.75 * x
@@ -35,8 +37,8 @@ func TestElementwiseOps(t *testing.T) {
 				return r
 			}},
 		// x·x + x − x exercises fan-out: cotangents from several uses add up.
-		{name: "fanout", inputs: []*tensor.Tensor{a}, build: func(_ *Tape, v []*Var) *Var { return Sub(Add(Mul(v[0], v[0]), v[0]), Scale(v[0], 2)) },
-			ref: func(in [][]float64) []float64 {
+		{Name: "fanout", Inputs: []*tensor.Tensor{a}, Build: func(_ *Tape, v []*Var) *Var { return Sub(Add(Mul(v[0], v[0]), v[0]), Scale(v[0], 2)) },
+			Ref: func(in [][]float64) []float64 {
 				r := make([]float64, len(in[0]))
 				for i, x := range in[0] {
 					r[i] = x*x + x - 2*x
@@ -45,16 +47,16 @@ func TestElementwiseOps(t *testing.T) {
 			}},
 	}
 	for _, c := range cases {
-		checkOp(t, c)
+		gradcheck.Check(t, c)
 	}
 }
 
 func TestReLU(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	x := randTensor(rng, 1, 2, 2, 3, 3)
-	checkOp(t, opCase{name: "relu", inputs: []*tensor.Tensor{x},
-		build: func(_ *Tape, v []*Var) *Var { return ReLU(v[0]) },
-		ref: func(in [][]float64) []float64 {
+	x := gradcheck.RandTensor(rng, 1, 2, 2, 3, 3)
+	gradcheck.Check(t, gradcheck.Case{Name: "relu", Inputs: []*tensor.Tensor{x},
+		Build: func(_ *Tape, v []*Var) *Var { return ReLU(v[0]) },
+		Ref: func(in [][]float64) []float64 {
 			r := make([]float64, len(in[0]))
 			for i, v := range in[0] {
 				r[i] = max(v, 0)
@@ -65,19 +67,19 @@ func TestReLU(t *testing.T) {
 
 func TestReductions(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	a, b := randTensor(rng, 1, 3, 5), randTensor(rng, 1, 3, 5)
-	checkOp(t, opCase{name: "sum", inputs: []*tensor.Tensor{a},
-		build: func(_ *Tape, v []*Var) *Var { return Sum(v[0]) },
-		ref: func(in [][]float64) []float64 {
+	a, b := gradcheck.RandTensor(rng, 1, 3, 5), gradcheck.RandTensor(rng, 1, 3, 5)
+	gradcheck.Check(t, gradcheck.Case{Name: "sum", Inputs: []*tensor.Tensor{a},
+		Build: func(_ *Tape, v []*Var) *Var { return Sum(v[0]) },
+		Ref: func(in [][]float64) []float64 {
 			var s float64
 			for _, v := range in[0] {
 				s += v
 			}
 			return []float64{s}
 		}})
-	checkOp(t, opCase{name: "squared_error", inputs: []*tensor.Tensor{a, b},
-		build: func(_ *Tape, v []*Var) *Var { return SquaredError(v[0], v[1]) },
-		ref: func(in [][]float64) []float64 {
+	gradcheck.Check(t, gradcheck.Case{Name: "squared_error", Inputs: []*tensor.Tensor{a, b},
+		Build: func(_ *Tape, v []*Var) *Var { return SquaredError(v[0], v[1]) },
+		Ref: func(in [][]float64) []float64 {
 			var s float64
 			for i := range in[0] {
 				d := in[0][i] - in[1][i]

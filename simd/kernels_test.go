@@ -108,7 +108,10 @@ func sameBits(a, b float32) bool {
 
 func r32(v float64) float64 { return float64(float32(v)) }
 
-const testAlpha = float32(-1.3709)
+const (
+	testAlpha = float32(-1.3709)
+	testBeta  = float32(0.61)
+)
 
 // elemCase describes one elementwise kernel: dst is read-write (its old value
 // matters for Axpy and Scale), ins are read-only inputs.
@@ -127,6 +130,14 @@ var elemCases = []elemCase{
 	{"Scale", 0, true,
 		func(d []float32, in [][]float32) { Scale(testAlpha, d) },
 		func(d float64, in []float64) float64 { return r32(d * float64(testAlpha)) }},
+	{"ScaleTo", 1, true,
+		func(d []float32, in [][]float32) { ScaleTo(d, testAlpha, in[0]) },
+		func(d float64, in []float64) float64 { return r32(float64(testAlpha) * in[0]) }},
+	{"Axpby", 1, false,
+		func(d []float32, in [][]float32) { Axpby(testAlpha, in[0], testBeta, d) },
+		func(d float64, in []float64) float64 {
+			return r32(r32(float64(testAlpha)*in[0]) + r32(float64(testBeta)*d))
+		}},
 	{"Add", 2, false,
 		func(d []float32, in [][]float32) { Add(d, in[0], in[1]) },
 		func(d float64, in []float64) float64 { return r32(in[0] + in[1]) }},

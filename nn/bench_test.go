@@ -9,7 +9,8 @@ import (
 
 // Benchmarks of the workloads torch_reference.py bench times (same names).
 
-func benchInput(b *testing.B, shape ...int) *tensor.Tensor {
+// uniformInput is a tensor of uniform [0,1) values from a fixed seed.
+func uniformInput(shape ...int) *tensor.Tensor {
 	x := tensor.New(shape...)
 	tensor.NewRNG(1).FillUniform(x.Data(), 0, 1)
 	return x
@@ -17,7 +18,7 @@ func benchInput(b *testing.B, shape ...int) *tensor.Tensor {
 
 func BenchmarkDenoise1Image(b *testing.B) {
 	net, _ := NewBFUNet(2, 64, tensor.NewRNG(1))
-	y := benchInput(b, 1, 1, 40, 40)
+	y := uniformInput(1, 1, 40, 40)
 	for b.Loop() {
 		if _, err := Denoise(net, y); err != nil {
 			b.Fatal(err)
@@ -27,8 +28,8 @@ func BenchmarkDenoise1Image(b *testing.B) {
 
 func benchLinearized(b *testing.B, k int, vjp bool) {
 	net, _ := NewBFUNet(2, 64, tensor.NewRNG(1))
-	y := benchInput(b, 1, 1, 40, 40)
-	v := benchInput(b, k, 1, 40, 40)
+	y := uniformInput(1, 1, 40, 40)
+	v := uniformInput(k, 1, 40, 40)
 	for b.Loop() {
 		// One image: record the linearization and apply it (as torch's
 		// jvp/vjp of one image, which include the forward pass).
@@ -52,7 +53,7 @@ func BenchmarkVJP1Image(b *testing.B)       { benchLinearized(b, 1, true) }
 func BenchmarkJVPBlock16Image(b *testing.B) { benchLinearized(b, 16, false) }
 
 func benchTrain(b *testing.B, net Net, batch, size int) {
-	noisy, noise := benchInput(b, batch, 1, size, size), benchInput(b, batch, 1, size, size)
+	noisy, noise := uniformInput(batch, 1, size, size), uniformInput(batch, 1, size, size)
 	opt := NewAdam(net.Params())
 	for b.Loop() {
 		tp := autograd.NewTape()

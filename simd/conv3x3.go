@@ -11,9 +11,10 @@ package simd
 // output channels × px consecutive grid positions per tile.
 func Conv3x3Tile() (cout, px int) { return conv3x3TileCo, conv3x3TilePx }
 
-// Conv3x3Lanes is the number of grid positions Conv3x3WeightGrad consumes
-// per step; its input length must be a multiple of it.
-func Conv3x3Lanes() int { return conv3x3Lanes }
+// Conv3x3WeightGradTile reports the weight-gradient block of the current
+// kernel set: cout output channels, lanes grid positions consumed per step
+// (and the number of per-lane partial sums kept for each weight).
+func Conv3x3WeightGradTile() (cout, lanes int) { return conv3x3WGradCo, conv3x3Lanes }
 
 // Conv3x3Tiles computes ntiles consecutive tiles of a 3×3 convolution:
 //
@@ -34,23 +35,27 @@ func Conv3x3Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 	conv3x3Tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
 }
 
-// Conv3x3WeightGrad accumulates one 4×3 block of a 3×3 weight gradient:
+// Conv3x3WeightGrad accumulates per-lane partial sums of one block of a 3×3
+// weight gradient: for r < cout, kw < 3 and lane l < lanes
+// (Conv3x3WeightGradTile),
 //
-//	acc[r·ldacc + kw] += Σ_{q < nvec·Conv3x3Lanes()} dy[r·lddy + q] · x[q + kw]
+//	acc[(r·3+kw)·lanes + l] += Σ_{v < nvec} dy[r·lddy + v·lanes + l] · x[v·lanes + l + kw]
 //
-// for r < 4 and kw < 3. Each sum is formed in a fixed order (vector lanes,
-// then a fixed reduction tree), so results are reproducible.
-func Conv3x3WeightGrad(dy, x, acc []float32, lddy, ldacc, nvec int) {
-	n := nvec * conv3x3Lanes
-	if nvec < 0 || len(dy) < 3*lddy+n || len(x) < n+2 || len(acc) < 3*ldacc+3 {
+// The caller reduces the lanes once, after the last image, in a fixed order.
+func Conv3x3WeightGrad(dy, x, acc []float32, lddy, nvec int) {
+	co, lanes := conv3x3WGradCo, conv3x3Lanes
+	n := nvec * lanes
+	if nvec < 0 || len(dy) < (co-1)*lddy+n || len(x) < n+2 || len(acc) < co*3*lanes {
 		panic("simd: Conv3x3WeightGrad: slice too short for the geometry")
 	}
-	conv3x3WGrad(dy, x, acc, lddy, ldacc, nvec)
+	if nvec > 0 {
+		conv3x3WGrad(dy, x, acc, lddy, nvec)
+	}
 }
 
 var (
 	conv3x3TileCo, conv3x3TilePx = 4, 24
-	conv3x3Lanes                 = 8
+	conv3x3WGradCo, conv3x3Lanes = 4, 8
 	conv3x3Tiles                 = conv3x3TilesGeneric
 	conv3x3WGrad                 = conv3x3WGradGeneric
 )
@@ -79,17 +84,18 @@ func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles
 	}
 }
 
-func conv3x3WGradGeneric(dy, x, acc []float32, lddy, ldacc, nvec int) {
-	n := nvec * conv3x3Lanes
-	for r := 0; r < 4; r++ {
-		d := dy[r*lddy : r*lddy+n]
+func conv3x3WGradGeneric(dy, x, acc []float32, lddy, nvec int) {
+	co, lanes := conv3x3WGradCo, conv3x3Lanes
+	for r := 0; r < co; r++ {
 		for kw := 0; kw < 3; kw++ {
-			xs := x[kw : kw+n]
-			var s float32
-			for q, v := range d {
-				s += v * xs[q]
+			a := acc[(r*3+kw)*lanes : (r*3+kw+1)*lanes]
+			for l := range a {
+				var s float32
+				for v := 0; v < nvec; v++ {
+					s += dy[r*lddy+v*lanes+l] * x[v*lanes+l+kw]
+				}
+				a[l] += s
 			}
-			acc[r*ldacc+kw] += s
 		}
 	}
 }

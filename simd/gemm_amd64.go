@@ -20,6 +20,18 @@ func gemmKernelAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float3
 //go:noescape
 func gemmKernelAVX512_12x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
+//go:noescape
+func gemmPrefetch(p *float32, n int)
+
+// GemmPrefetch asks the CPU to start loading x into L2 (a hint; it never
+// faults). GEMM calls it on the next block of B while multiplying the current
+// one, so that memory reads overlap with arithmetic.
+func GemmPrefetch(x []float32) {
+	if len(x) > 0 {
+		gemmPrefetch(&x[0], len(x))
+	}
+}
+
 func wrapGemm(name string, mr, nr int, f func(kc int, a, b, c *float32, ldc int, alpha, beta float32)) GemmMicro {
 	return GemmMicro{Name: name, MR: mr, NR: nr, Kernel: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 		gemmCheck(kc, mr, nr, a, b, c, ldc)

@@ -14,16 +14,19 @@ const wgradGroupFloats = 8 << 20
 
 func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	gr := newGrid3x3(g.ci, g.co, g.h, g.w, g.pad)
-	lanes := simd.Conv3x3Lanes()
+	tco, lanes := simd.Conv3x3WeightGradTile()
 	nvec := (gr.ho*gr.wp + lanes - 1) / lanes
 	ldg := nvec * lanes
-	coPad := (g.co + 3) / 4 * 4
-	dyLen := coPad * ldg
-	per := gr.padded + dyLen
+	blocks := (g.co + tco - 1) / tco
+	coPad := blocks * tco
+	per := gr.padded + coPad*ldg
 	group := max(1, min(g.b, wgradGroupFloats/per))
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
-	ldw := g.ci * 9
-	acc := make([]float32, coPad*ldw)
+	// per-lane partial sums [blocks][ci][3 kh][tco·3][lanes]
+	unit := tco * 3 * lanes
+	vacc := getBuf(blocks * g.ci * 3 * unit)
+	defer putBuf(vacc)
+	clear(vacc)
 	buf := getBuf(group * per)
 	defer putBuf(buf)
 
@@ -36,20 +39,41 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 				gridDy(buf[i*per+gr.padded:(i+1)*per], dy[b*outSize:(b+1)*outSize], gr, coPad, ldg)
 			}
 		})
-		tasks := coPad / 4 * g.ci
-		parallelFor(tasks, func(lo, hi int) {
+		parallelFor(blocks*g.ci, func(lo, hi int) {
 			for i := 0; i < n; i++ {
 				xp, dyg := buf[i*per:i*per+gr.padded], buf[i*per+gr.padded:(i+1)*per]
 				for t := lo; t < hi; t++ {
 					ob, c := t/g.ci, t%g.ci
 					for kh := 0; kh < 3; kh++ {
-						simd.Conv3x3WeightGrad(dyg[ob*4*ldg:], xp[c*gr.plane+kh*gr.wp:], acc[ob*4*ldw+c*9+kh*3:], ldg, ldw, nvec)
+						simd.Conv3x3WeightGrad(dyg[ob*tco*ldg:], xp[c*gr.plane+kh*gr.wp:], vacc[(t*3+kh)*unit:], ldg, nvec)
 					}
 				}
 			}
 		})
 	}
-	copy(dw, acc[:g.co*ldw])
+	var tmp [64]float32
+	for t := 0; t < blocks*g.ci; t++ {
+		ob, c := t/g.ci, t%g.ci
+		for kh := 0; kh < 3; kh++ {
+			for r := 0; r < tco && ob*tco+r < g.co; r++ {
+				for kw := 0; kw < 3; kw++ {
+					part := vacc[(t*3+kh)*unit+(r*3+kw)*lanes:][:lanes]
+					dw[((ob*tco+r)*g.ci+c)*9+kh*3+kw] = sumLanes(tmp[:lanes], part)
+				}
+			}
+		}
+	}
+}
+
+// sumLanes adds the per-lane partial sums by pairwise halving (a fixed tree).
+func sumLanes(tmp, part []float32) float32 {
+	copy(tmp, part)
+	for half := len(tmp) / 2; half >= 1; half /= 2 {
+		for l := 0; l < half; l++ {
+			tmp[l] += tmp[l+half]
+		}
+	}
+	return tmp[0]
 }
 
 // gridDy writes one image's dy [co,ho,wo] as [coPad][ldg] on the grid of gr:

@@ -22,11 +22,12 @@ func chooseBlocks(m, n, k, mr, nr int) gemmBlocks {
 	// mc: the packed A block (mc·kc floats) takes about half of L2.
 	mc := caches.l2 / 2 / (4 * kc)
 	mc = max(mr, mc/mr*mr)
-	// nc: the packed B block; kept within L2 as well when A is a single block,
-	// since then each B panel is used right after it is packed.
+	// nc: the packed B block. When A is a single block, each B panel is used
+	// right after it is packed, so the block only needs to stay in L2 next to
+	// A and the prefetched next block (see bPrefetcher): a quarter of L2.
 	nc := caches.l3 / 4 / (4 * kc)
 	if m <= mc {
-		nc = caches.l2 / 2 / (4 * kc)
+		nc = caches.l2 / 4 / (4 * kc)
 	}
 	nc = max(nr, nc/nr*nr)
 	return gemmBlocks{mc: mc, kc: kc, nc: nc}

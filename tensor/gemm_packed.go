@@ -25,9 +25,15 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 		return
 	}
 	g := gemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc, micro: simd.GemmKernel()}
+	if gemmTuning.micro != nil {
+		g.micro = *gemmTuning.micro
+	}
 	mr, nr := g.micro.MR, g.micro.NR
 	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
 	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
+	if gemmTuning.blocks != nil {
+		g.blocks = *gemmTuning.blocks
+	}
 	if tm*tn == 1 {
 		g.run(0, m, 0, n)
 		return
@@ -95,6 +101,12 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 			row[j] *= beta
 		}
 	}
+}
+
+// gemmTuning overrides the kernel and block sizes (tests and tuning only).
+var gemmTuning struct {
+	micro  *simd.GemmMicro
+	blocks *gemmBlocks
 }
 
 type gemmJob struct {
@@ -173,7 +185,11 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 					pa = s.a[:ceilDiv(mcb, mr)*mr*kcb]
 					g.a.packA(pa, ic, mcb, pc, kcb, mr)
 				}
-				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta)
+				next := noPrefetch
+				if ic+mc >= i1 && 4*kc*nc <= caches.l2/4 {
+					next = g.nextBBlock(pc, jc, j1)
+				}
+				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta, next)
 			}
 		}
 	}
@@ -182,10 +198,15 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 // macroTile multiplies a packed mcb×kcb A block by a packed kcb×ncb B block
 // into C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop so that it
 // stays in L1 while the A micro-panels stream from L2.
-func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32) {
+func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32, next bBlock) {
 	mr, nr := g.micro.MR, g.micro.NR
 	kern := g.micro.Kernel
+	pf, _ := g.b.(bPrefetcher)
+	parts := ceilDiv(ncb, nr)
 	for jr := 0; jr < ncb; jr += nr {
+		if pf != nil && next.kc > 0 {
+			pf.prefetchB(next.k0, next.kc, next.j0, next.nc, jr/nr, parts)
+		}
 		bp := pb[jr/nr*nr*kcb:]
 		cols := min(nr, ncb-jr)
 		for ir := 0; ir < mcb; ir += mr {
@@ -200,6 +221,31 @@ func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, b
 			addTile(g.c[cOff:], g.ldc, tile, nr, rows, cols, g.alpha, beta)
 		}
 	}
+}
+
+// bBlock is a block of B (depth k0.., columns j0..); kc == 0 means none.
+type bBlock struct{ k0, kc, j0, nc int }
+
+var noPrefetch bBlock
+
+// bPrefetcher is implemented by sources that can ask for part of a future
+// B block to be loaded into cache ahead of packing it.
+type bPrefetcher interface {
+	prefetchB(k0, kc, j0, nc, part, parts int)
+}
+
+// nextBBlock is the B block that run packs after block (pc, jc). Prefetching
+// it pays when B blocks are small enough to sit in L2 beside the current one
+// (A is a single block, as for the im2col shapes of convolutions).
+func (g *gemmJob) nextBBlock(pc, jc, j1 int) bBlock {
+	kc, nc := g.blocks.kc, g.blocks.nc
+	if pc+kc < g.k {
+		return bBlock{k0: pc + kc, kc: min(kc, g.k-pc-kc), j0: jc, nc: min(nc, j1-jc)}
+	}
+	if jc+nc < j1 {
+		return bBlock{k0: 0, kc: min(kc, g.k), j0: jc + nc, nc: min(nc, j1-jc-nc)}
+	}
+	return noPrefetch
 }
 
 // addTile stores the top-left rows×cols of an edge tile: C = alpha·T + beta·C.

@@ -21,8 +21,8 @@ func main() {
 	p("#include \"textflag.h\"")
 	forward("AVX2", "Y", 4, 3, 8)
 	forward("AVX512", "Z", 8, 3, 16)
-	wgrad("AVX2", "Y", 8)
-	wgrad("AVX512", "Z", 16)
+	wgrad("AVX2", "Y", 4, 8)
+	wgrad("AVX512", "Z", 4, 16)
 	fmt.Print(out.String())
 }
 
@@ -93,62 +93,49 @@ func forward(isa, r string, tco, nv, lanes int) {
 	p("\tRET")
 }
 
-// wgrad emits conv3x3WGradXXX: acc[r·ldacc+kw] += Σ_q dy[r·lddy+q]·x[q+kw]
-// for r < 4, kw < 3, q < nvec·lanes, each sum reduced across lanes in a fixed
-// order at the end.
-func wgrad(isa, r string, lanes int) {
+// wgrad emits conv3x3WGradXXX: for r < tco, kw < 3, lane l,
+// acc[(r·3+kw)·lanes + l] += Σ_v dy[r·lddy + v·lanes + l] · x[v·lanes + l + kw]
+// over v < nvec: per-lane partial sums, reduced across lanes by the caller
+// once all images are done.
+func wgrad(isa, r string, tco, lanes int) {
+	xr := tco * 3
+	dr := xr + 3
 	p("")
-	p("// func conv3x3WGrad%s(dy, x, acc *float32, lddy, ldacc, nvec int)", isa)
-	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-48", isa)
+	p("// func conv3x3WGrad%s(dy, x, acc *float32, lddy, nvec int)", isa)
+	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-40", isa)
 	p("\tMOVQ dy+0(FP), AX")
 	p("\tMOVQ x+8(FP), BX")
 	p("\tMOVQ acc+16(FP), DX")
 	p("\tMOVQ lddy+24(FP), R8")
-	p("\tMOVQ ldacc+32(FP), R10")
-	p("\tMOVQ nvec+40(FP), CX")
+	p("\tMOVQ nvec+32(FP), CX")
 	p("\tSHLQ $2, R8")
-	p("\tSHLQ $2, R10")
 	p("\tLEAQ (R8)(R8*2), R9")
-	for i := 0; i < 12; i++ {
+	p("\tLEAQ (AX)(R8*4), R12")
+	for i := 0; i < xr; i++ {
 		p("\tVXORPS %s%d, %s%d, %s%d", r, i, r, i, r, i)
 	}
 	p("\tTESTQ CX, CX")
-	p("\tJZ reduce%s", isa)
+	p("\tJZ store%s", isa)
 	p("loop%s:", isa)
 	for kw := 0; kw < 3; kw++ {
-		p("\tVMOVUPS %d(BX), %s%d", kw*4, r, 12+kw)
+		p("\tVMOVUPS %d(BX), %s%d", kw*4, r, xr+kw)
 	}
-	rows := []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(AX)(R9*1)"}
-	for c := 0; c < 4; c++ {
-		p("\tVMOVUPS %s, %s15", rows[c], r)
+	rows := []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(AX)(R9*1)", "(R12)", "(R12)(R8*1)", "(R12)(R8*2)", "(R12)(R9*1)"}
+	for c := 0; c < tco; c++ {
+		p("\tVMOVUPS %s, %s%d", rows[c], r, dr)
 		for kw := 0; kw < 3; kw++ {
-			p("\tVFMADD231PS %s%d, %s15, %s%d", r, 12+kw, r, r, c*3+kw)
+			p("\tVFMADD231PS %s%d, %s%d, %s%d", r, xr+kw, r, dr, r, c*3+kw)
 		}
 	}
 	p("\tADDQ $%d, AX", lanes*4)
+	p("\tADDQ $%d, R12", lanes*4)
 	p("\tADDQ $%d, BX", lanes*4)
 	p("\tDECQ CX")
 	p("\tJNZ loop%s", isa)
-	p("reduce%s:", isa)
-	for c := 0; c < 4; c++ {
-		for kw := 0; kw < 3; kw++ {
-			i := c*3 + kw
-			if r == "Z" {
-				p("\tVEXTRACTF64X4 $1, Z%d, Y12", i)
-				p("\tVADDPS Y12, Y%d, Y%d", i, i)
-			}
-			p("\tVEXTRACTF128 $1, Y%d, X12", i)
-			p("\tVADDPS X12, X%d, X%d", i, i)
-			p("\tVMOVHLPS X%d, X%d, X12", i, i)
-			p("\tVADDPS X12, X%d, X%d", i, i)
-			p("\tVMOVSHDUP X%d, X12", i)
-			p("\tVADDSS X12, X%d, X%d", i, i)
-			p("\tVADDSS %d(DX), X%d, X%d", kw*4, i, i)
-			p("\tVMOVSS X%d, %d(DX)", i, kw*4)
-		}
-		if c < 3 {
-			p("\tADDQ R10, DX")
-		}
+	p("store%s:", isa)
+	for i := 0; i < xr; i++ {
+		p("\tVADDPS %d(DX), %s%d, %s%d", i*lanes*4, r, i, r, i)
+		p("\tVMOVUPS %s%d, %d(DX)", r, i, i*lanes*4)
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")

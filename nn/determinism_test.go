@@ -52,3 +52,40 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 		}
 	}
 }
+
+// The full Jacobian agrees with JVPs (J·v) and does not depend on the block
+// size.
+func TestJacobianMatchesJVP(t *testing.T) {
+	net, _ := NewBFUNet(1, 4, tensor.NewRNG(8))
+	y := uniformInput(1, 1, 6, 6)
+	l, err := Linearize(net, y, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j7, err := l.Jacobian(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j36, _ := l.Jacobian(36)
+	v := uniformInput(1, 1, 6, 6)
+	jv, _ := l.JVP(v)
+	for i := range 36 {
+		var s float64
+		for j := range 36 {
+			s += float64(j7.Data()[i*36+j]) * float64(v.Data()[j])
+			if d := j7.Data()[i*36+j] - j36.Data()[i*36+j]; d > 1e-6 || d < -1e-6 {
+				t.Fatalf("J[%d][%d] depends on the block size", i, j)
+			}
+		}
+		if d := s - float64(jv.Data()[i]); d > 1e-5 || d < -1e-5 {
+			t.Fatalf("(J·v)[%d] = %v from the matrix, %v from JVP", i, s, jv.Data()[i])
+		}
+	}
+	l2, err := Linearize(net, uniformInput(2, 1, 6, 6), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l2.Jacobian(4); err == nil {
+		t.Error("Jacobian of a batch of 2 accepted")
+	}
+}

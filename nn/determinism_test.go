@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/tensor"
@@ -87,5 +88,45 @@ func TestJacobianMatchesJVP(t *testing.T) {
 	}
 	if _, err := l2.Jacobian(4); err == nil {
 		t.Error("Jacobian of a batch of 2 accepted")
+	}
+}
+
+// JVP and VJP only read the recorded tape, so goroutines may share one
+// Linearization (run with -race to check).
+func TestLinearizationConcurrentUse(t *testing.T) {
+	net, _ := NewBFUNet(1, 4, tensor.NewRNG(8))
+	l, err := Linearize(net, uniformInput(1, 1, 8, 8), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := uniformInput(3, 1, 8, 8)
+	want, _ := l.JVP(v)
+	wantT, _ := l.VJP(v)
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			var got *tensor.Tensor
+			var err error
+			if g%2 == 0 {
+				got, err = l.JVP(v)
+			} else {
+				got, err = l.VJP(v)
+			}
+			ref := want
+			if g%2 == 1 {
+				ref = wantT
+			}
+			for i := range got.Data() {
+				if err == nil && got.Data()[i] != ref.Data()[i] {
+					err = fmt.Errorf("goroutine %d: element %d differs", g, i)
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -71,7 +71,8 @@ func Backward(tp *autograd.Tape, loss *autograd.Var, net Net) error {
 }
 
 // Linearization is the denoiser recorded once at one input y; its JVP and
-// VJP (Jacobian of f with respect to y) can then be evaluated many times.
+// VJP (Jacobian of f with respect to y) can then be evaluated many times,
+// also from several goroutines at once (they only read the recording).
 type Linearization struct {
 	tp      *autograd.Tape
 	in, out *autograd.Var

@@ -80,7 +80,8 @@ type Linearization struct {
 
 // Linearize records f(y) = y − net(y). With train false (the usual case)
 // batch norm uses running_sd; with train true it uses the batch statistics
-// of y, and the Jacobian includes their dependence on y.
+// of y, and the Jacobian includes their dependence on y (and, like any
+// training forward pass, it moves running_sd, as PyTorch's would).
 func Linearize(net Net, y *tensor.Tensor, train bool) (*Linearization, error) {
 	if err := net.CheckInput(y.Shape()); err != nil {
 		return nil, err

@@ -63,10 +63,12 @@ func eigSym(a []float64, n int, wantVectors bool) (values, vectors []float64, er
 	var w []float64
 	if wantVectors {
 		w = eigFormQT(work, n, tau)
+		eigTransposeSquare(w, n) // Q: the QL rotations combine its columns
 	}
-	if err := tridiagQL(d, e, w, n); err != nil {
+	if err := tridiagQL(d, e, w); err != nil {
 		return nil, nil, fmt.Errorf("eigsym: %d×%d matrix: %w", n, n, err)
 	}
+	eigTransposeSquare(w, n) // rows of (QZ)ᵀ are the eigenvectors
 	for i := range d {
 		d[i] /= s
 	}
@@ -125,6 +127,24 @@ func eigFixSigns(w []float64, nrows, ncols int) {
 		if r[best] < 0 {
 			for j := range r {
 				r[j] = -r[j]
+			}
+		}
+	}
+}
+
+// eigTransposeSquare transposes the n×n row-major matrix w in place (no-op
+// for nil), in 32×32 tiles so both sides of each swap stay in cache.
+func eigTransposeSquare(w []float64, n int) {
+	if w == nil {
+		return
+	}
+	const tile = 32
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := i0; j0 < n; j0 += tile {
+			for i := i0; i < min(i0+tile, n); i++ {
+				for j := max(j0, i+1); j < min(j0+tile, n); j++ {
+					w[i*n+j], w[j*n+i] = w[j*n+i], w[i*n+j]
+				}
 			}
 		}
 	}

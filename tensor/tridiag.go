@@ -41,9 +41,10 @@ func TridiagEig(alpha, beta []float64, wantVectors bool) (values, vectors []floa
 			w[i*n+i] = 1
 		}
 	}
-	if err := tridiagQL(d, e, w, n); err != nil {
+	if err := tridiagQL(d, e, w); err != nil {
 		return nil, nil, err
 	}
+	eigTransposeSquare(w, n) // rows become eigenvectors
 	eigSortRows(d, w, n)
 	if wantVectors {
 		eigFixSigns(w, n, n)
@@ -54,15 +55,15 @@ func TridiagEig(alpha, beta []float64, wantVectors bool) (values, vectors []floa
 // tridiagQL overwrites d (diagonal, length n) with the eigenvalues of the
 // symmetric tridiagonal matrix (d, e), where e[i] couples i and i+1 and
 // e[n-1] is workspace; e is destroyed. Every plane rotation of the iteration
-// is also applied to rows i, i+1 of w (n rows of ncols columns, row-major) so
-// that, starting from w = Xᵀ, w ends as (X·Z)ᵀ with Z the eigenvectors of the
-// tridiagonal: row k of w belongs to d[k]. w may be nil (values only) or have
-// fewer columns than n (e.g. only the last rows of Z for Ritz estimates:
-// start w with the corresponding columns of the identity).
+// is also applied to columns i, i+1 of w (row-major, rows of length n, any
+// number of rows) so that, starting from w = X, w ends as X·Z with Z the
+// eigenvectors of the tridiagonal: column k of w belongs to d[k]. w may be
+// nil (values only) or hold only some rows (e.g. the last row of Z alone,
+// for Ritz estimates: start it as the last row of the identity).
 //
 // The input is scaled by a power of two to unit size first (exact), so the
 // shift and rotation arithmetic never overflows, then scaled back.
-func tridiagQL(d, e, w []float64, ncols int) error {
+func tridiagQL(d, e, w []float64) error {
 	n := len(d)
 	if n == 0 {
 		return nil
@@ -90,7 +91,7 @@ func tridiagQL(d, e, w []float64, ncols int) error {
 			sweeps++
 			tridiagQLSweep(d, e, l, m, &rot, w != nil)
 			if w != nil {
-				rot.apply(w, ncols)
+				rot.apply(w, n)
 			}
 		}
 	}
@@ -176,46 +177,72 @@ func (r *tridiagRotations) add(i int, c, s float64) {
 	r.s = append(r.s, s)
 }
 
-// tridiagRotBlock is the column-block width for applying a sweep: 64 columns
-// of the rows a sweep touches stay in L1/L2 while all its rotations pass over
-// them (LAPACK dlasr applies rotations one at a time over whole rows, which
-// streams the matrix from memory once per rotation).
-const tridiagRotBlock = 64
-
-// apply applies the recorded rotations, in order, to rows i, i+1 of w:
-// (w_i, w_i+1) ← (c·w_i − s·w_i+1, s·w_i + c·w_i+1). Column blocks are
-// independent, so they are spread over goroutines; every entry sees the same
-// operations in the same order whatever the thread count.
-func (r *tridiagRotations) apply(w []float64, ncols int) {
+// apply applies the recorded rotations, in order, to every row of w (rows
+// of length n; len(w) a multiple of n): rotation (i, c, s) maps columns
+// (i, i+1) of a row, (x, y), to (c·x − s·y, s·x + c·y). With w = Z stored
+// row-major (row k = component k of every eigenvector) a sweep walks each
+// row contiguously. Rows are independent, so they are spread over
+// goroutines; every entry sees the same operations in the same order
+// whatever the thread count.
+func (r *tridiagRotations) apply(w []float64, n int) {
 	if len(r.idx) == 0 {
 		return
 	}
-	nblocks := (ncols + tridiagRotBlock - 1) / tridiagRotBlock
+	nrows := len(w) / n
+	groups := (nrows + 3) / 4
 	body := func(lo, hi int) {
-		for blk := lo; blk < hi; blk++ {
-			c0 := blk * tridiagRotBlock
-			c1 := min(c0+tridiagRotBlock, ncols)
-			r.applyCols(w, ncols, c0, c1)
-		}
+		r.applyRows(w, n, 4*lo, min(4*hi, nrows))
 	}
 	// Fan out only when the work dwarfs goroutine start-up (~µs).
-	if len(r.idx)*ncols < 1<<16 {
-		body(0, nblocks)
+	if len(r.idx)*nrows < 1<<15 {
+		body(0, groups)
 		return
 	}
-	parallelFor(nblocks, body)
+	parallelFor(groups, body)
 }
 
-func (r *tridiagRotations) applyCols(w []float64, ncols, c0, c1 int) {
-	for k, i := range r.idx {
-		c, s := r.c[k], r.s[k]
-		lo := w[i*ncols+c0 : i*ncols+c1]
-		hi := w[(i+1)*ncols+c0 : (i+1)*ncols+c1]
-		hi = hi[:len(lo)]
-		for j, f := range hi {
-			x := lo[j]
-			hi[j] = s*x + c*f
-			lo[j] = c*x - s*f
+// applyRows applies the sweep to rows r0..r1 of w. A QL sweep's rotations
+// touch consecutive columns from the right (i = m-1, m-2, ..., l), so entry
+// i+1 is final after rotation i while the new entry i feeds rotation i-1.
+// Carrying that value in a register loads and stores each entry once per
+// sweep; four rows run side by side so their dependency chains overlap in
+// the pipeline.
+func (r *tridiagRotations) applyRows(w []float64, n, r0, r1 int) {
+	lo, hi := r.idx[len(r.idx)-1], r.idx[0]+1 // columns lo..hi are touched
+	cs, ss := r.c, r.s[:len(r.c)]
+	L := hi - lo + 1
+	row := r0
+	for ; row+4 <= r1; row += 4 {
+		a0 := w[row*n+lo : row*n+lo+L]
+		a1 := w[(row+1)*n+lo : (row+1)*n+lo+L]
+		a2 := w[(row+2)*n+lo : (row+2)*n+lo+L]
+		a3 := w[(row+3)*n+lo : (row+3)*n+lo+L]
+		h0, h1, h2, h3 := a0[L-1], a1[L-1], a2[L-1], a3[L-1]
+		for k, c := range cs {
+			s := ss[k]
+			i := L - 2 - k
+			x0, x1, x2, x3 := a0[i], a1[i], a2[i], a3[i]
+			a0[i+1] = s*x0 + c*h0
+			a1[i+1] = s*x1 + c*h1
+			a2[i+1] = s*x2 + c*h2
+			a3[i+1] = s*x3 + c*h3
+			h0 = c*x0 - s*h0
+			h1 = c*x1 - s*h1
+			h2 = c*x2 - s*h2
+			h3 = c*x3 - s*h3
 		}
+		a0[0], a1[0], a2[0], a3[0] = h0, h1, h2, h3
+	}
+	for ; row < r1; row++ {
+		a := w[row*n+lo : row*n+lo+L]
+		h := a[L-1]
+		for k, c := range cs {
+			s := ss[k]
+			i := L - 2 - k
+			x := a[i]
+			a[i+1] = s*x + c*h
+			h = c*x - s*h
+		}
+		a[0] = h
 	}
 }

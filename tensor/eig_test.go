@@ -268,3 +268,49 @@ func TestEigSymErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEigFormQTBlockedMatchesUnblocked(t *testing.T) {
+	// 131 reflectors' worth of matrix: a ragged last block and several full
+	// ones; the two accumulation orders agree to roundoff.
+	for _, n := range []int{131, 200} {
+		a := make([]float64, n*n)
+		r := laTestRNG(uint64(n))
+		for i := 0; i < n; i++ {
+			for j := 0; j <= i; j++ {
+				v := r.NormFloat64()
+				a[i*n+j], a[j*n+i] = v, v
+			}
+		}
+		orig := append([]float64(nil), a...)
+		d, e, tau := eigTridiagonalize(a, n)
+		blocked := eigFormQT(a, n, tau)
+		plain := eigFormQTUnblocked(a, n, tau)
+		if diff := laTestMaxRelDiff(blocked, plain, 1); diff > 1e-13 {
+			t.Errorf("n=%d: blocked and unblocked Qᵀ differ by %.1e", n, diff)
+		}
+		// Qᵀ·A·Q is the tridiagonal (d, e): check entry by entry.
+		worst := 0.0
+		for i := 0; i < n; i++ {
+			qi := blocked[i*n : (i+1)*n]
+			aq := make([]float64, n) // row i of Qᵀ·A
+			for k := 0; k < n; k++ {
+				laAxpy(qi[k], orig[k*n:(k+1)*n], aq)
+			}
+			for j := 0; j < n; j++ {
+				want := 0.0
+				switch j - i {
+				case 0:
+					want = d[i]
+				case 1:
+					want = e[i]
+				case -1:
+					want = e[j]
+				}
+				worst = math.Max(worst, math.Abs(laDot(aq, blocked[j*n:(j+1)*n])-want))
+			}
+		}
+		if worst > 1e-12*float64(n) {
+			t.Errorf("n=%d: QᵀAQ differs from the tridiagonal by %.1e", n, worst)
+		}
+	}
+}

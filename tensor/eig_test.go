@@ -314,3 +314,36 @@ func TestEigFormQTBlockedMatchesUnblocked(t *testing.T) {
 		}
 	}
 }
+
+func TestEigSymClusteredJacobianLikeSpectrum(t *testing.T) {
+	// A denoiser Jacobian's symmetric part: many eigenvalues at ~1 (kept
+	// directions), many at ~0 (removed), a few in between and a few slightly
+	// negative, with exact and near (1e-12) multiplicities.
+	n := 240
+	lambda := make([]float64, n)
+	for i := range lambda {
+		switch {
+		case i < 90:
+			lambda[i] = 1 + float64(i%3)*1e-12
+		case i < 200:
+			lambda[i] = 0
+		case i < 230:
+			lambda[i] = float64(i-199) / 31
+		default:
+			lambda[i] = -0.01 * float64(i-229)
+		}
+	}
+	a := laTestSpectral(laTestOrthogonal(n, laTestRNG(17)), lambda, n)
+	values, vecs, err := EigSym(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := laTestMaxRelDiff(values, laTestSorted(lambda), 1); d > 1e-14 {
+		t.Errorf("values off by %.1e", d)
+	}
+	// ‖VᵀV − I‖_F is a sum over n² entries: ~n·ε is the expected size.
+	resid, orth := laTestCheckDecomposition(a, n, values, vecs)
+	if resid > 1e-14 || orth > 20*float64(n)*laEps*2 {
+		t.Errorf("resid %.1e orth %.1e", resid, orth)
+	}
+}

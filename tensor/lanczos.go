@@ -69,6 +69,15 @@ type LanczosResult struct {
 	Converged bool
 }
 
+// Vector returns Ritz vector k (a view into Vectors), or nil without vectors.
+func (r *LanczosResult) Vector(k int) []float64 {
+	if r.Vectors == nil {
+		return nil
+	}
+	n := len(r.Vectors) / len(r.Values)
+	return r.Vectors[k*n : (k+1)*n]
+}
+
 // lanczosBreakdown is the relative norm (to the largest ‖A·v‖ seen) below
 // which a new Krylov vector counts as lying in the span of the basis.
 // Roundoff after two Gram–Schmidt passes is ~1e-15, and a float32 operator
@@ -83,6 +92,15 @@ const lanczosBreakdown = 1e-12
 //
 // Start: a Gaussian block from Seed. Deterministic: the same operator, options
 // and seed give bit-identical results for any Threads().
+//
+// Multiplicity: a Krylov space holds one direction per eigenspace per start
+// vector, so an exactly repeated eigenvalue is found at most BlockSize times
+// (more only through restarts). Nearly repeated eigenvalues, as in network
+// Jacobians, are resolved like any others, just more slowly.
+//
+// Cost per step: one operator call on BlockSize vectors, plus 8·Basis·Dim
+// flops of reorthogonalization; for block size 1 the projected problem is
+// O(Basis²) per convergence check.
 //
 // Errors: bad options, an operator error (returned wrapped), NaN/Inf from
 // the operator, or a failing projected eigenproblem.

@@ -269,9 +269,10 @@ func TestEigSymErrors(t *testing.T) {
 	}
 }
 
-func TestEigFormQTBlockedMatchesUnblocked(t *testing.T) {
-	// 131 reflectors' worth of matrix: a ragged last block and several full
-	// ones; the two accumulation orders agree to roundoff.
+func TestEigApplyQMatchesFormedQ(t *testing.T) {
+	// 131 and 200: ragged last blocks of reflectors and several full ones.
+	// Q·I from the blocked reflectors equals the explicitly formed Q, and
+	// QᵀAQ is the tridiagonal (d, e).
 	for _, n := range []int{131, 200} {
 		a := make([]float64, n*n)
 		r := laTestRNG(uint64(n))
@@ -283,15 +284,19 @@ func TestEigFormQTBlockedMatchesUnblocked(t *testing.T) {
 		}
 		orig := append([]float64(nil), a...)
 		d, e, tau := eigTridiagonalize(a, n)
-		blocked := eigFormQT(a, n, tau)
-		plain := eigFormQTUnblocked(a, n, tau)
-		if diff := laTestMaxRelDiff(blocked, plain, 1); diff > 1e-13 {
-			t.Errorf("n=%d: blocked and unblocked Qᵀ differ by %.1e", n, diff)
+		qt := eigFormQT(a, n, tau)
+		q := make([]float64, n*n)
+		for i := 0; i < n; i++ {
+			q[i*n+i] = 1
 		}
-		// Qᵀ·A·Q is the tridiagonal (d, e): check entry by entry.
+		eigApplyQ(a, n, tau, q)
+		eigTransposeSquare(q, n)
+		if diff := laTestMaxRelDiff(q, qt, 1); diff > 1e-13 {
+			t.Errorf("n=%d: blocked Q·I and formed Q differ by %.1e", n, diff)
+		}
 		worst := 0.0
 		for i := 0; i < n; i++ {
-			qi := blocked[i*n : (i+1)*n]
+			qi := qt[i*n : (i+1)*n]
 			aq := make([]float64, n) // row i of Qᵀ·A
 			for k := 0; k < n; k++ {
 				laAxpy(qi[k], orig[k*n:(k+1)*n], aq)
@@ -306,7 +311,7 @@ func TestEigFormQTBlockedMatchesUnblocked(t *testing.T) {
 				case -1:
 					want = e[j]
 				}
-				worst = math.Max(worst, math.Abs(laDot(aq, blocked[j*n:(j+1)*n])-want))
+				worst = math.Max(worst, math.Abs(laDot(aq, qt[j*n:(j+1)*n])-want))
 			}
 		}
 		if worst > 1e-12*float64(n) {

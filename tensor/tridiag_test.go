@@ -87,10 +87,9 @@ func TestTridiagMatchesEigSym(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := range only {
-			if only[i] != values[i] {
-				t.Fatalf("n=%d: values-only run differs at %d", n, i)
-			}
+		// Values-only runs QL; with vectors, n > 64 runs divide and conquer.
+		if d := laTestMaxRelDiff(only, values, laMaxAbs(values)); d > 1e-14 {
+			t.Errorf("n=%d: values-only run differs by %.1e", n, d)
 		}
 	}
 }

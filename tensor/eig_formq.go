@@ -5,9 +5,10 @@ package tensor
 // QL to rotate (small n).
 
 // eigFormQBlock is the number of reflectors applied together as one block
-// reflector I − V·T·Vᵀ. 32 makes the two GEMMs per block deep enough to run
-// at laGemm's register-tiled rate while T stays tiny.
-const eigFormQBlock = 32
+// reflector I − V·T·Vᵀ. Each block reads and writes the trailing rows of z
+// once, so deeper blocks mean fewer passes: 64 measured 18% faster than 32
+// at n = 1600, and 128 no faster than 64, while T stays small.
+const eigFormQBlock = 64
 
 // eigBlockReflectorT fills the kb×kb upper-triangular T with
 // H_0⋯H_{kb-1} = I − V·T·Vᵀ (LAPACK dlarft, forward, columnwise):

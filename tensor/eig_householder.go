@@ -26,9 +26,12 @@ func eigTridiagonalize(a []float64, n int) (d, e, tau []float64) {
 		d[0] = a[0]
 		return d, e, tau
 	}
+	// Most columns go in blocked panels; the last ones (where the trailing
+	// block is too small for matrix products to pay) one at a time.
+	kStart := eigTridiagPanels(a, n, d, e, tau)
 	p := make([]float64, n) // p[i] for i > k: (A₂₂·v_k)_i, then w_k
 	var pendV, pendW []float64
-	for k := 0; k < n-2; k++ {
+	for k := kStart; k < n-2; k++ {
 		row := a[k*n : (k+1)*n]
 		if pendV != nil {
 			eigRank2Row(row[k:], pendV[k], pendW[k], pendV[k:], pendW[k:])

@@ -352,3 +352,33 @@ func TestEigSymClusteredJacobianLikeSpectrum(t *testing.T) {
 		t.Errorf("resid %.1e orth %.1e", resid, orth)
 	}
 }
+
+func TestEigSymBlockedReductionEdgeCases(t *testing.T) {
+	// n = 300 runs blocked panels, then the unblocked tail. Row 0 is already
+	// reduced (zero off the diagonal), so its reflector is the identity
+	// (τ = 0) inside a panel; row 5 starts zero too but is mixed by the
+	// earlier reflectors.
+	n := 300
+	r := laTestRNG(23)
+	a := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			v := r.NormFloat64()
+			if i == 0 || j == 0 || i == 5 || j == 5 {
+				v = 0
+			}
+			if i == j {
+				v = float64(i % 3)
+			}
+			a[i*n+j], a[j*n+i] = v, v
+		}
+	}
+	values, vecs, err := EigSym(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resid, orth := laTestCheckDecomposition(a, n, values, vecs)
+	if resid > 1e-14 || orth > 20*float64(n)*laEps*2 {
+		t.Errorf("resid %.1e orth %.1e", resid, orth)
+	}
+}

@@ -323,19 +323,20 @@ func TestEigApplyQMatchesFormedQ(t *testing.T) {
 func TestEigSymClusteredJacobianLikeSpectrum(t *testing.T) {
 	// A denoiser Jacobian's symmetric part: many eigenvalues at ~1 (kept
 	// directions), many at ~0 (removed), a few in between and a few slightly
-	// negative, with exact and near (1e-12) multiplicities.
-	n := 240
+	// negative, with exact and near (1e-12) multiplicities. n = 400 runs
+	// the blocked reduction and divide and conquer with heavy deflation.
+	n := 400
 	lambda := make([]float64, n)
 	for i := range lambda {
 		switch {
-		case i < 90:
+		case i < 150:
 			lambda[i] = 1 + float64(i%3)*1e-12
-		case i < 200:
+		case i < 340:
 			lambda[i] = 0
-		case i < 230:
-			lambda[i] = float64(i-199) / 31
+		case i < 390:
+			lambda[i] = float64(i-339) / 51
 		default:
-			lambda[i] = -0.01 * float64(i-229)
+			lambda[i] = -0.01 * float64(i-389)
 		}
 	}
 	a := laTestSpectral(laTestOrthogonal(n, laTestRNG(17)), lambda, n)

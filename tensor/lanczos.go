@@ -17,8 +17,8 @@ const (
 	LanczosBoth
 )
 
-// LanczosOptions configures Lanczos. The zero value (plus MaxSteps or the
-// defaults) asks for the single largest eigenpair with a block size of 1.
+// LanczosOptions configures Lanczos. The zero value asks for the single
+// largest eigenpair with block size 1 and the default number of steps.
 type LanczosOptions struct {
 	// Wanted is the number of eigenpairs at each requested end (0 means 1).
 	Wanted int
@@ -29,8 +29,10 @@ type LanczosOptions struct {
 	// 0 means enough steps for a basis of max(50, 3·pairs) vectors.
 	MaxSteps int
 	// BlockSize is the number of vectors per operator call (0 means 1).
-	// b > 1 runs block Lanczos: the same basis quality per vector, b
-	// products batched per call (a block of JVPs is a GEMM in the network).
+	// b > 1 runs block Lanczos: per product it converges somewhat slower
+	// on isolated eigenvalues than b = 1, but the b products come in one
+	// call (a block of JVPs is a GEMM in the network, so much cheaper than b
+	// calls) and eigenvalues of multiplicity up to b are all found.
 	BlockSize int
 	// Tol, if positive, stops early once every wanted pair's residual
 	// estimate is at most Tol·‖T‖ (‖T‖ = largest |Ritz value|, a lower bound

@@ -16,8 +16,8 @@ import (
 // ‖u − v‖² < 0.1, and an orthonormal projection P can only shrink distances,
 // so ‖Pu − Pv‖² ≥ 0.1 rules a pair out without the 400-term dot product. P is
 // the 16 lowest non-constant 2-D DCT-II basis images, where images keep most
-// of their energy; the first three coordinates also index a grid of cells of
-// side √0.1, so only the 27 neighbouring cells are ever searched.
+// of their energy; the first five coordinates also index a grid of cells of
+// side √0.1, so only the 3^5 neighbouring cells are ever searched.
 
 const (
 	dedupSide      = 20
@@ -32,14 +32,14 @@ type Deduper struct {
 	basis    [][]float32 // dedupProj vectors of dedupSide² values
 	feats    [][]float32 // unit feature vectors of kept images
 	proj     [][dedupProj]float32
-	grid     map[[3]int32][]int32
+	grid     map[cellKey][]int32
 	constant bool // a constant image was kept (all constants are duplicates)
 	Compared int  // full dot products computed (for measuring the pruning)
 }
 
 // NewDeduper makes an empty deduper.
 func NewDeduper() *Deduper {
-	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[[3]int32][]int32{}}
+	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[cellKey][]int32{}}
 }
 
 // dctBasis returns the k orthonormal 2-D DCT-II basis images of an n×n grid
@@ -123,34 +123,53 @@ func (d *Deduper) Add(img []float32, h, w int) bool {
 	return true
 }
 
-func dedupCell(p [dedupProj]float32) [3]int32 {
+// cellDims coordinates index the grid: every extra one divides the pairs
+// examined (measured: with 3, 9.5 s for 2·10^4 patches, most of it spent on
+// projected distances in crowded central cells) at the price of 3× more
+// (mostly empty) cells visited per image.
+const cellDims = 5
+
+type cellKey [cellDims]int32
+
+func dedupCell(p [dedupProj]float32) cellKey {
 	side := math.Sqrt(dedupRadius2) * (1 + 1e-6) // neighbours stay in adjacent cells despite rounding
-	var c [3]int32
+	var c cellKey
 	for k := range c {
 		c[k] = int32(math.Floor(float64(p[k]) / side))
 	}
 	return c
 }
 
-func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell [3]int32) bool {
-	for dz := int32(-1); dz <= 1; dz++ {
-		for dy := int32(-1); dy <= 1; dy++ {
-			for dx := int32(-1); dx <= 1; dx++ {
-				for _, id := range d.grid[[3]int32{cell[0] + dx, cell[1] + dy, cell[2] + dz}] {
-					// The margin absorbs float32 rounding of the projections:
-					// the test must never reject a true near-duplicate.
-					if projDist2(&p, &d.proj[id]) >= dedupRadius2+1e-4 {
-						continue
-					}
-					d.Compared++
-					if float64(dot32(f, d.feats[id])) > dedupThreshold {
-						return true
-					}
-				}
+func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell cellKey) bool {
+	var off [cellDims]int32
+	for {
+		var key cellKey
+		for k := range key {
+			key[k] = cell[k] + off[k] - 1
+		}
+		for _, id := range d.grid[key] {
+			// The margin absorbs float32 rounding of the projections:
+			// the test must never reject a true near-duplicate.
+			if projDist2(&p, &d.proj[id]) >= dedupRadius2+1e-4 {
+				continue
+			}
+			d.Compared++
+			if float64(dot32(f, d.feats[id])) > dedupThreshold {
+				return true
 			}
 		}
+		// next offset in {0,1,2}^cellDims (odometer)
+		k := 0
+		for ; k < cellDims; k++ {
+			if off[k]++; off[k] < 3 {
+				break
+			}
+			off[k] = 0
+		}
+		if k == cellDims {
+			return false
+		}
 	}
-	return false
 }
 
 func projDist2(a, b *[dedupProj]float32) float64 {

@@ -29,13 +29,13 @@ func TestDedupScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
+		start, cpu0 := time.Now(), userCPU()
 		d := NewDeduper()
 		for i := 0; i < cand.N; i++ {
 			d.Add(cand.Image(i), size, size)
 		}
-		el := time.Since(start)
-		t.Logf("%d×%d: %d candidates, %d kept, %d full comparisons (%.2g of all pairs), %v",
-			size, size, n, d.Kept(), d.Compared, float64(d.Compared)/(float64(n)*float64(n)/2), el)
+		el, cpu := time.Since(start), userCPU()-cpu0
+		t.Logf("%d×%d: %d candidates, %d kept, %d full comparisons (%.2g of all pairs), %v wall, %.1f s user CPU",
+			size, size, n, d.Kept(), d.Compared, float64(d.Compared)/(float64(n)*float64(n)/2), el.Round(time.Millisecond), cpu)
 	}
 }

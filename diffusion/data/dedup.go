@@ -2,6 +2,8 @@ package data
 
 import (
 	"math"
+
+	"github.com/harmonic-go/harmonic/simd"
 )
 
 // Near-duplicate removal as the authors did for CelebA: each image is
@@ -116,7 +118,7 @@ func (d *Deduper) Add(img []float32, h, w int) bool {
 	}
 	var p [dedupProj]float32
 	for k, b := range d.basis {
-		p[k] = dot32(b, f)
+		p[k] = simd.Dot(b, f)
 	}
 	cell := dedupCell(p)
 	if d.hasNeighbour(f, p, cell) {
@@ -158,7 +160,7 @@ func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell cellKey) 
 				continue
 			}
 			d.Compared++
-			if float64(dot32(f, d.feats[id])) > dedupThreshold {
+			if float64(simd.Dot(f, d.feats[id])) > dedupThreshold {
 				return true
 			}
 		}
@@ -189,22 +191,6 @@ func projDist2(a, b *[dedupProj]float32, limit float32) float32 {
 		}
 	}
 	return s
-}
-
-func dot32(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // Kept is the number of images kept so far.

@@ -26,6 +26,7 @@ func Run(out io.Writer, ws []Workload, threads []int, reps int, progress io.Writ
 	}
 	defer tensor.SetThreads(tensor.Threads())
 	runs := make([]func(), len(ws))
+	calls := make([][]int, len(ws))
 	for i, w := range ws {
 		run, err := w.Prepare()
 		if err != nil {
@@ -34,7 +35,7 @@ func Run(out io.Writer, ws []Workload, threads []int, reps int, progress io.Writ
 		runs[i] = run
 		for _, t := range threads {
 			tensor.SetThreads(t)
-			run()
+			calls[i] = append(calls[i], callsPerRep(run))
 		}
 	}
 	times := make([][][]float64, len(ws))
@@ -48,9 +49,12 @@ func Run(out io.Writer, ws []Workload, threads []int, reps int, progress io.Writ
 		for i, run := range runs {
 			for j, t := range threads {
 				tensor.SetThreads(t)
+				n := calls[i][j]
 				t0 := time.Now()
-				run()
-				times[i][j] = append(times[i][j], float64(time.Since(t0))/1e6)
+				for c := 0; c < n; c++ {
+					run()
+				}
+				times[i][j] = append(times[i][j], float64(time.Since(t0))/1e6/float64(n))
 			}
 		}
 	}
@@ -77,4 +81,25 @@ func summarize(ms []float64) (median, lo, hi float64) {
 		median = (s[n/2-1] + s[n/2]) / 2
 	}
 	return median, s[0], s[n-1]
+}
+
+// minRep is the shortest repetition worth timing: a sub-millisecond call timed
+// alone measures the clock and the scheduler as much as the work, so short
+// workloads repeat their call within one repetition and report the mean per call
+// (openblas_sgemm.py likewise medians many calls of small shapes).
+const minRep = 20 * time.Millisecond
+
+// callsPerRep runs run once as a warm-up and returns how many calls make one
+// repetition last at least minRep (1 for anything slower than that).
+func callsPerRep(run func()) int {
+	t0 := time.Now()
+	run()
+	once := time.Since(t0)
+	if once >= minRep {
+		return 1
+	}
+	if once <= 0 {
+		once = time.Microsecond
+	}
+	return int(minRep/once) + 1
 }

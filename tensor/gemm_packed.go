@@ -1,34 +1,220 @@
 package tensor
 
+import (
+	"sync"
+
+	"github.com/harmonic-go/harmonic/simd"
+)
+
 // gemmPacked computes C = alpha·A·B + beta·C for a logical M×K matrix A and
 // K×N matrix B given as sources, and row-major C (leading dimension ldc),
 // splitting the work over at most `threads` goroutines by blocks of C.
 // beta == 0 overwrites C without reading it (NaNs in C do not propagate).
 //
-// PLACEHOLDER BODY written with the skeleton so that convolution can be built
-// against the interface; the GEMM work replaces it with the blocked, packed,
-// assembly-driven version and keeps a naive loop only as a test reference.
+// The loops are GotoBLAS's: columns of C in nc blocks (jc), depth in kc
+// blocks (pc, B block packed), rows in mc blocks (ic, A block packed), then
+// micro-tiles. Goroutines own disjoint rectangles of C whose edges fall on
+// micro-tile boundaries, and kc depends only on k, so every element of C is
+// computed by the same sequence of operations for any thread count.
 func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, c []float32, ldc int, threads int) {
-	if m == 0 || n == 0 {
+	if m <= 0 || n <= 0 {
 		return
 	}
-	pa := make([]float32, m*k)
-	pb := make([]float32, k*n)
-	if k > 0 {
-		a.packA(pa, 0, m, 0, k, 1) // mr = 1: row i is pa[i*k : (i+1)*k]
-		b.packB(pb, 0, k, 0, n, 1) // nr = 1: column j is pb[j*k : (j+1)*k]
+	if k <= 0 || alpha == 0 {
+		scaleRows(m, n, beta, c, ldc)
+		return
 	}
+	g := gemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc, micro: simd.GemmKernel()}
+	mr, nr := g.micro.MR, g.micro.NR
+	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
+	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
+	if tm*tn == 1 {
+		g.run(0, m, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := tm*tn - 1; t >= 0; t-- {
+		r, q := t/tn, t%tn
+		i0, i1 := splitTiles(m, mr, tm, r)
+		j0, j1 := splitTiles(n, nr, tn, q)
+		if t == 0 {
+			g.run(i0, i1, j0, j1)
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.run(i0, i1, j0, j1)
+		}()
+	}
+	wg.Wait()
+}
+
+// gemmThreads bounds the goroutines so that each gets enough work to pay for
+// starting it (about a microsecond against roughly 100 flops a nanosecond).
+func gemmThreads(m, n, k, threads int) int {
+	const minFlopsPerThread = 1 << 20
+	work := 2 * m * n * k
+	return max(1, min(threads, work/minFlopsPerThread))
+}
+
+// threadGrid picks tm×tn ≤ t goroutines over a tilesM×tilesN grid of tiles,
+// minimizing the largest share (ties go to splitting columns, which keeps
+// each goroutine's A block whole).
+func threadGrid(tilesM, tilesN, t int) (tm, tn int) {
+	best := -1
+	for cn := min(t, tilesN); cn >= 1; cn-- {
+		cm := min(t/cn, tilesM)
+		share := ceilDiv(tilesM, cm) * ceilDiv(tilesN, cn)
+		if best < 0 || share < best {
+			best, tm, tn = share, cm, cn
+		}
+	}
+	return tm, tn
+}
+
+// splitTiles returns part p of n elements split into parts on multiples of tile.
+func splitTiles(n, tile, parts, p int) (lo, hi int) {
+	tiles := ceilDiv(n, tile)
+	lo = min(n, p*tiles/parts*tile)
+	hi = min(n, (p+1)*tiles/parts*tile)
+	return lo, hi
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// scaleRows sets C = beta·C (beta == 0 clears C, NaNs included).
+func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			var s float32
-			for p := 0; p < k; p++ {
-				s += pa[i*k+p] * pb[j*k+p]
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+type gemmJob struct {
+	m, n, k     int
+	alpha, beta float32
+	a           aSource
+	b           bSource
+	c           []float32
+	ldc         int
+	micro       simd.GemmMicro
+	blocks      gemmBlocks
+}
+
+// gemmScratch holds one goroutine's packing buffers; pooled so that repeated
+// GEMMs (convolution calls one per image) do not allocate.
+type gemmScratch struct {
+	a, b, tile []float32
+}
+
+var gemmScratchPool = sync.Pool{New: func() any { return new(gemmScratch) }}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// wholeALimit is the size (floats) up to which a goroutine packs its whole
+// share of A once and reuses it for every column block, instead of repacking
+// an mc×kc block per column block.
+const wholeALimit = 1 << 20
+
+// run computes rows [i0, i1) × columns [j0, j1) of C.
+func (g *gemmJob) run(i0, i1, j0, j1 int) {
+	mr, nr := g.micro.MR, g.micro.NR
+	mc, kc, nc := g.blocks.mc, g.blocks.kc, g.blocks.nc
+	rows := i1 - i0
+	mc = min(mc, ceilDiv(rows, mr)*mr)
+	nc = min(nc, ceilDiv(j1-j0, nr)*nr)
+	s := gemmScratchPool.Get().(*gemmScratch)
+	defer gemmScratchPool.Put(s)
+
+	// A is packed either whole (one block per (pc, ic), kept across jc) or
+	// one mc×kc block at a time.
+	rowsPad := ceilDiv(rows, mr) * mr
+	whole := rowsPad*g.k <= wholeALimit
+	if whole {
+		s.a = grow(s.a, rowsPad*g.k)
+	} else {
+		s.a = grow(s.a, mc*kc)
+	}
+	s.b = grow(s.b, nc*kc)
+	s.tile = grow(s.tile, mr*nr)
+
+	for jc := j0; jc < j1; jc += nc {
+		ncb := min(nc, j1-jc)
+		for pc := 0; pc < g.k; pc += kc {
+			kcb := min(kc, g.k-pc)
+			g.b.packB(s.b, pc, kcb, jc, ncb, nr)
+			beta := g.beta
+			if pc > 0 {
+				beta = 1
 			}
-			if beta == 0 {
-				c[i*ldc+j] = alpha * s
-			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+			for ic := i0; ic < i1; ic += mc {
+				mcb := min(mc, i1-ic)
+				var pa []float32
+				if whole {
+					// Block (pc, ic) starts after all rows of earlier depth blocks.
+					off := pc*rowsPad + (ic-i0)*kcb
+					pa = s.a[off : off+ceilDiv(mcb, mr)*mr*kcb]
+					if jc == j0 {
+						g.a.packA(pa, ic, mcb, pc, kcb, mr)
+					}
+				} else {
+					pa = s.a[:ceilDiv(mcb, mr)*mr*kcb]
+					g.a.packA(pa, ic, mcb, pc, kcb, mr)
+				}
+				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta)
 			}
+		}
+	}
+}
+
+// macroTile multiplies a packed mcb×kcb A block by a packed kcb×ncb B block
+// into C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop so that it
+// stays in L1 while the A micro-panels stream from L2.
+func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32) {
+	mr, nr := g.micro.MR, g.micro.NR
+	kern := g.micro.Kernel
+	for jr := 0; jr < ncb; jr += nr {
+		bp := pb[jr/nr*nr*kcb:]
+		cols := min(nr, ncb-jr)
+		for ir := 0; ir < mcb; ir += mr {
+			ap := pa[ir/mr*mr*kcb:]
+			rows := min(mr, mcb-ir)
+			cOff := (ic+ir)*g.ldc + jc + jr
+			if rows == mr && cols == nr {
+				kern(kcb, ap, bp, g.c[cOff:], g.ldc, g.alpha, beta)
+				continue
+			}
+			kern(kcb, ap, bp, tile, nr, 1, 0)
+			addTile(g.c[cOff:], g.ldc, tile, nr, rows, cols, g.alpha, beta)
+		}
+	}
+}
+
+// addTile stores the top-left rows×cols of an edge tile: C = alpha·T + beta·C.
+func addTile(c []float32, ldc int, t []float32, ldt, rows, cols int, alpha, beta float32) {
+	for i := 0; i < rows; i++ {
+		ci := c[i*ldc : i*ldc+cols]
+		ti := t[i*ldt : i*ldt+cols]
+		if beta == 0 {
+			for j := range ci {
+				ci[j] = alpha * ti[j]
+			}
+			continue
+		}
+		for j := range ci {
+			ci[j] = alpha*ti[j] + beta*ci[j]
 		}
 	}
 }

@@ -4,6 +4,7 @@ package tensor
 
 import (
 	"fmt"
+	"strings"
 )
 
 // Tensor is a strided view of a float32 buffer. Several tensors may share one
@@ -89,11 +90,23 @@ func (t *Tensor) Data() []float32 {
 	return t.data[t.offset : t.offset+t.Numel()]
 }
 
+// maxElements bounds the element count of one tensor (2^40 float32 = 4 TiB),
+// far above any real use but low enough that shape products cannot overflow int.
+const maxElements = 1 << 40
+
 func numel(shape []int) (int, error) {
 	n := 1
 	for _, s := range shape {
 		if s < 0 {
 			return 0, fmt.Errorf("tensor: negative size in shape %v", shape)
+		}
+	}
+	for _, s := range shape {
+		if s == 0 {
+			return 0, nil
+		}
+		if n > maxElements/s {
+			return 0, fmt.Errorf("tensor: shape %v has more than %d elements", shape, maxElements)
 		}
 		n *= s
 	}
@@ -111,3 +124,144 @@ func contiguousStrides(shape []int) []int {
 }
 
 func clone(s []int) []int { return append([]int(nil), s...) }
+
+// Zeros is New under the name numpy users look for.
+func Zeros(shape ...int) *Tensor { return New(shape...) }
+
+// Ones returns a contiguous tensor filled with 1.
+func Ones(shape ...int) *Tensor { return Full(1, shape...) }
+
+// Full returns a contiguous tensor filled with v. Like New it panics on a
+// negative size.
+func Full(v float32, shape ...int) *Tensor {
+	t := New(shape...)
+	t.Fill(v)
+	return t
+}
+
+// Fill sets every element of the view to v (only the view's elements; a view
+// of a larger buffer leaves the rest untouched).
+func (t *Tensor) Fill(v float32) {
+	if t.IsContiguous() {
+		d := t.Data()
+		for i := range d {
+			d[i] = v
+		}
+		return
+	}
+	forEachOffset(t.shape, t.strides, t.offset, func(o int) { t.data[o] = v })
+}
+
+// At returns the element at idx. Wrong index counts or out-of-range indices
+// are programmer errors and panic with the shape in the message.
+func (t *Tensor) At(idx ...int) float32 { return t.data[t.index(idx)] }
+
+// Set stores v at idx; it panics like At on a bad index.
+func (t *Tensor) Set(v float32, idx ...int) { t.data[t.index(idx)] = v }
+
+func (t *Tensor) index(idx []int) int {
+	if len(idx) != len(t.shape) {
+		panic(fmt.Sprintf("tensor: %d indices for shape %v", len(idx), t.shape))
+	}
+	o := t.offset
+	for k, i := range idx {
+		if i < 0 || i >= t.shape[k] {
+			panic(fmt.Sprintf("tensor: index %v out of range for shape %v", idx, t.shape))
+		}
+		o += i * t.strides[k]
+	}
+	return o
+}
+
+// Clone returns a contiguous copy that shares nothing with t.
+func (t *Tensor) Clone() *Tensor {
+	out := New(t.shape...)
+	copyInto(out.data, t)
+	return out
+}
+
+// Contiguous returns t itself when it is already contiguous (no copy, shared
+// buffer) and a contiguous copy otherwise; use Clone to always copy.
+func (t *Tensor) Contiguous() *Tensor {
+	if t.IsContiguous() {
+		return t
+	}
+	return t.Clone()
+}
+
+// copyInto writes the elements of t in row-major order into dst
+// (len(dst) == t.Numel()).
+func copyInto(dst []float32, t *Tensor) {
+	if t.IsContiguous() {
+		copy(dst, t.Data())
+		return
+	}
+	i := 0
+	forEachOffset(t.shape, t.strides, t.offset, func(o int) {
+		dst[i] = t.data[o]
+		i++
+	})
+}
+
+// forEachOffset calls f with the buffer offset of every element of a strided
+// view, in row-major order. The innermost axis runs as a plain loop so the
+// per-element cost is one closure call.
+func forEachOffset(shape, strides []int, offset int, f func(o int)) {
+	n, err := numel(shape)
+	if err != nil || n == 0 {
+		return
+	}
+	r := len(shape)
+	if r == 0 {
+		f(offset)
+		return
+	}
+	idx := make([]int, r-1)
+	inner, innerStride := shape[r-1], strides[r-1]
+	base := offset
+	for {
+		o := base
+		for i := 0; i < inner; i++ {
+			f(o)
+			o += innerStride
+		}
+		// Odometer increment over the outer axes.
+		k := r - 2
+		for ; k >= 0; k-- {
+			idx[k]++
+			base += strides[k]
+			if idx[k] < shape[k] {
+				break
+			}
+			base -= idx[k] * strides[k]
+			idx[k] = 0
+		}
+		if k < 0 {
+			return
+		}
+	}
+}
+
+// String prints the shape and, for small tensors, the values (at most 8,
+// then "..."); it is meant for debugging and error messages, not for output.
+func (t *Tensor) String() string {
+	if t == nil {
+		return "Tensor(nil)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Tensor%v[", t.shape)
+	i := 0
+	forEachOffset(t.shape, t.strides, t.offset, func(o int) {
+		if i < 8 {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			fmt.Fprintf(&b, "%g", t.data[o])
+		} else if i == 8 {
+			b.WriteString(" ...")
+		}
+		i++
+	})
+	b.WriteByte(']')
+	return b.String()
+}

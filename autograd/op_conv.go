@@ -1,0 +1,127 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Conv2d records the bias-free convolution of x [B,Ci,H,W] with
+// w [Co,Ci,kh,kw] (zero padding pad, stride stride).
+func Conv2d(x, w *Var, stride, pad int) *Var {
+	return x.tape.record([]*Var{x, w}, func() (*tensor.Tensor, op, error) {
+		y, err := tensor.Conv2d(x.Value, w.Value, stride, pad)
+		if err != nil {
+			return nil, nil, err
+		}
+		return y, convOp{stride: stride, pad: pad}, nil
+	})
+}
+
+type convOp struct{ stride, pad int }
+
+func (convOp) name() string { return "conv2d" }
+
+// jvp: the convolution is bilinear, d(x∗w) = dx∗w + x∗dw. A block of input
+// tangents [k·B,...] is itself a batch, so dx∗w is one convolution; the
+// weight tangents need one convolution of x per vector.
+func (o convOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	x, w := out.inputs[0].Value, out.inputs[1].Value
+	var y *tensor.Tensor
+	if tin[0] != nil {
+		y = must(tensor.Conv2d(tin[0], w, o.stride, o.pad))
+	} else {
+		y = tensor.New(blockShape(out.Value, k)...)
+	}
+	if tin[1] != nil {
+		for j := range k {
+			part := must(tensor.Conv2d(x, block(tin[1], w, j), o.stride, o.pad))
+			addInto(block(y, out.Value, j).Data(), part.Data())
+		}
+	}
+	return y
+}
+
+func (o convOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
+	x, w := out.inputs[0].Value, out.inputs[1].Value
+	res := make([]*tensor.Tensor, 2)
+	if need[0] {
+		res[0] = must(tensor.Conv2dBackwardInput(g, w, x.Dim(2), x.Dim(3), o.stride, o.pad))
+	}
+	if need[1] {
+		res[1] = perVector(w, k, func(j int) *tensor.Tensor {
+			return must(tensor.Conv2dBackwardWeight(x, block(g, out.Value, j), w.Dim(2), w.Dim(3), o.stride, o.pad))
+		})
+	}
+	return res
+}
+
+// ConvTranspose2x2 records the bias-free transposed convolution with kernel
+// 2 and stride 2 of x [B,Ci,H,W] with w [Ci,Co,2,2] (PyTorch layout).
+func ConvTranspose2x2(x, w *Var) *Var {
+	return x.tape.record([]*Var{x, w}, func() (*tensor.Tensor, op, error) {
+		y, err := tensor.ConvTranspose2x2(x.Value, w.Value)
+		if err != nil {
+			return nil, nil, err
+		}
+		return y, convTOp{}, nil
+	})
+}
+
+type convTOp struct{}
+
+func (convTOp) name() string { return "conv_transpose2x2" }
+
+// jvp: bilinear as Conv2d.
+func (convTOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	x, w := out.inputs[0].Value, out.inputs[1].Value
+	var y *tensor.Tensor
+	if tin[0] != nil {
+		y = must(tensor.ConvTranspose2x2(tin[0], w))
+	} else {
+		y = tensor.New(blockShape(out.Value, k)...)
+	}
+	if tin[1] != nil {
+		for j := range k {
+			part := must(tensor.ConvTranspose2x2(x, block(tin[1], w, j)))
+			addInto(block(y, out.Value, j).Data(), part.Data())
+		}
+	}
+	return y
+}
+
+func (convTOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
+	x, w := out.inputs[0].Value, out.inputs[1].Value
+	res := make([]*tensor.Tensor, 2)
+	if need[0] {
+		res[0] = must(tensor.ConvTranspose2x2BackwardInput(g, w))
+	}
+	if need[1] {
+		res[1] = perVector(w, k, func(j int) *tensor.Tensor {
+			return must(tensor.ConvTranspose2x2BackwardWeight(x, block(g, out.Value, j)))
+		})
+	}
+	return res
+}
+
+// perVector assembles a block for value from one tensor per vector (k = 1
+// returns that tensor without copying).
+func perVector(value *tensor.Tensor, k int, f func(j int) *tensor.Tensor) *tensor.Tensor {
+	if k == 1 {
+		return f(0)
+	}
+	r := tensor.New(blockShape(value, k)...)
+	for j := range k {
+		copy(block(r, value, j).Data(), f(j).Data())
+	}
+	return r
+}
+
+// must unwraps a tensor routine's result inside a derivative, where the
+// shapes were validated by the forward pass: an error there is an engine bug.
+func must(t *tensor.Tensor, err error) *tensor.Tensor {
+	if err != nil {
+		panic(fmt.Sprintf("autograd: derivative of a recorded op failed: %v", err))
+	}
+	return t
+}

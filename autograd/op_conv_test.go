@@ -1,0 +1,74 @@
+package autograd_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/autograd/gradcheck"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+func TestConv2d(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 21))
+	for _, c := range []struct{ b, ci, h, w, co, k, stride, pad int }{
+		{2, 2, 5, 4, 3, 3, 1, 1}, // the networks' 3×3 "same" conv
+		{1, 3, 6, 6, 2, 3, 2, 1}, // strided
+		{2, 1, 4, 5, 2, 2, 1, 0}, // even kernel, no padding
+		{1, 2, 3, 3, 1, 1, 1, 0}, // 1×1
+	} {
+		s := gradcheck.NCHW(c.b, c.ci, c.h, c.w)
+		x, w := gradcheck.RandTensor(rng, 1, c.b, c.ci, c.h, c.w), gradcheck.RandTensor(rng, 1, c.co, c.ci, c.k, c.k)
+		gradcheck.Check(t, gradcheck.Case{Name: "conv2d", Inputs: []*tensor.Tensor{x, w},
+			Build: func(_ *Tape, v []*Var) *Var { return Conv2d(v[0], v[1], c.stride, c.pad) },
+			Ref: func(in [][]float64) []float64 {
+				y, _ := gradcheck.Conv2dRef(in[0], s, in[1], c.co, c.k, c.k, c.stride, c.pad)
+				return y
+			}})
+	}
+}
+
+func TestConvTranspose2x2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 23))
+	s := gradcheck.NCHW(2, 3, 2, 3)
+	x, w := gradcheck.RandTensor(rng, 1, s.B, s.C, s.H, s.W), gradcheck.RandTensor(rng, 1, s.C, 2, 2, 2)
+	gradcheck.Check(t, gradcheck.Case{Name: "conv_transpose2x2", Inputs: []*tensor.Tensor{x, w},
+		Build: func(_ *Tape, v []*Var) *Var { return ConvTranspose2x2(v[0], v[1]) },
+		Ref: func(in [][]float64) []float64 {
+			y, _ := gradcheck.ConvT2Ref(in[0], s, in[1], 2)
+			return y
+		}})
+}
+
+func TestAvgPool2x2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24, 25))
+	s := gradcheck.NCHW(2, 2, 4, 6)
+	x := gradcheck.RandTensor(rng, 1, s.B, s.C, s.H, s.W)
+	gradcheck.Check(t, gradcheck.Case{Name: "avgpool2x2", Inputs: []*tensor.Tensor{x},
+		Build: func(_ *Tape, v []*Var) *Var { return AvgPool2x2(v[0]) },
+		Ref: func(in [][]float64) []float64 {
+			y, _ := gradcheck.PoolRef(in[0], s)
+			return y
+		}})
+}
+
+func TestConcatChannels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(26, 27))
+	sa, sb := gradcheck.NCHW(2, 2, 3, 3), gradcheck.NCHW(2, 3, 3, 3)
+	a, b := gradcheck.RandTensor(rng, 1, 2, 2, 3, 3), gradcheck.RandTensor(rng, 1, 2, 3, 3, 3)
+	gradcheck.Check(t, gradcheck.Case{Name: "concat", Inputs: []*tensor.Tensor{a, b},
+		Build: func(_ *Tape, v []*Var) *Var { return ConcatChannels(v[0], v[1]) },
+		Ref: func(in [][]float64) []float64 {
+			y, _ := gradcheck.ConcatRef(in[0], sa, in[1], sb)
+			return y
+		}})
+}
+
+func TestConvShapeError(t *testing.T) {
+	tp := NewTape()
+	x, w := tp.Leaf(tensor.New(1, 2, 4, 4), true), tp.Leaf(tensor.New(3, 5, 3, 3), true)
+	Conv2d(x, w, 1, 1)
+	if tp.Err() == nil {
+		t.Fatal("conv of 2 channels with a weight for 5 was accepted")
+	}
+}

@@ -1,0 +1,47 @@
+package autograd
+
+import "github.com/harmonic-go/harmonic/tensor"
+
+// ReLU records max(x, 0). Its derivative at 0 is taken as 0 (as PyTorch).
+func ReLU(x *Var) *Var {
+	return x.tape.record([]*Var{x}, func() (*tensor.Tensor, op, error) {
+		y := tensor.New(x.Value.Shape()...)
+		yd := y.Data()
+		for i, v := range x.Value.Data() {
+			if v > 0 {
+				yd[i] = v
+			}
+		}
+		return y, reluOp{}, nil
+	})
+}
+
+type reluOp struct{}
+
+func (reluOp) name() string { return "relu" }
+
+// The Jacobian is the diagonal mask x > 0, the same for every vector of the
+// block, so JVP and VJP are one masked copy each.
+func (reluOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	return maskBlocks(tin[0], out.inputs[0].Value.Data())
+}
+
+func (reluOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
+	return []*tensor.Tensor{maskBlocks(g, out.inputs[0].Value.Data())}
+}
+
+// maskBlocks returns t with the entries where x <= 0 zeroed, x repeated over
+// the block's vectors.
+func maskBlocks(t *tensor.Tensor, x []float32) *tensor.Tensor {
+	y := tensor.New(t.Shape()...)
+	yd, td, n := y.Data(), t.Data(), len(x)
+	for j := 0; j < len(td); j += n {
+		d, s := yd[j:j+n], td[j:j+n]
+		for i, v := range x {
+			if v > 0 {
+				d[i] = s[i]
+			}
+		}
+	}
+	return y
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+var _ = register(command{
+	name:    "data",
+	summary: "fetch, show and summarize datasets (fetch NAME | show NAME --out grid.png | stats NAME)",
+	run:     runData,
+})
+
+const dataUsage = `usage:
+  harmonic data fetch NAME             download NAME (mnist, fashion-mnist, photos) into $HARMONIC_DATA
+  harmonic data show NAME --out F.png  write a grid of the first images of NAME
+  harmonic data stats NAME             print N, size, mean and std of NAME's train and test sets
+NAME for show and stats is any data spec: ` + data.Kinds
+
+func runData(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(os.Stderr, dataUsage)
+		return errors.New("missing subcommand")
+	}
+	switch args[0] {
+	case "fetch":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: harmonic data fetch NAME (one of %v)", data.SourceNames())
+		}
+		return data.Fetch(args[1], "", os.Stdout)
+	case "show":
+		return runDataShow(args[1:])
+	case "stats":
+		return runDataStats(args[1:], os.Stdout)
+	}
+	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
+}
+
+// dataFlags are the options show and stats share with train's --data.
+type dataFlags struct {
+	size, nTrain, nTest int
+	seed                uint64
+	shuffle             bool
+	wGamma              float64
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&d.size, "size", 0, "image side in pixels (0: the source's default)")
+	fs.IntVar(&d.nTrain, "ntrain", 0, "training images to load or generate (0: default)")
+	fs.IntVar(&d.nTest, "ntest", 0, "test images (0: default)")
+	fs.Uint64Var(&d.seed, "seed", 0, "seed of generators, patches, permutation")
+	fs.BoolVar(&d.shuffle, "shuffle", false, "apply one fixed random pixel permutation to every image")
+	fs.Float64Var(&d.wGamma, "w", 0, "add γ·c·W to every image (W manipulation), γ = this value")
+}
+
+func (d *dataFlags) open(spec string) (*data.Dataset, error) {
+	return data.Open(spec, d.size, data.Options{NTrain: d.nTrain, NTest: d.nTest, Seed: d.seed, Shuffle: d.shuffle, WGamma: d.wGamma})
+}
+
+// parseWithName accepts the dataset name before or after the flags.
+func parseWithName(fs *flag.FlagSet, args []string) (string, error) {
+	var name string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		return "", fmt.Errorf("missing dataset name (%s)", data.Kinds)
+	}
+	return name, nil
+}
+
+func runDataShow(args []string) error {
+	fs := flag.NewFlagSet("data show", flag.ContinueOnError)
+	var df dataFlags
+	df.register(fs)
+	n := fs.Int("n", 64, "number of images to show")
+	cols := fs.Int("cols", 0, "images per row (0: about √n)")
+	out := fs.String("out", "", "output PNG file (required)")
+	test := fs.Bool("test", false, "show test images instead of training images")
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("data show: --out FILE.png is required")
+	}
+	if *n <= 0 {
+		return fmt.Errorf("data show: --n must be positive, got %d", *n)
+	}
+	// Generate only what is shown (file sources ignore this for the side not shown).
+	if df.nTrain == 0 && !*test {
+		df.nTrain = *n
+	}
+	if df.nTest == 0 && *test {
+		df.nTest = *n
+	}
+	ds, err := df.open(name)
+	if err != nil {
+		return err
+	}
+	set := ds.Train
+	if *test {
+		set = ds.Test
+	}
+	set, err = set.Slice(0, min(*n, set.N))
+	if err != nil {
+		return err
+	}
+	c := *cols
+	if c <= 0 {
+		for c = 1; c*c < set.N; c++ {
+		}
+	}
+	var lo, hi float32 = 0, 1
+	if df.wGamma != 0 {
+		lo, hi = 0, 0 // values leave [0, 1]: scale to the data
+	}
+	if err := tensor.WritePNGGrid(*out, set.Tensor(), c, lo, hi); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %d %s images (%d×%d) to %s\n", set.N, name, set.H, set.W, *out)
+	return nil
+}
+
+func runDataStats(args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("data stats", flag.ContinueOnError)
+	var df dataFlags
+	df.register(fs)
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	ds, err := df.open(name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%-8s %8s %9s %9s %9s %9s %9s\n", "set", "N", "size", "mean", "std", "min", "max")
+	for _, s := range []struct {
+		label string
+		set   *data.Set
+	}{{"train", ds.Train}, {"test", ds.Test}} {
+		st := s.set.Stats()
+		fmt.Fprintf(w, "%-8s %8d %9s %9.4f %9.4f %9.4f %9.4f\n", s.label, st.N, fmt.Sprintf("%dx%d", st.H, st.W), st.Mean, st.Std, st.Min, st.Max)
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package data
+
+import (
+	"fmt"
+	"math"
+)
+
+// C^α images (Kadkhodaie et al. 2024, App. E): two regular textures separated
+// by a C^α contour. Everything follows the authors' construction in numpy
+// conventions (fft unnormalized, ifft divided by n, real part kept):
+//   - contour c ~ U[−1,1]^n, its FFT multiplied by |k|^−α with the DC gain
+//     copied from its neighbour (gain 1, since |±1|^−α = 1), inverse FFT;
+//     edge row in column j = round(C[j]·n) + n/2;
+//   - two backgrounds: n×n Gaussian white noise filtered by (kx²+ky²)^(−α/2)
+//     (DC gain again copied from a neighbour), one rescaled into [u, 1], the
+//     other into [0, u′], u, u′ ~ U(0,1); a fair coin decides which of the two
+//     lies below the contour;
+//   - mask M = 1 below the contour (rows ≥ edge row), smoothed by a 2×2 box
+//     filter; x = B1·M + B2·(1 − M).
+
+// CAlpha generates count n×n C^α images. Image i depends only on (seed, i), so
+// sets of different sizes from one seed share their first images.
+func CAlpha(n, count int, alpha float64, seed uint64) (*Set, error) {
+	if !(alpha > 0) || math.IsInf(alpha, 0) {
+		return nil, fmt.Errorf("data: cmix: α must be a positive number, got %v", alpha)
+	}
+	if n < 4 {
+		return nil, fmt.Errorf("data: cmix: image size %d is too small (need at least 4)", n)
+	}
+	s, err := newSet(fmt.Sprintf("cmix:%g", alpha), count, n, n)
+	if err != nil {
+		return nil, err
+	}
+	parallelImages(count, func(i int) {
+		cAlphaImage(s.Image(i), n, alpha, derive(seed, uint64(i)))
+	})
+	return s, nil
+}
+
+// cAlphaContour is the filtered contour C (before scaling to rows).
+func cAlphaContour(n int, alpha float64, r *rng) []float64 {
+	x := make([]complex128, n)
+	for i := range x {
+		x[i] = complex(r.uniform(-1, 1), 0)
+	}
+	fft(x, false)
+	for k := range x {
+		f := freqIndex(k, n)
+		if f == 0 {
+			f = 1 // DC gain copied from its neighbour
+		}
+		x[k] *= complex(math.Pow(math.Abs(float64(f)), -alpha), 0)
+	}
+	ifftNormalized(x)
+	out := make([]float64, n)
+	for i := range x {
+		out[i] = real(x[i])
+	}
+	return out
+}
+
+// cAlphaBackgrounds returns two independent n×n white-noise fields filtered
+// by (kx²+ky²)^(−α/2). Both are transformed at once as the real and
+// imaginary parts of one complex field: the filter is real and even in k, so
+// it maps real fields to real fields and the two parts never mix.
+func cAlphaBackgrounds(n int, alpha float64, r *rng) (b1, b2 []float64) {
+	x := make([]complex128, n*n)
+	for i := range x {
+		x[i] = complex(r.normal(), 0)
+	}
+	for i := range x {
+		x[i] += complex(0, r.normal())
+	}
+	fft2(x, n, n, false)
+	for ky := 0; ky < n; ky++ {
+		fy := float64(freqIndex(ky, n))
+		for kx := 0; kx < n; kx++ {
+			fx := float64(freqIndex(kx, n))
+			k2 := fx*fx + fy*fy
+			if k2 == 0 {
+				k2 = 1 // DC gain copied from its neighbour (0,1)
+			}
+			x[ky*n+kx] *= complex(math.Pow(k2, -alpha/2), 0)
+		}
+	}
+	fft2(x, n, n, true)
+	b1, b2 = make([]float64, n*n), make([]float64, n*n)
+	inv := 1 / float64(n*n)
+	for i := range x {
+		b1[i], b2[i] = real(x[i])*inv, imag(x[i])*inv
+	}
+	return b1, b2
+}
+
+// rescale maps v affinely onto [lo, hi] (a constant field goes to lo).
+func rescale(v []float64, lo, hi float64) {
+	mn, mx := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		mn, mx = math.Min(mn, x), math.Max(mx, x)
+	}
+	span := mx - mn
+	for i, x := range v {
+		if span > 0 {
+			v[i] = lo + (hi-lo)*(x-mn)/span
+		} else {
+			v[i] = lo
+		}
+	}
+}
+
+// cAlphaEdgeRows turns the contour into one edge row per column.
+func cAlphaEdgeRows(c []float64) []int {
+	n := len(c)
+	rows := make([]int, n)
+	for j, v := range c {
+		rows[j] = int(math.Round(v*float64(n))) + n/2
+	}
+	return rows
+}
+
+func cAlphaImage(dst []float32, n int, alpha float64, r *rng) {
+	edge := cAlphaEdgeRows(cAlphaContour(n, alpha, r))
+	b1, b2 := cAlphaBackgrounds(n, alpha, r)
+	u, u2 := r.float64(), r.float64()
+	rescale(b1, u, 1)
+	rescale(b2, 0, u2)
+	if r.float64() < 0.5 {
+		b1, b2 = b2, b1
+	}
+	mask := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			if i >= edge[j] {
+				mask[i*n+j] = 1
+			}
+		}
+	}
+	mask = box2x2(mask, n)
+	for i := range dst {
+		dst[i] = float32(b1[i]*mask[i] + b2[i]*(1-mask[i]))
+	}
+}
+
+// box2x2 averages each pixel with its right, lower and lower-right neighbours
+// (clamped at the border): the authors' 2×2 box smoothing of the mask.
+func box2x2(m []float64, n int) []float64 {
+	out := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		i1 := min(i+1, n-1)
+		for j := 0; j < n; j++ {
+			j1 := min(j+1, n-1)
+			out[i*n+j] = (m[i*n+j] + m[i*n+j1] + m[i1*n+j] + m[i1*n+j1]) / 4
+		}
+	}
+	return out
+}

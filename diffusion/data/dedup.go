@@ -1,0 +1,202 @@
+package data
+
+import (
+	"math"
+)
+
+// Near-duplicate removal as the authors did for CelebA: each image is
+// average-pooled to 20×20, its mean removed and the result normalized to unit
+// length; of any pair whose correlation (the dot product of these vectors)
+// exceeds 0.95, one is dropped. We keep images greedily in dataset order: an
+// image is kept unless it is a near-duplicate of an image already kept, so
+// the result is deterministic and no two kept images are near-duplicates.
+//
+// Memory is linear (one 400-float vector per kept image), never N². Time is
+// cut by a necessary condition: for unit vectors, correlation > 0.95 means
+// ‖u − v‖² < 0.1, and an orthonormal projection P can only shrink distances,
+// so ‖Pu − Pv‖² ≥ 0.1 rules a pair out without the 400-term dot product. P is
+// the 16 lowest non-constant 2-D DCT-II basis images, where images keep most
+// of their energy; the first three coordinates also index a grid of cells of
+// side √0.1, so only the 27 neighbouring cells are ever searched.
+
+const (
+	dedupSide      = 20
+	dedupThreshold = 0.95
+	dedupProj      = 16
+)
+
+var dedupRadius2 = 2 * (1 - dedupThreshold) // ‖u−v‖² = 2 − 2ρ
+
+// Deduper accepts images one at a time and says whether each is new.
+type Deduper struct {
+	basis    [][]float32 // dedupProj vectors of dedupSide² values
+	feats    [][]float32 // unit feature vectors of kept images
+	proj     [][dedupProj]float32
+	grid     map[[3]int32][]int32
+	constant bool // a constant image was kept (all constants are duplicates)
+	Compared int  // full dot products computed (for measuring the pruning)
+}
+
+// NewDeduper makes an empty deduper.
+func NewDeduper() *Deduper {
+	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[[3]int32][]int32{}}
+}
+
+// dctBasis returns the k orthonormal 2-D DCT-II basis images of an n×n grid
+// with the lowest frequencies (by p+q, then p), skipping the constant one.
+func dctBasis(n, k int) [][]float32 {
+	var out [][]float32
+	for s := 1; len(out) < k; s++ {
+		for p := 0; p <= s && len(out) < k; p++ {
+			q := s - p
+			if p >= n || q >= n {
+				continue
+			}
+			v := make([]float32, n*n)
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					v[i*n+j] = float32(dctCoef(p, n) * dctCoef(q, n) *
+						math.Cos(math.Pi*float64((2*i+1)*p)/float64(2*n)) *
+						math.Cos(math.Pi*float64((2*j+1)*q)/float64(2*n)))
+				}
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func dctCoef(p, n int) float64 {
+	if p == 0 {
+		return math.Sqrt(1 / float64(n))
+	}
+	return math.Sqrt(2 / float64(n))
+}
+
+// dedupFeature pools an h×w image to 20×20, removes the mean and normalizes.
+// ok is false for a constant image (no direction to compare).
+func dedupFeature(img []float32, h, w int) (f []float32, ok bool) {
+	pooled, _ := Resize(img, h, w, dedupSide, dedupSide)
+	var mean float64
+	for _, v := range pooled {
+		mean += float64(v)
+	}
+	mean /= float64(len(pooled))
+	var ss float64
+	for _, v := range pooled {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	if ss < 1e-12 {
+		return nil, false
+	}
+	inv := 1 / math.Sqrt(ss)
+	for i, v := range pooled {
+		pooled[i] = float32((float64(v) - mean) * inv)
+	}
+	return pooled, true
+}
+
+// Add reports whether img (h×w) is kept, i.e. not a near-duplicate of an
+// image kept before; kept images are remembered.
+func (d *Deduper) Add(img []float32, h, w int) bool {
+	f, ok := dedupFeature(img, h, w)
+	if !ok {
+		if d.constant {
+			return false
+		}
+		d.constant = true
+		return true
+	}
+	var p [dedupProj]float32
+	for k, b := range d.basis {
+		p[k] = dot32(b, f)
+	}
+	cell := dedupCell(p)
+	if d.hasNeighbour(f, p, cell) {
+		return false
+	}
+	id := int32(len(d.feats))
+	d.feats = append(d.feats, f)
+	d.proj = append(d.proj, p)
+	d.grid[cell] = append(d.grid[cell], id)
+	return true
+}
+
+func dedupCell(p [dedupProj]float32) [3]int32 {
+	side := math.Sqrt(dedupRadius2) * (1 + 1e-6) // neighbours stay in adjacent cells despite rounding
+	var c [3]int32
+	for k := range c {
+		c[k] = int32(math.Floor(float64(p[k]) / side))
+	}
+	return c
+}
+
+func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell [3]int32) bool {
+	for dz := int32(-1); dz <= 1; dz++ {
+		for dy := int32(-1); dy <= 1; dy++ {
+			for dx := int32(-1); dx <= 1; dx++ {
+				for _, id := range d.grid[[3]int32{cell[0] + dx, cell[1] + dy, cell[2] + dz}] {
+					// The margin absorbs float32 rounding of the projections:
+					// the test must never reject a true near-duplicate.
+					if projDist2(&p, &d.proj[id]) >= dedupRadius2+1e-4 {
+						continue
+					}
+					d.Compared++
+					if float64(dot32(f, d.feats[id])) > dedupThreshold {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func projDist2(a, b *[dedupProj]float32) float64 {
+	var s float32
+	for k := range a {
+		t := a[k] - b[k]
+		s += t * t
+	}
+	return float64(s)
+}
+
+func dot32(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// Kept is the number of images kept so far.
+func (d *Deduper) Kept() int { return len(d.feats) + btoi(d.constant) }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// NearDuplicateFree returns the indices of the images of s that survive
+// near-duplicate removal, in order.
+func NearDuplicateFree(s *Set) []int {
+	d := NewDeduper()
+	var keep []int
+	for i := 0; i < s.N; i++ {
+		if d.Add(s.Image(i), s.H, s.W) {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}

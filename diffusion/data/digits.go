@@ -1,0 +1,68 @@
+package data
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// openDigits loads MNIST or Fashion-MNIST from the cache: the first nTrain
+// images of the official training file (0: all 60000) and the first nTest of
+// the official test file (0: all 10000), resized if size is not 28.
+func openDigits(name string, size, nTrain, nTest int, cache string) (*Dataset, error) {
+	if !Fetched(cache, name) {
+		return nil, fmt.Errorf("data: %s is not in %s: run `harmonic data fetch %s` first", name, DatasetDir(cache, name), name)
+	}
+	dir := DatasetDir(cache, name)
+	train, err := loadDigitFile(dir, "train-images-idx3-ubyte", name, nTrain, size)
+	if err != nil {
+		return nil, err
+	}
+	test, err := loadDigitFile(dir, "t10k-images-idx3-ubyte", name+" (test)", nTest, size)
+	if err != nil {
+		return nil, err
+	}
+	return &Dataset{Train: train, Test: test}, nil
+}
+
+// loadDigitFile finds base or base.gz in dir.
+func loadDigitFile(dir, base, name string, limit, size int) (*Set, error) {
+	path := filepath.Join(dir, base)
+	if _, err := os.Stat(path); err != nil {
+		path += ".gz"
+	}
+	x, err := LoadIDX(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := IDXImages(x, name, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if limit > s.N {
+		return nil, fmt.Errorf("data: %s has %d images, %d were asked for", path, s.N, limit)
+	}
+	if limit > 0 {
+		s, _ = s.Slice(0, limit)
+	}
+	return s.Resized(size)
+}
+
+// Resized returns the set resampled to size×size (itself if already so).
+func (s *Set) Resized(size int) (*Set, error) {
+	if s.H == size && s.W == size {
+		return s, nil
+	}
+	out, err := newSet(s.Name, s.N, size, size)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < s.N; i++ {
+		img, err := Resize(s.Image(i), s.H, s.W, size, size)
+		if err != nil {
+			return nil, err
+		}
+		copy(out.Image(i), img)
+	}
+	return out, nil
+}

@@ -1,0 +1,79 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Spec names a data source, as written after `--data`:
+//
+//	cmix:ALPHA      synthetic C^α images (ALPHA > 0, e.g. cmix:2)
+//	disks           synthetic anti-aliased disks (5-parameter manifold)
+//	mnist           MNIST digits (needs `harmonic data fetch mnist`)
+//	fashion-mnist   Fashion-MNIST (needs `harmonic data fetch fashion-mnist`)
+//	photos          patches of natural photographs (needs `harmonic data fetch photos`)
+//	folder:PATH     every PNG/JPEG image in the folder PATH (e.g. CelebA)
+type Spec struct {
+	Kind  string  // cmix, disks, mnist, fashion-mnist, photos or folder
+	Alpha float64 // cmix only
+	Path  string  // folder only
+}
+
+// Kinds lists the accepted spec forms, for help texts.
+const Kinds = "cmix:ALPHA|disks|mnist|fashion-mnist|photos|folder:PATH"
+
+// ParseSpec parses a data spec; see Spec.
+func ParseSpec(s string) (Spec, error) {
+	kind, arg, hasArg := strings.Cut(s, ":")
+	switch kind {
+	case "cmix":
+		if !hasArg || arg == "" {
+			return Spec{}, fmt.Errorf("data spec %q: cmix needs an exponent, e.g. cmix:2", s)
+		}
+		a, err := strconv.ParseFloat(arg, 64)
+		if err != nil || !(a > 0) || math.IsInf(a, 0) {
+			return Spec{}, fmt.Errorf("data spec %q: α must be a positive number, got %q", s, arg)
+		}
+		return Spec{Kind: kind, Alpha: a}, nil
+	case "folder":
+		if !hasArg || arg == "" {
+			return Spec{}, fmt.Errorf("data spec %q: folder needs a path, e.g. folder:/data/celeba", s)
+		}
+		return Spec{Kind: kind, Path: arg}, nil
+	case "disks", "mnist", "fashion-mnist", "photos":
+		if hasArg {
+			return Spec{}, fmt.Errorf("data spec %q: %s takes no argument", s, kind)
+		}
+		return Spec{Kind: kind}, nil
+	}
+	return Spec{}, fmt.Errorf("data spec %q: unknown source (want %s)", s, Kinds)
+}
+
+// String gives the spec back in the form ParseSpec reads.
+func (s Spec) String() string {
+	switch s.Kind {
+	case "cmix":
+		return "cmix:" + strconv.FormatFloat(s.Alpha, 'g', -1, 64)
+	case "folder":
+		return "folder:" + s.Path
+	}
+	return s.Kind
+}
+
+// Synthetic reports whether the source is generated (no files needed).
+func (s Spec) Synthetic() bool { return s.Kind == "cmix" || s.Kind == "disks" }
+
+// DefaultSize is the image side used when Open is given size 0: the native
+// size of digit sets, the paper's 40×40 for synthetic images and patches, and
+// the authors' 80×80 for folders of photographs such as CelebA.
+func (s Spec) DefaultSize() int {
+	switch s.Kind {
+	case "mnist", "fashion-mnist":
+		return 28
+	case "folder":
+		return 80
+	}
+	return 40
+}

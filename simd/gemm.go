@@ -1,0 +1,71 @@
+package simd
+
+import "fmt"
+
+// GemmMicro is a register-blocked GEMM micro-kernel: it computes one MR×NR tile
+//
+//	c[i*ldc+j] = alpha·Σ_p a[p*MR+i]·b[p*NR+j] + beta·c[i*ldc+j]
+//
+// from a packed A micro-panel (MR consecutive values per depth step) and a
+// packed B micro-panel (NR consecutive values per depth step), the BLIS panel
+// layout of tensor/gemm_source.go. beta == 0 never reads c, so NaNs in the old
+// contents do not propagate. Kernel works on full tiles only; callers compute
+// edge tiles into a scratch MR×NR tile (ldc = NR, alpha 1, beta 0) and add.
+type GemmMicro struct {
+	Name   string
+	MR, NR int
+	Kernel func(kc int, a, b, c []float32, ldc int, alpha, beta float32)
+}
+
+// GemmKernel returns the micro-kernel of the current level. Take it once per
+// GEMM call (not per tile): Use may swap it between calls.
+func GemmKernel() GemmMicro { return gemmMicro }
+
+var gemmMicro = gemmGenericMicro
+
+// The generic tile is small so that the pure-Go kernel's accumulators stay
+// close (in L1) and odd matrix sizes waste little work on padding.
+const (
+	gemmGenericMR = 4
+	gemmGenericNR = 8
+)
+
+var gemmGenericMicro = GemmMicro{Name: "generic 4x8", MR: gemmGenericMR, NR: gemmGenericNR, Kernel: gemmKernelGeneric}
+
+// gemmCheck panics unless the slices hold a full kc-deep tile.
+func gemmCheck(kc, mr, nr int, a, b, c []float32, ldc int) {
+	if kc < 0 || ldc < nr || len(a) < kc*mr || len(b) < kc*nr || len(c) < (mr-1)*ldc+nr {
+		panic(fmt.Sprintf("simd: gemm %dx%d tile with kc=%d ldc=%d: short slices a=%d b=%d c=%d",
+			mr, nr, kc, ldc, len(a), len(b), len(c)))
+	}
+}
+
+func gemmKernelGeneric(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
+	const mr, nr = gemmGenericMR, gemmGenericNR
+	gemmCheck(kc, mr, nr, a, b, c, ldc)
+	var acc [mr * nr]float32
+	for p := 0; p < kc; p++ {
+		ap := a[p*mr : p*mr+mr : p*mr+mr]
+		bp := b[p*nr : p*nr+nr : p*nr+nr]
+		for i := 0; i < mr; i++ {
+			ai := ap[i]
+			row := acc[i*nr : i*nr+nr : i*nr+nr]
+			for j := range row {
+				row[j] += ai * bp[j]
+			}
+		}
+	}
+	for i := 0; i < mr; i++ {
+		ci := c[i*ldc : i*ldc+nr : i*ldc+nr]
+		row := acc[i*nr : i*nr+nr : i*nr+nr]
+		if beta == 0 {
+			for j := range ci {
+				ci[j] = alpha * row[j]
+			}
+			continue
+		}
+		for j := range ci {
+			ci[j] = alpha*row[j] + beta*ci[j]
+		}
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !amd64 || !gc || purego
+
+package simd
+
+// GemmMicros lists every micro-kernel this build can run (only the generic one here).
+func GemmMicros() []GemmMicro { return []GemmMicro{gemmGenericMicro} }

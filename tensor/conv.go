@@ -195,18 +195,6 @@ func (g convGeom) checkOutput(op string, dy *Tensor) error {
 	return nil
 }
 
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func conv2dForward(g convGeom, y, x, w []float32) {
 	if g.fast3x3() {
 		conv3x3Forward(g, y, x, w)

@@ -126,7 +126,9 @@ func writeJacobian(dir string, a *spectral.Analysis, x, y []float32, h, w int) e
 	steps := []func() error{
 		func() error { return report.SaveNpy(filepath.Join(dir, "noisy.npy"), img(y)) },
 		func() error { return report.ImageGrid(filepath.Join(dir, "noisy.png"), img(y), 1, 0, 1, false) },
-		func() error { return report.ImageGrid(filepath.Join(dir, "clean_noisy_denoised.png"), trio, 3, 0, 1, false) },
+		func() error {
+			return report.ImageGrid(filepath.Join(dir, "clean_noisy_denoised.png"), trio, 3, 0, 1, false)
+		},
 		func() error { return report.SaveNpy(filepath.Join(dir, "denoised.npy"), img(a.Denoised)) },
 		func() error { return report.SaveNpy64(filepath.Join(dir, "eigenvalues.npy"), a.Top.Values, nk) },
 		func() error { return vals.WriteCSV(filepath.Join(dir, "eigenvalues.csv")) },

@@ -30,6 +30,7 @@ type Analysis struct {
 	Bottom     *Eigen    // K smallest, ascending (nil unless requested)
 	Residuals  []float64 // Lanczos residual estimates of Top (nil when exact)
 	All        []float64 // every eigenvalue, descending (exact only)
+	AllVectors []float64 // their eigenvectors, row k for All[k] (exact only)
 	Jacobian   []float64 // d×d (exact only)
 	Trace      float64   // tr∇f: the effective dimension
 	TraceErr   float64   // Hutchinson standard error (0 when exact)
@@ -97,7 +98,7 @@ func (a *Analysis) exact(lin Linear, opt Options) error {
 	if err != nil {
 		return err
 	}
-	a.Jacobian, a.All = J, e.Values
+	a.Jacobian, a.All, a.AllVectors = J, e.Values, e.Vectors
 	a.Trace, a.Asymmetry = Trace(J, d), Asymmetry(J, d)
 	a.Top = &Eigen{Values: e.Values[:opt.K], Vectors: e.Vectors[:opt.K*d], D: d}
 	b := &Eigen{Values: make([]float64, opt.K), Vectors: make([]float64, opt.K*d), D: d}

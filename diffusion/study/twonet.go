@@ -174,11 +174,24 @@ func WriteTwoNets(out string, res []*TwoNet, size int) (*report.Table, error) {
 			return nil, err
 		}
 	}
-	if err := report.Histogram("cosine similarity of S1 and S2 samples (same noise)", "cosine (raw images)", names, pairs, 0.5, 1, 25).Save(out + "/figures/cos_pair.png"); err != nil {
+	lo := math.Min(histLow(pairs), histLow(nears))
+	if err := report.Histogram("cosine similarity of S1 and S2 samples (same noise)", "cosine (raw images)", names, pairs, lo, 1, 25).Save(out + "/figures/cos_pair.png"); err != nil {
 		return nil, err
 	}
-	if err := report.Histogram("cosine similarity of samples to their nearest training image", "cosine (raw images)", names, nears, 0.5, 1, 25).Save(out + "/figures/cos_nearest.png"); err != nil {
+	if err := report.Histogram("cosine similarity of samples to their nearest training image", "cosine (raw images)", names, nears, lo, 1, 25).Save(out + "/figures/cos_nearest.png"); err != nil {
 		return nil, err
 	}
 	return t, t.WriteCSV(out + "/tables/cosine.csv")
+}
+
+// histLow is the histograms' lower end: 0.5, or lower (by tenths) to keep
+// every value in range.
+func histLow(v [][]float64) float64 {
+	lo := 0.5
+	for _, s := range v {
+		for _, x := range s {
+			lo = math.Min(lo, math.Floor(10*x)/10)
+		}
+	}
+	return math.Max(lo, -1)
 }

@@ -179,7 +179,33 @@ func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, sym
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return tensor.WritePNGGrid(path, img, cols, lo, hi)
+	return tensor.WritePNGGrid(path, upscale(img, minTile), cols, lo, hi)
+}
+
+// minTile is the smallest displayed tile side: small images are enlarged
+// by pixel replication so a 16×16 sample is visible in a report.
+const minTile = 64
+
+// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged).
+func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
+	sh := t.Shape()
+	h, w := sh[len(sh)-2], sh[len(sh)-1]
+	s := (minSide + h - 1) / h
+	if s <= 1 {
+		return t
+	}
+	b := t.Numel() / (h * w)
+	src := t.Contiguous().Data()
+	out := tensor.New(b, 1, h*s, w*s)
+	dst := out.Data()
+	for k := 0; k < b; k++ {
+		for y := 0; y < h*s; y++ {
+			for x := 0; x < w*s; x++ {
+				dst[(k*h*s+y)*w*s+x] = src[(k*h+y/s)*w+x/s]
+			}
+		}
+	}
+	return out
 }
 
 func abs32(v float32) float32 {

@@ -38,7 +38,7 @@ func (s *SymPart) Apply(dst, src []float32, k int) error {
 // LanczosOptions choose how many pairs and how much work.
 type LanczosOptions struct {
 	Top, Bottom int // eigenpairs wanted at each end (Top ≥ 1 unless Bottom ≥ 1)
-	Steps       int // operator calls (0: enough for a basis of max(60, 4·pairs) vectors)
+	Steps       int // operator calls (0: enough for a basis of max(100, 6·pairs) vectors)
 	Block       int // vectors per call (0: 1)
 	Seed        uint64
 }
@@ -62,7 +62,7 @@ func Lanczos(lin Linear, opt LanczosOptions) (*LanczosResult, error) {
 	pairs := max(opt.Top, opt.Bottom)
 	steps := opt.Steps
 	if steps <= 0 {
-		steps = (max(60, 4*pairs) + block - 1) / block
+		steps = (max(100, 6*pairs) + block - 1) / block
 	}
 	steps = min(steps, (d+block-1)/block)
 	op := tensor.Float32Operator(&SymPart{Lin: lin})

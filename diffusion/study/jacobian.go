@@ -37,6 +37,10 @@ const nTopVectors = 8
 // exactLimit keeps the exact path for images up to 64×64.
 const exactLimit = spectral.MaxExact
 
+// exactAll: up to this many pixels every analysed image gets its exact
+// Jacobian (32×32: 1024 JVPs per image).
+const exactAll = 1024
+
 // Jacobians analyses a model at JacSigmas on the first JacImages test images.
 func (r *Runner) Jacobians(spec ModelSpec, label string) (*JacResult, error) {
 	p := r.Preset
@@ -58,7 +62,6 @@ func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, im
 	d := test.D()
 	res := &JacResult{Label: label, D: d}
 	images = min(images, test.N)
-	exact := d <= exactLimit
 	for _, sigma := range sigmas {
 		lv := JacLevel{Sigma: sigma}
 		var diffs []float64
@@ -69,7 +72,15 @@ func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, im
 			for j := range y {
 				y[j] += x[j]
 			}
-			a, err := spectral.Analyze(net, y, x, test.H, test.W, sigma, spectral.Options{K: nTopVectors, Exact: exact, Seed: seed})
+			// Exact Jacobians for small images; for large ones only the
+			// first image's (the spectrum shown), and Hutchinson traces for
+			// the SURE averages (d JVPs per image would dominate the run).
+			exact := d <= exactAll || (i == 0 && d <= exactLimit)
+			k := nTopVectors
+			if !exact && i == 0 {
+				k = 64
+			}
+			a, err := spectral.Analyze(net, y, x, test.H, test.W, sigma, spectral.Options{K: k, Exact: exact, Seed: seed})
 			if err != nil {
 				return nil, err
 			}
@@ -82,9 +93,10 @@ func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, im
 					lv.TopVectors = append(lv.TopVectors, a.Top.Vector(k)...)
 				}
 				if exact {
-					full := &spectral.Eigen{Values: a.All, D: d}
-					full.Vectors = a.AllVectors
+					full := &spectral.Eigen{Values: a.All, Vectors: a.AllVectors, D: d}
 					lv.Coeffs = full.Coefficients(x, d)
+				} else {
+					lv.Coeffs = a.Top.Coefficients(x, len(a.Top.Values))
 				}
 			}
 			lv.Trace += a.Trace / float64(images)

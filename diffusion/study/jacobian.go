@@ -152,6 +152,15 @@ func WriteJacobian(out, prefix string, j *JacResult, size int) (*report.Table, e
 		}
 		vecs = append(vecs, lv.TopVectors...)
 	}
+	sure := &report.Plot{Title: "SURE vs true MSE (per pixel): " + j.Label, XLabel: "σ", YLabel: "MSE", LogX: true, LogY: true, LegendBottom: true}
+	var sig, sv, mv, iv []float64
+	for _, lv := range j.Levels {
+		sig, sv, mv, iv = append(sig, lv.Sigma), append(sv, lv.SURE), append(mv, lv.MSE), append(iv, lv.InputMSE)
+	}
+	sure.Series = []report.Series{{Name: "SURE", X: sig, Y: sv, Markers: true}, {Name: "true MSE", X: sig, Y: mv, Dashed: true, Markers: true}, {Name: "input MSE σ²", X: sig, Y: iv, Dashed: true}}
+	if err := sure.Save(fmt.Sprintf("%s/figures/%s_sure.png", out, prefix)); err != nil {
+		return nil, err
+	}
 	if err := decay.Save(fmt.Sprintf("%s/figures/%s_eigenvalues.png", out, prefix)); err != nil {
 		return nil, err
 	}

@@ -159,6 +159,7 @@ func writeJac(doc *report.Doc, out string, res *Results, claims *strings.Builder
 		doc.Figure("figures/"+j.prefix+"_eigenvalues.png", "Eigenvalue decay of the Jacobian's symmetric part at each σ ("+j.r.Label+").")
 		doc.Figure("figures/"+j.prefix+"_eigenvectors.png", "Top 8 eigenvectors (rows: increasing σ), each scaled symmetrically around 0 (grey = 0).")
 		doc.Figure("figures/"+j.prefix+"_coefficients.png", "Coefficients |⟨x, e_k⟩| of the clean image in the eigenbasis.")
+		doc.Figure("figures/"+j.prefix+"_sure.png", "SURE estimate of the MSE beside the true MSE, averaged over the test images.")
 		doc.Table(tab)
 	}
 	lv := res.JacLarge.Levels

@@ -84,3 +84,19 @@ func BenchmarkTrainCNN21Batch16(b *testing.B) {
 	net, _ := NewBFCNN(21, 64, tensor.NewRNG(1))
 	benchTrain(b, net, 16, 40)
 }
+
+// BenchmarkJVPBlock64Applied times only the linearized pass: a block of 64
+// JVPs at a recorded point (the inner loop of Jacobian spectra).
+func BenchmarkJVPBlock64Applied(b *testing.B) {
+	net, _ := NewBFUNet(2, 64, tensor.NewRNG(1))
+	l, err := Linearize(net, uniformInput(1, 1, 40, 40), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := uniformInput(64, 1, 40, 40)
+	for b.Loop() {
+		if _, err := l.JVP(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

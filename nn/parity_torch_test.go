@@ -24,7 +24,7 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-func torchReference(t *testing.T) string {
+func torchScript(t *testing.T) string {
 	if p := os.Getenv("HARMONIC_TORCH_REFERENCE"); p != "" {
 		return p
 	}
@@ -38,15 +38,15 @@ func torchReference(t *testing.T) string {
 	return ""
 }
 
-func runTorch(t *testing.T, args ...string) {
+func runTorchRef(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := exec.Command("/usr/bin/python3", append([]string{torchReference(t)}, args...)...)
+	cmd := exec.Command("/usr/bin/python3", append([]string{torchScript(t)}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("torch_reference.py %v: %v\n%s", args, err, out)
 	}
 }
 
-func loadNpy(t *testing.T, path string) *tensor.Tensor {
+func ptLoadNpy(t *testing.T, path string) *tensor.Tensor {
 	x, err := tensor.LoadNpy(path)
 	if err != nil {
 		t.Fatal(err)
@@ -54,14 +54,14 @@ func loadNpy(t *testing.T, path string) *tensor.Tensor {
 	return x
 }
 
-func saveNpy(t *testing.T, path string, x *tensor.Tensor) string {
+func ptSaveNpy(t *testing.T, path string, x *tensor.Tensor) string {
 	if err := tensor.SaveNpy(path, x); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
-func compareRel(t *testing.T, what string, got, want *tensor.Tensor) {
+func ptCompareRel(t *testing.T, what string, got, want *tensor.Tensor) {
 	t.Helper()
 	if !sameInts(got.Shape(), want.Shape()) {
 		t.Fatalf("%s: shape %v, torch %v", what, got.Shape(), want.Shape())
@@ -79,7 +79,7 @@ func compareRel(t *testing.T, what string, got, want *tensor.Tensor) {
 	}
 }
 
-func TestTorchParity(t *testing.T) {
+func TestTorchParityLinearization(t *testing.T) {
 	dir := t.TempDir()
 	u, _ := NewBFUNet(2, 4, tensor.NewRNG(11))
 	c, _ := NewBFCNN(5, 4, tensor.NewRNG(12))
@@ -92,17 +92,17 @@ func TestTorchParity(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := gc.RandTensor(rng, 1, 3, 1, 8, 8)
-		xin := saveNpy(t, filepath.Join(dir, "x.npy"), x)
+		xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
 		out := filepath.Join(dir, "out.npy")
 
-		runTorch(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out)
+		runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out)
 		f, err := Denoise(net, x)
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareRel(t, arch+" forward eval", f, loadNpy(t, out))
+		ptCompareRel(t, arch+" forward eval", f, ptLoadNpy(t, out))
 
-		runTorch(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out, "--train")
+		runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out, "--train")
 		saved := snapshot(net)
 		tp := autograd.NewTape()
 		ft := DenoiserForward(tp, net, tp.Leaf(x, false), true)
@@ -110,26 +110,26 @@ func TestTorchParity(t *testing.T) {
 			t.Fatal(tp.Err())
 		}
 		restore(net, saved)
-		compareRel(t, arch+" forward train", ft.Value, loadNpy(t, out))
+		ptCompareRel(t, arch+" forward train", ft.Value, ptLoadNpy(t, out))
 
 		x1 := gc.RandTensor(rng, 1, 1, 1, 8, 8)
 		v := gc.RandTensor(rng, 1, 1, 1, 8, 8)
-		x1in, vin := saveNpy(t, filepath.Join(dir, "x1.npy"), x1), saveNpy(t, filepath.Join(dir, "v.npy"), v)
+		x1in, vin := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1), ptSaveNpy(t, filepath.Join(dir, "v.npy"), v)
 		lin, err := Linearize(net, x1, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		runTorch(t, "jvp", "--ckpt", ckpt, "--input", x1in, "--tangent", vin, "--output", out)
+		runTorchRef(t, "jvp", "--ckpt", ckpt, "--input", x1in, "--tangent", vin, "--output", out)
 		jv, err := lin.JVP(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareRel(t, arch+" jvp", jv, loadNpy(t, out))
-		runTorch(t, "vjp", "--ckpt", ckpt, "--input", x1in, "--cotangent", vin, "--output", out)
+		ptCompareRel(t, arch+" jvp", jv, ptLoadNpy(t, out))
+		runTorchRef(t, "vjp", "--ckpt", ckpt, "--input", x1in, "--cotangent", vin, "--output", out)
 		jtu, err := lin.VJP(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareRel(t, arch+" vjp", jtu, loadNpy(t, out))
+		ptCompareRel(t, arch+" vjp", jtu, ptLoadNpy(t, out))
 	}
 }

@@ -12,8 +12,7 @@ package simd
 func Conv3x3Tile() (cout, px int) { return conv3x3TileCo, conv3x3TilePx }
 
 // Conv3x3WeightGradTile reports the weight-gradient block of the current
-// kernel set: cout output channels, lanes grid positions consumed per step
-// (and the number of per-lane partial sums kept for each weight).
+// kernel set: cout output channels, and lanes grid positions consumed per step.
 func Conv3x3WeightGradTile() (cout, lanes int) { return conv3x3WGradCo, conv3x3Lanes }
 
 // Conv3x3Tiles computes ntiles consecutive tiles of a 3×3 convolution:
@@ -35,22 +34,24 @@ func Conv3x3Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 	conv3x3Tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
 }
 
-// Conv3x3WeightGrad accumulates per-lane partial sums of one block of a 3×3
-// weight gradient: for r < cout, kw < 3 and lane l < lanes
+// Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
+// nimg images that lie imgStride floats apart: for r < cout and kw < 3
 // (Conv3x3WeightGradTile),
 //
-//	acc[(r·3+kw)·lanes + l] += Σ_{v < nvec} dy[r·lddy + v·lanes + l] · x[v·lanes + l + kw]
+//	out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·imgStride + r·lddy + q] · x[i·imgStride + q + kw]
 //
-// The caller reduces the lanes once, after the last image, in a fixed order.
-func Conv3x3WeightGrad(dy, x, acc []float32, lddy, nvec int) {
+// Each sum is formed per vector lane over all images, then across lanes by a
+// fixed tree, so its rounding does not depend on how callers split work.
+func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
-	n := nvec * lanes
-	if nvec < 0 || len(dy) < (co-1)*lddy+n || len(x) < n+2 || len(acc) < co*3*lanes {
+	if nvec <= 0 || nimg <= 0 {
+		return
+	}
+	n, last := nvec*lanes, (nimg-1)*imgStride
+	if len(dy) < last+(co-1)*lddy+n || len(x) < last+n+2 || len(out) < (co-1)*ldo+3 {
 		panic("simd: Conv3x3WeightGrad: slice too short for the geometry")
 	}
-	if nvec > 0 {
-		conv3x3WGrad(dy, x, acc, lddy, nvec)
-	}
+	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, imgStride, ldo)
 }
 
 var (
@@ -84,18 +85,27 @@ func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles
 	}
 }
 
-func conv3x3WGradGeneric(dy, x, acc []float32, lddy, nvec int) {
+func conv3x3WGradGeneric(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
+	part := make([]float32, lanes)
 	for r := 0; r < co; r++ {
 		for kw := 0; kw < 3; kw++ {
-			a := acc[(r*3+kw)*lanes : (r*3+kw+1)*lanes]
-			for l := range a {
-				var s float32
-				for v := 0; v < nvec; v++ {
-					s += dy[r*lddy+v*lanes+l] * x[v*lanes+l+kw]
+			clear(part)
+			for i := 0; i < nimg; i++ {
+				d := dy[i*imgStride+r*lddy:]
+				xs := x[i*imgStride+kw:]
+				for v := 0; v < nvec*lanes; v += lanes {
+					for l := range part {
+						part[l] += d[v+l] * xs[v+l]
+					}
 				}
-				a[l] += s
 			}
+			for half := lanes / 2; half >= 1; half /= 2 {
+				for l := 0; l < half; l++ {
+					part[l] += part[l+half]
+				}
+			}
+			out[r*ldo+kw] += part[0]
 		}
 	}
 }

@@ -50,26 +50,58 @@ func TestConv3x3Kernels(t *testing.T) {
 			}
 		}
 		wco, lanes := Conv3x3WeightGradTile()
-		for _, nvec := range []int{0, 1, 5, 37} {
-			n := nvec * lanes
-			lddy := n + 5
-			dy, x := fill((wco-1)*lddy+n, uint32(nvec)), fill(n+2, uint32(nvec+7))
-			acc := fill(wco*3*lanes, 5)
-			old := append([]float32(nil), acc...)
-			Conv3x3WeightGrad(dy, x, acc, lddy, nvec)
-			for r := 0; r < wco; r++ {
-				for kw := 0; kw < 3; kw++ {
-					for ln := 0; ln < lanes; ln++ {
-						i := (r*3+kw)*lanes + ln
+		for _, nvec := range []int{1, 5, 37} {
+			for _, nimg := range []int{1, 3} {
+				n := nvec * lanes
+				lddy, ldo := n+5, 7
+				stride := (wco-1)*lddy + n + 11
+				dy, x := fill((nimg-1)*stride+(wco-1)*lddy+n, uint32(nvec)), fill((nimg-1)*stride+n+2, uint32(nvec+7))
+				out := fill((wco-1)*ldo+3, 5)
+				old := append([]float32(nil), out...)
+				Conv3x3WeightGrad(dy, x, out, lddy, nvec, nimg, stride, ldo)
+				for r := 0; r < wco; r++ {
+					for kw := 0; kw < 3; kw++ {
+						i := r*ldo + kw
 						want, scale := float64(old[i]), math.Abs(float64(old[i]))
-						for v := 0; v < nvec; v++ {
-							p := float64(dy[r*lddy+v*lanes+ln]) * float64(x[v*lanes+ln+kw])
-							want += p
-							scale += math.Abs(p)
+						for im := 0; im < nimg; im++ {
+							for q := 0; q < n; q++ {
+								p := float64(dy[im*stride+r*lddy+q]) * float64(x[im*stride+q+kw])
+								want += p
+								scale += math.Abs(p)
+							}
 						}
-						if got := float64(acc[i]); math.Abs(got-want) > 1e-5*scale+1e-6 {
-							t.Fatalf("%s weight grad nvec=%d: acc[%d] = %g, want %g", l, nvec, i, got, want)
+						if got := float64(out[i]); math.Abs(got-want) > 1e-5*scale+1e-6 {
+							t.Fatalf("%s weight grad nvec=%d nimg=%d: out[%d] = %g, want %g", l, nvec, nimg, i, got, want)
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestCopyRows(t *testing.T) {
+	prev := Current()
+	defer Use(string(prev))
+	for _, l := range Available() {
+		if err := Use(string(l)); err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= 70; n++ {
+			for _, rows := range []int{1, 3} {
+				ss, ds := n+3, n+1
+				src := fill((rows-1)*ss+n+1, uint32(n))
+				dst := fill((rows-1)*ds+n+2, 3) // guards after every row
+				old := append([]float32(nil), dst...)
+				CopyRows(dst[1:], src[1:], rows, n, ds, ss)
+				for i := range dst {
+					r, j := (i-1)/ds, (i-1)%ds
+					want := old[i]
+					if i >= 1 && r < rows && j < n {
+						want = src[1+r*ss+j]
+					}
+					if dst[i] != want {
+						t.Fatalf("%s n=%d rows=%d: dst[%d] = %g, want %g", l, n, rows, i, dst[i], want)
 					}
 				}
 			}

@@ -44,10 +44,9 @@ func (g grid3x3) padImage(dst, x []float32) {
 		clear(plane[:g.pad*g.wp])
 		clear(plane[(g.pad+g.h)*g.wp:])
 		for r := 0; r < g.h; r++ {
-			row := plane[(g.pad+r)*g.wp : (g.pad+r+1)*g.wp]
-			clear(row[:g.pad])
-			copy(row[g.pad:], x[(c*g.h+r)*g.w:(c*g.h+r+1)*g.w])
+			clear(plane[(g.pad+r)*g.wp : (g.pad+r)*g.wp+g.pad])
 		}
+		simd.CopyRows(plane[g.pad*g.wp+g.pad:], x[c*g.h*g.w:], g.h, g.w, g.wp, g.w)
 	}
 	clear(dst[g.ci*g.plane : g.padded])
 }
@@ -142,9 +141,7 @@ func run3x3(g grid3x3, batch int, y, x, wp []float32) {
 				simd.Conv3x3Tiles(wp[cb*g.ci*9*tco:], xp[r0*g.wp:], scratch[cb*tco*ld:], g.ci, g.plane, g.wp, ld, bandTiles(g, rows, px))
 			}
 			for o := 0; o < g.co; o++ {
-				for r := 0; r < rows; r++ {
-					copy(yb[(o*g.ho+r0+r)*g.wo:(o*g.ho+r0+r+1)*g.wo], scratch[o*ld+r*g.wp:])
-				}
+				simd.CopyRows(yb[(o*g.ho+r0)*g.wo:], scratch[o*ld:], rows, g.wo, g.wo, g.wp)
 			}
 		}
 	}

@@ -8,9 +8,12 @@ import "github.com/harmonic-go/harmonic/simd"
 // over (4-channel output block, input channel) pairs; every thread walks the
 // images in order, so each sum has the same order for any thread count.
 
-// wgradGroup bounds the images packed at once (padded x plus grid dy) to
-// about 32 MB, so huge batches do not need huge scratch.
-const wgradGroupFloats = 8 << 20
+// wgradGroupFloats bounds the images packed at once (padded x plus grid dy)
+// to about 4 MB. Each kernel call sweeps the whole group, so the group's dy
+// rows of one output block must stay in L2 while the input channels stream
+// past; measured on the 16×64×40×40 workload, groups of ~4 images beat both
+// 2 and 8 (and 16 was 75% slower).
+const wgradGroupFloats = 1 << 20
 
 func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	gr := newGrid3x3(g.ci, g.co, g.h, g.w, g.pad)
@@ -22,11 +25,8 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	per := gr.padded + coPad*ldg
 	group := max(1, min(g.b, wgradGroupFloats/per))
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
-	// per-lane partial sums [blocks][ci][3 kh][tco·3][lanes]
-	unit := tco * 3 * lanes
-	vacc := getBuf(blocks * g.ci * 3 * unit)
-	defer putBuf(vacc)
-	clear(vacc)
+	ldw := g.ci * 9
+	acc := make([]float32, coPad*ldw)
 	buf := getBuf(group * per)
 	defer putBuf(buf)
 
@@ -39,41 +39,18 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 				gridDy(buf[i*per+gr.padded:(i+1)*per], dy[b*outSize:(b+1)*outSize], gr, coPad, ldg)
 			}
 		})
+		// Consecutive tasks share an output block, so its dy rows of all the
+		// group's images stay in L2 while the input channels stream past.
 		parallelFor(blocks*g.ci, func(lo, hi int) {
-			for i := 0; i < n; i++ {
-				xp, dyg := buf[i*per:i*per+gr.padded], buf[i*per+gr.padded:(i+1)*per]
-				for t := lo; t < hi; t++ {
-					ob, c := t/g.ci, t%g.ci
-					for kh := 0; kh < 3; kh++ {
-						simd.Conv3x3WeightGrad(dyg[ob*tco*ldg:], xp[c*gr.plane+kh*gr.wp:], vacc[(t*3+kh)*unit:], ldg, nvec)
-					}
+			for t := lo; t < hi; t++ {
+				ob, c := t/g.ci, t%g.ci
+				for kh := 0; kh < 3; kh++ {
+					simd.Conv3x3WeightGrad(buf[gr.padded+ob*tco*ldg:], buf[c*gr.plane+kh*gr.wp:], acc[ob*tco*ldw+c*9+kh*3:], ldg, nvec, n, per, ldw)
 				}
 			}
 		})
 	}
-	var tmp [64]float32
-	for t := 0; t < blocks*g.ci; t++ {
-		ob, c := t/g.ci, t%g.ci
-		for kh := 0; kh < 3; kh++ {
-			for r := 0; r < tco && ob*tco+r < g.co; r++ {
-				for kw := 0; kw < 3; kw++ {
-					part := vacc[(t*3+kh)*unit+(r*3+kw)*lanes:][:lanes]
-					dw[((ob*tco+r)*g.ci+c)*9+kh*3+kw] = sumLanes(tmp[:lanes], part)
-				}
-			}
-		}
-	}
-}
-
-// sumLanes adds the per-lane partial sums by pairwise halving (a fixed tree).
-func sumLanes(tmp, part []float32) float32 {
-	copy(tmp, part)
-	for half := len(tmp) / 2; half >= 1; half /= 2 {
-		for l := 0; l < half; l++ {
-			tmp[l] += tmp[l+half]
-		}
-	}
-	return tmp[0]
+	copy(dw, acc[:g.co*ldw])
 }
 
 // gridDy writes one image's dy [co,ho,wo] as [coPad][ldg] on the grid of gr:
@@ -86,10 +63,9 @@ func gridDy(dst, dy []float32, gr grid3x3, coPad, ldg int) {
 			clear(row)
 			continue
 		}
+		simd.CopyRows(row, dy[o*gr.ho*gr.wo:], gr.ho, gr.wo, gr.wp, gr.wo)
 		for r := 0; r < gr.ho; r++ {
-			seg := row[r*gr.wp : (r+1)*gr.wp]
-			copy(seg, dy[(o*gr.ho+r)*gr.wo:(o*gr.ho+r+1)*gr.wo])
-			clear(seg[gr.wo:])
+			clear(row[r*gr.wp+gr.wo : (r+1)*gr.wp])
 		}
 		clear(row[gr.ho*gr.wp:])
 	}

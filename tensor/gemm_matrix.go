@@ -54,6 +54,9 @@ func (s matrix) packPanel(panel []float32, l0, n, k0, kc, w, ls, ps int) {
 		for ; l+4 <= n; l += 4 {
 			packLanes4(panel, s.data, base+l*ls, ls, kc, w, l)
 		}
+		for ; l+2 <= n; l += 2 {
+			packLanes2(panel, s.data, base+l*ls, ls, kc, w, l)
+		}
 		for ; l < n; l++ {
 			src := s.data[base+l*ls : base+l*ls+kc]
 			for p, v := range src {
@@ -97,6 +100,14 @@ func (s matrix) packBRows(dst []float32, k0, kc, j0, nc, nr int) {
 			for q := 0; q < full; q += 32 {
 				*(*[32]float32)(dst[q*kc+d:]) = *(*[32]float32)(src[q:])
 			}
+		case 48:
+			for q := 0; q < full; q += 48 {
+				*(*[48]float32)(dst[q*kc+d:]) = *(*[48]float32)(src[q:])
+			}
+		case 64:
+			for q := 0; q < full; q += 64 {
+				*(*[64]float32)(dst[q*kc+d:]) = *(*[64]float32)(src[q:])
+			}
 		default:
 			for q := 0; q < full; q += nr {
 				copy(dst[q*kc+d:q*kc+d+nr], src[q:q+nr])
@@ -133,5 +144,16 @@ func (s matrix) prefetchB(k0, kc, j0, nc, part, parts int) {
 	for p := k0 + part*kc/parts; p < k0+(part+1)*kc/parts; p++ {
 		row := s.off + p*s.rs + j0
 		simd.GemmPrefetch(s.data[row : row+nc])
+	}
+}
+
+// packLanes2 is packLanes4 for two lanes.
+func packLanes2(panel, data []float32, base, ls, kc, w, l0 int) {
+	r0 := data[base : base+kc]
+	r1 := data[base+ls : base+ls+kc]
+	panel = panel[:w*kc]
+	for p := range r0 {
+		d := (*[2]float32)(panel[p*w+l0:])
+		d[0], d[1] = r0[p], r1[p]
 	}
 }

@@ -31,29 +31,73 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 	mr, nr := g.micro.MR, g.micro.NR
 	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
 	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
-	if gemmTuning.blocks != nil {
-		g.blocks = *gemmTuning.blocks
+	if b := gemmTuning.blocks; b != nil {
+		g.blocks = gemmBlocks{mc: max(mr, b.mc/mr*mr), kc: b.kc, nc: max(nr, b.nc/nr*nr)}
 	}
 	if tm*tn == 1 {
 		g.run(0, m, 0, n)
 		return
+	}
+	// Goroutines that split only the columns all need the whole of A: they
+	// pack it once, together, before multiplying (packed is a barrier).
+	var packed sync.WaitGroup
+	var shared *[]float32
+	rowsPad := ceilDiv(m, mr) * mr
+	if tm == 1 && rowsPad*k <= sharedALimit {
+		shared = gemmSharedPool.Get().(*[]float32)
+		*shared = grow(*shared, rowsPad*k)
+		g.sharedA = *shared
+		packed.Add(tn)
 	}
 	var wg sync.WaitGroup
 	for t := tm*tn - 1; t >= 0; t-- {
 		r, q := t/tn, t%tn
 		i0, i1 := splitTiles(m, mr, tm, r)
 		j0, j1 := splitTiles(n, nr, tn, q)
-		if t == 0 {
+		work := func() {
+			if g.sharedA != nil {
+				g.packSharedA(q, tn)
+				packed.Done()
+				packed.Wait()
+			}
 			g.run(i0, i1, j0, j1)
+		}
+		if t == 0 {
+			work()
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.run(i0, i1, j0, j1)
+			work()
 		}()
 	}
 	wg.Wait()
+	if shared != nil {
+		gemmSharedPool.Put(shared)
+	}
+}
+
+// sharedALimit bounds (in floats) the A matrix that column-splitting
+// goroutines pack once together instead of once each.
+const sharedALimit = 8 << 20
+
+var gemmSharedPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// packSharedA packs part `part` of `parts` of the whole of A into g.sharedA,
+// in the layout run reads: depth block pc holds all row panels, each
+// mr×kcb, starting at pc·rowsPad.
+func (g *gemmJob) packSharedA(part, parts int) {
+	mr, kc := g.micro.MR, g.blocks.kc
+	panels := ceilDiv(g.m, mr)
+	depthBlocks := ceilDiv(g.k, kc)
+	units := panels * depthBlocks
+	for u := part * units / parts; u < (part+1)*units/parts; u++ {
+		pc, i := u/panels*kc, u%panels*mr
+		kcb := min(kc, g.k-pc)
+		off := pc*panels*mr + i*kcb
+		g.a.packA(g.sharedA[off:off+mr*kcb], i, min(mr, g.m-i), pc, kcb, mr)
+	}
 }
 
 // gemmThreads bounds the goroutines so that each gets enough work to pay for
@@ -118,6 +162,7 @@ type gemmJob struct {
 	ldc         int
 	micro       simd.GemmMicro
 	blocks      gemmBlocks
+	sharedA     []float32 // whole A packed once for all goroutines, or nil
 }
 
 // gemmScratch holds one goroutine's packing buffers; pooled so that repeated
@@ -153,11 +198,18 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 	// A is packed either whole (one block per (pc, ic), kept across jc) or
 	// one mc×kc block at a time.
 	rowsPad := ceilDiv(rows, mr) * mr
-	whole := rowsPad*g.k <= wholeALimit
-	if whole {
+	whole := rowsPad*g.k <= wholeALimit || g.sharedA != nil
+	switch {
+	case g.sharedA != nil:
+		// already packed by packSharedA
+	case whole:
 		s.a = grow(s.a, rowsPad*g.k)
-	} else {
+	default:
 		s.a = grow(s.a, mc*kc)
+	}
+	abuf := s.a
+	if g.sharedA != nil {
+		abuf = g.sharedA
 	}
 	s.b = grow(s.b, nc*kc)
 	s.tile = grow(s.tile, mr*nr)
@@ -177,8 +229,8 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 				if whole {
 					// Block (pc, ic) starts after all rows of earlier depth blocks.
 					off := pc*rowsPad + (ic-i0)*kcb
-					pa = s.a[off : off+ceilDiv(mcb, mr)*mr*kcb]
-					if jc == j0 {
+					pa = abuf[off : off+ceilDiv(mcb, mr)*mr*kcb]
+					if jc == j0 && g.sharedA == nil {
 						g.a.packA(pa, ic, mcb, pc, kcb, mr)
 					}
 				} else {
@@ -196,31 +248,33 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 }
 
 // macroTile multiplies a packed mcb×kcb A block by a packed kcb×ncb B block
-// into C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop so that it
-// stays in L1 while the A micro-panels stream from L2.
+// into C[ic:ic+mcb, jc:jc+ncb], one micro-tile at a time. The B micro-panel
+// is the outer loop: it stays in L1 (or, for wide tiles, L2) while A
+// micro-panels stream past it. (A outer measured no better for 6x64.)
 func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32, next bBlock) {
 	mr, nr := g.micro.MR, g.micro.NR
-	kern := g.micro.Kernel
 	pf, _ := g.b.(bPrefetcher)
 	parts := ceilDiv(ncb, nr)
 	for jr := 0; jr < ncb; jr += nr {
 		if pf != nil && next.kc > 0 {
 			pf.prefetchB(next.k0, next.kc, next.j0, next.nc, jr/nr, parts)
 		}
-		bp := pb[jr/nr*nr*kcb:]
-		cols := min(nr, ncb-jr)
 		for ir := 0; ir < mcb; ir += mr {
-			ap := pa[ir/mr*mr*kcb:]
-			rows := min(mr, mcb-ir)
-			cOff := (ic+ir)*g.ldc + jc + jr
-			if rows == mr && cols == nr {
-				kern(kcb, ap, bp, g.c[cOff:], g.ldc, g.alpha, beta)
-				continue
-			}
-			kern(kcb, ap, bp, tile, nr, 1, 0)
-			addTile(g.c[cOff:], g.ldc, tile, nr, rows, cols, g.alpha, beta)
+			g.microTile(pa[ir*kcb:], pb[jr*kcb:], tile, ic+ir, jc+jr, min(mr, mcb-ir), min(nr, ncb-jr), kcb, beta)
 		}
 	}
+}
+
+// microTile computes C[i:i+rows, j:j+cols] from an A and a B micro-panel;
+// edge tiles go through the scratch tile so the kernel only sees full tiles.
+func (g *gemmJob) microTile(ap, bp, tile []float32, i, j, rows, cols, kcb int, beta float32) {
+	cOff := i*g.ldc + j
+	if rows == g.micro.MR && cols == g.micro.NR {
+		g.micro.Kernel(kcb, ap, bp, g.c[cOff:], g.ldc, g.alpha, beta)
+		return
+	}
+	g.micro.Kernel(kcb, ap, bp, tile, g.micro.NR, 1, 0)
+	addTile(g.c[cOff:], g.ldc, tile, g.micro.NR, rows, cols, g.alpha, beta)
 }
 
 // bBlock is a block of B (depth k0.., columns j0..); kc == 0 means none.

@@ -26,9 +26,12 @@ func eigTridiagonalize(a []float64, n int) (d, e, tau []float64) {
 		d[0] = a[0]
 		return d, e, tau
 	}
+	// Most columns go in blocked panels; the last ones (where the trailing
+	// block is too small for matrix products to pay) one at a time.
+	kStart := eigTridiagPanels(a, n, d, e, tau)
 	p := make([]float64, n) // p[i] for i > k: (A₂₂·v_k)_i, then w_k
 	var pendV, pendW []float64
-	for k := 0; k < n-2; k++ {
+	for k := kStart; k < n-2; k++ {
 		row := a[k*n : (k+1)*n]
 		if pendV != nil {
 			eigRank2Row(row[k:], pendV[k], pendW[k], pendV[k:], pendW[k:])
@@ -130,37 +133,4 @@ func eigHouseholder(x []float64) (beta, tau float64) {
 	}
 	x[0] = 1
 	return beta, tau
-}
-
-// eigFormQT returns Qᵀ (n×n row-major) from the reflectors eigTridiagonalize
-// left in a. Accumulating backwards, M ← M·H_k for k = n-3..0 starting from
-// I, gives M = H_{n-3}⋯H_0 = Qᵀ and touches only the trailing block
-// M[k+1:, k+1:] at step k. Rows are independent, so the 4/3·n³ flops split
-// over goroutines deterministically. Rows of Qᵀ are the columns of Q, which
-// is the layout the QL rotations need (they combine rows).
-func eigFormQT(a []float64, n int, tau []float64) []float64 {
-	qt := make([]float64, n*n)
-	for i := 0; i < n; i++ {
-		qt[i*n+i] = 1
-	}
-	for k := n - 3; k >= 0; k-- {
-		t := tau[k]
-		if t == 0 {
-			continue
-		}
-		v := a[k*n+k+1 : (k+1)*n]
-		body := func(lo, hi int) {
-			for i := k + 1 + lo; i < k+1+hi; i++ {
-				r := qt[i*n+k+1 : (i+1)*n]
-				laAxpy(-t*laDot(r, v), v, r)
-			}
-		}
-		rows := n - k - 1
-		if rows*rows < 1<<14 {
-			body(0, rows)
-		} else {
-			parallelFor(rows, body)
-		}
-	}
-	return qt
 }

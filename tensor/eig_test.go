@@ -268,3 +268,118 @@ func TestEigSymErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEigApplyQMatchesFormedQ(t *testing.T) {
+	// 131 and 200: ragged last blocks of reflectors and several full ones.
+	// Q·I from the blocked reflectors equals the explicitly formed Q, and
+	// QᵀAQ is the tridiagonal (d, e).
+	for _, n := range []int{131, 200} {
+		a := make([]float64, n*n)
+		r := laTestRNG(uint64(n))
+		for i := 0; i < n; i++ {
+			for j := 0; j <= i; j++ {
+				v := r.NormFloat64()
+				a[i*n+j], a[j*n+i] = v, v
+			}
+		}
+		orig := append([]float64(nil), a...)
+		d, e, tau := eigTridiagonalize(a, n)
+		qt := eigFormQT(a, n, tau)
+		q := make([]float64, n*n)
+		for i := 0; i < n; i++ {
+			q[i*n+i] = 1
+		}
+		eigApplyQ(a, n, tau, q)
+		eigTransposeSquare(q, n)
+		if diff := laTestMaxRelDiff(q, qt, 1); diff > 1e-13 {
+			t.Errorf("n=%d: blocked Q·I and formed Q differ by %.1e", n, diff)
+		}
+		worst := 0.0
+		for i := 0; i < n; i++ {
+			qi := qt[i*n : (i+1)*n]
+			aq := make([]float64, n) // row i of Qᵀ·A
+			for k := 0; k < n; k++ {
+				laAxpy(qi[k], orig[k*n:(k+1)*n], aq)
+			}
+			for j := 0; j < n; j++ {
+				want := 0.0
+				switch j - i {
+				case 0:
+					want = d[i]
+				case 1:
+					want = e[i]
+				case -1:
+					want = e[j]
+				}
+				worst = math.Max(worst, math.Abs(laDot(aq, qt[j*n:(j+1)*n])-want))
+			}
+		}
+		if worst > 1e-12*float64(n) {
+			t.Errorf("n=%d: QᵀAQ differs from the tridiagonal by %.1e", n, worst)
+		}
+	}
+}
+
+func TestEigSymClusteredJacobianLikeSpectrum(t *testing.T) {
+	// A denoiser Jacobian's symmetric part: many eigenvalues at ~1 (kept
+	// directions), many at ~0 (removed), a few in between and a few slightly
+	// negative, with exact and near (1e-12) multiplicities. n = 400 runs
+	// the blocked reduction and divide and conquer with heavy deflation.
+	n := 400
+	lambda := make([]float64, n)
+	for i := range lambda {
+		switch {
+		case i < 150:
+			lambda[i] = 1 + float64(i%3)*1e-12
+		case i < 340:
+			lambda[i] = 0
+		case i < 390:
+			lambda[i] = float64(i-339) / 51
+		default:
+			lambda[i] = -0.01 * float64(i-389)
+		}
+	}
+	a := laTestSpectral(laTestOrthogonal(n, laTestRNG(17)), lambda, n)
+	values, vecs, err := EigSym(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := laTestMaxRelDiff(values, laTestSorted(lambda), 1); d > 1e-14 {
+		t.Errorf("values off by %.1e", d)
+	}
+	// ‖VᵀV − I‖_F is a sum over n² entries: ~n·ε is the expected size.
+	resid, orth := laTestCheckDecomposition(a, n, values, vecs)
+	if resid > 1e-14 || orth > 20*float64(n)*laEps*2 {
+		t.Errorf("resid %.1e orth %.1e", resid, orth)
+	}
+}
+
+func TestEigSymBlockedReductionEdgeCases(t *testing.T) {
+	// n = 300 runs blocked panels, then the unblocked tail. Row 0 is already
+	// reduced (zero off the diagonal), so its reflector is the identity
+	// (τ = 0) inside a panel; row 5 starts zero too but is mixed by the
+	// earlier reflectors.
+	n := 300
+	r := laTestRNG(23)
+	a := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			v := r.NormFloat64()
+			if i == 0 || j == 0 || i == 5 || j == 5 {
+				v = 0
+			}
+			if i == j {
+				v = float64(i % 3)
+			}
+			a[i*n+j], a[j*n+i] = v, v
+		}
+	}
+	values, vecs, err := EigSym(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resid, orth := laTestCheckDecomposition(a, n, values, vecs)
+	if resid > 1e-14 || orth > 20*float64(n)*laEps*2 {
+		t.Errorf("resid %.1e orth %.1e", resid, orth)
+	}
+}

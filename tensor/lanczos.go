@@ -17,8 +17,8 @@ const (
 	LanczosBoth
 )
 
-// LanczosOptions configures Lanczos. The zero value (plus MaxSteps or the
-// defaults) asks for the single largest eigenpair with a block size of 1.
+// LanczosOptions configures Lanczos. The zero value asks for the single
+// largest eigenpair with block size 1 and the default number of steps.
 type LanczosOptions struct {
 	// Wanted is the number of eigenpairs at each requested end (0 means 1).
 	Wanted int
@@ -29,8 +29,10 @@ type LanczosOptions struct {
 	// 0 means enough steps for a basis of max(50, 3·pairs) vectors.
 	MaxSteps int
 	// BlockSize is the number of vectors per operator call (0 means 1).
-	// b > 1 runs block Lanczos: the same basis quality per vector, b
-	// products batched per call (a block of JVPs is a GEMM in the network).
+	// b > 1 runs block Lanczos: per product it converges somewhat slower
+	// on isolated eigenvalues than b = 1, but the b products come in one
+	// call (a block of JVPs is a GEMM in the network, so much cheaper than b
+	// calls) and eigenvalues of multiplicity up to b are all found.
 	BlockSize int
 	// Tol, if positive, stops early once every wanted pair's residual
 	// estimate is at most Tol·‖T‖ (‖T‖ = largest |Ritz value|, a lower bound
@@ -69,6 +71,15 @@ type LanczosResult struct {
 	Converged bool
 }
 
+// Vector returns Ritz vector k (a view into Vectors), or nil without vectors.
+func (r *LanczosResult) Vector(k int) []float64 {
+	if r.Vectors == nil {
+		return nil
+	}
+	n := len(r.Vectors) / len(r.Values)
+	return r.Vectors[k*n : (k+1)*n]
+}
+
 // lanczosBreakdown is the relative norm (to the largest ‖A·v‖ seen) below
 // which a new Krylov vector counts as lying in the span of the basis.
 // Roundoff after two Gram–Schmidt passes is ~1e-15, and a float32 operator
@@ -83,6 +94,15 @@ const lanczosBreakdown = 1e-12
 //
 // Start: a Gaussian block from Seed. Deterministic: the same operator, options
 // and seed give bit-identical results for any Threads().
+//
+// Multiplicity: a Krylov space holds one direction per eigenspace per start
+// vector, so an exactly repeated eigenvalue is found at most BlockSize times
+// (more only through restarts). Nearly repeated eigenvalues, as in network
+// Jacobians, are resolved like any others, just more slowly.
+//
+// Cost per step: one operator call on BlockSize vectors, plus 8·Basis·Dim
+// flops of reorthogonalization; for block size 1 the projected problem is
+// O(Basis²) per convergence check.
 //
 // Errors: bad options, an operator error (returned wrapped), NaN/Inf from
 // the operator, or a failing projected eigenproblem.

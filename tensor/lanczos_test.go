@@ -70,7 +70,7 @@ func TestLanczosKnownSpectrumBothEnds(t *testing.T) {
 		}
 		_ = resid
 		for k := 0; k < 20; k++ {
-			y := res.Vectors[k*n : (k+1)*n]
+			y := res.Vector(k)
 			r := 0.0
 			for i := 0; i < n; i++ {
 				s := laDot(a[i*n:(i+1)*n], y) - res.Values[k]*y[i]

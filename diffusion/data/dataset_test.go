@@ -101,6 +101,7 @@ func TestParseSpec(t *testing.T) {
 		"fashion-mnist": {Kind: "fashion-mnist"},
 		"photos":        {Kind: "photos"},
 		"folder:/a/b:c": {Kind: "folder", Path: "/a/b:c"},
+		"npy:x.npy":     {Kind: "npy", Path: "x.npy"},
 	}
 	for in, want := range good {
 		got, err := ParseSpec(in)
@@ -111,7 +112,7 @@ func TestParseSpec(t *testing.T) {
 			t.Errorf("String() = %q, want %q", got.String(), in)
 		}
 	}
-	for _, in := range []string{"", "cmix", "cmix:", "cmix:-1", "cmix:x", "cmix:Inf", "disks:3", "folder:", "celeba"} {
+	for _, in := range []string{"", "cmix", "cmix:", "cmix:-1", "cmix:x", "cmix:Inf", "disks:3", "folder:", "npy:", "celeba"} {
 		if _, err := ParseSpec(in); err == nil {
 			t.Errorf("ParseSpec(%q) accepted", in)
 		}

@@ -43,15 +43,15 @@ const (
 //     (first NTrain images), Test from the official t10k file;
 //   - photos: every 6th photograph (in sorted file order) is reserved for
 //     Test patches, the others give Train patches;
-//   - folder: the last NTest images (sorted by file name) are Test, the
-//     images before them Train.
+//   - folder, npy: the last NTest images (sorted by file name, or in array
+//     order) are Test, the images before them Train.
 func Open(spec string, size int, opt Options) (*Dataset, error) {
 	sp, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
 	}
 	if size == 0 {
-		size = sp.DefaultSize()
+		size = sp.DefaultSize() // 0 for npy: keep the array's size
 	}
 	if size < 0 || opt.NTrain < 0 || opt.NTest < 0 {
 		return nil, fmt.Errorf("data: %s: size %d, %d train and %d test images: none may be negative", spec, size, opt.NTrain, opt.NTest)
@@ -76,36 +76,38 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 	}
 	switch sp.Kind {
 	case "cmix":
-		return twoSets(CAlpha(size, nTrain, sp.Alpha, opt.Seed))(CAlpha(size, nTest, sp.Alpha, opt.Seed^saltTest))
+		train, err := CAlpha(size, nTrain, sp.Alpha, opt.Seed)
+		if err != nil {
+			return nil, err
+		}
+		test, err := CAlpha(size, nTest, sp.Alpha, opt.Seed^saltTest)
+		return withTest(train, test, err)
 	case "disks":
 		train, _, err := Disks(size, nTrain, opt.Seed)
 		if err != nil {
 			return nil, err
 		}
 		test, _, err := Disks(size, nTest, opt.Seed^saltTest)
-		return twoSets(train, nil)(test, err)
+		return withTest(train, test, err)
 	case "mnist", "fashion-mnist":
 		return openDigits(sp.Kind, size, nTrain, nTest, opt.CacheDir)
 	case "photos":
 		return openPhotos(size, nTrain, nTest, opt)
 	case "folder":
 		return openFolder(sp.Path, size, nTrain, nTest, opt.Dedup)
+	case "npy":
+		return openNpy(sp.Path, size, nTrain, nTest)
 	}
 	return nil, fmt.Errorf("data: unknown source %q", sp.Kind)
 }
 
-// twoSets pairs a train and a test result, keeping the first error.
-func twoSets(train *Set, err1 error) func(*Set, error) (*Dataset, error) {
-	return func(test *Set, err2 error) (*Dataset, error) {
-		if err1 != nil {
-			return nil, err1
-		}
-		if err2 != nil {
-			return nil, err2
-		}
-		test.Name = train.Name + " (test)"
-		return &Dataset{Train: train, Test: test}, nil
+// withTest pairs a generated train set with its test set.
+func withTest(train, test *Set, err error) (*Dataset, error) {
+	if err != nil {
+		return nil, err
 	}
+	test.Name = train.Name + " (test)"
+	return &Dataset{Train: train, Test: test}, nil
 }
 
 func applyTransforms(ds *Dataset, opt Options) error {

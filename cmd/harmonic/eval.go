@@ -83,9 +83,6 @@ func runEval(args []string) error {
 	// the same first images whatever the count, so load no more.
 	if *n > 0 {
 		cfg.NTrain = min(cfg.NTrain, *n)
-		if cfg.NTrain == 0 {
-			cfg.NTrain = *n
-		}
 		cfg.NTest = min(max(cfg.NTest, 1), *n)
 	}
 	ds, err := cfg.OpenData()

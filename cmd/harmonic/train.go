@@ -25,11 +25,13 @@ var _ = register(command{
 	run:     runTrain,
 })
 
-// defaultData is the built-in training set: C^α images with α = 4 (see
-// README: smooth backgrounds and a smooth contour, the synthetic family a
-// small UNet learns to denoise fastest, yet with the edge and texture
-// structure the study is about).
-const defaultData = "cmix:4"
+// defaultData is the built-in training set. Disks train a good denoiser
+// fastest among the synthetic sources: piecewise-constant images on a
+// 5-parameter manifold, so a small UNet soon learns to average inside the flat
+// regions and only the edges remain hard. In a 400-step probe (base 32, batch
+// 32, 20×20) disks gave +7.9 dB at σ = 0.1 on held-out images, cmix:4 +6.0 dB
+// and cmix:2 +4.7 dB. The C^α families (cmix:ALPHA) are the study's main data.
+const defaultData = "disks"
 
 var errTimeLimit = errors.New("time limit reached")
 

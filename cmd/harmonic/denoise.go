@@ -31,7 +31,7 @@ func runDenoise(args []string) error {
 	noisyOut := fs.String("noisy", "", "also write the noisy input to this file (.png or .npy)")
 	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return helpIsNoError(err)
 	}
 	if *ckpt == "" || fs.NArg() != 2 {
 		return errors.New(denoiseUsage)

@@ -35,7 +35,7 @@ func runEval(args []string) error {
 		fs.Var(f.Value, name, f.Usage+" (default: the checkpoint's run)")
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return helpIsNoError(err)
 	}
 	if *ckpt == "" || fs.NArg() > 0 {
 		return errors.New("usage: harmonic eval --ckpt DIR|MODEL.safetensors [--sigma 0.05,0.1] [--json] [--data SPEC]")

@@ -73,7 +73,7 @@ func runTrain(args []string) error {
 	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table")
 	quiet := fs.Bool("quiet", false, "no progress line")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return helpIsNoError(err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %v", fs.Args())
@@ -263,4 +263,13 @@ func (p *progressLine) finish() {
 	if p.shown && p.tty {
 		fmt.Fprintln(os.Stderr)
 	}
+}
+
+// helpIsNoError turns -h into a clean exit (the flag package already
+// printed the usage).
+func helpIsNoError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }

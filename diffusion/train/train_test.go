@@ -232,3 +232,24 @@ func TestNoiseLevels(t *testing.T) {
 		t.Errorf("mean square of the noise is %.4f, want 1/5 for σ = U²", ms)
 	}
 }
+
+func TestThreadCountDoesNotChangeTheRun(t *testing.T) {
+	defer tensor.SetThreads(tensor.Threads())
+	var snaps [][][]float32
+	for _, n := range []int{1, 3} {
+		tensor.SetThreads(n)
+		cfg := smallConfig(3)
+		cfg.Base = 8
+		tr, err := New(cfg, smallSet(10, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Run(context.Background(), "", nil); err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snapshot(t, tr))
+	}
+	if !equalSnapshots(snaps[0], snaps[1]) {
+		t.Error("training with 1 and 3 threads gives different results")
+	}
+}

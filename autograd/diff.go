@@ -59,6 +59,11 @@ func (tp *Tape) JVP(out *Var, leaves []*Var, tangents []*tensor.Tensor) (*tensor
 		}
 	}
 	if t := tans[out.index]; t != nil {
+		for _, in := range tangents {
+			if t == in {
+				return cloneTensor(t), nil // never hand back the caller's own tensor
+			}
+		}
 		return t, nil
 	}
 	return tensor.New(blockShape(out.Value, k)...), nil
@@ -89,12 +94,22 @@ func (tp *Tape) VJP(out *Var, cot *tensor.Tensor, leaves []*Var) ([]*tensor.Tens
 	}
 	grads := tp.pullback(out, cot, k, active)
 	res := make([]*tensor.Tensor, len(leaves))
+	// Results never alias the caller's cotangent or each other (Add passes
+	// its cotangent through unchanged to both inputs).
+	seen := map[*tensor.Tensor]bool{cot: true}
 	for i, l := range leaves {
-		if l.index <= out.index && grads[l.index] != nil {
-			res[i] = grads[l.index]
-		} else {
-			res[i] = tensor.New(blockShape(l.Value, k)...)
+		var g *tensor.Tensor
+		if l.index <= out.index {
+			g = grads[l.index]
 		}
+		switch {
+		case g == nil:
+			g = tensor.New(blockShape(l.Value, k)...)
+		case seen[g]:
+			g = cloneTensor(g)
+		}
+		seen[g] = true
+		res[i] = g
 	}
 	return res, nil
 }
@@ -116,14 +131,23 @@ func (tp *Tape) Backward(loss *Var) error {
 	one := tensor.New(blockShape(loss.Value, 1)...)
 	one.Data()[0] = 1
 	grads := tp.pullback(loss, one, 1, active)
+	seen := map[*tensor.Tensor]bool{}
 	for _, v := range tp.vars {
-		if v.op == nil && v.needsGrad {
-			if v.index <= loss.index && grads[v.index] != nil {
-				v.Grad = grads[v.index]
-			} else {
-				v.Grad = tensor.New(v.Value.Shape()...)
-			}
+		if v.op != nil || !v.needsGrad {
+			continue
 		}
+		var g *tensor.Tensor
+		if v.index <= loss.index {
+			g = grads[v.index]
+		}
+		switch {
+		case g == nil:
+			g = tensor.New(v.Value.Shape()...)
+		case seen[g]:
+			g = cloneTensor(g) // leaves never share a Grad tensor
+		}
+		seen[g] = true
+		v.Grad = g
 	}
 	return nil
 }

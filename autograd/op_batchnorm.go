@@ -235,10 +235,14 @@ func (d bnShape) centeredSquares(x []float32, c int, mu float64) float64 {
 // variance is tiny next to ε, and b·x − b·mu would cancel catastrophically.
 func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, mu float64) {
 	base := j * d.size()
-	af := float32(a)
+	af, bf := float32(a), float32(b)
 	for bb := range d.b {
 		off := (bb*d.c + c) * d.hw
 		out, xs := dst[base+off:base+off+d.hw], x[off:off+d.hw]
+		if mu == 0 { // no cancellation: plain float32 (forward and JVPs)
+			d.combine32(out, t, xs, base+off, af, bf)
+			continue
+		}
 		if t == nil {
 			for i, v := range xs {
 				out[i] = float32(b * (float64(v) - mu))
@@ -249,6 +253,20 @@ func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, mu float64) {
 		for i, v := range xs {
 			out[i] = af*ts[i] + float32(b*(float64(v)-mu))
 		}
+	}
+}
+
+// combine32 sets out = af·t[off:] + bf·xs (t nil: zero).
+func (d bnShape) combine32(out, t, xs []float32, off int, af, bf float32) {
+	if t == nil {
+		for i, v := range xs {
+			out[i] = bf * v
+		}
+		return
+	}
+	ts := t[off : off+len(xs)]
+	for i, v := range xs {
+		out[i] = af*ts[i] + bf*v
 	}
 }
 

@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -61,6 +62,14 @@ func (o addOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Ten
 // axpby sets dst = a·x + b·y (x ignored when a == 0).
 func axpby(dst []float32, a float32, x []float32, b float32, y []float32) {
 	y = y[:len(dst)]
+	switch {
+	case a == 1 && b == 1:
+		simd.Add(dst, x[:len(dst)], y)
+		return
+	case a == 1 && b == -1:
+		simd.Sub(dst, x[:len(dst)], y)
+		return
+	}
 	if a == 0 {
 		for i, v := range y {
 			dst[i] = b * v

@@ -112,3 +112,28 @@ func TestBlockShapeChecked(t *testing.T) {
 		t.Fatalf("a [4 3] cotangent block (k=2) was rejected: %v", err)
 	}
 }
+
+// Results of JVP and VJP never alias the caller's tensors or each other.
+func TestResultsDoNotAlias(t *testing.T) {
+	tp := NewTape()
+	a, b := tp.Leaf(tensor.New(2, 2), true), tp.Leaf(tensor.New(2, 2), true)
+	y := Add(a, b)
+	u := tensor.New(2, 2)
+	g, err := tp.VJP(y, u, []*Var{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g[0].Data()[0] = 5
+	if u.Data()[0] != 0 || g[1].Data()[0] != 0 {
+		t.Fatal("VJP results alias the cotangent or each other")
+	}
+	v := tensor.New(2, 2)
+	jv, err := tp.JVP(a, []*Var{a}, []*tensor.Tensor{v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jv.Data()[0] = 5
+	if v.Data()[0] != 0 {
+		t.Fatal("JVP result aliases the tangent")
+	}
+}

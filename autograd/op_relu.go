@@ -1,17 +1,15 @@
 package autograd
 
-import "github.com/harmonic-go/harmonic/tensor"
+import (
+	"github.com/harmonic-go/harmonic/simd"
+	"github.com/harmonic-go/harmonic/tensor"
+)
 
 // ReLU records max(x, 0). Its derivative at 0 is taken as 0 (as PyTorch).
 func ReLU(x *Var) *Var {
 	return x.tape.record([]*Var{x}, func() (*tensor.Tensor, op, error) {
 		y := tensor.New(x.Value.Shape()...)
-		yd := y.Data()
-		for i, v := range x.Value.Data() {
-			if v > 0 {
-				yd[i] = v
-			}
-		}
+		simd.ReLU(y.Data(), x.Value.Data())
 		return y, reluOp{}, nil
 	})
 }
@@ -36,12 +34,7 @@ func maskBlocks(t *tensor.Tensor, x []float32) *tensor.Tensor {
 	y := tensor.New(t.Shape()...)
 	yd, td, n := y.Data(), t.Data(), len(x)
 	for j := 0; j < len(td); j += n {
-		d, s := yd[j:j+n], td[j:j+n]
-		for i, v := range x {
-			if v > 0 {
-				d[i] = s[i]
-			}
-		}
+		simd.ReLUBackward(yd[j:j+n], td[j:j+n], x)
 	}
 	return y
 }

@@ -42,8 +42,9 @@ type Var struct {
 	needsGrad bool // a leaf that wants gradients, or an op depending on one
 }
 
-// Tape records ops in the order they run. A Tape is not safe for concurrent
-// use; use one tape per goroutine.
+// Tape records ops in the order they run. Recording and Backward are not
+// safe for concurrent use; JVP and VJP only read a finished recording, so
+// several goroutines may call them on one tape at once.
 type Tape struct {
 	vars []*Var
 	err  error

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Adam is PyTorch's torch.optim.Adam (no weight decay, no amsgrad), with the
-// same float32 update order, so a step matches PyTorch's to rounding:
+// Adam is PyTorch's torch.optim.Adam (no weight decay, no amsgrad), with
+// PyTorch's evaluation order (simd.AdamStep), so a step matches to rounding:
 //
 //	m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
 //	p ← p − (lr/(1−β1^t)) · m / (sqrt(v)/sqrt(1−β2^t) + ε)
@@ -43,20 +44,10 @@ func (a *Adam) Update(lr float64) error {
 	}
 	a.Step++
 	t := float64(a.Step)
-	stepSize := float32(lr / (1 - math.Pow(a.Beta1, t)))
-	bc2Sqrt := float32(math.Sqrt(1 - math.Pow(a.Beta2, t)))
-	b1, b2, eps := float32(a.Beta1), float32(a.Beta2), float32(a.Eps)
+	bc1, bc2 := float32(1-math.Pow(a.Beta1, t)), float32(1-math.Pow(a.Beta2, t))
 	for i, p := range a.params {
-		w, g := p.Value.Data(), p.Grad.Data()
-		m, v := a.M[i].Data(), a.V[i].Data()
-		for j, gj := range g {
-			// Explicit float32 conversions keep every step rounded on its
-			// own (no fused multiply-add), as PyTorch's CPU kernel does.
-			m[j] = float32(b1*m[j]) + float32((1-b1)*gj)
-			v[j] = float32(b2*v[j]) + float32(float32((1-b2)*gj)*gj)
-			denom := float32(float32(math.Sqrt(float64(v[j])))/bc2Sqrt) + eps
-			w[j] -= stepSize * (m[j] / denom)
-		}
+		simd.AdamStep(p.Value.Data(), p.Grad.Data(), a.M[i].Data(), a.V[i].Data(),
+			float32(lr), float32(a.Beta1), float32(a.Beta2), float32(a.Eps), bc1, bc2)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -18,9 +19,6 @@ import (
 // strings. The reference loader rejects any extra tensor name, so training
 // state (optimizer moments, RNG) never goes into this file. Extra metadata keys
 // are ignored by the reference and may carry provenance (e.g. the step).
-
-// ModelFile is the model's file name inside a checkpoint directory.
-const ModelFile = "model.safetensors"
 
 // SaveModel writes net's state dict to path atomically (temporary file,
 // fsync, rename). extra metadata is added to the contract's keys, which it
@@ -82,13 +80,13 @@ func LoadModelInto(path string, net Net) (map[string]string, error) {
 	return meta, nil
 }
 
-// ModelPath maps a checkpoint directory to its model file; other paths are
-// returned unchanged.
+// ModelPath maps a checkpoint directory to its model file (ModelFile);
+// other paths are returned unchanged.
 func ModelPath(path string) string {
-	if strings.HasSuffix(path, ".safetensors") {
-		return path
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, ModelFile)
 	}
-	return filepath.Join(path, ModelFile)
+	return path
 }
 
 // NewFromMeta builds an (arbitrarily initialized) network from checkpoint

@@ -71,7 +71,8 @@ func Backward(tp *autograd.Tape, loss *autograd.Var, net Net) error {
 }
 
 // Linearization is the denoiser recorded once at one input y; its JVP and
-// VJP (Jacobian of f with respect to y) can then be evaluated many times.
+// VJP (Jacobian of f with respect to y) can then be evaluated many times,
+// also from several goroutines at once (they only read the recording).
 type Linearization struct {
 	tp      *autograd.Tape
 	in, out *autograd.Var
@@ -79,7 +80,8 @@ type Linearization struct {
 
 // Linearize records f(y) = y − net(y). With train false (the usual case)
 // batch norm uses running_sd; with train true it uses the batch statistics
-// of y, and the Jacobian includes their dependence on y.
+// of y, and the Jacobian includes their dependence on y (and, like any
+// training forward pass, it moves running_sd, as PyTorch's would).
 func Linearize(net Net, y *tensor.Tensor, train bool) (*Linearization, error) {
 	if err := net.CheckInput(y.Shape()); err != nil {
 		return nil, err
@@ -109,4 +111,32 @@ func (l *Linearization) VJP(u *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, err
 	}
 	return g[0], nil
+}
+
+// Jacobian returns the full Jacobian J[i][j] = ∂f_i/∂y_j ([d, d] for one
+// image of d pixels), one row per cotangent, computed as VJPs in blocks of
+// at most block rows (a block is one batched pass through the network).
+func (l *Linearization) Jacobian(block int) (*tensor.Tensor, error) {
+	y := l.in.Value
+	if y.Dim(0) != 1 {
+		return nil, fmt.Errorf("nn: Jacobian needs a single image, got a batch of %v", y.Shape())
+	}
+	d := y.Numel()
+	if block < 1 {
+		block = 1
+	}
+	jac := tensor.New(d, d)
+	for r0 := 0; r0 < d; r0 += block {
+		k := min(block, d-r0)
+		u := tensor.New(k, y.Dim(1), y.Dim(2), y.Dim(3))
+		for j := range k {
+			u.Data()[j*d+r0+j] = 1
+		}
+		rows, err := l.VJP(u)
+		if err != nil {
+			return nil, err
+		}
+		copy(jac.Data()[r0*d:(r0+k)*d], rows.Data())
+	}
+	return jac, nil
 }

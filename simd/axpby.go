@@ -1,11 +1,12 @@
 package simd
 
-// Scaled copies and combinations: ScaleTo and Axpby. They follow the rounding
-// contract in elementwise.go (each multiply and add rounded on its own).
+// Affine maps of vectors: ScaleTo, Axpby and AddConst. They follow the
+// rounding contract in elementwise.go (each multiply and add rounded on its own).
 
 var (
-	scaleToImpl = scaleToGeneric
-	axpbyImpl   = axpbyGeneric
+	scaleToImpl  = scaleToGeneric
+	axpbyImpl    = axpbyGeneric
+	addConstImpl = addConstGeneric
 )
 
 // ScaleTo computes dst = alpha*x. dst may alias x.
@@ -29,6 +30,23 @@ func Axpby(alpha float32, x []float32, beta float32, y []float32) {
 		return
 	}
 	axpbyImpl(alpha, x, beta, y)
+}
+
+// AddConst computes dst = x + c (for x - c pass -c: the result is the same
+// bit for bit). dst may alias x.
+func AddConst(dst []float32, c float32, x []float32) {
+	checkLen("AddConst", "dst", len(dst), "x", len(x))
+	if len(x) == 0 {
+		return
+	}
+	addConstImpl(dst, c, x)
+}
+
+func addConstGeneric(dst []float32, c float32, x []float32) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = v + c
+	}
 }
 
 func scaleToGeneric(dst []float32, alpha float32, x []float32) {

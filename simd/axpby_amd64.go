@@ -5,11 +5,11 @@ package simd
 var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
-		scaleToImpl, axpbyImpl = scaleToAVX512, axpbyAVX512
+		scaleToImpl, axpbyImpl, addConstImpl = scaleToAVX512, axpbyAVX512, addConstAVX512
 	case AVX2:
-		scaleToImpl, axpbyImpl = scaleToAVX2, axpbyAVX2
+		scaleToImpl, axpbyImpl, addConstImpl = scaleToAVX2, axpbyAVX2, addConstAVX2
 	default:
-		scaleToImpl, axpbyImpl = scaleToGeneric, axpbyGeneric
+		scaleToImpl, axpbyImpl, addConstImpl = scaleToGeneric, axpbyGeneric, addConstGeneric
 	}
 })
 
@@ -26,3 +26,9 @@ func scaleToAVX512(dst []float32, alpha float32, x []float32)
 
 //go:noescape
 func axpbyAVX512(alpha float32, x []float32, beta float32, y []float32)
+
+//go:noescape
+func addConstAVX2(dst []float32, c float32, x []float32)
+
+//go:noescape
+func addConstAVX512(dst []float32, c float32, x []float32)

@@ -3,11 +3,12 @@
 #include "textflag.h"
 #include "kernels_amd64.h"
 
-// ScaleTo and Axpby for AVX2 and AVX-512 (declared in axpby_amd64.go). ABI0.
+// ScaleTo, Axpby and AddConst for AVX2 and AVX-512 (declared in
+// axpby_amd64.go). ABI0.
 // Layout as in elementwise_avx2_amd64.s: 4 vectors per step, then one, then a
 // masked tail (Y14 or K1). Products are rounded before the add (no FMA).
 //
-// Registers: SI x, DI dst / y, CX elements left, Y15/Z15 alpha, Y13/Z13 beta,
+// Registers: SI x, DI dst / y, CX elements left, Y15/Z15 alpha or c, Y13/Z13 beta,
 // Y0-Y3 / Z0-Z3 data, Y4-Y7 / Z4-Z7 beta*y.
 
 // func scaleToAVX2(dst []float32, alpha float32, x []float32)
@@ -212,6 +213,96 @@ tail:
 	VMULPS Z0, Z15, Z0
 	VMULPS Z4, Z13, Z4
 	VADDPS Z4, Z0, Z0
+	VMOVUPS Z0, K1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func addConstAVX2(dst []float32, c float32, x []float32): dst = x + c
+TEXT ·addConstAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	VBROADCASTSS c+24(FP), Y15
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+
+loop32:
+	CMPQ CX, $32
+	JL   loop8
+	VADDPS (SI), Y15, Y0
+	VADDPS 32(SI), Y15, Y1
+	VADDPS 64(SI), Y15, Y2
+	VADDPS 96(SI), Y15, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JL   tail
+	VADDPS (SI), Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	TAIL_MASK_Y14
+	VMASKMOVPS (SI), Y14, Y0
+	VADDPS Y0, Y15, Y0
+	VMASKMOVPS Y0, Y14, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func addConstAVX512(dst []float32, c float32, x []float32): dst = x + c
+TEXT ·addConstAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	VBROADCASTSS c+24(FP), Z15
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+
+loop64:
+	CMPQ CX, $64
+	JL   loop16
+	VADDPS (SI), Z15, Z0
+	VADDPS 64(SI), Z15, Z1
+	VADDPS 128(SI), Z15, Z2
+	VADDPS 192(SI), Z15, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JL   tail
+	VADDPS (SI), Z15, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	TAIL_MASK_K1
+	VMOVUPS.Z (SI), K1, Z0
+	VADDPS Z0, Z15, Z0
 	VMOVUPS Z0, K1, (DI)
 
 done:

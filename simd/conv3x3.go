@@ -11,9 +11,9 @@ package simd
 // output channels × px consecutive grid positions per tile.
 func Conv3x3Tile() (cout, px int) { return conv3x3TileCo, conv3x3TilePx }
 
-// Conv3x3Lanes is the number of grid positions Conv3x3WeightGrad consumes
-// per step; its input length must be a multiple of it.
-func Conv3x3Lanes() int { return conv3x3Lanes }
+// Conv3x3WeightGradTile reports the weight-gradient block of the current
+// kernel set: cout output channels, and lanes grid positions consumed per step.
+func Conv3x3WeightGradTile() (cout, lanes int) { return conv3x3WGradCo, conv3x3Lanes }
 
 // Conv3x3Tiles computes ntiles consecutive tiles of a 3×3 convolution:
 //
@@ -34,23 +34,29 @@ func Conv3x3Tiles(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 	conv3x3Tiles(w, x, y, ci, chStride, rowStride, ldy, ntiles)
 }
 
-// Conv3x3WeightGrad accumulates one 4×3 block of a 3×3 weight gradient:
+// Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
+// nimg images that lie imgStride floats apart: for r < cout and kw < 3
+// (Conv3x3WeightGradTile),
 //
-//	acc[r·ldacc + kw] += Σ_{q < nvec·Conv3x3Lanes()} dy[r·lddy + q] · x[q + kw]
+//	out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·imgStride + r·lddy + q] · x[i·imgStride + q + kw]
 //
-// for r < 4 and kw < 3. Each sum is formed in a fixed order (vector lanes,
-// then a fixed reduction tree), so results are reproducible.
-func Conv3x3WeightGrad(dy, x, acc []float32, lddy, ldacc, nvec int) {
-	n := nvec * conv3x3Lanes
-	if nvec < 0 || len(dy) < 3*lddy+n || len(x) < n+2 || len(acc) < 3*ldacc+3 {
+// Each sum is formed per vector lane over all images, then across lanes by a
+// fixed tree, so its rounding does not depend on how callers split work.
+func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+	co, lanes := conv3x3WGradCo, conv3x3Lanes
+	if nvec <= 0 || nimg <= 0 {
+		return
+	}
+	n, last := nvec*lanes, (nimg-1)*imgStride
+	if len(dy) < last+(co-1)*lddy+n || len(x) < last+n+2 || len(out) < (co-1)*ldo+3 {
 		panic("simd: Conv3x3WeightGrad: slice too short for the geometry")
 	}
-	conv3x3WGrad(dy, x, acc, lddy, ldacc, nvec)
+	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, imgStride, ldo)
 }
 
 var (
 	conv3x3TileCo, conv3x3TilePx = 4, 24
-	conv3x3Lanes                 = 8
+	conv3x3WGradCo, conv3x3Lanes = 4, 8
 	conv3x3Tiles                 = conv3x3TilesGeneric
 	conv3x3WGrad                 = conv3x3WGradGeneric
 )
@@ -79,17 +85,27 @@ func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles
 	}
 }
 
-func conv3x3WGradGeneric(dy, x, acc []float32, lddy, ldacc, nvec int) {
-	n := nvec * conv3x3Lanes
-	for r := 0; r < 4; r++ {
-		d := dy[r*lddy : r*lddy+n]
+func conv3x3WGradGeneric(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+	co, lanes := conv3x3WGradCo, conv3x3Lanes
+	part := make([]float32, lanes)
+	for r := 0; r < co; r++ {
 		for kw := 0; kw < 3; kw++ {
-			xs := x[kw : kw+n]
-			var s float32
-			for q, v := range d {
-				s += v * xs[q]
+			clear(part)
+			for i := 0; i < nimg; i++ {
+				d := dy[i*imgStride+r*lddy:]
+				xs := x[i*imgStride+kw:]
+				for v := 0; v < nvec*lanes; v += lanes {
+					for l := range part {
+						part[l] += d[v+l] * xs[v+l]
+					}
+				}
 			}
-			acc[r*ldacc+kw] += s
+			for half := lanes / 2; half >= 1; half /= 2 {
+				for l := 0; l < half; l++ {
+					part[l] += part[l+half]
+				}
+			}
+			out[r*ldo+kw] += part[0]
 		}
 	}
 }

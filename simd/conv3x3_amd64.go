@@ -11,10 +11,10 @@ func conv3x3TilesAVX2(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int
 func conv3x3TilesAVX512(w, x, y *float32, ci, chStride, rowStride, ldy, ntiles int)
 
 //go:noescape
-func conv3x3WGradAVX2(dy, x, acc *float32, lddy, ldacc, nvec int)
+func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
 
 //go:noescape
-func conv3x3WGradAVX512(dy, x, acc *float32, lddy, ldacc, nvec int)
+func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
 
 var _ = onLevel(func(l Level) {
 	switch l {
@@ -23,19 +23,21 @@ var _ = onLevel(func(l Level) {
 		conv3x3Tiles = func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 			conv3x3TilesAVX2(&w[0], &x[0], &y[0], ci, chStride, rowStride, ldy, ntiles)
 		}
-		conv3x3WGrad = func(dy, x, acc []float32, lddy, ldacc, nvec int) {
-			conv3x3WGradAVX2(&dy[0], &x[0], &acc[0], lddy, ldacc, nvec)
+		conv3x3WGradCo = 4
+		conv3x3WGrad = func(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+			conv3x3WGradAVX2(&dy[0], &x[0], &out[0], lddy, nvec, nimg, imgStride, ldo)
 		}
 	case AVX512:
 		conv3x3TileCo, conv3x3TilePx, conv3x3Lanes = 8, 48, 16
 		conv3x3Tiles = func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
 			conv3x3TilesAVX512(&w[0], &x[0], &y[0], ci, chStride, rowStride, ldy, ntiles)
 		}
-		conv3x3WGrad = func(dy, x, acc []float32, lddy, ldacc, nvec int) {
-			conv3x3WGradAVX512(&dy[0], &x[0], &acc[0], lddy, ldacc, nvec)
+		conv3x3WGradCo = 4
+		conv3x3WGrad = func(dy, x, out []float32, lddy, nvec, nimg, imgStride, ldo int) {
+			conv3x3WGradAVX512(&dy[0], &x[0], &out[0], lddy, nvec, nimg, imgStride, ldo)
 		}
 	default:
-		conv3x3TileCo, conv3x3TilePx, conv3x3Lanes = 4, 24, 8
+		conv3x3TileCo, conv3x3TilePx, conv3x3Lanes, conv3x3WGradCo = 4, 24, 8, 4
 		conv3x3Tiles, conv3x3WGrad = conv3x3TilesGeneric, conv3x3WGradGeneric
 	}
 })

@@ -638,15 +638,17 @@ doneAVX512:
 	VZEROUPPER
 	RET
 
-// func conv3x3WGradAVX2(dy, x, acc *float32, lddy, ldacc, nvec int)
-TEXT ·conv3x3WGradAVX2(SB), NOSPLIT, $0-48
-	MOVQ dy+0(FP), AX
-	MOVQ x+8(FP), BX
-	MOVQ acc+16(FP), DX
+// func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
+TEXT ·conv3x3WGradAVX2(SB), NOSPLIT, $0-64
+	MOVQ dy+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ out+16(FP), DX
 	MOVQ lddy+24(FP), R8
-	MOVQ ldacc+32(FP), R10
-	MOVQ nvec+40(FP), CX
+	MOVQ nimg+40(FP), R13
+	MOVQ imgStride+48(FP), R14
+	MOVQ ldo+56(FP), R10
 	SHLQ $2, R8
+	SHLQ $2, R14
 	SHLQ $2, R10
 	LEAQ (R8)(R8*2), R9
 	VXORPS Y0, Y0, Y0
@@ -661,8 +663,15 @@ TEXT ·conv3x3WGradAVX2(SB), NOSPLIT, $0-48
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
-	TESTQ CX, CX
+	TESTQ R13, R13
 	JZ reduceAVX2
+imageAVX2:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	LEAQ (AX)(R8*4), R12
+	MOVQ nvec+32(FP), CX
+	TESTQ CX, CX
+	JZ nextimageAVX2
 loopAVX2:
 	VMOVUPS 0(BX), Y12
 	VMOVUPS 4(BX), Y13
@@ -684,9 +693,15 @@ loopAVX2:
 	VFMADD231PS Y13, Y15, Y10
 	VFMADD231PS Y14, Y15, Y11
 	ADDQ $32, AX
+	ADDQ $32, R12
 	ADDQ $32, BX
 	DECQ CX
 	JNZ loopAVX2
+nextimageAVX2:
+	ADDQ R14, SI
+	ADDQ R14, DI
+	DECQ R13
+	JNZ imageAVX2
 reduceAVX2:
 	VEXTRACTF128 $1, Y0, X12
 	VADDPS X12, X0, X0
@@ -790,15 +805,17 @@ reduceAVX2:
 	VZEROUPPER
 	RET
 
-// func conv3x3WGradAVX512(dy, x, acc *float32, lddy, ldacc, nvec int)
-TEXT ·conv3x3WGradAVX512(SB), NOSPLIT, $0-48
-	MOVQ dy+0(FP), AX
-	MOVQ x+8(FP), BX
-	MOVQ acc+16(FP), DX
+// func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)
+TEXT ·conv3x3WGradAVX512(SB), NOSPLIT, $0-64
+	MOVQ dy+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ out+16(FP), DX
 	MOVQ lddy+24(FP), R8
-	MOVQ ldacc+32(FP), R10
-	MOVQ nvec+40(FP), CX
+	MOVQ nimg+40(FP), R13
+	MOVQ imgStride+48(FP), R14
+	MOVQ ldo+56(FP), R10
 	SHLQ $2, R8
+	SHLQ $2, R14
 	SHLQ $2, R10
 	LEAQ (R8)(R8*2), R9
 	VXORPS Z0, Z0, Z0
@@ -813,8 +830,15 @@ TEXT ·conv3x3WGradAVX512(SB), NOSPLIT, $0-48
 	VXORPS Z9, Z9, Z9
 	VXORPS Z10, Z10, Z10
 	VXORPS Z11, Z11, Z11
-	TESTQ CX, CX
+	TESTQ R13, R13
 	JZ reduceAVX512
+imageAVX512:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	LEAQ (AX)(R8*4), R12
+	MOVQ nvec+32(FP), CX
+	TESTQ CX, CX
+	JZ nextimageAVX512
 loopAVX512:
 	VMOVUPS 0(BX), Z12
 	VMOVUPS 4(BX), Z13
@@ -836,9 +860,15 @@ loopAVX512:
 	VFMADD231PS Z13, Z15, Z10
 	VFMADD231PS Z14, Z15, Z11
 	ADDQ $64, AX
+	ADDQ $64, R12
 	ADDQ $64, BX
 	DECQ CX
 	JNZ loopAVX512
+nextimageAVX512:
+	ADDQ R14, SI
+	ADDQ R14, DI
+	DECQ R13
+	JNZ imageAVX512
 reduceAVX512:
 	VEXTRACTF64X4 $1, Z0, Y12
 	VADDPS Y12, Y0, Y0

@@ -5,6 +5,14 @@ package simd
 // Registration of the elementwise kernels' assembly (elementwise_avx2_amd64.s,
 // elementwise_avx512_amd64.s). The hook runs on every level change, so
 // Use("generic") in a test really switches back to the Go code.
+//
+// AVX512 maps to the AVX-512 code for every kernel. Measured on the Zen 4 dev
+// machine (thread CPU time, minimum-ish of 40 runs, n = 256, 4096, 65536):
+// the streaming kernels (Axpy, Scale, Add, Sub, Mul, ReLU, ReLUBackward) are
+// as fast with 512-bit as with 256-bit vectors (within ±5%, bound by L1/L2
+// bandwidth; Zen 4 splits 512-bit ops in two), while the reductions gain
+// 5-20% from 512-bit FMAs with fewer partial sums in flight, and the smallest
+// lengths gain from the masked tail (one instruction instead of VMASKMOVPS).
 var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:

@@ -9,16 +9,18 @@
 // Register use, common to every function here:
 //   SI, DX  input pointers (x, y / dy)      DI  output pointer (dst, y)
 //   CX      elements left                   AX, BX  tail-mask address/offset
-//   Y0-Y3   data (elementwise) or the four partial sums (reductions)
-//   Y4-Y7   data (reductions)               Y14 tail mask   Y15 alpha or 0
+//   Y0-Y3   data (elementwise kernels)      Y14 tail mask   Y15 alpha or 0
+//   Y0-Y7   the eight partial sums (reductions), Y8-Y11 their data
 //
-// Each loop does 32 floats (4 registers) per step, then 8 at a time, then the
+// Each elementwise loop does 32 floats (4 registers) per step, the reductions
+// 64 (8 registers: with 4 partial sums the 4-cycle FMA latency, not the loads,
+// limited them to one vector per cycle), then 8 at a time, then the
 // last 1..7 with VMASKMOVPS under the mask TAIL_MASK_Y14 (kernels_amd64.h).
 // Masked loads read zeros in the other lanes and never fault; masked stores
 // leave memory there untouched.
 //
 // Elementwise kernels round each multiply and add separately (no FMA) so they
-// match the generic Go code bit for bit; reductions use FMA and 4 partial sums
+// match the generic Go code bit for bit; reductions use FMA and 8 partial sums
 // to hide its latency.
 
 // func dotAVX2(x, y []float32) float32
@@ -30,28 +32,40 @@ TEXT ·dotAVX2(SB), NOSPLIT, $0-52
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 
-loop32:
-	CMPQ CX, $32
+loop64:
+	CMPQ CX, $64
 	JL   loop8
-	VMOVUPS (SI), Y4
-	VMOVUPS 32(SI), Y5
-	VMOVUPS 64(SI), Y6
-	VMOVUPS 96(SI), Y7
-	VFMADD231PS (DX), Y4, Y0
-	VFMADD231PS 32(DX), Y5, Y1
-	VFMADD231PS 64(DX), Y6, Y2
-	VFMADD231PS 96(DX), Y7, Y3
-	ADDQ $128, SI
-	ADDQ $128, DX
-	SUBQ $32, CX
-	JMP  loop32
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	VMOVUPS 64(SI), Y10
+	VMOVUPS 96(SI), Y11
+	VFMADD231PS (DX), Y8, Y0
+	VFMADD231PS 32(DX), Y9, Y1
+	VFMADD231PS 64(DX), Y10, Y2
+	VFMADD231PS 96(DX), Y11, Y3
+	VMOVUPS 128(SI), Y8
+	VMOVUPS 160(SI), Y9
+	VMOVUPS 192(SI), Y10
+	VMOVUPS 224(SI), Y11
+	VFMADD231PS 128(DX), Y8, Y4
+	VFMADD231PS 160(DX), Y9, Y5
+	VFMADD231PS 192(DX), Y10, Y6
+	VFMADD231PS 224(DX), Y11, Y7
+	ADDQ $256, SI
+	ADDQ $256, DX
+	SUBQ $64, CX
+	JMP  loop64
 
 loop8:
 	CMPQ CX, $8
 	JL   tail
-	VMOVUPS (SI), Y4
-	VFMADD231PS (DX), Y4, Y0
+	VMOVUPS (SI), Y8
+	VFMADD231PS (DX), Y8, Y0
 	ADDQ $32, SI
 	ADDQ $32, DX
 	SUBQ $8, CX
@@ -61,14 +75,18 @@ tail:
 	TESTQ CX, CX
 	JZ    reduce
 	TAIL_MASK_Y14
-	VMASKMOVPS (SI), Y14, Y4
-	VMASKMOVPS (DX), Y14, Y5
-	VFMADD231PS Y5, Y4, Y1
+	VMASKMOVPS (SI), Y14, Y8
+	VMASKMOVPS (DX), Y14, Y9
+	VFMADD231PS Y9, Y8, Y1
 
 reduce:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
 	VADDPS Y2, Y0, Y0
+	VADDPS Y6, Y4, Y4
+	VADDPS Y4, Y0, Y0
 	HSUM_Y0
 	VMOVSS X0, ret+48(FP)
 	VZEROUPPER
@@ -449,17 +467,25 @@ TEXT ·sumAVX2(SB), NOSPLIT, $0-28
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 
-loop32:
-	CMPQ CX, $32
+loop64:
+	CMPQ CX, $64
 	JL   loop8
 	VADDPS (SI), Y0, Y0
 	VADDPS 32(SI), Y1, Y1
 	VADDPS 64(SI), Y2, Y2
 	VADDPS 96(SI), Y3, Y3
-	ADDQ $128, SI
-	SUBQ $32, CX
-	JMP  loop32
+	VADDPS 128(SI), Y4, Y4
+	VADDPS 160(SI), Y5, Y5
+	VADDPS 192(SI), Y6, Y6
+	VADDPS 224(SI), Y7, Y7
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  loop64
 
 loop8:
 	CMPQ CX, $8
@@ -473,13 +499,17 @@ tail:
 	TESTQ CX, CX
 	JZ    reduce
 	TAIL_MASK_Y14
-	VMASKMOVPS (SI), Y14, Y4
-	VADDPS Y4, Y1, Y1
+	VMASKMOVPS (SI), Y14, Y8
+	VADDPS Y8, Y1, Y1
 
 reduce:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
 	VADDPS Y2, Y0, Y0
+	VADDPS Y6, Y4, Y4
+	VADDPS Y4, Y0, Y0
 	HSUM_Y0
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
@@ -493,27 +523,39 @@ TEXT ·sumSquaresAVX2(SB), NOSPLIT, $0-28
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 
-loop32:
-	CMPQ CX, $32
+loop64:
+	CMPQ CX, $64
 	JL   loop8
-	VMOVUPS (SI), Y4
-	VMOVUPS 32(SI), Y5
-	VMOVUPS 64(SI), Y6
-	VMOVUPS 96(SI), Y7
-	VFMADD231PS Y4, Y4, Y0
-	VFMADD231PS Y5, Y5, Y1
-	VFMADD231PS Y6, Y6, Y2
-	VFMADD231PS Y7, Y7, Y3
-	ADDQ $128, SI
-	SUBQ $32, CX
-	JMP  loop32
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	VMOVUPS 64(SI), Y10
+	VMOVUPS 96(SI), Y11
+	VFMADD231PS Y8, Y8, Y0
+	VFMADD231PS Y9, Y9, Y1
+	VFMADD231PS Y10, Y10, Y2
+	VFMADD231PS Y11, Y11, Y3
+	VMOVUPS 128(SI), Y8
+	VMOVUPS 160(SI), Y9
+	VMOVUPS 192(SI), Y10
+	VMOVUPS 224(SI), Y11
+	VFMADD231PS Y8, Y8, Y4
+	VFMADD231PS Y9, Y9, Y5
+	VFMADD231PS Y10, Y10, Y6
+	VFMADD231PS Y11, Y11, Y7
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  loop64
 
 loop8:
 	CMPQ CX, $8
 	JL   tail
-	VMOVUPS (SI), Y4
-	VFMADD231PS Y4, Y4, Y0
+	VMOVUPS (SI), Y8
+	VFMADD231PS Y8, Y8, Y0
 	ADDQ $32, SI
 	SUBQ $8, CX
 	JMP  loop8
@@ -522,13 +564,17 @@ tail:
 	TESTQ CX, CX
 	JZ    reduce
 	TAIL_MASK_Y14
-	VMASKMOVPS (SI), Y14, Y4
-	VFMADD231PS Y4, Y4, Y1
+	VMASKMOVPS (SI), Y14, Y8
+	VFMADD231PS Y8, Y8, Y1
 
 reduce:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
 	VADDPS Y2, Y0, Y0
+	VADDPS Y6, Y4, Y4
+	VADDPS Y4, Y0, Y0
 	HSUM_Y0
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER

@@ -1,5 +1,7 @@
 package simd
 
+import "math"
+
 // Generic (pure Go) reference kernels. They are always compiled: the tests
 // compare every assembly version against them, and HARMONIC_SIMD=generic and
 // non-amd64 builds run them. Lengths were checked by the exported wrappers.
@@ -64,14 +66,23 @@ func mulGeneric(dst, x, y []float32) {
 	}
 }
 
+// positiveMask is all ones when the float32 with bits b is > 0 (positive,
+// non-zero, not NaN: bits in [1, 0x7f800000]) and zero otherwise. The ReLU
+// kernels select with it instead of branching: on real activations the sign is
+// random and a branch mispredicts half the time (10x slower on random data).
+func positiveMask(b uint32) uint32 {
+	var m uint32
+	if b-1 < 0x7f800000 { // compiled to a flag-setting compare, no branch
+		m = ^uint32(0)
+	}
+	return m
+}
+
 func reluGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
-		if v > 0 {
-			dst[i] = v
-		} else {
-			dst[i] = 0
-		}
+		b := math.Float32bits(v)
+		dst[i] = math.Float32frombits(b & positiveMask(b))
 	}
 }
 
@@ -79,11 +90,7 @@ func reluBackwardGeneric(dst, dy, x []float32) {
 	dy = dy[:len(x)]
 	dst = dst[:len(x)]
 	for i, v := range x {
-		if v > 0 {
-			dst[i] = dy[i]
-		} else {
-			dst[i] = 0
-		}
+		dst[i] = math.Float32frombits(math.Float32bits(dy[i]) & positiveMask(math.Float32bits(v)))
 	}
 }
 

@@ -1627,3 +1627,19 @@ betagemmKernelAVX512_12x32:
 	VMOVUPS Z25, 64(DX)
 	VZEROUPPER
 	RET
+
+// func gemmPrefetch(p *float32, n int)
+TEXT ·gemmPrefetch(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	LEAQ (SI)(CX*4), CX
+	TESTQ SI, SI
+	JZ prefetchdone
+prefetchloop:
+	CMPQ SI, CX
+	JAE prefetchdone
+	PREFETCHT2 (SI)
+	ADDQ $64, SI
+	JMP prefetchloop
+prefetchdone:
+	RET

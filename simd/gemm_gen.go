@@ -40,6 +40,7 @@ func main() {
 	for _, k := range kernels {
 		gen(k)
 	}
+	genPrefetch()
 	os.Stdout.WriteString(out.String())
 }
 
@@ -173,4 +174,24 @@ func log2(n int) int {
 		panic("unroll must be a power of two")
 	}
 	return l
+}
+
+// genPrefetch writes gemmPrefetch(p *float32, n int): PREFETCHT2 on every
+// 64-byte line of n floats, so that the next B block streams in from memory
+// while the current one is multiplied.
+func genPrefetch() {
+	out.WriteString("\n// func gemmPrefetch(p *float32, n int)\nTEXT ·gemmPrefetch(SB), NOSPLIT, $0-16\n")
+	emit("MOVQ p+0(FP), SI")
+	emit("MOVQ n+8(FP), CX")
+	emit("LEAQ (SI)(CX*4), CX")
+	emit("TESTQ SI, SI")
+	emit("JZ prefetchdone")
+	label("prefetchloop")
+	emit("CMPQ SI, CX")
+	emit("JAE prefetchdone")
+	emit("PREFETCHT2 (SI)")
+	emit("ADDQ $64, SI")
+	emit("JMP prefetchloop")
+	label("prefetchdone")
+	emit("RET")
 }

@@ -29,19 +29,27 @@ var benchKernels = []benchKernel{
 	{"Scale", 2, func(b benchBufs) { Scale(1, b.d) }},
 	{"ScaleTo", 2, func(b benchBufs) { ScaleTo(b.d, 1, b.x) }},
 	{"Axpby", 3, func(b benchBufs) { Axpby(0.5, b.x, 0.5, b.d) }},
+	{"AddConst", 2, func(b benchBufs) { AddConst(b.d, 1, b.x) }},
 	{"Add", 3, func(b benchBufs) { Add(b.d, b.x, b.y) }},
 	{"Sub", 3, func(b benchBufs) { Sub(b.d, b.x, b.y) }},
 	{"Mul", 3, func(b benchBufs) { Mul(b.d, b.x, b.y) }},
+	{"Div", 3, func(b benchBufs) { Div(b.d, b.x, b.y) }},
 	{"ReLU", 2, func(b benchBufs) { ReLU(b.d, b.x) }},
 	{"ReLUBackward", 3, func(b benchBufs) { ReLUBackward(b.d, b.y, b.x) }},
 	{"Sum", 1, func(b benchBufs) { benchSink = Sum(b.x) }},
 	{"SumSquares", 1, func(b benchBufs) { benchSink = SumSquares(b.x) }},
+	{"Dot64", 2, func(b benchBufs) { benchSink64 = Dot64(b.x, b.y) }},
+	{"Sum64", 1, func(b benchBufs) { benchSink64 = Sum64(b.x) }},
+	{"SumSquares64", 1, func(b benchBufs) { benchSink64 = SumSquares64(b.x) }},
 	// param, m, v read and written, grad read. The values drift over the
 	// iterations but stay finite (m and v converge), so the timing is fair.
 	{"AdamStep", 7, func(b benchBufs) { AdamStep(b.d, b.x, b.y, b.v, 1e-3, 0.9, 0.999, 1e-8, 0.1, 0.001) }},
 }
 
-var benchSink float32
+var (
+	benchSink   float32
+	benchSink64 float64
+)
 
 func BenchmarkKernels(b *testing.B) {
 	for _, k := range benchKernels {

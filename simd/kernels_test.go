@@ -138,6 +138,12 @@ var elemCases = []elemCase{
 		func(d float64, in []float64) float64 {
 			return r32(r32(float64(testAlpha)*in[0]) + r32(float64(testBeta)*d))
 		}},
+	{"AddConst", 1, true,
+		func(d []float32, in [][]float32) { AddConst(d, testAlpha, in[0]) },
+		func(d float64, in []float64) float64 { return r32(in[0] + float64(testAlpha)) }},
+	{"Div", 2, true,
+		func(d []float32, in [][]float32) { Div(d, in[0], in[1]) },
+		func(d float64, in []float64) float64 { return r32(in[0] / in[1]) }},
 	{"Add", 2, false,
 		func(d []float32, in [][]float32) { Add(d, in[0], in[1]) },
 		func(d float64, in []float64) float64 { return r32(in[0] + in[1]) }},
@@ -241,6 +247,9 @@ func TestElementwiseAliasing(t *testing.T) {
 			c := append([]float32(nil), x...)
 			Mul(c, c, c)
 			check("Mul dst=x=y", c, func(i int) float64 { return r32(float64(x[i]) * float64(x[i])) })
+			q := append([]float32(nil), y...)
+			Div(q, x, q)
+			check("Div dst=y", q, func(i int) float64 { return r32(float64(x[i]) / float64(y[i])) })
 			d := append([]float32(nil), x...)
 			ReLU(d, d)
 			check("ReLU dst=x", d, func(i int) float64 { return relu64(float64(x[i])) })
@@ -266,33 +275,49 @@ func reluGrad64(dy, x float64) float64 {
 type reduceCase struct {
 	name string
 	nIn  int
-	run  func(in [][]float32) float32
+	rel  float64 // tolerance relative to sum |terms|
+	run  func(in [][]float32) float64
 	want func(in [][]float32) (sum, abs float64)
 }
 
+// Tolerances: float32 sums of up to 4099 terms in at least 4 partial sums
+// stay well within relTol32 on random data; float64 sums within relTol64
+// (the worst case n·eps64 is 4.6e-13).
+const (
+	relTol32 = 1e-5
+	relTol64 = 1e-12
+)
+
 var reduceCases = []reduceCase{
-	{"Dot", 2, func(in [][]float32) float32 { return Dot(in[0], in[1]) },
-		func(in [][]float32) (s, a float64) {
-			for i := range in[0] {
-				p := float64(in[0][i]) * float64(in[1][i])
-				s, a = s+p, a+math.Abs(p)
-			}
-			return
-		}},
-	{"Sum", 1, func(in [][]float32) float32 { return Sum(in[0]) },
-		func(in [][]float32) (s, a float64) {
-			for _, v := range in[0] {
-				s, a = s+float64(v), a+math.Abs(float64(v))
-			}
-			return
-		}},
-	{"SumSquares", 1, func(in [][]float32) float32 { return SumSquares(in[0]) },
-		func(in [][]float32) (s, a float64) {
-			for _, v := range in[0] {
-				s += float64(v) * float64(v)
-			}
-			return s, s
-		}},
+	{"Dot", 2, relTol32, func(in [][]float32) float64 { return float64(Dot(in[0], in[1])) }, wantDot},
+	{"Sum", 1, relTol32, func(in [][]float32) float64 { return float64(Sum(in[0])) }, wantSum},
+	{"SumSquares", 1, relTol32, func(in [][]float32) float64 { return float64(SumSquares(in[0])) }, wantSumSquares},
+	{"Dot64", 2, relTol64, func(in [][]float32) float64 { return Dot64(in[0], in[1]) }, wantDot},
+	{"Sum64", 1, relTol64, func(in [][]float32) float64 { return Sum64(in[0]) }, wantSum},
+	{"SumSquares64", 1, relTol64, func(in [][]float32) float64 { return SumSquares64(in[0]) }, wantSumSquares},
+}
+
+// The float64 references: exact products, sums in order, plus sum |terms|.
+func wantDot(in [][]float32) (s, a float64) {
+	for i := range in[0] {
+		p := float64(in[0][i]) * float64(in[1][i])
+		s, a = s+p, a+math.Abs(p)
+	}
+	return
+}
+
+func wantSum(in [][]float32) (s, a float64) {
+	for _, v := range in[0] {
+		s, a = s+float64(v), a+math.Abs(float64(v))
+	}
+	return
+}
+
+func wantSumSquares(in [][]float32) (s, a float64) {
+	for _, v := range in[0] {
+		s += float64(v) * float64(v)
+	}
+	return s, s
 }
 
 func TestReductions(t *testing.T) {
@@ -327,13 +352,13 @@ func checkReduction(t *testing.T, rc reduceCase, integers bool) {
 					fillRandom(rng, inSlices[k], false)
 				}
 			}
-			got := float64(rc.run(inSlices))
+			got := rc.run(inSlices)
 			want, abs := rc.want(inSlices)
-			tol := 1e-5 * abs
+			tol := rc.rel * abs
 			if integers {
 				tol = 0
 			}
-			if math.Abs(got-want) > tol {
+			if !(math.Abs(got-want) <= tol) { // also fails on NaN
 				t.Fatalf("n=%d off=%d integers=%v: got %v, want %v (error %.3g, tolerance %.3g)",
 					n, off, integers, got, want, got-want, tol)
 			}
@@ -348,11 +373,16 @@ func TestLengthMismatchPanics(t *testing.T) {
 	a, b := make([]float32, 3), make([]float32, 4)
 	cases := map[string]func(){
 		"Dot":            func() { Dot(a, b) },
+		"Dot64":          func() { Dot64(a, b) },
 		"Axpy":           func() { Axpy(1, a, b) },
 		"Add":            func() { Add(a, a, b) },
 		"Add dst":        func() { Add(b, a, a) },
 		"Sub":            func() { Sub(a, b, a) },
 		"Mul":            func() { Mul(a, a, b) },
+		"Div":            func() { Div(a, b, b) },
+		"ScaleTo":        func() { ScaleTo(a, 2, b) },
+		"AddConst":       func() { AddConst(b, 2, a) },
+		"Axpby":          func() { Axpby(1, a, 2, b) },
 		"ReLU":           func() { ReLU(a, b) },
 		"ReLUBackward":   func() { ReLUBackward(a, a, b) },
 		"ReLUBackward d": func() { ReLUBackward(b, a, a) },

@@ -7,13 +7,15 @@ import (
 )
 
 // Direct 3×3 stride-1 convolution on a padded grid (see simd/conv3x3.go):
-// each image is copied once into a zero-bordered plane per channel, whose row
-// length Wp = W+2·pad is also the row length of the output grid, so every
-// kernel tap of a run of output pixels is one contiguous vector load. The two
-// grid columns per row past the output width are computed and dropped. The
-// input gradient is the same convolution of dy with flipped, transposed
-// weights and padding 2−pad; the weight gradient reduces dy × shifted input
-// over the grid, image after image, so its sums have a fixed order.
+// each image is copied once into a zero-bordered plane per channel whose rows
+// are W+pad long: consecutive rows share their pad columns (the right pad of
+// one row is the left pad of the next). Output pixel (oy, ox) lives at grid
+// position oy·wp + ox, so every kernel tap of a run of output pixels is one
+// contiguous vector load; the 2−pad grid columns per row past the output
+// width are computed and dropped. The input gradient is the same convolution
+// of dy with flipped, transposed weights and padding 2−pad; the weight
+// gradient reduces dy × shifted input over the grid, image after image, so
+// its sums have a fixed order.
 
 // grid3x3 is the padded-grid geometry of a 3×3 stride-1 convolution.
 type grid3x3 struct {
@@ -26,26 +28,25 @@ type grid3x3 struct {
 }
 
 func newGrid3x3(ci, co, h, w, pad int) grid3x3 {
-	g := grid3x3{ci: ci, co: co, pad: pad, h: h, w: w, hp: h + 2*pad, wp: w + 2*pad}
-	g.ho, g.wo = g.hp-2, g.wp-2
+	g := grid3x3{ci: ci, co: co, pad: pad, h: h, w: w, hp: h + 2*pad, wp: w + pad}
+	g.ho, g.wo = g.hp-2, w+2*pad-2
 	g.plane = g.hp * g.wp
 	g.padded = ci*g.plane + 64 // tiles and vectors may read up to a tile past the last row
 	return g
 }
 
-// padImage writes image x [ci,h,w] into dst [ci,hp,wp] with zero borders
-// and zero slack (dst may hold old data).
+// padImage writes image x [ci,h,w] into dst [ci,hp,wp]: pad zero rows at
+// top and bottom, each image row preceded by pad zeros, zero slack at the end
+// (dst may hold old data).
 func (g grid3x3) padImage(dst, x []float32) {
 	for c := 0; c < g.ci; c++ {
 		plane := dst[c*g.plane : (c+1)*g.plane]
 		clear(plane[:g.pad*g.wp])
 		clear(plane[(g.pad+g.h)*g.wp:])
 		for r := 0; r < g.h; r++ {
-			row := plane[(g.pad+r)*g.wp : (g.pad+r+1)*g.wp]
-			clear(row[:g.pad])
-			copy(row[g.pad:], x[(c*g.h+r)*g.w:(c*g.h+r+1)*g.w])
-			clear(row[g.pad+g.w:])
+			clear(plane[(g.pad+r)*g.wp : (g.pad+r)*g.wp+g.pad])
 		}
+		simd.CopyRows(plane[g.pad*g.wp+g.pad:], x[c*g.h*g.w:], g.h, g.w, g.wp, g.w)
 	}
 	clear(dst[g.ci*g.plane : g.padded])
 }
@@ -140,9 +141,7 @@ func run3x3(g grid3x3, batch int, y, x, wp []float32) {
 				simd.Conv3x3Tiles(wp[cb*g.ci*9*tco:], xp[r0*g.wp:], scratch[cb*tco*ld:], g.ci, g.plane, g.wp, ld, bandTiles(g, rows, px))
 			}
 			for o := 0; o < g.co; o++ {
-				for r := 0; r < rows; r++ {
-					copy(yb[(o*g.ho+r0+r)*g.wo:(o*g.ho+r0+r+1)*g.wo], scratch[o*ld+r*g.wp:])
-				}
+				simd.CopyRows(yb[(o*g.ho+r0)*g.wo:], scratch[o*ld:], rows, g.wo, g.wo, g.wp)
 			}
 		}
 	}

@@ -8,18 +8,21 @@ import "github.com/harmonic-go/harmonic/simd"
 // over (4-channel output block, input channel) pairs; every thread walks the
 // images in order, so each sum has the same order for any thread count.
 
-// wgradGroup bounds the images packed at once (padded x plus grid dy) to
-// about 32 MB, so huge batches do not need huge scratch.
-const wgradGroupFloats = 8 << 20
+// wgradGroupFloats bounds the images packed at once (padded x plus grid dy)
+// to about 4 MB. Each kernel call sweeps the whole group, so the group's dy
+// rows of one output block must stay in L2 while the input channels stream
+// past; measured on the 16×64×40×40 workload, groups of ~4 images beat both
+// 2 and 8 (and 16 was 75% slower).
+const wgradGroupFloats = 1 << 20
 
 func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	gr := newGrid3x3(g.ci, g.co, g.h, g.w, g.pad)
-	lanes := simd.Conv3x3Lanes()
+	tco, lanes := simd.Conv3x3WeightGradTile()
 	nvec := (gr.ho*gr.wp + lanes - 1) / lanes
 	ldg := nvec * lanes
-	coPad := (g.co + 3) / 4 * 4
-	dyLen := coPad * ldg
-	per := gr.padded + dyLen
+	blocks := (g.co + tco - 1) / tco
+	coPad := blocks * tco
+	per := gr.padded + coPad*ldg
 	group := max(1, min(g.b, wgradGroupFloats/per))
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	ldw := g.ci * 9
@@ -36,15 +39,13 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 				gridDy(buf[i*per+gr.padded:(i+1)*per], dy[b*outSize:(b+1)*outSize], gr, coPad, ldg)
 			}
 		})
-		tasks := coPad / 4 * g.ci
-		parallelFor(tasks, func(lo, hi int) {
-			for i := 0; i < n; i++ {
-				xp, dyg := buf[i*per:i*per+gr.padded], buf[i*per+gr.padded:(i+1)*per]
-				for t := lo; t < hi; t++ {
-					ob, c := t/g.ci, t%g.ci
-					for kh := 0; kh < 3; kh++ {
-						simd.Conv3x3WeightGrad(dyg[ob*4*ldg:], xp[c*gr.plane+kh*gr.wp:], acc[ob*4*ldw+c*9+kh*3:], ldg, ldw, nvec)
-					}
+		// Consecutive tasks share an output block, so its dy rows of all the
+		// group's images stay in L2 while the input channels stream past.
+		parallelFor(blocks*g.ci, func(lo, hi int) {
+			for t := lo; t < hi; t++ {
+				ob, c := t/g.ci, t%g.ci
+				for kh := 0; kh < 3; kh++ {
+					simd.Conv3x3WeightGrad(buf[gr.padded+ob*tco*ldg:], buf[c*gr.plane+kh*gr.wp:], acc[ob*tco*ldw+c*9+kh*3:], ldg, nvec, n, per, ldw)
 				}
 			}
 		})
@@ -62,10 +63,9 @@ func gridDy(dst, dy []float32, gr grid3x3, coPad, ldg int) {
 			clear(row)
 			continue
 		}
+		simd.CopyRows(row, dy[o*gr.ho*gr.wo:], gr.ho, gr.wo, gr.wp, gr.wo)
 		for r := 0; r < gr.ho; r++ {
-			seg := row[r*gr.wp : (r+1)*gr.wp]
-			copy(seg, dy[(o*gr.ho+r)*gr.wo:(o*gr.ho+r+1)*gr.wo])
-			clear(seg[gr.wo:])
+			clear(row[r*gr.wp+gr.wo : (r+1)*gr.wp])
 		}
 		clear(row[gr.ho*gr.wp:])
 	}

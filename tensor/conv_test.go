@@ -41,7 +41,7 @@ var convCases = []convCase{
 	{1, 3, 2, 2, 5, 3, 3, 1, 2},
 }
 
-func randSlice(r *rand.Rand, n int) []float32 {
+func convRand(r *rand.Rand, n int) []float32 {
 	out := make([]float32, n)
 	for i := range out {
 		out[i] = float32(r.NormFloat64())
@@ -140,8 +140,8 @@ func closeTo(t *testing.T, what string, got []float32, want, scale []float64) {
 	}
 }
 
-// forEachLevel runs f under every SIMD kernel set this machine offers.
-func forEachLevel(t *testing.T, f func(t *testing.T)) {
+// convEachLevel runs f under every SIMD kernel set this machine offers.
+func convEachLevel(t *testing.T, f func(t *testing.T)) {
 	prev := simd.Current()
 	defer func() {
 		if err := simd.Use(string(prev)); err != nil {
@@ -157,10 +157,10 @@ func forEachLevel(t *testing.T, f func(t *testing.T)) {
 }
 
 func TestConv2dAgainstNaive(t *testing.T) {
-	forEachLevel(t, func(t *testing.T) {
+	convEachLevel(t, func(t *testing.T) {
 		for n, c := range convCases {
 			r := rand.New(rand.NewPCG(uint64(n), 1))
-			xd, wd := randSlice(r, c.b*c.ci*c.h*c.w), randSlice(r, c.co*c.ci*c.kh*c.kw)
+			xd, wd := convRand(r, c.b*c.ci*c.h*c.w), convRand(r, c.co*c.ci*c.kh*c.kw)
 			x, w := mustTensor(t, xd, c.b, c.ci, c.h, c.w), mustTensor(t, wd, c.co, c.ci, c.kh, c.kw)
 			y, err := Conv2d(x, w, c.s, c.p)
 			if err != nil {
@@ -168,7 +168,7 @@ func TestConv2dAgainstNaive(t *testing.T) {
 			}
 			closeTo(t, c.String()+" forward", y.Data(), naiveConv64(c, xd, wd, false), naiveConv64(c, xd, wd, true))
 
-			dyd := randSlice(r, y.Numel())
+			dyd := convRand(r, y.Numel())
 			dy := mustTensor(t, dyd, y.Shape()...)
 			dx, err := Conv2dBackwardInput(dy, w, c.h, c.w, c.s, c.p)
 			if err != nil {
@@ -198,13 +198,13 @@ func dot64(a, b []float32) float64 {
 func TestConv2dAdjoint(t *testing.T) {
 	for n, c := range convCases {
 		r := rand.New(rand.NewPCG(uint64(n), 2))
-		xd, wd := randSlice(r, c.b*c.ci*c.h*c.w), randSlice(r, c.co*c.ci*c.kh*c.kw)
+		xd, wd := convRand(r, c.b*c.ci*c.h*c.w), convRand(r, c.co*c.ci*c.kh*c.kw)
 		x, w := mustTensor(t, xd, c.b, c.ci, c.h, c.w), mustTensor(t, wd, c.co, c.ci, c.kh, c.kw)
 		y, err := Conv2d(x, w, c.s, c.p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dy := mustTensor(t, randSlice(r, y.Numel()), y.Shape()...)
+		dy := mustTensor(t, convRand(r, y.Numel()), y.Shape()...)
 		dx, err := Conv2dBackwardInput(dy, w, c.h, c.w, c.s, c.p)
 		if err != nil {
 			t.Fatal(err)
@@ -230,8 +230,8 @@ func TestConv2dDeterministic(t *testing.T) {
 	defer SetThreads(Threads())
 	for _, c := range []convCase{{1, 19, 23, 21, 33, 3, 3, 1, 1}, {3, 16, 12, 12, 24, 3, 3, 1, 1}, {3, 5, 9, 9, 6, 5, 5, 2, 1}} {
 		r := rand.New(rand.NewPCG(7, 7))
-		x := mustTensor(t, randSlice(r, c.b*c.ci*c.h*c.w), c.b, c.ci, c.h, c.w)
-		w := mustTensor(t, randSlice(r, c.co*c.ci*c.kh*c.kw), c.co, c.ci, c.kh, c.kw)
+		x := mustTensor(t, convRand(r, c.b*c.ci*c.h*c.w), c.b, c.ci, c.h, c.w)
+		w := mustTensor(t, convRand(r, c.co*c.ci*c.kh*c.kw), c.co, c.ci, c.kh, c.kw)
 		var ref [][]float32
 		for run, th := range []int{1, 2, 2, 1, 3} {
 			SetThreads(th)
@@ -265,8 +265,8 @@ func TestConv2dDeterministic(t *testing.T) {
 
 func TestConv2dInto(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
-	x := mustTensor(t, randSlice(r, 2*3*6*6), 2, 3, 6, 6)
-	w := mustTensor(t, randSlice(r, 4*3*9), 4, 3, 3, 3)
+	x := mustTensor(t, convRand(r, 2*3*6*6), 2, 3, 6, 6)
+	w := mustTensor(t, convRand(r, 4*3*9), 4, 3, 3, 3)
 	want, err := Conv2d(x, w, 1, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +293,7 @@ func TestConv2dInto(t *testing.T) {
 func TestConv2dStridedInput(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
 	b, ci, h, w := 2, 3, 5, 6
-	buf := randSlice(r, b*ci*h*w+1)
+	buf := convRand(r, b*ci*h*w+1)
 	// view of a [B,H,Ci,W] buffer as [B,Ci,H,W], offset by one element
 	view := &Tensor{shape: []int{b, ci, h, w}, strides: []int{ci * h * w, w, ci * w, 1}, offset: 1, data: buf}
 	dense := make([]float32, 0, b*ci*h*w)
@@ -306,7 +306,7 @@ func TestConv2dStridedInput(t *testing.T) {
 			}
 		}
 	}
-	wt := mustTensor(t, randSlice(r, 2*ci*9), 2, ci, 3, 3)
+	wt := mustTensor(t, convRand(r, 2*ci*9), 2, ci, 3, 3)
 	got, err := Conv2d(view, wt, 1, 1)
 	if err != nil {
 		t.Fatal(err)

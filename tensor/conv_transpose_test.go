@@ -44,11 +44,11 @@ func naiveUp64(b, ci, co, h, w int, x, wt, dy []float32) (y, dx, dw, yAbs, dxAbs
 
 func TestConvTranspose2x2AgainstNaive(t *testing.T) {
 	shapes := [][5]int{{1, 1, 1, 1, 1}, {2, 3, 4, 5, 7}, {3, 8, 5, 3, 4}, {1, 70, 3, 2, 33}, {2, 64, 64, 5, 5}, {1, 2, 1, 9, 1}}
-	forEachLevel(t, func(t *testing.T) {
+	convEachLevel(t, func(t *testing.T) {
 		for n, s := range shapes {
 			b, ci, co, h, w := s[0], s[1], s[2], s[3], s[4]
 			r := rand.New(rand.NewPCG(uint64(n), 5))
-			xd, wd, dyd := randSlice(r, b*ci*h*w), randSlice(r, ci*co*4), randSlice(r, b*co*4*h*w)
+			xd, wd, dyd := convRand(r, b*ci*h*w), convRand(r, ci*co*4), convRand(r, b*co*4*h*w)
 			x, wt := mustTensor(t, xd, b, ci, h, w), mustTensor(t, wd, ci, co, 2, 2)
 			dy := mustTensor(t, dyd, b, co, 2*h, 2*w)
 			wantY, wantDx, wantDw, yAbs, dxAbs, dwAbs := naiveUp64(b, ci, co, h, w, xd, wd, dyd)
@@ -80,8 +80,8 @@ func TestConvTranspose2x2AgainstNaive(t *testing.T) {
 func TestConvTranspose2x2Deterministic(t *testing.T) {
 	defer SetThreads(Threads())
 	r := rand.New(rand.NewPCG(9, 9))
-	x := mustTensor(t, randSlice(r, 3*16*5*5), 3, 16, 5, 5)
-	w := mustTensor(t, randSlice(r, 16*8*4), 16, 8, 2, 2)
+	x := mustTensor(t, convRand(r, 3*16*5*5), 3, 16, 5, 5)
+	w := mustTensor(t, convRand(r, 16*8*4), 16, 8, 2, 2)
 	var ref [][]float32
 	for run, th := range []int{1, 2, 1, 3} {
 		SetThreads(th)

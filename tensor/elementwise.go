@@ -99,22 +99,50 @@ func applyBinary(op binOp, dst, a, b *Tensor) {
 		binaryRow(op, dst.Data(), a.Data(), 1, b.Data(), 1)
 		return
 	}
+	// Like numpy, an operand that overlaps dst other than element for element
+	// (t.AddInPlace(transposed t)) is copied first, so no input is read after
+	// it has been overwritten.
+	a, b = unaliased(dst, a), unaliased(dst, b)
 	it := newStridedIter(dst.shape, dst.strides, broadcastStrides(a, dst.shape), broadcastStrides(b, dst.shape))
 	n := it.rowLen
 	sd, sa, sb := it.inner[0], it.inner[1], it.inner[2]
+	var tmp []float32
+	if sd != 1 {
+		// A strided destination (an in-place op on a transposed view) goes
+		// through a row buffer so the row kernels stay simple.
+		tmp = make([]float32, n)
+	}
 	it.rows([]int{dst.offset, a.offset, b.offset}, func(o []int) {
 		if sd == 1 {
 			binaryRow(op, dst.data[o[0]:o[0]+n], a.data[o[1]:], sa, b.data[o[2]:], sb)
 			return
 		}
-		// A strided destination (an in-place op on a transposed view): go
-		// through a small buffer so the row kernels stay simple.
-		tmp := make([]float32, n)
 		binaryRow(op, tmp, a.data[o[1]:], sa, b.data[o[2]:], sb)
 		for i, v := range tmp {
 			dst.data[o[0]+i*sd] = v
 		}
 	})
+}
+
+// unaliased returns src, or a copy of it when it shares dst's buffer with a
+// different layout.
+func unaliased(dst, src *Tensor) *Tensor {
+	if !sameBuffer(dst.data, src.data) {
+		return src
+	}
+	if src.offset == dst.offset && sameShape(src.shape, dst.shape) && sameShape(src.strides, dst.strides) {
+		return src
+	}
+	return src.Clone()
+}
+
+// sameBuffer reports whether two slices share a backing array (their last
+// element by capacity is the same), without package unsafe.
+func sameBuffer(x, y []float32) bool {
+	if cap(x) == 0 || cap(y) == 0 {
+		return false
+	}
+	return &x[:cap(x)][cap(x)-1] == &y[:cap(y)][cap(y)-1]
 }
 
 // binaryRow computes dst[i] = x[i·sx] op y[i·sy] for i < len(dst); strides
@@ -136,6 +164,14 @@ func binaryRow(op binOp, dst, x []float32, sx int, y []float32, sy int) {
 				dst[i] = x[i] / y[i]
 			}
 		}
+		return
+	}
+	if op == opMul && sx == 1 && sy == 0 && n > 0 {
+		// Per-channel scaling (batch norm): a simd Scale of the row.
+		if &dst[0] != &x[0] {
+			copy(dst, x[:n])
+		}
+		simd.Scale(y[0], dst)
 		return
 	}
 	switch op {
@@ -171,7 +207,11 @@ func (t *Tensor) ScaleInPlace(s float32) {
 		simd.Scale(s, t.Data())
 		return
 	}
-	forEachOffset(t.shape, t.strides, t.offset, func(o int) { t.data[o] *= s })
+	t.eachRun(func(off, stride, n int) {
+		for i := 0; i < n; i++ {
+			t.data[off+i*stride] *= s
+		}
+	})
 }
 
 // AddScaledInPlace computes t += alpha·b (axpy), with b broadcast to t's shape.

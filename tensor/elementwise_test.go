@@ -158,6 +158,34 @@ func TestIntoAliasing(t *testing.T) {
 	wantErr(t, err, "destination has [3]")
 }
 
+// TestInPlaceOverlap: a += aᵀ must read a before overwriting it, as numpy does.
+func TestInPlaceOverlap(t *testing.T) {
+	for _, n := range []int{3, 40} {
+		a := arange(n, n)
+		orig := a.Clone()
+		at, _ := a.Transpose(0, 1)
+		if err := a.AddInPlace(at); err != nil {
+			t.Fatal(err)
+		}
+		for _, idx := range allIndices(a.shape) {
+			if want := orig.At(idx...) + orig.At(idx[1], idx[0]); a.At(idx...) != want {
+				t.Fatalf("n=%d at %v: %v want %v", n, idx, a.At(idx...), want)
+			}
+		}
+		// The transposed view as destination, reading the original layout.
+		b := arange(n, n)
+		bt, _ := b.Transpose(0, 1)
+		if err := bt.SubInPlace(b); err != nil {
+			t.Fatal(err)
+		}
+		for _, idx := range allIndices(b.shape) {
+			if want := orig.At(idx...) - orig.At(idx[1], idx[0]); b.At(idx...) != want {
+				t.Fatalf("n=%d sub at %v: %v want %v", n, idx, b.At(idx...), want)
+			}
+		}
+	}
+}
+
 func TestBroadcastErrors(t *testing.T) {
 	_, err := Add(New(2, 3), New(4))
 	wantErr(t, err, "tensor: add: cannot broadcast shapes [2 3] and [4]")

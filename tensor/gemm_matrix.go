@@ -1,5 +1,7 @@
 package tensor
 
+import "github.com/harmonic-go/harmonic/simd"
+
 // matrix is a strided 2-D view used as a GEMM operand: element (i, j) is
 // data[off + i*rs + j*cs]. A transposed operand is the same memory with rs
 // and cs swapped, so one type serves A, Aᵀ, B and Bᵀ, and any 2-D tensor view.
@@ -46,12 +48,19 @@ func (s matrix) packPanel(panel []float32, l0, n, k0, kc, w, ls, ps int) {
 			clear(dst[n:])
 		}
 	case ps == 1:
-		// Each lane is contiguous along the depth: read lanes, write strided.
-		for l := 0; l < n; l++ {
+		// Each lane is contiguous along the depth: gather a few lanes at a
+		// time so that each depth step's writes are adjacent.
+		l := 0
+		for ; l+4 <= n; l += 4 {
+			packLanes4(panel, s.data, base+l*ls, ls, kc, w, l)
+		}
+		for ; l+2 <= n; l += 2 {
+			packLanes2(panel, s.data, base+l*ls, ls, kc, w, l)
+		}
+		for ; l < n; l++ {
 			src := s.data[base+l*ls : base+l*ls+kc]
-			dst := panel[l:]
 			for p, v := range src {
-				dst[p*w] = v
+				panel[p*w+l] = v
 			}
 		}
 		if n < w {
@@ -91,6 +100,14 @@ func (s matrix) packBRows(dst []float32, k0, kc, j0, nc, nr int) {
 			for q := 0; q < full; q += 32 {
 				*(*[32]float32)(dst[q*kc+d:]) = *(*[32]float32)(src[q:])
 			}
+		case 48:
+			for q := 0; q < full; q += 48 {
+				*(*[48]float32)(dst[q*kc+d:]) = *(*[48]float32)(src[q:])
+			}
+		case 64:
+			for q := 0; q < full; q += 64 {
+				*(*[64]float32)(dst[q*kc+d:]) = *(*[64]float32)(src[q:])
+			}
 		default:
 			for q := 0; q < full; q += nr {
 				copy(dst[q*kc+d:q*kc+d+nr], src[q:q+nr])
@@ -101,5 +118,42 @@ func (s matrix) packBRows(dst []float32, k0, kc, j0, nc, nr int) {
 			n := copy(tail, src[full:])
 			clear(tail[n:])
 		}
+	}
+}
+
+// packLanes4 writes lanes [l0, l0+4) of every depth step of a w-wide panel
+// from four rows ls apart starting at data[base].
+func packLanes4(panel, data []float32, base, ls, kc, w, l0 int) {
+	r0 := data[base : base+kc]
+	r1 := data[base+ls : base+ls+kc]
+	r2 := data[base+2*ls : base+2*ls+kc]
+	r3 := data[base+3*ls : base+3*ls+kc]
+	panel = panel[:w*kc]
+	for p := range r0 {
+		d := (*[4]float32)(panel[p*w+l0:])
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+	}
+}
+
+// prefetchB starts loading rows part/parts of a row-major B block into cache
+// (only worth it, and only done, when B's rows are contiguous).
+func (s matrix) prefetchB(k0, kc, j0, nc, part, parts int) {
+	if s.cs != 1 {
+		return
+	}
+	for p := k0 + part*kc/parts; p < k0+(part+1)*kc/parts; p++ {
+		row := s.off + p*s.rs + j0
+		simd.GemmPrefetch(s.data[row : row+nc])
+	}
+}
+
+// packLanes2 is packLanes4 for two lanes.
+func packLanes2(panel, data []float32, base, ls, kc, w, l0 int) {
+	r0 := data[base : base+kc]
+	r1 := data[base+ls : base+ls+kc]
+	panel = panel[:w*kc]
+	for p := range r0 {
+		d := (*[2]float32)(panel[p*w+l0:])
+		d[0], d[1] = r0[p], r1[p]
 	}
 }

@@ -25,29 +25,79 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 		return
 	}
 	g := gemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc, micro: simd.GemmKernel()}
+	if gemmTuning.micro != nil {
+		g.micro = *gemmTuning.micro
+	}
 	mr, nr := g.micro.MR, g.micro.NR
 	tm, tn := threadGrid(ceilDiv(m, mr), ceilDiv(n, nr), gemmThreads(m, n, k, threads))
 	g.blocks = chooseBlocks(ceilDiv(m, tm), ceilDiv(n, tn), k, mr, nr)
+	if b := gemmTuning.blocks; b != nil {
+		g.blocks = gemmBlocks{mc: max(mr, b.mc/mr*mr), kc: b.kc, nc: max(nr, b.nc/nr*nr)}
+	}
 	if tm*tn == 1 {
 		g.run(0, m, 0, n)
 		return
+	}
+	// Goroutines that split only the columns all need the whole of A: they
+	// pack it once, together, before multiplying (packed is a barrier).
+	var packed sync.WaitGroup
+	var shared *[]float32
+	rowsPad := ceilDiv(m, mr) * mr
+	if tm == 1 && rowsPad*k <= sharedALimit {
+		shared = gemmSharedPool.Get().(*[]float32)
+		*shared = grow(*shared, rowsPad*k)
+		g.sharedA = *shared
+		packed.Add(tn)
 	}
 	var wg sync.WaitGroup
 	for t := tm*tn - 1; t >= 0; t-- {
 		r, q := t/tn, t%tn
 		i0, i1 := splitTiles(m, mr, tm, r)
 		j0, j1 := splitTiles(n, nr, tn, q)
-		if t == 0 {
+		work := func() {
+			if g.sharedA != nil {
+				g.packSharedA(q, tn)
+				packed.Done()
+				packed.Wait()
+			}
 			g.run(i0, i1, j0, j1)
+		}
+		if t == 0 {
+			work()
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.run(i0, i1, j0, j1)
+			work()
 		}()
 	}
 	wg.Wait()
+	if shared != nil {
+		gemmSharedPool.Put(shared)
+	}
+}
+
+// sharedALimit bounds (in floats) the A matrix that column-splitting
+// goroutines pack once together instead of once each.
+const sharedALimit = 8 << 20
+
+var gemmSharedPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// packSharedA packs part `part` of `parts` of the whole of A into g.sharedA,
+// in the layout run reads: depth block pc holds all row panels, each
+// mr×kcb, starting at pc·rowsPad.
+func (g *gemmJob) packSharedA(part, parts int) {
+	mr, kc := g.micro.MR, g.blocks.kc
+	panels := ceilDiv(g.m, mr)
+	depthBlocks := ceilDiv(g.k, kc)
+	units := panels * depthBlocks
+	for u := part * units / parts; u < (part+1)*units/parts; u++ {
+		pc, i := u/panels*kc, u%panels*mr
+		kcb := min(kc, g.k-pc)
+		off := pc*panels*mr + i*kcb
+		g.a.packA(g.sharedA[off:off+mr*kcb], i, min(mr, g.m-i), pc, kcb, mr)
+	}
 }
 
 // gemmThreads bounds the goroutines so that each gets enough work to pay for
@@ -97,6 +147,12 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
+// gemmTuning overrides the kernel and block sizes (tests and tuning only).
+var gemmTuning struct {
+	micro  *simd.GemmMicro
+	blocks *gemmBlocks
+}
+
 type gemmJob struct {
 	m, n, k     int
 	alpha, beta float32
@@ -106,6 +162,7 @@ type gemmJob struct {
 	ldc         int
 	micro       simd.GemmMicro
 	blocks      gemmBlocks
+	sharedA     []float32 // whole A packed once for all goroutines, or nil
 }
 
 // gemmScratch holds one goroutine's packing buffers; pooled so that repeated
@@ -141,11 +198,18 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 	// A is packed either whole (one block per (pc, ic), kept across jc) or
 	// one mc×kc block at a time.
 	rowsPad := ceilDiv(rows, mr) * mr
-	whole := rowsPad*g.k <= wholeALimit
-	if whole {
+	whole := rowsPad*g.k <= wholeALimit || g.sharedA != nil
+	switch {
+	case g.sharedA != nil:
+		// already packed by packSharedA
+	case whole:
 		s.a = grow(s.a, rowsPad*g.k)
-	} else {
+	default:
 		s.a = grow(s.a, mc*kc)
+	}
+	abuf := s.a
+	if g.sharedA != nil {
+		abuf = g.sharedA
 	}
 	s.b = grow(s.b, nc*kc)
 	s.tile = grow(s.tile, mr*nr)
@@ -165,41 +229,77 @@ func (g *gemmJob) run(i0, i1, j0, j1 int) {
 				if whole {
 					// Block (pc, ic) starts after all rows of earlier depth blocks.
 					off := pc*rowsPad + (ic-i0)*kcb
-					pa = s.a[off : off+ceilDiv(mcb, mr)*mr*kcb]
-					if jc == j0 {
+					pa = abuf[off : off+ceilDiv(mcb, mr)*mr*kcb]
+					if jc == j0 && g.sharedA == nil {
 						g.a.packA(pa, ic, mcb, pc, kcb, mr)
 					}
 				} else {
 					pa = s.a[:ceilDiv(mcb, mr)*mr*kcb]
 					g.a.packA(pa, ic, mcb, pc, kcb, mr)
 				}
-				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta)
+				next := noPrefetch
+				if ic+mc >= i1 && 4*kc*nc <= caches.l2/4 {
+					next = g.nextBBlock(pc, jc, j1)
+				}
+				g.macroTile(pa, s.b, s.tile, ic, mcb, jc, ncb, kcb, beta, next)
 			}
 		}
 	}
 }
 
 // macroTile multiplies a packed mcb×kcb A block by a packed kcb×ncb B block
-// into C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop so that it
-// stays in L1 while the A micro-panels stream from L2.
-func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32) {
+// into C[ic:ic+mcb, jc:jc+ncb], one micro-tile at a time. The B micro-panel
+// is the outer loop: it stays in L1 (or, for wide tiles, L2) while A
+// micro-panels stream past it. (A outer measured no better for 6x64.)
+func (g *gemmJob) macroTile(pa, pb, tile []float32, ic, mcb, jc, ncb, kcb int, beta float32, next bBlock) {
 	mr, nr := g.micro.MR, g.micro.NR
-	kern := g.micro.Kernel
+	pf, _ := g.b.(bPrefetcher)
+	parts := ceilDiv(ncb, nr)
 	for jr := 0; jr < ncb; jr += nr {
-		bp := pb[jr/nr*nr*kcb:]
-		cols := min(nr, ncb-jr)
+		if pf != nil && next.kc > 0 {
+			pf.prefetchB(next.k0, next.kc, next.j0, next.nc, jr/nr, parts)
+		}
 		for ir := 0; ir < mcb; ir += mr {
-			ap := pa[ir/mr*mr*kcb:]
-			rows := min(mr, mcb-ir)
-			cOff := (ic+ir)*g.ldc + jc + jr
-			if rows == mr && cols == nr {
-				kern(kcb, ap, bp, g.c[cOff:], g.ldc, g.alpha, beta)
-				continue
-			}
-			kern(kcb, ap, bp, tile, nr, 1, 0)
-			addTile(g.c[cOff:], g.ldc, tile, nr, rows, cols, g.alpha, beta)
+			g.microTile(pa[ir*kcb:], pb[jr*kcb:], tile, ic+ir, jc+jr, min(mr, mcb-ir), min(nr, ncb-jr), kcb, beta)
 		}
 	}
+}
+
+// microTile computes C[i:i+rows, j:j+cols] from an A and a B micro-panel;
+// edge tiles go through the scratch tile so the kernel only sees full tiles.
+func (g *gemmJob) microTile(ap, bp, tile []float32, i, j, rows, cols, kcb int, beta float32) {
+	cOff := i*g.ldc + j
+	if rows == g.micro.MR && cols == g.micro.NR {
+		g.micro.Kernel(kcb, ap, bp, g.c[cOff:], g.ldc, g.alpha, beta)
+		return
+	}
+	g.micro.Kernel(kcb, ap, bp, tile, g.micro.NR, 1, 0)
+	addTile(g.c[cOff:], g.ldc, tile, g.micro.NR, rows, cols, g.alpha, beta)
+}
+
+// bBlock is a block of B (depth k0.., columns j0..); kc == 0 means none.
+type bBlock struct{ k0, kc, j0, nc int }
+
+var noPrefetch bBlock
+
+// bPrefetcher is implemented by sources that can ask for part of a future
+// B block to be loaded into cache ahead of packing it.
+type bPrefetcher interface {
+	prefetchB(k0, kc, j0, nc, part, parts int)
+}
+
+// nextBBlock is the B block that run packs after block (pc, jc). Prefetching
+// it pays when B blocks are small enough to sit in L2 beside the current one
+// (A is a single block, as for the im2col shapes of convolutions).
+func (g *gemmJob) nextBBlock(pc, jc, j1 int) bBlock {
+	kc, nc := g.blocks.kc, g.blocks.nc
+	if pc+kc < g.k {
+		return bBlock{k0: pc + kc, kc: min(kc, g.k-pc-kc), j0: jc, nc: min(nc, j1-jc)}
+	}
+	if jc+nc < j1 {
+		return bBlock{k0: 0, kc: min(kc, g.k), j0: jc + nc, nc: min(nc, j1-jc-nc)}
+	}
+	return noPrefetch
 }
 
 // addTile stores the top-left rows×cols of an edge tile: C = alpha·T + beta·C.

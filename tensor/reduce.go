@@ -118,16 +118,9 @@ func blockSum(row []float32, stride int) float64 {
 // elements of one run along the last coalesced axis (row ends just past its
 // last element).
 func eachRow(t *Tensor, f func(row []float32, stride int)) {
-	if t.IsContiguous() {
-		if d := t.Data(); len(d) > 0 {
-			f(d, 1)
-		}
-		return
-	}
-	it := newStridedIter(t.shape, t.strides)
-	n, s := it.rowLen, it.inner[0]
-	step := max(s, 1)
-	it.rows([]int{t.offset}, func(o []int) { f(t.data[o[0]:o[0]+(n-1)*s+1], step) })
+	t.eachRun(func(off, stride, n int) {
+		f(t.data[off:off+(n-1)*stride+1], max(stride, 1))
+	})
 }
 
 // reduceKind selects the reduction SumAxes and friends perform.
@@ -222,20 +215,23 @@ func reduceAxes(t *Tensor, kind reduceKind, keepDims bool, axes []int) (*Tensor,
 	return out, nil
 }
 
-// accumulateRow folds n elements src[so + i·ss] into acc[ao + i·as].
+// accumulateRow folds n elements src[so + i·ss] into acc[ao + i·as]. When the
+// row is reduced to one accumulator (as == 0) a sum uses the blocked
+// compensated sumRow.
 func accumulateRow(kind reduceKind, acc []float64, ao, as int, src []float32, so, ss, n int) {
-	for i := 0; i < n; i++ {
-		v := float64(src[so+i*ss])
-		p := &acc[ao+i*as]
-		switch kind {
-		case reduceSum:
-			*p += v
-		case reduceMax:
-			if v > *p || v != v {
-				*p = v
-			}
-		case reduceMin:
-			if v < *p || v != v {
+	switch {
+	case kind == reduceSum && as == 0:
+		acc[ao] += sumRow(src[so:so+(n-1)*ss+1], max(ss, 1))
+	case kind == reduceSum:
+		for i := 0; i < n; i++ {
+			acc[ao+i*as] += float64(src[so+i*ss])
+		}
+	case as == 0:
+		acc[ao] = float64(extremeRow(float32(acc[ao]), src[so:so+(n-1)*ss+1], max(ss, 1), kind == reduceMax))
+	default:
+		for i := 0; i < n; i++ {
+			v, p := float64(src[so+i*ss]), &acc[ao+i*as]
+			if v != v || (kind == reduceMax && v > *p) || (kind == reduceMin && v < *p) {
 				*p = v
 			}
 		}

@@ -135,7 +135,7 @@ func TestAxisReductions(t *testing.T) {
 						t.Fatalf("%s %v axes %v keep=%v: shape %v want %v", reduceNames[k.kind], c.shape, c.axes, keep, got.shape, wantShape)
 					}
 					for i, w := range want {
-						if got.data[i] != float32(w) {
+						if math.Abs(float64(got.data[i])-w) > 1e-6*(1+math.Abs(w)) {
 							t.Fatalf("%s %v axes %v [%d]: %v want %v", reduceNames[k.kind], c.shape, c.axes, i, got.data[i], w)
 						}
 					}

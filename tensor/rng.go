@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -218,4 +219,20 @@ func (r *RNG) UnmarshalBinary(b []byte) error {
 	r.hasSpare = p[32] == 1
 	r.spare = math.Float64frombits(binary.LittleEndian.Uint64(p[33:]))
 	return nil
+}
+
+// MarshalText is MarshalBinary as a hex string, for text containers such as
+// safetensors metadata.
+func (r *RNG) MarshalText() ([]byte, error) {
+	b, _ := r.MarshalBinary()
+	return []byte(hex.EncodeToString(b)), nil
+}
+
+// UnmarshalText restores a state written by MarshalText.
+func (r *RNG) UnmarshalText(text []byte) error {
+	b, err := hex.DecodeString(string(text))
+	if err != nil {
+		return fmt.Errorf("tensor: RNG state is not hex: %v", err)
+	}
+	return r.UnmarshalBinary(b)
 }

@@ -235,3 +235,22 @@ func TestIntnLargeAndPerm(t *testing.T) {
 		t.Fatal("Perm(0)")
 	}
 }
+
+func TestRNGText(t *testing.T) {
+	r := NewRNG(77)
+	r.Normal()
+	text, err := r.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q RNG
+	if err := q.UnmarshalText(text); err != nil {
+		t.Fatal(err)
+	}
+	if q.Normal() != r.Normal() || q.Uint64() != r.Uint64() {
+		t.Fatal("text state did not resume the stream")
+	}
+	if err := q.UnmarshalText([]byte("zz")); err == nil {
+		t.Fatal("non-hex state accepted")
+	}
+}

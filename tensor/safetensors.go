@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"unicode/utf8"
 )
 
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian
@@ -135,6 +136,12 @@ func stHeader(names []string, tensors []*Tensor, meta map[string]string) ([]byte
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		for _, k := range keys {
+			// JSON would silently replace invalid bytes with U+FFFD.
+			if !utf8.ValidString(k) || !utf8.ValidString(meta[k]) {
+				return nil, fmt.Errorf("metadata %q is not valid UTF-8 text (hex-encode binary values, e.g. RNG.MarshalText)", clip(k))
+			}
+		}
 		b.WriteString(`"` + stMetadataKey + `":{`)
 		for i, k := range keys {
 			if i > 0 {
@@ -154,6 +161,8 @@ func stHeader(names []string, tensors []*Tensor, meta map[string]string) ([]byte
 			return nil, fmt.Errorf("tensor %d has the reserved or empty name %q", i, name)
 		case seen[name]:
 			return nil, fmt.Errorf("tensor name %q repeated", name)
+		case !utf8.ValidString(name):
+			return nil, fmt.Errorf("tensor name %q is not valid UTF-8", name)
 		case tensors[i] == nil:
 			return nil, fmt.Errorf("tensor %q is nil", name)
 		}

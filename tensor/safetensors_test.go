@@ -77,7 +77,10 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	r := NewRNG(41)
 	names := []string{"enc.0.conv1.weight", "enc.0.conv1.bias", "bn.running_var", "step"}
 	ts := []*Tensor{randTensor(r, true, 4, 3, 3, 3), randTensor(r, false, 4), randTensor(r, false, 0), Full(12, 1)}
-	meta := map[string]string{"epoch": "3", "rng": "\x00\x01binary\u00e9"}
+	rng := NewRNG(99)
+	rng.Normal()
+	state, _ := rng.MarshalText()
+	meta := map[string]string{"epoch": "3", "note": "\x00\x01 text \u00e9", "rng": string(state)}
 	// Overwrite an existing file to exercise the rename.
 	os.WriteFile(path, []byte("old"), 0o644)
 	if err := SaveSafetensors(path, names, ts, meta); err != nil {
@@ -90,8 +93,15 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	if strings.Join(gotNames, "|") != strings.Join(names, "|") {
 		t.Fatalf("names %v want %v", gotNames, names)
 	}
-	if len(gotMeta) != 2 || gotMeta["epoch"] != "3" || gotMeta["rng"] != meta["rng"] {
+	if len(gotMeta) != 3 || gotMeta["epoch"] != "3" || gotMeta["note"] != meta["note"] {
 		t.Fatalf("meta %q", gotMeta)
+	}
+	var resumed RNG
+	if err := resumed.UnmarshalText([]byte(gotMeta["rng"])); err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Normal() != rng.Normal() || resumed.Uint64() != rng.Uint64() {
+		t.Fatal("RNG state through safetensors metadata did not resume the stream")
 	}
 	for i, name := range names {
 		g := got[name]
@@ -136,15 +146,18 @@ func TestSaveSafetensorsErrors(t *testing.T) {
 		{[]string{"__metadata__"}, []*Tensor{a}, "reserved"},
 		{[]string{""}, []*Tensor{a}, "empty name"},
 		{[]string{"n"}, []*Tensor{nil}, `"n" is nil`},
+		{[]string{"\xff"}, []*Tensor{a}, "not valid UTF-8"},
 	}
 	for _, c := range cases {
 		err := SaveSafetensors(path, c.names, c.ts, nil)
 		wantErr(t, err, path, c.want)
 	}
+	err := SaveSafetensors(path, []string{"a"}, []*Tensor{a}, map[string]string{"rng": "\xff\x00"})
+	wantErr(t, err, `"rng" is not valid UTF-8`)
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatal("a failed save must not create the file")
 	}
-	err := SaveSafetensors(filepath.Join(dir, "missing", "y.safetensors"), []string{"a"}, []*Tensor{a}, nil)
+	err = SaveSafetensors(filepath.Join(dir, "missing", "y.safetensors"), []string{"a"}, []*Tensor{a}, nil)
 	wantErr(t, err, "y.safetensors")
 }
 

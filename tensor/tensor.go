@@ -149,7 +149,11 @@ func (t *Tensor) Fill(v float32) {
 		}
 		return
 	}
-	forEachOffset(t.shape, t.strides, t.offset, func(o int) { t.data[o] = v })
+	t.eachRun(func(off, stride, n int) {
+		for i := 0; i < n; i++ {
+			t.data[off+i*stride] = v
+		}
+	})
 }
 
 // At returns the element at idx. Wrong index counts or out-of-range indices
@@ -197,49 +201,21 @@ func copyInto(dst []float32, t *Tensor) {
 		return
 	}
 	i := 0
-	forEachOffset(t.shape, t.strides, t.offset, func(o int) {
-		dst[i] = t.data[o]
-		i++
+	t.eachRun(func(off, stride, n int) {
+		for k := 0; k < n; k++ {
+			dst[i+k] = t.data[off+k*stride]
+		}
+		i += n
 	})
 }
 
-// forEachOffset calls f with the buffer offset of every element of a strided
-// view, in row-major order. The innermost axis runs as a plain loop so the
-// per-element cost is one closure call.
-func forEachOffset(shape, strides []int, offset int, f func(o int)) {
-	n, err := numel(shape)
-	if err != nil || n == 0 {
-		return
-	}
-	r := len(shape)
-	if r == 0 {
-		f(offset)
-		return
-	}
-	idx := make([]int, r-1)
-	inner, innerStride := shape[r-1], strides[r-1]
-	base := offset
-	for {
-		o := base
-		for i := 0; i < inner; i++ {
-			f(o)
-			o += innerStride
-		}
-		// Odometer increment over the outer axes.
-		k := r - 2
-		for ; k >= 0; k-- {
-			idx[k]++
-			base += strides[k]
-			if idx[k] < shape[k] {
-				break
-			}
-			base -= idx[k] * strides[k]
-			idx[k] = 0
-		}
-		if k < 0 {
-			return
-		}
-	}
+// eachRun calls f for the runs of t's elements along its last coalesced
+// axis, in row-major order: elements data[off], data[off+stride], ...,
+// n of them. Loops over runs keep per-element work free of closure calls.
+func (t *Tensor) eachRun(f func(off, stride, n int)) {
+	it := newStridedIter(t.shape, t.strides)
+	n, st := it.rowLen, it.inner[0]
+	it.rows([]int{t.offset}, func(o []int) { f(o[0], st, n) })
 }
 
 // String prints the shape and, for small tensors, the values (at most 8,
@@ -251,16 +227,18 @@ func (t *Tensor) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tensor%v[", t.shape)
 	i := 0
-	forEachOffset(t.shape, t.strides, t.offset, func(o int) {
-		if i < 8 {
-			if i > 0 {
-				b.WriteByte(' ')
+	t.eachRun(func(off, stride, n int) {
+		for k := 0; k < n; k++ {
+			if i < 8 {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%g", t.data[off+k*stride])
+			} else if i == 8 {
+				b.WriteString(" ...")
 			}
-			fmt.Fprintf(&b, "%g", t.data[o])
-		} else if i == 8 {
-			b.WriteString(" ...")
+			i++
 		}
-		i++
 	})
 	b.WriteByte(']')
 	return b.String()

@@ -120,3 +120,26 @@ func sameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// CopyFrom copies src's values into t (any layouts; shapes must be equal), so
+// a buffer can be reused across steps instead of allocating a Clone.
+func (t *Tensor) CopyFrom(src *Tensor) error {
+	if !sameShape(t.shape, src.shape) {
+		return fmt.Errorf("tensor: copy from %v into %v: shapes differ", src.shape, t.shape)
+	}
+	if t.IsContiguous() && !sameBuffer(t.data, src.data) {
+		copyInto(t.Data(), src)
+		return nil
+	}
+	// A strided destination, or one sharing src's buffer: go through a copy
+	// in row-major order.
+	vals := src.Clone().data
+	i := 0
+	t.eachRun(func(off, stride, n int) {
+		for k := 0; k < n; k++ {
+			t.data[off+k*stride] = vals[i+k]
+		}
+		i += n
+	})
+	return nil
+}

@@ -239,3 +239,32 @@ func TestNumelOverflow(t *testing.T) {
 	_, err = NewChecked(2, -1)
 	wantErr(t, err, "negative", "[2 -1]")
 }
+
+func TestCopyFrom(t *testing.T) {
+	a := arange(3, 4)
+	at, _ := a.Transpose(0, 1)
+	dst := New(4, 3)
+	if err := dst.CopyFrom(at); err != nil {
+		t.Fatal(err)
+	}
+	for _, idx := range allIndices(dst.shape) {
+		if dst.At(idx...) != a.At(idx[1], idx[0]) {
+			t.Fatalf("copy at %v", idx)
+		}
+	}
+	// Into a strided view of the same buffer: a[:, 1:3] = a[:, 0:2].
+	s1, _ := a.Slice(1, 1, 3)
+	s0, _ := a.Slice(1, 0, 2)
+	orig := a.Clone()
+	if err := s1.CopyFrom(s0); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		for j := 1; j < 3; j++ {
+			if a.At(i, j) != orig.At(i, j-1) {
+				t.Fatalf("overlapping copy at [%d %d]: %v want %v", i, j, a.At(i, j), orig.At(i, j-1))
+			}
+		}
+	}
+	wantErr(t, dst.CopyFrom(a), "copy from [3 4] into [4 3]")
+}

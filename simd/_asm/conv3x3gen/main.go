@@ -21,8 +21,8 @@ func main() {
 	p("#include \"textflag.h\"")
 	forward("AVX2", "Y", 4, 3, 8)
 	forward("AVX512", "Z", 8, 3, 16)
-	wgrad("AVX2", "Y", 8)
-	wgrad("AVX512", "Z", 16)
+	wgrad("AVX2", "Y", 4, 8)
+	wgrad("AVX512", "Z", 4, 16)
 	fmt.Print(out.String())
 }
 
@@ -93,60 +93,78 @@ func forward(isa, r string, tco, nv, lanes int) {
 	p("\tRET")
 }
 
-// wgrad emits conv3x3WGradXXX: acc[r·ldacc+kw] += Σ_q dy[r·lddy+q]·x[q+kw]
-// for r < 4, kw < 3, q < nvec·lanes, each sum reduced across lanes in a fixed
-// order at the end.
-func wgrad(isa, r string, lanes int) {
+// wgrad emits conv3x3WGradXXX: for r < tco and kw < 3,
+// out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·imgStride + r·lddy + q] · x[i·imgStride + q + kw],
+// summed per lane over all images, then across lanes by a fixed tree.
+func wgrad(isa, r string, tco, lanes int) {
+	xr := tco * 3
+	dr := xr + 3
 	p("")
-	p("// func conv3x3WGrad%s(dy, x, acc *float32, lddy, ldacc, nvec int)", isa)
-	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-48", isa)
-	p("\tMOVQ dy+0(FP), AX")
-	p("\tMOVQ x+8(FP), BX")
-	p("\tMOVQ acc+16(FP), DX")
+	p("// func conv3x3WGrad%s(dy, x, out *float32, lddy, nvec, nimg, imgStride, ldo int)", isa)
+	p("TEXT ·conv3x3WGrad%s(SB), NOSPLIT, $0-64", isa)
+	p("\tMOVQ dy+0(FP), SI")
+	p("\tMOVQ x+8(FP), DI")
+	p("\tMOVQ out+16(FP), DX")
 	p("\tMOVQ lddy+24(FP), R8")
-	p("\tMOVQ ldacc+32(FP), R10")
-	p("\tMOVQ nvec+40(FP), CX")
+	p("\tMOVQ nimg+40(FP), R13")
+	p("\tMOVQ imgStride+48(FP), R14")
+	p("\tMOVQ ldo+56(FP), R10")
 	p("\tSHLQ $2, R8")
+	p("\tSHLQ $2, R14")
 	p("\tSHLQ $2, R10")
 	p("\tLEAQ (R8)(R8*2), R9")
-	for i := 0; i < 12; i++ {
+	for i := 0; i < xr; i++ {
 		p("\tVXORPS %s%d, %s%d, %s%d", r, i, r, i, r, i)
 	}
-	p("\tTESTQ CX, CX")
+	p("\tTESTQ R13, R13")
 	p("\tJZ reduce%s", isa)
+	p("image%s:", isa)
+	p("\tMOVQ SI, AX")
+	p("\tMOVQ DI, BX")
+	p("\tLEAQ (AX)(R8*4), R12")
+	p("\tMOVQ nvec+32(FP), CX")
+	p("\tTESTQ CX, CX")
+	p("\tJZ nextimage%s", isa)
 	p("loop%s:", isa)
 	for kw := 0; kw < 3; kw++ {
-		p("\tVMOVUPS %d(BX), %s%d", kw*4, r, 12+kw)
+		p("\tVMOVUPS %d(BX), %s%d", kw*4, r, xr+kw)
 	}
-	rows := []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(AX)(R9*1)"}
-	for c := 0; c < 4; c++ {
-		p("\tVMOVUPS %s, %s15", rows[c], r)
+	rows := []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(AX)(R9*1)", "(R12)", "(R12)(R8*1)", "(R12)(R8*2)", "(R12)(R9*1)"}
+	for c := 0; c < tco; c++ {
+		p("\tVMOVUPS %s, %s%d", rows[c], r, dr)
 		for kw := 0; kw < 3; kw++ {
-			p("\tVFMADD231PS %s%d, %s15, %s%d", r, 12+kw, r, r, c*3+kw)
+			p("\tVFMADD231PS %s%d, %s%d, %s%d", r, xr+kw, r, dr, r, c*3+kw)
 		}
 	}
 	p("\tADDQ $%d, AX", lanes*4)
+	p("\tADDQ $%d, R12", lanes*4)
 	p("\tADDQ $%d, BX", lanes*4)
 	p("\tDECQ CX")
 	p("\tJNZ loop%s", isa)
+	p("nextimage%s:", isa)
+	p("\tADDQ R14, SI")
+	p("\tADDQ R14, DI")
+	p("\tDECQ R13")
+	p("\tJNZ image%s", isa)
 	p("reduce%s:", isa)
-	for c := 0; c < 4; c++ {
+	t := xr // the input registers are free once the loop is done
+	for c := 0; c < tco; c++ {
 		for kw := 0; kw < 3; kw++ {
 			i := c*3 + kw
 			if r == "Z" {
-				p("\tVEXTRACTF64X4 $1, Z%d, Y12", i)
-				p("\tVADDPS Y12, Y%d, Y%d", i, i)
+				p("\tVEXTRACTF64X4 $1, Z%d, Y%d", i, t)
+				p("\tVADDPS Y%d, Y%d, Y%d", t, i, i)
 			}
-			p("\tVEXTRACTF128 $1, Y%d, X12", i)
-			p("\tVADDPS X12, X%d, X%d", i, i)
-			p("\tVMOVHLPS X%d, X%d, X12", i, i)
-			p("\tVADDPS X12, X%d, X%d", i, i)
-			p("\tVMOVSHDUP X%d, X12", i)
-			p("\tVADDSS X12, X%d, X%d", i, i)
+			p("\tVEXTRACTF128 $1, Y%d, X%d", i, t)
+			p("\tVADDPS X%d, X%d, X%d", t, i, i)
+			p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
+			p("\tVADDPS X%d, X%d, X%d", t, i, i)
+			p("\tVMOVSHDUP X%d, X%d", i, t)
+			p("\tVADDSS X%d, X%d, X%d", t, i, i)
 			p("\tVADDSS %d(DX), X%d, X%d", kw*4, i, i)
 			p("\tVMOVSS X%d, %d(DX)", i, kw*4)
 		}
-		if c < 3 {
+		if c < tco-1 {
 			p("\tADDQ R10, DX")
 		}
 	}

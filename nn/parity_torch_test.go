@@ -1,0 +1,135 @@
+//go:build torchparity
+
+// Parity with the PyTorch reference networks: run with
+//
+//	go test -tags torchparity ./nn/
+//
+// It needs Debian's PyTorch (`apt-get install -y python3-torch python3-numpy`,
+// run by /usr/bin/python3) and torch_reference.py, found through the
+// environment variable HARMONIC_TORCH_REFERENCE or at tools/ or
+// ../shared/tools/ above the module root.
+
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/harmonic-go/harmonic/autograd"
+	gc "github.com/harmonic-go/harmonic/autograd/gradcheck"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+func torchScript(t *testing.T) string {
+	if p := os.Getenv("HARMONIC_TORCH_REFERENCE"); p != "" {
+		return p
+	}
+	for _, p := range []string{"../tools/torch_reference.py", "../../shared/tools/torch_reference.py", "../../../shared/tools/torch_reference.py"} {
+		if _, err := os.Stat(p); err == nil {
+			abs, _ := filepath.Abs(p)
+			return abs
+		}
+	}
+	t.Skip("torch_reference.py not found; set HARMONIC_TORCH_REFERENCE")
+	return ""
+}
+
+func runTorchRef(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("/usr/bin/python3", append([]string{torchScript(t)}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("torch_reference.py %v: %v\n%s", args, err, out)
+	}
+}
+
+func ptLoadNpy(t *testing.T, path string) *tensor.Tensor {
+	x, err := tensor.LoadNpy(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func ptSaveNpy(t *testing.T, path string, x *tensor.Tensor) string {
+	if err := tensor.SaveNpy(path, x); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func ptCompareRel(t *testing.T, what string, got, want *tensor.Tensor) {
+	t.Helper()
+	if !sameInts(got.Shape(), want.Shape()) {
+		t.Fatalf("%s: shape %v, torch %v", what, got.Shape(), want.Shape())
+	}
+	var num, den float64
+	for i, w := range want.Data() {
+		d := float64(got.Data()[i]) - float64(w)
+		num += d * d
+		den += float64(w) * float64(w)
+	}
+	if e := math.Sqrt(num / den); e > 1e-4 {
+		t.Errorf("%s: relative difference from torch %.3g", what, e)
+	} else {
+		t.Logf("%s: relative difference from torch %.3g", what, e)
+	}
+}
+
+func TestTorchParityLinearization(t *testing.T) {
+	dir := t.TempDir()
+	u, _ := NewBFUNet(2, 4, tensor.NewRNG(11))
+	c, _ := NewBFCNN(5, 4, tensor.NewRNG(12))
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, net := range []Net{u, c} {
+		randomizeBN(net, rng) // gammas of order one, so the network matters
+		arch := net.Meta()["arch"]
+		ckpt := filepath.Join(dir, arch+".safetensors")
+		if err := SaveModel(ckpt, net, nil); err != nil {
+			t.Fatal(err)
+		}
+		x := gc.RandTensor(rng, 1, 3, 1, 8, 8)
+		xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
+		out := filepath.Join(dir, "out.npy")
+
+		runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out)
+		f, err := Denoise(net, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptCompareRel(t, arch+" forward eval", f, ptLoadNpy(t, out))
+
+		runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out, "--train")
+		saved := snapshot(net)
+		tp := autograd.NewTape()
+		ft := DenoiserForward(tp, net, tp.Leaf(x, false), true)
+		if tp.Err() != nil {
+			t.Fatal(tp.Err())
+		}
+		restore(net, saved)
+		ptCompareRel(t, arch+" forward train", ft.Value, ptLoadNpy(t, out))
+
+		x1 := gc.RandTensor(rng, 1, 1, 1, 8, 8)
+		v := gc.RandTensor(rng, 1, 1, 1, 8, 8)
+		x1in, vin := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1), ptSaveNpy(t, filepath.Join(dir, "v.npy"), v)
+		lin, err := Linearize(net, x1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runTorchRef(t, "jvp", "--ckpt", ckpt, "--input", x1in, "--tangent", vin, "--output", out)
+		jv, err := lin.JVP(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptCompareRel(t, arch+" jvp", jv, ptLoadNpy(t, out))
+		runTorchRef(t, "vjp", "--ckpt", ckpt, "--input", x1in, "--cotangent", vin, "--output", out)
+		jtu, err := lin.VJP(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptCompareRel(t, arch+" vjp", jtu, ptLoadNpy(t, out))
+	}
+}

@@ -99,12 +99,14 @@ func runDataShow(args []string) error {
 	if *n <= 0 {
 		return fmt.Errorf("data show: --n must be positive, got %d", *n)
 	}
-	// Generate only what is shown (file sources ignore this for the side not shown).
-	if df.nTrain == 0 && !*test {
-		df.nTrain = *n
-	}
-	if df.nTest == 0 && *test {
-		df.nTest = *n
+	// Generated sources (synthetic images, photo patches) make only what is shown.
+	if sp, err := data.ParseSpec(name); err == nil && (sp.Synthetic() || sp.Kind == "photos") {
+		if df.nTrain == 0 {
+			df.nTrain = *n
+		}
+		if df.nTest == 0 {
+			df.nTest = *n
+		}
 	}
 	ds, err := df.open(name)
 	if err != nil {

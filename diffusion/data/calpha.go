@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // C^α images (Kadkhodaie et al. 2024, App. E): two regular textures separated
@@ -72,16 +73,8 @@ func cAlphaBackgrounds(n int, alpha float64, r *rng) (b1, b2 []float64) {
 		x[i] += complex(0, r.normal())
 	}
 	fft2(x, n, n, false)
-	for ky := 0; ky < n; ky++ {
-		fy := float64(freqIndex(ky, n))
-		for kx := 0; kx < n; kx++ {
-			fx := float64(freqIndex(kx, n))
-			k2 := fx*fx + fy*fy
-			if k2 == 0 {
-				k2 = 1 // DC gain copied from its neighbour (0,1)
-			}
-			x[ky*n+kx] *= complex(math.Pow(k2, -alpha/2), 0)
-		}
+	for i, g := range backgroundFilter(n, alpha) {
+		x[i] *= complex(g, 0)
 	}
 	fft2(x, n, n, true)
 	b1, b2 = make([]float64, n*n), make([]float64, n*n)
@@ -90,6 +83,36 @@ func cAlphaBackgrounds(n int, alpha float64, r *rng) (b1, b2 []float64) {
 		b1[i], b2[i] = real(x[i])*inv, imag(x[i])*inv
 	}
 	return b1, b2
+}
+
+type filterKey struct {
+	n     int
+	alpha float64
+}
+
+var filterCache sync.Map // filterKey → []float64
+
+// backgroundFilter is the n×n gain (kx²+ky²)^(−α/2), DC gain copied from its
+// neighbour (0, 1); computed once per (n, α) since every image uses it twice.
+func backgroundFilter(n int, alpha float64) []float64 {
+	key := filterKey{n, alpha}
+	if f, ok := filterCache.Load(key); ok {
+		return f.([]float64)
+	}
+	f := make([]float64, n*n)
+	for ky := 0; ky < n; ky++ {
+		fy := float64(freqIndex(ky, n))
+		for kx := 0; kx < n; kx++ {
+			fx := float64(freqIndex(kx, n))
+			k2 := fx*fx + fy*fy
+			if k2 == 0 {
+				k2 = 1
+			}
+			f[ky*n+kx] = math.Pow(k2, -alpha/2)
+		}
+	}
+	filterCache.Store(key, f)
+	return f
 }
 
 // rescale maps v affinely onto [lo, hi] (a constant field goes to lo).

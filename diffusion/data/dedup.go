@@ -27,19 +27,23 @@ const (
 
 var dedupRadius2 = 2 * (1 - dedupThreshold) // ‖u−v‖² = 2 − 2ρ
 
+// projLimit is dedupRadius2 plus a margin for float32 rounding of the
+// projections: the projected test must never reject a true near-duplicate.
+var projLimit = float32(dedupRadius2 + 1e-4)
+
 // Deduper accepts images one at a time and says whether each is new.
 type Deduper struct {
 	basis    [][]float32 // dedupProj vectors of dedupSide² values
 	feats    [][]float32 // unit feature vectors of kept images
 	proj     [][dedupProj]float32
-	grid     map[[3]int32][]int32
+	grid     map[cellKey][]int32
 	constant bool // a constant image was kept (all constants are duplicates)
 	Compared int  // full dot products computed (for measuring the pruning)
 }
 
 // NewDeduper makes an empty deduper.
 func NewDeduper() *Deduper {
-	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[[3]int32][]int32{}}
+	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[cellKey][]int32{}}
 }
 
 // dctBasis returns the k orthonormal 2-D DCT-II basis images of an n×n grid
@@ -123,43 +127,66 @@ func (d *Deduper) Add(img []float32, h, w int) bool {
 	return true
 }
 
-func dedupCell(p [dedupProj]float32) [3]int32 {
+// cellDims coordinates index the grid. More would visit 3× more (mostly
+// empty) cells per extra coordinate and, measured on 4·10^4 photo patches,
+// gain nothing: 4.4 s of CPU with 3, 4.8 s with 5. Most of the remaining
+// time is projDist2 over crowded cells of smooth patches.
+const cellDims = 3
+
+type cellKey [cellDims]int32
+
+func dedupCell(p [dedupProj]float32) cellKey {
 	side := math.Sqrt(dedupRadius2) * (1 + 1e-6) // neighbours stay in adjacent cells despite rounding
-	var c [3]int32
+	var c cellKey
 	for k := range c {
 		c[k] = int32(math.Floor(float64(p[k]) / side))
 	}
 	return c
 }
 
-func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell [3]int32) bool {
-	for dz := int32(-1); dz <= 1; dz++ {
-		for dy := int32(-1); dy <= 1; dy++ {
-			for dx := int32(-1); dx <= 1; dx++ {
-				for _, id := range d.grid[[3]int32{cell[0] + dx, cell[1] + dy, cell[2] + dz}] {
-					// The margin absorbs float32 rounding of the projections:
-					// the test must never reject a true near-duplicate.
-					if projDist2(&p, &d.proj[id]) >= dedupRadius2+1e-4 {
-						continue
-					}
-					d.Compared++
-					if float64(dot32(f, d.feats[id])) > dedupThreshold {
-						return true
-					}
-				}
+func (d *Deduper) hasNeighbour(f []float32, p [dedupProj]float32, cell cellKey) bool {
+	var off [cellDims]int32
+	for {
+		var key cellKey
+		for k := range key {
+			key[k] = cell[k] + off[k] - 1
+		}
+		for _, id := range d.grid[key] {
+			if projDist2(&p, &d.proj[id], projLimit) >= projLimit {
+				continue
+			}
+			d.Compared++
+			if float64(dot32(f, d.feats[id])) > dedupThreshold {
+				return true
 			}
 		}
+		// next offset in {0,1,2}^cellDims (odometer)
+		k := 0
+		for ; k < cellDims; k++ {
+			if off[k]++; off[k] < 3 {
+				break
+			}
+			off[k] = 0
+		}
+		if k == cellDims {
+			return false
+		}
 	}
-	return false
 }
 
-func projDist2(a, b *[dedupProj]float32) float64 {
+// projDist2 is the squared distance of two projections, given up (and
+// returned as it stands, already ≥ limit) as soon as a partial sum over
+// the lowest frequencies reaches limit: most pairs differ there already.
+func projDist2(a, b *[dedupProj]float32, limit float32) float32 {
 	var s float32
-	for k := range a {
-		t := a[k] - b[k]
-		s += t * t
+	for k := 0; k < dedupProj; k += 4 {
+		t0, t1, t2, t3 := a[k]-b[k], a[k+1]-b[k+1], a[k+2]-b[k+2], a[k+3]-b[k+3]
+		s += t0*t0 + t1*t1 + t2*t2 + t3*t3
+		if s >= limit {
+			return s
+		}
 	}
-	return float64(s)
+	return s
 }
 
 func dot32(a, b []float32) float32 {

@@ -60,6 +60,11 @@ func Fetch(name, cache string, log io.Writer) error {
 	if !ok {
 		return fmt.Errorf("fetch: unknown dataset %q (known: %s)", name, strings.Join(SourceNames(), ", "))
 	}
+	return fetchSource(src, cache, log)
+}
+
+func fetchSource(src *source, cache string, log io.Writer) error {
+	name := src.name
 	dir := DatasetDir(cache, name)
 	if Fetched(cache, name) {
 		fmt.Fprintf(log, "%s: already present in %s\n", name, dir)
@@ -246,11 +251,6 @@ func match(name string, rules []extractRule) (string, bool) {
 		base := name[len(r.dir):]
 		if base == "" || strings.Contains(base, "/") {
 			continue
-		}
-		for _, s := range r.skip {
-			if s == base {
-				return "", false
-			}
 		}
 		for _, e := range r.exts {
 			if strings.HasSuffix(strings.ToLower(base), e) {

@@ -87,6 +87,13 @@ func openFolder(dir string, size, nTrain, nTest int, dedup bool) (*Dataset, erro
 	if dedup {
 		all = all.Select(NearDuplicateFree(all))
 	}
+	return splitTail(all, "image folder "+dir, nTrain, nTest)
+}
+
+// splitTail holds out the last nTest images (default 10% up to 1000, at
+// least 1 when there are 2 or more) and trains on the first nTrain before
+// them (default: all).
+func splitTail(all *Set, what string, nTrain, nTest int) (*Dataset, error) {
 	if nTest == 0 {
 		nTest = min(1000, all.N/10)
 		if nTest == 0 && all.N >= 2 {
@@ -95,12 +102,12 @@ func openFolder(dir string, size, nTrain, nTest int, dedup bool) (*Dataset, erro
 	}
 	rest := all.N - nTest
 	if rest <= 0 {
-		return nil, fmt.Errorf("image folder %s: %d images leave none for training after %d test images", dir, all.N, nTest)
+		return nil, fmt.Errorf("%s: %d images leave none for training after %d test images", what, all.N, nTest)
 	}
-	if nTrain == 0 || nTrain > rest {
-		if nTrain > rest {
-			return nil, fmt.Errorf("image folder %s: asked for %d training images, only %d remain after %d test images", dir, nTrain, rest, nTest)
-		}
+	if nTrain > rest {
+		return nil, fmt.Errorf("%s: asked for %d training images, only %d remain after %d test images", what, nTrain, rest, nTest)
+	}
+	if nTrain == 0 {
 		nTrain = rest
 	}
 	train, _ := all.Slice(0, nTrain)

@@ -87,7 +87,7 @@ func readIDXRaw(r io.Reader) (*IDX, error) {
 	// what a (possibly corrupt) header promises.
 	raw, err := io.ReadAll(io.LimitReader(r, int64(total*size)))
 	if err != nil {
-		return nil, fmt.Errorf("reading values: %v", err)
+		return nil, fmt.Errorf("reading values (truncated or corrupt file?): %v", err)
 	}
 	if len(raw) != total*size {
 		return nil, fmt.Errorf("truncated: dimensions %v need %d bytes of values, found %d", dims, total*size, len(raw))

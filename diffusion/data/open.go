@@ -43,15 +43,15 @@ const (
 //     (first NTrain images), Test from the official t10k file;
 //   - photos: every 6th photograph (in sorted file order) is reserved for
 //     Test patches, the others give Train patches;
-//   - folder: the last NTest images (sorted by file name) are Test, the
-//     images before them Train.
+//   - folder, npy: the last NTest images (sorted by file name, or in array
+//     order) are Test, the images before them Train.
 func Open(spec string, size int, opt Options) (*Dataset, error) {
 	sp, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
 	}
 	if size == 0 {
-		size = sp.DefaultSize()
+		size = sp.DefaultSize() // 0 for npy: keep the array's size
 	}
 	if size < 0 || opt.NTrain < 0 || opt.NTest < 0 {
 		return nil, fmt.Errorf("data: %s: size %d, %d train and %d test images: none may be negative", spec, size, opt.NTrain, opt.NTest)
@@ -90,6 +90,8 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 		return openPhotos(size, nTrain, nTest, opt)
 	case "folder":
 		return openFolder(sp.Path, size, nTrain, nTest, opt.Dedup)
+	case "npy":
+		return openNpy(sp.Path, size, nTrain, nTest)
 	}
 	return nil, fmt.Errorf("data: unknown source %q", sp.Kind)
 }

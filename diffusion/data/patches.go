@@ -2,7 +2,10 @@ package data
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // Photo is one grayscale photograph, h×w row-major in [0, 1].
@@ -39,7 +42,25 @@ func LoadPhotos(dir string, shortSide int) ([]Photo, error) {
 	return photos, nil
 }
 
+// loadPhoto keeps a grayscale downsampled copy of each photo as .npy in a
+// hidden folder beside it: decoding dozens of multi-megapixel JPEGs costs
+// seconds on every Open, reading the copies milliseconds. The copy is only a
+// cache (rebuilt if missing or unreadable), so a failure to write it is ignored.
 func loadPhoto(path string, shortSide int) (Photo, error) {
+	cache := filepath.Join(filepath.Dir(path), fmt.Sprintf(".gray%d", shortSide), filepath.Base(path)+".npy")
+	if t, err := tensor.LoadNpy(cache); err == nil && t.Rank() == 2 {
+		return Photo{Name: filepath.Base(path), H: t.Dim(0), W: t.Dim(1), Pix: t.Data()}, nil
+	}
+	p, err := decodePhoto(path, shortSide)
+	if err == nil && os.MkdirAll(filepath.Dir(cache), 0o755) == nil {
+		if t, terr := tensor.FromSlice(p.Pix, p.H, p.W); terr == nil {
+			_ = tensor.SaveNpy(cache, t)
+		}
+	}
+	return p, err
+}
+
+func decodePhoto(path string, shortSide int) (Photo, error) {
 	img, err := readGray(path)
 	if err != nil {
 		return Photo{}, err

@@ -21,7 +21,6 @@ type extractRule struct {
 	dir    string
 	exts   []string
 	prefix string
-	skip   []string // base names left out (not photographs)
 }
 
 type source struct {
@@ -60,9 +59,8 @@ var sources = []source{
 				sha256:  "7bf4c2209f34b4f61ba6d24c8b58c28b361e82e4b943aae6d42c030169af9e04",
 				extract: []extractRule{{dir: "usr/share/backgrounds/mate/nature/", exts: jpg, prefix: "mate-"}}},
 			{client: "apt", pkg: "lomiri-wallpapers-16.04=20.04.0-2", size: 15783184,
-				sha256: "a99ff6a3bfe451e4cc0682ecb3cc82e71740626d59e4845ae34a0a0e45421eab",
-				extract: []extractRule{{dir: "usr/share/backgrounds/", exts: jpg, prefix: "lomiri-",
-					skip: lomiriNotPhotos}}},
+				sha256:  "a99ff6a3bfe451e4cc0682ecb3cc82e71740626d59e4845ae34a0a0e45421eab",
+				extract: []extractRule{{dir: "usr/share/backgrounds/", exts: jpg, prefix: "lomiri-"}}},
 			stdlibImage("acanthus-mollis", "f33605a8d6c7b1f919099f90bda2059be27c65dedfcadc4c0341fbe8bfb0d437", 445462),
 			stdlibImage("airplane-from-above", "ba8dc1cb298381eb2ac270ec6b40508e81293a4686f176f41b7037a9f2d2b6e6", 576231),
 			stdlibImage("allium-oreophilum", "a4584ab090d6bde9dad5279c4e922963f66c4ea07d37848e7465c976b891d896", 352916),
@@ -75,10 +73,6 @@ var sources = []source{
 		},
 	},
 }
-
-// lomiriNotPhotos are wallpapers of that package that are graphics rather
-// than photographs.
-var lomiriNotPhotos = []string{}
 
 func findSource(name string) (*source, bool) {
 	for i := range sources {

@@ -15,14 +15,15 @@ import (
 //	fashion-mnist   Fashion-MNIST (needs `harmonic data fetch fashion-mnist`)
 //	photos          patches of natural photographs (needs `harmonic data fetch photos`)
 //	folder:PATH     every PNG/JPEG image in the folder PATH (e.g. CelebA)
+//	npy:PATH        a .npy array of images [N,H,W] or [N,1,H,W]
 type Spec struct {
-	Kind  string  // cmix, disks, mnist, fashion-mnist, photos or folder
+	Kind  string  // cmix, disks, mnist, fashion-mnist, photos, folder or npy
 	Alpha float64 // cmix only
-	Path  string  // folder only
+	Path  string  // folder and npy only
 }
 
 // Kinds lists the accepted spec forms, for help texts.
-const Kinds = "cmix:ALPHA|disks|mnist|fashion-mnist|photos|folder:PATH"
+const Kinds = "cmix:ALPHA|disks|mnist|fashion-mnist|photos|folder:PATH|npy:PATH"
 
 // ParseSpec parses a data spec; see Spec.
 func ParseSpec(s string) (Spec, error) {
@@ -37,9 +38,9 @@ func ParseSpec(s string) (Spec, error) {
 			return Spec{}, fmt.Errorf("data spec %q: α must be a positive number, got %q", s, arg)
 		}
 		return Spec{Kind: kind, Alpha: a}, nil
-	case "folder":
+	case "folder", "npy":
 		if !hasArg || arg == "" {
-			return Spec{}, fmt.Errorf("data spec %q: folder needs a path, e.g. folder:/data/celeba", s)
+			return Spec{}, fmt.Errorf("data spec %q: %s needs a path, e.g. %s:/data/celeba", s, kind, kind)
 		}
 		return Spec{Kind: kind, Path: arg}, nil
 	case "disks", "mnist", "fashion-mnist", "photos":
@@ -56,8 +57,8 @@ func (s Spec) String() string {
 	switch s.Kind {
 	case "cmix":
 		return "cmix:" + strconv.FormatFloat(s.Alpha, 'g', -1, 64)
-	case "folder":
-		return "folder:" + s.Path
+	case "folder", "npy":
+		return s.Kind + ":" + s.Path
 	}
 	return s.Kind
 }
@@ -66,10 +67,13 @@ func (s Spec) String() string {
 func (s Spec) Synthetic() bool { return s.Kind == "cmix" || s.Kind == "disks" }
 
 // DefaultSize is the image side used when Open is given size 0: the native
-// size of digit sets, the paper's 40×40 for synthetic images and patches, and
-// the authors' 80×80 for folders of photographs such as CelebA.
+// size of digit sets and .npy arrays (0 = keep), the paper's 40×40 for
+// synthetic images and patches, and the authors' 80×80 for folders of
+// photographs such as CelebA.
 func (s Spec) DefaultSize() int {
 	switch s.Kind {
+	case "npy":
+		return 0
 	case "mnist", "fashion-mnist":
 		return 28
 	case "folder":

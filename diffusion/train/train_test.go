@@ -253,3 +253,20 @@ func TestThreadCountDoesNotChangeTheRun(t *testing.T) {
 		t.Error("training with 1 and 3 threads gives different results")
 	}
 }
+
+// The checkpoint directory is also readable by the nn package's own trainer
+// state loader (same files, same tensor and metadata names).
+func TestCheckpointReadableByNN(t *testing.T) {
+	dir := t.TempDir()
+	tr, _ := New(smallConfig(2), smallSet(10, 6))
+	if _, err := tr.Run(context.Background(), dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, meta, err := nn.LoadTrainer(dir, tr.Cfg.Schedule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["step"] != "2" || other.Opt.Step != tr.Opt.Step || !slices.Equal(other.Opt.V[3].Data(), tr.Opt.V[3].Data()) {
+		t.Errorf("nn.LoadTrainer sees step %q, adam step %d (want 2, %d)", meta["step"], other.Opt.Step, tr.Opt.Step)
+	}
+}

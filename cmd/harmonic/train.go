@@ -108,6 +108,9 @@ func runTrain(args []string) error {
 	res, err := tr.Run(ctx, *out, line.update)
 	line.finish()
 	if err != nil {
+		if meta, _, _, e := tensor.LoadSafetensors(nn.ModelPath(*out)); e == nil {
+			return fmt.Errorf("%w\nthe last checkpoint in %s is at step %s", err, *out, meta["step"])
+		}
 		return err
 	}
 	switch {

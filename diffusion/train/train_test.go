@@ -270,3 +270,24 @@ func TestCheckpointReadableByNN(t *testing.T) {
 		t.Errorf("nn.LoadTrainer sees step %q, adam step %d (want 2, %d)", meta["step"], other.Opt.Step, tr.Opt.Step)
 	}
 }
+
+func TestNaNPixelStops(t *testing.T) {
+	set := smallSet(10, 3)
+	set.Pixels[3*64+5] = float32(math.NaN()) // image 3
+	cfg := smallConfig(50)
+	cfg.Batch = 2
+	tr, _ := New(cfg, set)
+	res, err := tr.Run(context.Background(), "", nil)
+	if err == nil || !strings.Contains(err.Error(), "NaN or Inf pixels") {
+		t.Fatalf("NaN pixel: result %+v, err %v", res, err)
+	}
+	// It stops at the first batch that draws image 3.
+	s, _ := data.NewSampler(set, cfg.Batch, cfg.Seed)
+	first := 1
+	for !slices.Contains(s.Indices(), 3) {
+		first++
+	}
+	if res.Step != first-1 || !strings.Contains(err.Error(), "step "+strconv.Itoa(first)+":") {
+		t.Errorf("stopped after %d steps with %q; image 3 is first drawn at step %d", res.Step, err, first)
+	}
+}

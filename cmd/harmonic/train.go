@@ -38,7 +38,7 @@ var errTimeLimit = errors.New("time limit reached")
 // trainFlags are the flags that define a run (train.Config).
 func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.StringVar(&c.Data, "data", defaultData, "training data: "+data.Kinds)
-	fs.IntVar(&c.Size, "size", 20, "image side in pixels (a bf-unet needs it divisible by 2^levels)")
+	fs.IntVar(&c.Size, "size", 0, "image side in pixels, divisible by 2^levels for a bf-unet (0: synthetic data at the paper's size for\nthe levels, 20·2^(levels−1); 28 for digits, 40 photo patches, 80 folders)")
 	fs.IntVar(&c.NTrain, "n", 10000, "number of training images")
 	fs.IntVar(&c.NTest, "ntest", 1000, "number of held-out test images")
 	fs.Uint64Var(&c.DataSeed, "data-seed", 0, "seed of the data generator (synthetic data, patches, --shuffle)")
@@ -162,6 +162,9 @@ func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*tra
 	if cfg.LREvery == 0 {
 		cfg.LREvery = max(1, cfg.Steps/3)
 	}
+	if cfg.Size == 0 {
+		cfg.Size = defaultSize(cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -171,6 +174,23 @@ func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*tra
 	}
 	tr, err := train.New(cfg, ds.Train)
 	return tr, ds, err
+}
+
+// defaultSize is the paper's image size for the UNet's depth (20², 40², 80²
+// for 1, 2, 3 levels) on synthetic data, and the source's native size
+// otherwise.
+func defaultSize(c train.Config) int {
+	sp, err := data.ParseSpec(c.Data)
+	if err != nil {
+		return 0 // Validate reports the spec
+	}
+	if sp.Synthetic() {
+		if c.Arch == "bf-unet" && c.Levels >= 1 && c.Levels <= 3 {
+			return 20 << (c.Levels - 1)
+		}
+		return 40
+	}
+	return sp.DefaultSize()
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {

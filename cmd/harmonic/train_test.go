@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
+	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -136,6 +137,22 @@ func TestTrainFlagErrors(t *testing.T) {
 	} {
 		if err := runTrain(c.args); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want it to say %q", c.args, err, c.want)
+		}
+	}
+}
+
+func TestDefaultSize(t *testing.T) {
+	for _, c := range []struct {
+		data, arch string
+		levels     int
+		want       int
+	}{
+		{"disks", "bf-unet", 1, 20}, {"cmix:2", "bf-unet", 2, 40}, {"disks", "bf-unet", 3, 80},
+		{"disks", "bf-cnn", 0, 40}, {"mnist", "bf-unet", 1, 28}, {"folder:/x", "bf-unet", 2, 80},
+	} {
+		got := defaultSize(train.Config{Data: c.data, Arch: c.arch, Levels: c.levels})
+		if got != c.want {
+			t.Errorf("%s %s L=%d: size %d, want %d", c.data, c.arch, c.levels, got, c.want)
 		}
 	}
 }

@@ -88,14 +88,7 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	tr, ds, err := setupRun(fs, cfg, *out, *resume)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d), %d threads -> %s\n",
-		nn.Describe(tr.Net), tr.Net.NumParams(), tr.Cfg.NTrain, tr.Cfg.Data, tr.Cfg.Size, tr.Cfg.Size, tr.Step, tr.Cfg.Steps,
-		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, tensor.Threads(), *out)
-
+	// The time limit counts from here: data loading is part of the budget.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C kills at once
@@ -104,6 +97,14 @@ func runTrain(args []string) error {
 		ctx, cancel = context.WithTimeoutCause(ctx, *limit, errTimeLimit)
 		defer cancel()
 	}
+	tr, ds, err := setupRun(fs, cfg, *out, *resume)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d), %d threads -> %s\n",
+		nn.Describe(tr.Net), tr.Net.NumParams(), tr.Cfg.NTrain, tr.Cfg.Data, tr.Cfg.Size, tr.Cfg.Size, tr.Step, tr.Cfg.Steps,
+		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, tensor.Threads(), *out)
+
 	line := newProgressLine(*quiet)
 	res, err := tr.Run(ctx, *out, line.update)
 	line.finish()

@@ -2,6 +2,7 @@ package data
 
 import (
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -303,5 +304,19 @@ func TestWMask(t *testing.T) {
 				t.Fatalf("image %d pixel %d = %v, want γ·c·s = %v", i, j, v, want)
 			}
 		}
+	}
+}
+
+// Generated sets must not depend on how many goroutines made them.
+func TestGeneratorsIndependentOfGOMAXPROCS(t *testing.T) {
+	prev := runtime.GOMAXPROCS(1)
+	a, _ := CAlpha(24, 12, 3, 5)
+	b, _, _ := Disks(24, 12, 5)
+	runtime.GOMAXPROCS(4)
+	c, _ := CAlpha(24, 12, 3, 5)
+	d, _, _ := Disks(24, 12, 5)
+	runtime.GOMAXPROCS(prev)
+	if !equal(a.Pixels, c.Pixels) || !equal(b.Pixels, d.Pixels) {
+		t.Fatal("generated images depend on GOMAXPROCS")
 	}
 }

@@ -76,14 +76,19 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 	}
 	switch sp.Kind {
 	case "cmix":
-		return twoSets(CAlpha(size, nTrain, sp.Alpha, opt.Seed))(CAlpha(size, nTest, sp.Alpha, opt.Seed^saltTest))
+		train, err := CAlpha(size, nTrain, sp.Alpha, opt.Seed)
+		if err != nil {
+			return nil, err
+		}
+		test, err := CAlpha(size, nTest, sp.Alpha, opt.Seed^saltTest)
+		return withTest(train, test, err)
 	case "disks":
 		train, _, err := Disks(size, nTrain, opt.Seed)
 		if err != nil {
 			return nil, err
 		}
 		test, _, err := Disks(size, nTest, opt.Seed^saltTest)
-		return twoSets(train, nil)(test, err)
+		return withTest(train, test, err)
 	case "mnist", "fashion-mnist":
 		return openDigits(sp.Kind, size, nTrain, nTest, opt.CacheDir)
 	case "photos":
@@ -96,18 +101,13 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 	return nil, fmt.Errorf("data: unknown source %q", sp.Kind)
 }
 
-// twoSets pairs a train and a test result, keeping the first error.
-func twoSets(train *Set, err1 error) func(*Set, error) (*Dataset, error) {
-	return func(test *Set, err2 error) (*Dataset, error) {
-		if err1 != nil {
-			return nil, err1
-		}
-		if err2 != nil {
-			return nil, err2
-		}
-		test.Name = train.Name + " (test)"
-		return &Dataset{Train: train, Test: test}, nil
+// withTest pairs a generated train set with its test set.
+func withTest(train, test *Set, err error) (*Dataset, error) {
+	if err != nil {
+		return nil, err
 	}
+	test.Name = train.Name + " (test)"
+	return &Dataset{Train: train, Test: test}, nil
 }
 
 func applyTransforms(ds *Dataset, opt Options) error {

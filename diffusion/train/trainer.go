@@ -30,6 +30,7 @@ type Trainer struct {
 	noise   *tensor.RNG
 
 	clean, noisy, target *tensor.Tensor // batch buffers [B,1,H,W], reused
+	tape                 *autograd.Tape // reset every step
 }
 
 // New starts a fresh run of cfg on the training set.
@@ -60,6 +61,7 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 		Cfg: cfg, Net: net, Opt: nn.NewAdam(net.Params()),
 		set: set, sampler: sampler, noise: noise,
 		clean: tensor.New(shape...), noisy: tensor.New(shape...), target: tensor.New(shape...),
+		tape: autograd.NewTape(),
 	}, nil
 }
 
@@ -76,7 +78,8 @@ func (t *Trainer) TrainStep() (float64, error) {
 		return 0, fmt.Errorf("train: step %d: the batch (images %v of %s) holds NaN or Inf pixels", t.Step+1, idx, t.set.Name)
 	}
 	t.addNoise()
-	tp := autograd.NewTape()
+	tp := t.tape
+	tp.Reset()
 	loss, err := nn.NoiseLoss(tp, t.Net, t.noisy, t.target)
 	if err != nil {
 		return 0, fmt.Errorf("train: step %d: %w", t.Step+1, err)

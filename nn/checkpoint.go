@@ -103,6 +103,9 @@ func NewFromMeta(meta map[string]string) (Net, error) {
 		}
 		return v, nil
 	}
+	if _, ok := meta["arch"]; !ok {
+		return nil, fmt.Errorf("metadata has no \"arch\": not a model checkpoint (a training run's model is %s in its directory)", ModelFile)
+	}
 	base, err := num("base")
 	if err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
@@ -18,9 +17,10 @@ import (
 //	model.safetensors        the network, exactly the torch_reference.py
 //	                         contract (loadable by PyTorch), plus metadata
 //	                         "step"
-//	train_state.safetensors  Adam moments "adam.m.<param>", "adam.v.<param>";
-//	                         metadata: format, step, adam_step, rng (hex of the
-//	                         noise generator's exact state), config (JSON)
+//	train_state.safetensors  Adam moments "adam.m.<param>", "adam.v.<param>"
+//	                         (nn.SaveAdam); metadata: adam.step, adam.beta1/2,
+//	                         adam.eps, format, step, rng (hex of the noise
+//	                         generator's exact state), config (JSON)
 //
 // Each file is written atomically; train_state first, then the model, and
 // both carry the step, so a crash between the two is detected on resume.
@@ -41,19 +41,12 @@ func (t *Trainer) Save(dir string) error {
 	}
 	step := strconv.Itoa(t.Step)
 	meta := map[string]string{
-		"format":    stateFormat,
-		"step":      step,
-		"adam_step": strconv.Itoa(t.Opt.Step),
-		"rng":       hex.EncodeToString(rng),
-		"config":    t.Cfg.marshal(),
+		"format": stateFormat,
+		"step":   step,
+		"rng":    hex.EncodeToString(rng),
+		"config": t.Cfg.marshal(),
 	}
-	var names []string
-	var values []*tensor.Tensor
-	for i, p := range t.Net.Params() {
-		names = append(names, "adam.m."+p.Name, "adam.v."+p.Name)
-		values = append(values, t.Opt.M[i], t.Opt.V[i])
-	}
-	if err := tensor.SaveSafetensors(filepath.Join(dir, StateFile), names, values, meta); err != nil {
+	if err := nn.SaveAdam(filepath.Join(dir, StateFile), t.Opt, meta); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Net, map[string]string{"step": step})
@@ -61,23 +54,25 @@ func (t *Trainer) Save(dir string) error {
 
 // LoadConfig reads the run configuration stored in a checkpoint directory.
 func LoadConfig(dir string) (Config, error) {
-	meta, _, _, err := loadState(dir)
+	meta, err := loadState(dir)
 	if err != nil {
 		return Config{}, err
 	}
 	return parseConfig(meta["config"])
 }
 
-func loadState(dir string) (map[string]string, []string, map[string]*tensor.Tensor, error) {
+// loadState reads the training state's metadata (the moments are read by
+// nn.LoadAdam once the network exists).
+func loadState(dir string) (map[string]string, error) {
 	path := filepath.Join(dir, StateFile)
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, _, _, err := tensor.LoadSafetensors(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("checkpoint: %w (is %s a directory written by harmonic train?)", err, dir)
+		return nil, fmt.Errorf("checkpoint: %w (is %s a directory written by harmonic train?)", err, dir)
 	}
 	if meta["format"] != stateFormat {
-		return nil, nil, nil, fmt.Errorf("checkpoint %s: format %q, want %q", path, meta["format"], stateFormat)
+		return nil, fmt.Errorf("checkpoint %s: format %q, want %q", path, meta["format"], stateFormat)
 	}
-	return meta, names, tensors, nil
+	return meta, nil
 }
 
 // Resume restores the run saved in dir on the training set (which must be
@@ -85,7 +80,7 @@ func loadState(dir string) (map[string]string, []string, map[string]*tensor.Tens
 // config, possibly with more Steps or another CheckpointEvery; every other
 // field must be unchanged.
 func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
-	meta, names, tensors, err := loadState(dir)
+	meta, err := loadState(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -112,10 +107,9 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 		return nil, fmt.Errorf("checkpoint %s: model is at step %s but the training state at step %s (interrupted save?)", dir, modelMeta["step"], meta["step"])
 	}
 	step, err1 := strconv.Atoi(meta["step"])
-	adamStep, err2 := strconv.Atoi(meta["adam_step"])
-	rngState, err3 := hex.DecodeString(meta["rng"])
-	if err1 != nil || err2 != nil || err3 != nil || step < 0 {
-		return nil, fmt.Errorf("checkpoint %s: bad step %q, adam_step %q or rng metadata", path, meta["step"], meta["adam_step"])
+	rngState, err2 := hex.DecodeString(meta["rng"])
+	if err1 != nil || err2 != nil || step < 0 {
+		return nil, fmt.Errorf("checkpoint %s: bad step %q or rng metadata", path, meta["step"])
 	}
 	noise := tensor.NewRNG(0)
 	if err := noise.UnmarshalBinary(rngState); err != nil {
@@ -125,35 +119,11 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Step, t.Opt.Step = step, adamStep
-	return t, t.loadMoments(path, names, tensors)
-}
-
-// loadMoments copies the Adam moments after checking names and shapes.
-func (t *Trainer) loadMoments(path string, names []string, tensors map[string]*tensor.Tensor) error {
-	var want []string
-	for _, p := range t.Net.Params() {
-		want = append(want, "adam.m."+p.Name, "adam.v."+p.Name)
+	if _, err := nn.LoadAdam(path, t.Opt); err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	if len(names) != len(want) {
-		return fmt.Errorf("checkpoint %s: holds %d optimizer tensors, %s needs %d", path, len(names), nn.Describe(t.Net), len(want))
-	}
-	for i, p := range t.Net.Params() {
-		for _, mv := range []struct {
-			name string
-			dst  *tensor.Tensor
-		}{{"adam.m." + p.Name, t.Opt.M[i]}, {"adam.v." + p.Name, t.Opt.V[i]}} {
-			src, ok := tensors[mv.name]
-			if !ok {
-				return fmt.Errorf("checkpoint %s: missing %s", path, mv.name)
-			}
-			if !slices.Equal(src.Shape(), mv.dst.Shape()) {
-				return fmt.Errorf("checkpoint %s: %s has shape %v, want %v", path, mv.name, src.Shape(), mv.dst.Shape())
-			}
-			copy(mv.dst.Data(), src.Contiguous().Data())
-		}
-	}
-	return nil
+	t.Step = step
+	return t, nil
 }
 
 // resumeKey is the config without the fields a resumed run may change.

@@ -232,3 +232,62 @@ func TestNoiseLevels(t *testing.T) {
 		t.Errorf("mean square of the noise is %.4f, want 1/5 for σ = U²", ms)
 	}
 }
+
+func TestThreadCountDoesNotChangeTheRun(t *testing.T) {
+	defer tensor.SetThreads(tensor.Threads())
+	var snaps [][][]float32
+	for _, n := range []int{1, 3} {
+		tensor.SetThreads(n)
+		cfg := smallConfig(3)
+		cfg.Base = 8
+		tr, err := New(cfg, smallSet(10, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Run(context.Background(), "", nil); err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snapshot(t, tr))
+	}
+	if !equalSnapshots(snaps[0], snaps[1]) {
+		t.Error("training with 1 and 3 threads gives different results")
+	}
+}
+
+// The checkpoint directory is also readable by the nn package's own trainer
+// state loader (same files, same tensor and metadata names).
+func TestCheckpointReadableByNN(t *testing.T) {
+	dir := t.TempDir()
+	tr, _ := New(smallConfig(2), smallSet(10, 6))
+	if _, err := tr.Run(context.Background(), dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, meta, err := nn.LoadTrainer(dir, tr.Cfg.Schedule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["step"] != "2" || other.Opt.Step != tr.Opt.Step || !slices.Equal(other.Opt.V[3].Data(), tr.Opt.V[3].Data()) {
+		t.Errorf("nn.LoadTrainer sees step %q, adam step %d (want 2, %d)", meta["step"], other.Opt.Step, tr.Opt.Step)
+	}
+}
+
+func TestNaNPixelStops(t *testing.T) {
+	set := smallSet(10, 3)
+	set.Pixels[3*64+5] = float32(math.NaN()) // image 3
+	cfg := smallConfig(50)
+	cfg.Batch = 2
+	tr, _ := New(cfg, set)
+	res, err := tr.Run(context.Background(), "", nil)
+	if err == nil || !strings.Contains(err.Error(), "NaN or Inf pixels") {
+		t.Fatalf("NaN pixel: result %+v, err %v", res, err)
+	}
+	// It stops at the first batch that draws image 3.
+	s, _ := data.NewSampler(set, cfg.Batch, cfg.Seed)
+	first := 1
+	for !slices.Contains(s.Indices(), 3) {
+		first++
+	}
+	if res.Step != first-1 || !strings.Contains(err.Error(), "step "+strconv.Itoa(first)+":") {
+		t.Errorf("stopped after %d steps with %q; image 3 is first drawn at step %d", res.Step, err, first)
+	}
+}

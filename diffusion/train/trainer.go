@@ -7,6 +7,7 @@ import (
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -29,6 +30,7 @@ type Trainer struct {
 	noise   *tensor.RNG
 
 	clean, noisy, target *tensor.Tensor // batch buffers [B,1,H,W], reused
+	tape                 *autograd.Tape // reset every step
 }
 
 // New starts a fresh run of cfg on the training set.
@@ -59,6 +61,7 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 		Cfg: cfg, Net: net, Opt: nn.NewAdam(net.Params()),
 		set: set, sampler: sampler, noise: noise,
 		clean: tensor.New(shape...), noisy: tensor.New(shape...), target: tensor.New(shape...),
+		tape: autograd.NewTape(),
 	}, nil
 }
 
@@ -67,9 +70,16 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 // finite stops before the update and is an error naming the step.
 func (t *Trainer) TrainStep() (float64, error) {
 	t.sampler.Step = t.Step
-	t.sampler.Next(t.clean.Data())
+	idx := t.sampler.Indices()
+	t.set.Gather(t.clean.Data(), idx)
+	// ReLU maps NaN to 0 here (unlike PyTorch), so a NaN pixel would not
+	// reach the loss: check the data itself.
+	if s := simd.SumSquares(t.clean.Data()); math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
+		return 0, fmt.Errorf("train: step %d: the batch (images %v of %s) holds NaN or Inf pixels", t.Step+1, idx, t.set.Name)
+	}
 	t.addNoise()
-	tp := autograd.NewTape()
+	tp := t.tape
+	tp.Reset()
 	loss, err := nn.NoiseLoss(tp, t.Net, t.noisy, t.target)
 	if err != nil {
 		return 0, fmt.Errorf("train: step %d: %w", t.Step+1, err)

@@ -3,6 +3,8 @@ package spectral
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -13,7 +15,10 @@ import (
 const DefaultBlock = 32
 
 // Full returns the exact Jacobian J (d×d row-major float64, J[i·d+j] =
-// ∂f_i/∂y_j) from d JVPs with the unit vectors, block at a time.
+// ∂f_i/∂y_j) from d JVPs with the unit vectors, block at a time. With
+// Threads() > 1 the blocks are shared among that many workers (JVPs on one
+// linearization only read it); each column is computed the same way
+// whichever worker takes it, so J does not depend on the thread count.
 func Full(lin Linear, block int) ([]float64, error) {
 	d := lin.Dim()
 	if block < 1 {
@@ -21,25 +26,51 @@ func Full(lin Linear, block int) ([]float64, error) {
 	}
 	block = min(block, d)
 	J := make([]float64, d*d)
-	src := make([]float32, block*d)
-	dst := make([]float32, block*d)
-	for j0 := 0; j0 < d; j0 += block {
-		k := min(block, d-j0)
-		clear(src[:k*d])
-		for c := 0; c < k; c++ {
-			src[c*d+j0+c] = 1
-		}
-		if err := lin.JVP(dst[:k*d], src[:k*d], k); err != nil {
-			return nil, fmt.Errorf("spectral: Jacobian columns %d..%d: %w", j0, j0+k-1, err)
-		}
-		for c := 0; c < k; c++ {
-			col := dst[c*d : (c+1)*d]
-			for i, v := range col {
-				J[i*d+j0+c] = float64(v)
+	nblocks := (d + block - 1) / block
+	workers := min(tensor.Threads(), nblocks)
+	errs := make([]error, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			src := make([]float32, block*d)
+			dst := make([]float32, block*d)
+			for {
+				b := int(next.Add(1)) - 1
+				if b >= nblocks || errs[w] != nil {
+					return
+				}
+				errs[w] = fullBlock(lin, J, src, dst, b*block, min(block, d-b*block))
 			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return J, nil
+}
+
+// fullBlock fills columns j0..j0+k-1 of J.
+func fullBlock(lin Linear, J []float64, src, dst []float32, j0, k int) error {
+	d := lin.Dim()
+	clear(src[:k*d])
+	for c := 0; c < k; c++ {
+		src[c*d+j0+c] = 1
+	}
+	if err := lin.JVP(dst[:k*d], src[:k*d], k); err != nil {
+		return fmt.Errorf("spectral: Jacobian columns %d..%d: %w", j0, j0+k-1, err)
+	}
+	for c := 0; c < k; c++ {
+		for i, v := range dst[c*d : (c+1)*d] {
+			J[i*d+j0+c] = float64(v)
+		}
+	}
+	return nil
 }
 
 // Trace is tr J of a d×d matrix: the effective dimension tr∇f.

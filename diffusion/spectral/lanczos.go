@@ -3,6 +3,7 @@ package spectral
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -23,11 +24,26 @@ func (s *SymPart) Apply(dst, src []float32, k int) error {
 		s.tmp = make([]float32, len(src))
 	}
 	t := s.tmp[:len(src)]
-	if err := s.Lin.JVP(dst, src, k); err != nil {
-		return err
+	var jerr, verr error
+	if tensor.Threads() > 1 {
+		// J·v and Jᵀ·v are independent passes over the same (read-only)
+		// linearization: run them side by side.
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			verr = s.Lin.VJP(t, src, k)
+		}()
+		jerr = s.Lin.JVP(dst, src, k)
+		wg.Wait()
+	} else {
+		jerr, verr = s.Lin.JVP(dst, src, k), s.Lin.VJP(t, src, k)
 	}
-	if err := s.Lin.VJP(t, src, k); err != nil {
-		return err
+	if jerr != nil {
+		return jerr
+	}
+	if verr != nil {
+		return verr
 	}
 	for i := range dst {
 		dst[i] = 0.5 * (dst[i] + t[i])

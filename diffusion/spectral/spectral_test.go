@@ -275,3 +275,30 @@ func TestLanczosKnownSpectrumOfSymmetricPart(t *testing.T) {
 		t.Fatalf("the test matrix should be far from symmetric, asymmetry %v", a)
 	}
 }
+
+// The exact Jacobian and the Lanczos values are bit-identical for 1 and 2
+// threads (columns and the JVP/VJP halves are computed the same way).
+func TestThreadIndependence(t *testing.T) {
+	defer tensor.SetThreads(tensor.Threads())
+	var js [][]float64
+	var vals [][]float64
+	for _, th := range []int{1, 2} {
+		tensor.SetThreads(th)
+		lin, J := smallNet(t)
+		res, err := Lanczos(lin, LanczosOptions{Top: 5, Steps: 30, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, vals = append(js, J), append(vals, res.Top.Values)
+	}
+	for i := range js[0] {
+		if js[0][i] != js[1][i] {
+			t.Fatalf("Jacobian entry %d differs between 1 and 2 threads: %v vs %v", i, js[0][i], js[1][i])
+		}
+	}
+	for i := range vals[0] {
+		if vals[0][i] != vals[1][i] {
+			t.Fatalf("Lanczos value %d differs between 1 and 2 threads", i)
+		}
+	}
+}

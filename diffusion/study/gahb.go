@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -32,6 +33,9 @@ type Results struct {
 	FullStepSeconds float64
 	FullEstimate    time.Duration
 	Models          int
+	// TrainSeconds sums the recorded training time of every model (from
+	// their done.json, whichever invocation trained them).
+	TrainSeconds float64
 }
 
 // RunGAHB runs (or resumes) the whole study into out and writes the report.
@@ -79,6 +83,12 @@ func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results
 		return nil, err
 	}
 	res.StepSeconds = r.StepSecondsMeasure
+	for _, s := range specs {
+		var d modelDone
+		if err := report.ReadJSON(filepath.Join(r.modelDir(s), "done.json"), &d); err == nil {
+			res.TrainSeconds += d.Seconds
+		}
+	}
 	if p.EstimateFull {
 		fmt.Fprintln(log, "timing the full preset's training step for the report's estimate")
 		if res.FullStepSeconds, err = StepSeconds(Full(), 3); err != nil {

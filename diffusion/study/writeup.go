@@ -26,8 +26,9 @@ func WriteGAHB(out string, res *Results) error {
 	doc.H1("Generalization in diffusion models arises from geometry-adaptive harmonic representations: reproduction")
 	doc.P("Kadkhodaie, Guth, Simoncelli & Mallat (ICLR 2024), section A of STUDY.md, rerun by `harmonic study gahb --preset %s` "+
 		"on `%s` (%d×%d images): bias-free UNet, %d level(s), base width %d, %d Adam steps of batch %d per model, %d models. "+
-		"Wall time of this invocation: %s (models found on disk are reused, so a resumed run is faster).",
-		p.Name, p.Data, p.Size, p.Size, p.Levels, p.Base, p.Steps, p.Batch, res.Models, res.Wall.Round(time.Second))
+		"Training time summed over the models: %s; wall time of this invocation: %s (models and results found on disk are reused, so a resumed run is faster).",
+		p.Name, p.Data, p.Size, p.Size, p.Levels, p.Base, p.Steps, p.Batch, res.Models,
+		(time.Duration(res.TrainSeconds) * time.Second).Round(time.Second), res.Wall.Round(time.Second))
 	if res.StepSeconds > 0 {
 		doc.P("Measured training speed: %.1f ms per step for this preset.", 1000*res.StepSeconds)
 	}

@@ -2,189 +2,200 @@ package nn
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// SaveModel writes a network's parameters and buffers to a safetensors file
-// (atomically: temporary file, fsync, rename) under the PyTorch names, with
-// the contract metadata (arch, levels/layers, base) merged into extra meta.
-// The file holds exactly the reference state dict, so torch_reference.py
-// loads it; optimizer state goes to a separate file (SaveAdam).
+// Model checkpoints follow the contract at the top of
+// ../shared/tools/torch_reference.py: one safetensors file holding exactly the
+// network's state dict (weights, gammas and running_sd, PyTorch names, float32)
+// with header metadata arch, levels (bf-unet) or layers (bf-cnn), and base, all
+// strings. The reference loader rejects any extra tensor name, so training
+// state (optimizer moments, RNG) never goes into this file. Extra metadata keys
+// are ignored by the reference and may carry provenance (e.g. the step).
+
+// SaveModel writes net's state dict to path atomically (temporary file,
+// fsync, rename). extra metadata is added to the contract's keys, which it
+// may not override.
 func SaveModel(path string, net Net, extra map[string]string) error {
-	meta := map[string]string{}
+	meta := maps.Clone(net.Meta())
 	for k, v := range extra {
+		if _, ok := meta[k]; ok {
+			return fmt.Errorf("checkpoint %s: metadata key %q is reserved for the architecture", path, k)
+		}
 		meta[k] = v
 	}
-	for k, v := range net.Meta() {
-		meta[k] = v
+	state := net.State()
+	names := make([]string, len(state))
+	values := make([]*tensor.Tensor, len(state))
+	for i, p := range state {
+		names[i], values[i] = p.Name, p.Value
 	}
-	var names []string
-	var ts []*tensor.Tensor
-	for _, p := range net.State() {
-		names = append(names, p.Name)
-		ts = append(ts, p.Value)
-	}
-	return tensor.SaveSafetensors(path, names, ts, meta)
+	return tensor.SaveSafetensors(path, names, values, meta)
 }
 
-// LoadModel reads a checkpoint written by SaveModel (or by PyTorch with the
-// same names): it builds the network its metadata describes and fills it,
-// failing with a message naming the file and what is missing, extra or of
-// the wrong shape. It returns the file's metadata too.
+// LoadModel reads a model checkpoint, builds the network its metadata names
+// and fills it with the stored tensors. path may be a checkpoint directory
+// (its model.safetensors is read). The metadata is returned for provenance.
 func LoadModel(path string) (Net, map[string]string, error) {
-	meta, _, tensors, err := tensor.LoadSafetensors(path)
+	path = ModelPath(path)
+	meta, names, tensors, err := tensor.LoadSafetensors(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	net, err := netFromMeta(meta)
+	net, err := NewFromMeta(meta)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
-	if err := fillState(net.State(), tensors); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	if err := setState(net, names, tensors); err != nil {
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return net, meta, nil
 }
 
-func metaInt(meta map[string]string, key string) (int, error) {
-	s, ok := meta[key]
-	if !ok {
-		return 0, fmt.Errorf("metadata has no %q", key)
-	}
-	n, err := strconv.Atoi(s)
+// LoadModelInto fills an existing network from a model checkpoint whose
+// architecture must match net's exactly (resuming a run).
+func LoadModelInto(path string, net Net) (map[string]string, error) {
+	path = ModelPath(path)
+	meta, names, tensors, err := tensor.LoadSafetensors(path)
 	if err != nil {
-		return 0, fmt.Errorf("metadata %q = %q is not an integer", key, s)
+		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	return n, nil
+	want := net.Meta()
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if meta[k] != want[k] {
+			return nil, fmt.Errorf("checkpoint %s: holds %s, expected %s (metadata %s=%q, want %q)",
+				path, describeMeta(meta), Describe(net), k, meta[k], want[k])
+		}
+	}
+	if err := setState(net, names, tensors); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return meta, nil
 }
 
-// netFromMeta builds an (arbitrarily initialized) network of the shape the
-// metadata describes.
-func netFromMeta(meta map[string]string) (Net, error) {
-	base, err := metaInt(meta, "base")
+// ModelPath maps a checkpoint directory to its model file (ModelFile);
+// other paths are returned unchanged.
+func ModelPath(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, ModelFile)
+	}
+	return path
+}
+
+// NewFromMeta builds an (arbitrarily initialized) network from checkpoint
+// metadata; its tensors are meant to be overwritten.
+func NewFromMeta(meta map[string]string) (Net, error) {
+	num := func(key string) (int, error) {
+		s, ok := meta[key]
+		if !ok {
+			return 0, fmt.Errorf("metadata has no %q (arch %q needs it)", key, meta["arch"])
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > 1<<16 {
+			return 0, fmt.Errorf("metadata %q = %q is not a positive integer", key, s)
+		}
+		return v, nil
+	}
+	if _, ok := meta["arch"]; !ok {
+		return nil, fmt.Errorf("metadata has no \"arch\": not a model checkpoint (a training run's model is %s in its directory)", ModelFile)
+	}
+	base, err := num("base")
 	if err != nil {
 		return nil, err
 	}
 	rng := tensor.NewRNG(0)
 	switch meta["arch"] {
 	case "bf-unet":
-		levels, err := metaInt(meta, "levels")
+		levels, err := num("levels")
 		if err != nil {
 			return nil, err
 		}
 		return NewBFUNet(levels, base, rng)
 	case "bf-cnn":
-		layers, err := metaInt(meta, "layers")
+		layers, err := num("layers")
 		if err != nil {
 			return nil, err
 		}
 		return NewBFCNN(layers, base, rng)
 	}
-	return nil, fmt.Errorf("metadata arch %q is neither bf-unet nor bf-cnn", meta["arch"])
+	return nil, fmt.Errorf("metadata arch %q is not bf-unet or bf-cnn", meta["arch"])
 }
 
-// fillState copies tensors into state, requiring the same set of names and
-// equal shapes.
-func fillState(state []*Param, tensors map[string]*tensor.Tensor) error {
-	want := map[string]bool{}
-	var missing, extra []string
-	for _, p := range state {
-		want[p.Name] = true
-		if _, ok := tensors[p.Name]; !ok {
-			missing = append(missing, p.Name)
-		}
+// Describe names a network's architecture for messages ("bf-unet L=2 base 64").
+func Describe(net Net) string { return describeMeta(net.Meta()) }
+
+func describeMeta(m map[string]string) string {
+	switch m["arch"] {
+	case "bf-unet":
+		return fmt.Sprintf("the bf-unet L=%s base %s", m["levels"], m["base"])
+	case "bf-cnn":
+		return fmt.Sprintf("the bf-cnn with %s layers base %s", m["layers"], m["base"])
 	}
-	for name := range tensors {
-		if !want[name] {
-			extra = append(extra, name)
-		}
+	return fmt.Sprintf("an unknown architecture %q", m["arch"])
+}
+
+// setState copies the stored tensors into net after checking that the names
+// are exactly net's state dict and every shape matches.
+func setState(net Net, names []string, tensors map[string]*tensor.Tensor) error {
+	if err := CheckStateNames(net, names); err != nil {
+		return err
 	}
-	if len(missing) > 0 || len(extra) > 0 {
-		sort.Strings(extra)
-		return fmt.Errorf("tensor names differ from the network's: missing %v, unexpected %v", clip(missing), clip(extra))
-	}
-	for _, p := range state {
+	for _, p := range net.State() {
 		t := tensors[p.Name]
-		if !sameInts(t.Shape(), p.Value.Shape()) {
-			return fmt.Errorf("%s has shape %v, the network needs %v", p.Name, t.Shape(), p.Value.Shape())
+		if !slices.Equal(t.Shape(), p.Value.Shape()) {
+			return fmt.Errorf("%s has shape %v, %s expects %v", p.Name, t.Shape(), Describe(net), p.Value.Shape())
 		}
 	}
-	for _, p := range state {
+	for _, p := range net.State() {
 		copy(p.Value.Data(), tensors[p.Name].Contiguous().Data())
 	}
 	return nil
 }
 
-// clip keeps error messages short when a whole network is missing.
-func clip(s []string) []string {
-	if len(s) > 8 {
-		return append(s[:8:8], fmt.Sprintf("... (%d more)", len(s)-8))
+// CheckStateNames reports missing and unexpected tensor names against net's
+// state dict.
+func CheckStateNames(net Net, names []string) error {
+	have := map[string]bool{}
+	for _, n := range names {
+		have[n] = true
 	}
-	return s
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+	want := map[string]bool{}
+	var missing, extra []string
+	for _, p := range net.State() {
+		want[p.Name] = true
+		if !have[p.Name] {
+			missing = append(missing, p.Name)
 		}
 	}
-	return true
-}
-
-// SaveAdam writes the optimizer state (moments named adam.m.<param> and
-// adam.v.<param>, the step count in the metadata) so training resumes exactly.
-func SaveAdam(path string, a *Adam, extra map[string]string) error {
-	meta := map[string]string{}
-	for k, v := range extra {
-		meta[k] = v
-	}
-	meta["adam.step"] = strconv.Itoa(a.Step)
-	for k, v := range map[string]float64{"adam.beta1": a.Beta1, "adam.beta2": a.Beta2, "adam.eps": a.Eps} {
-		meta[k] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	var names []string
-	var ts []*tensor.Tensor
-	for i, p := range a.params {
-		names = append(names, "adam.m."+p.Name, "adam.v."+p.Name)
-		ts = append(ts, a.M[i], a.V[i])
-	}
-	return tensor.SaveSafetensors(path, names, ts, meta)
-}
-
-// LoadAdam restores the state written by SaveAdam into a (built over the same
-// parameters) and returns the file's metadata.
-func LoadAdam(path string, a *Adam) (map[string]string, error) {
-	meta, _, tensors, err := tensor.LoadSafetensors(path)
-	if err != nil {
-		return nil, err
-	}
-	var state []*Param
-	for i, p := range a.params {
-		state = append(state, &Param{Name: "adam.m." + p.Name, Value: a.M[i]}, &Param{Name: "adam.v." + p.Name, Value: a.V[i]})
-	}
-	step, err := metaInt(meta, "adam.step")
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	hyper := map[string]float64{"adam.beta1": a.Beta1, "adam.beta2": a.Beta2, "adam.eps": a.Eps}
-	for k := range hyper {
-		if s, ok := meta[k]; ok {
-			if hyper[k], err = strconv.ParseFloat(s, 64); err != nil {
-				return nil, fmt.Errorf("%s: metadata %q = %q is not a number", path, k, s)
-			}
+	for _, n := range names {
+		if !want[n] {
+			extra = append(extra, n)
 		}
 	}
-	if err := fillState(state, tensors); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if len(missing) == 0 && len(extra) == 0 {
+		return nil
 	}
-	a.Beta1, a.Beta2, a.Eps = hyper["adam.beta1"], hyper["adam.beta2"], hyper["adam.eps"]
-	a.Step = step
-	return meta, nil
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, fmt.Sprintf("missing %d tensors %s", len(missing), listFew(missing)))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, fmt.Sprintf("%d unexpected tensors %s", len(extra), listFew(extra)))
+	}
+	return fmt.Errorf("names do not match %s: %s", Describe(net), strings.Join(parts, "; "))
+}
+
+func listFew(s []string) string {
+	const show = 8
+	if len(s) <= show {
+		return "[" + strings.Join(s, " ") + "]"
+	}
+	return "[" + strings.Join(s[:show], " ") + fmt.Sprintf(" ... and %d more]", len(s)-show)
 }

@@ -3,151 +3,197 @@ package nn
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-func TestModelRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	u, _ := NewBFUNet(2, 3, tensor.NewRNG(1))
-	c, _ := NewBFCNN(5, 3, tensor.NewRNG(2))
-	y := uniformInput(2, 1, 8, 8)
-	for _, net := range []Net{u, c} {
+// contractUNet2 lists the torch_reference.py contract's names and shapes for
+// a bf-unet with 2 levels and base C, written out by hand from the contract.
+func contractUNet2(c int) map[string][]int {
+	m := map[string][]int{
+		"enc.0.conv1.weight": {c, 1, 3, 3},
+		"enc.0.conv2.weight": {c, c, 3, 3}, "enc.0.bn2.gamma": {c}, "enc.0.bn2.running_sd": {c},
+		"enc.1.conv1.weight": {2 * c, c, 3, 3}, "enc.1.bn1.gamma": {2 * c}, "enc.1.bn1.running_sd": {2 * c},
+		"enc.1.conv2.weight": {2 * c, 2 * c, 3, 3}, "enc.1.bn2.gamma": {2 * c}, "enc.1.bn2.running_sd": {2 * c},
+		"mid.conv1.weight": {4 * c, 2 * c, 3, 3}, "mid.bn1.gamma": {4 * c}, "mid.bn1.running_sd": {4 * c},
+		"mid.conv2.weight": {4 * c, 4 * c, 3, 3}, "mid.bn2.gamma": {4 * c}, "mid.bn2.running_sd": {4 * c},
+		"dec.1.up.weight":    {4 * c, 2 * c, 2, 2},
+		"dec.1.conv1.weight": {2 * c, 4 * c, 3, 3}, "dec.1.bn1.gamma": {2 * c}, "dec.1.bn1.running_sd": {2 * c},
+		"dec.1.conv2.weight": {2 * c, 2 * c, 3, 3}, "dec.1.bn2.gamma": {2 * c}, "dec.1.bn2.running_sd": {2 * c},
+		"dec.0.up.weight":    {2 * c, c, 2, 2},
+		"dec.0.conv1.weight": {c, 2 * c, 3, 3}, "dec.0.bn1.gamma": {c}, "dec.0.bn1.running_sd": {c},
+		"out.weight": {1, c, 3, 3},
+	}
+	return m
+}
+
+func TestSaveModelWritesContract(t *testing.T) {
+	net, err := NewBFUNet(2, 4, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := SaveModel(path, net, map[string]string{"step": "7"}); err != nil {
+		t.Fatal(err)
+	}
+	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := contractUNet2(4)
+	if len(names) != len(want) {
+		t.Fatalf("file has %d tensors %v, contract has %d", len(names), names, len(want))
+	}
+	for name, shape := range want {
+		got, ok := tensors[name]
+		if !ok {
+			t.Errorf("missing %s", name)
+			continue
+		}
+		if !slices.Equal(got.Shape(), shape) {
+			t.Errorf("%s: shape %v, contract %v", name, got.Shape(), shape)
+		}
+	}
+	for k, v := range map[string]string{"arch": "bf-unet", "levels": "2", "base": "4", "step": "7"} {
+		if meta[k] != v {
+			t.Errorf("metadata %s = %q, want %q", k, meta[k], v)
+		}
+	}
+	if err := SaveModel(path, net, map[string]string{"arch": "x"}); err == nil {
+		t.Error("overriding arch metadata was accepted")
+	}
+}
+
+func TestLoadModelRoundTrip(t *testing.T) {
+	rng := tensor.NewRNG(2)
+	unet, _ := NewBFUNet(1, 4, rng)
+	cnn, _ := NewBFCNN(4, 3, rng)
+	for _, net := range []Net{unet, cnn} {
+		// Make running_sd non-trivial so it is seen to round-trip.
 		for _, p := range net.State() {
 			if p.Buffer {
-				fill(p.Value, 1.5) // buffers must round-trip too
+				rng.FillUniform(p.Value.Data(), 0.5, 2)
 			}
 		}
-		path := filepath.Join(dir, net.Meta()["arch"]+".safetensors")
-		if err := SaveModel(path, net, map[string]string{"step": "17"}); err != nil {
+		dir := t.TempDir()
+		if err := SaveModel(filepath.Join(dir, ModelFile), net, nil); err != nil {
 			t.Fatal(err)
 		}
-		back, meta, err := LoadModel(path)
+		got, _, err := LoadModel(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if meta["step"] != "17" || meta["arch"] != net.Meta()["arch"] {
-			t.Errorf("metadata %v", meta)
+		if !slices.Equal(stateNames(got), stateNames(net)) {
+			t.Fatalf("names %v, want %v", stateNames(got), stateNames(net))
 		}
-		if describe(back.State()) != describe(net.State()) {
-			t.Fatalf("loaded state differs:\n%s", describe(back.State()))
-		}
-		for i, p := range back.State() {
-			a, b := p.Value.Data(), net.State()[i].Value.Data()
-			for j := range a {
-				if a[j] != b[j] {
-					t.Fatalf("%s[%d] = %v, saved %v", p.Name, j, a[j], b[j])
-				}
+		for i, p := range net.State() {
+			if !slices.Equal(got.State()[i].Value.Data(), p.Value.Data()) {
+				t.Errorf("%s differs after the round trip", p.Name)
 			}
 		}
-		f1, err1 := Denoise(net, y)
-		f2, err2 := Denoise(back, y)
+		x := tensor.New(2, 1, 8, 8)
+		rng.FillUniform(x.Data(), 0, 1)
+		a, err1 := Denoise(net, x)
+		b, err2 := Denoise(got, x)
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
 		}
-		for i := range f1.Data() {
-			if f1.Data()[i] != f2.Data()[i] {
-				t.Fatal("loaded network denoises differently")
-			}
+		if !slices.Equal(a.Data(), b.Data()) {
+			t.Errorf("%s: loaded network denoises differently", Describe(net))
 		}
 	}
 }
 
+func stateNames(n Net) []string {
+	var s []string
+	for _, p := range n.State() {
+		s = append(s, p.Name)
+	}
+	return s
+}
+
 func TestLoadModelErrors(t *testing.T) {
 	dir := t.TempDir()
-	u, _ := NewBFUNet(1, 2, tensor.NewRNG(1))
-	save := func(name string, names []string, ts []*tensor.Tensor, meta map[string]string) string {
+	net, _ := NewBFUNet(2, 4, tensor.NewRNG(3))
+	good := filepath.Join(dir, "good.safetensors")
+	if err := SaveModel(good, net, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(good)
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// A file with one tensor changed, dropped or added, saved from the good one.
+	edited := func(name string, edit func(names []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor)) string {
+		meta, names, m, err := tensor.LoadSafetensors(good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := make([]*tensor.Tensor, len(names))
+		for i, n := range names {
+			ts[i] = m[n]
+		}
+		names, ts = edit(names, ts, meta)
 		p := filepath.Join(dir, name)
 		if err := tensor.SaveSafetensors(p, names, ts, meta); err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	var names []string
-	var ts []*tensor.Tensor
-	for _, p := range u.State() {
-		names, ts = append(names, p.Name), append(ts, p.Value)
-	}
-	good := u.Meta()
-	wrongShape := append([]*tensor.Tensor{tensor.New(2, 1, 3, 4)}, ts[1:]...)
+	idx := func(names []string, n string) int { return slices.Index(names, n) }
 	cases := []struct {
 		path string
-		want string
+		want []string
 	}{
-		{save("arch.st", names, ts, map[string]string{"arch": "resnet", "base": "2"}), "neither bf-unet nor bf-cnn"},
-		{save("nolevels.st", names, ts, map[string]string{"arch": "bf-unet", "base": "2"}), `no "levels"`},
-		{save("missing.st", names[1:], ts[1:], good), "missing [enc.0.conv1.weight]"},
-		{save("extra.st", append(names, "adam.m.x"), append(ts, tensor.New(1)), good), "unexpected [adam.m.x]"},
-		{save("shape.st", names, wrongShape, good), "enc.0.conv1.weight has shape [2 1 3 4], the network needs [2 1 3 3]"},
-		{filepath.Join(dir, "absent.st"), "absent.st"},
+		{filepath.Join(dir, "absent.safetensors"), []string{"absent.safetensors", "no such file"}},
+		{write("trunc.safetensors", raw[:len(raw)-10]), []string{"trunc.safetensors"}},
+		{write("garbage.safetensors", []byte("not a checkpoint at all")), []string{"garbage.safetensors"}},
+		{edited("shape.safetensors", func(n []string, ts []*tensor.Tensor, _ map[string]string) ([]string, []*tensor.Tensor) {
+			ts[idx(n, "enc.1.conv1.weight")] = tensor.New(8, 3, 3, 3)
+			return n, ts
+		}), []string{"enc.1.conv1.weight has shape [8 3 3 3]", "bf-unet L=2 base 4 expects [8 4 3 3]"}},
+		{edited("missing.safetensors", func(n []string, ts []*tensor.Tensor, _ map[string]string) ([]string, []*tensor.Tensor) {
+			i := idx(n, "mid.bn2.running_sd")
+			return slices.Delete(n, i, i+1), slices.Delete(ts, i, i+1)
+		}), []string{"missing 1 tensors [mid.bn2.running_sd]"}},
+		{edited("extra.safetensors", func(n []string, ts []*tensor.Tensor, _ map[string]string) ([]string, []*tensor.Tensor) {
+			return append(n, "optim.m.out.weight"), append(ts, tensor.New(1))
+		}), []string{"1 unexpected tensors [optim.m.out.weight]"}},
+		{edited("arch.safetensors", func(n []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor) {
+			meta["arch"] = "resnet"
+			return n, ts
+		}), []string{`arch "resnet"`}},
+		{edited("levels.safetensors", func(n []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor) {
+			meta["levels"] = "1"
+			return n, ts
+		}), []string{"bf-unet L=1 base 4", "unexpected tensors"}},
 	}
 	for _, c := range cases {
 		_, _, err := LoadModel(c.path)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want one mentioning %q", filepath.Base(c.path), err, c.want)
-		}
-	}
-	// A truncated file is an error, not a panic.
-	p := save("full.st", names, ts, good)
-	b, _ := os.ReadFile(p)
-	os.WriteFile(p, b[:len(b)-10], 0o644)
-	if _, _, err := LoadModel(p); err == nil {
-		t.Error("truncated checkpoint loaded")
-	}
-}
-
-// Resuming Adam from a saved state continues bit-identically.
-func TestAdamRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	mk := func() (*BFCNN, *Adam) {
-		n, _ := NewBFCNN(3, 2, tensor.NewRNG(4))
-		return n, NewAdam(n.Params())
-	}
-	noisy, noise := uniformInput(2, 1, 6, 6), uniformInput(2, 1, 6, 6)
-	step := func(n Net, a *Adam) {
-		tp := autograd.NewTape()
-		loss, err := NoiseLoss(tp, n, noisy, noise)
 		if err == nil {
-			err = Backward(tp, loss, n)
+			t.Errorf("%s: loaded without error", c.path)
+			continue
 		}
-		if err == nil {
-			err = a.Update(1e-2)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	n1, a1 := mk()
-	step(n1, a1)
-	step(n1, a1)
-	if err := SaveModel(filepath.Join(dir, "m.st"), n1, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := SaveAdam(filepath.Join(dir, "a.st"), a1, nil); err != nil {
-		t.Fatal(err)
-	}
-	step(n1, a1)
-	loaded, _, err := LoadModel(filepath.Join(dir, "m.st"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a2 := NewAdam(loaded.Params())
-	if _, err := LoadAdam(filepath.Join(dir, "a.st"), a2); err != nil {
-		t.Fatal(err)
-	}
-	if a2.Step != 2 {
-		t.Fatalf("restored step %d, want 2", a2.Step)
-	}
-	step(loaded, a2)
-	for i, p := range loaded.State() {
-		a, b := p.Value.Data(), n1.State()[i].Value.Data()
-		for j := range a {
-			if a[j] != b[j] {
-				t.Fatalf("%s[%d]: resumed %v, uninterrupted %v", p.Name, j, a[j], b[j])
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not say %q", filepath.Base(c.path), err, w)
 			}
 		}
+	}
+	// Resuming into a different architecture names both.
+	other, _ := NewBFUNet(1, 4, tensor.NewRNG(4))
+	if _, err := LoadModelInto(good, other); err == nil || !strings.Contains(err.Error(), "bf-unet L=2 base 4") ||
+		!strings.Contains(err.Error(), "bf-unet L=1 base 4") {
+		t.Errorf("LoadModelInto of another architecture: %v", err)
+	}
+	if _, err := LoadModelInto(good, net); err != nil {
+		t.Errorf("LoadModelInto of the same architecture: %v", err)
 	}
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// The sample and jacobian commands run end to end on a tiny network and
+// write every file they promise.
+func TestSampleAndJacobianCommands(t *testing.T) {
+	dir := t.TempDir()
+	net, err := nn.NewBFUNet(1, 4, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "model.safetensors")
+	if err := nn.SaveModel(ckpt, net, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "s")
+	if err := runSample([]string{"--ckpt", ckpt, "--n", "3", "--size", "8", "--max-steps", "50", "--out", out}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := tensor.LoadNpy(filepath.Join(out, "samples.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := s.Shape(); len(sh) != 4 || sh[0] != 3 || sh[2] != 8 {
+		t.Fatalf("samples.npy has shape %v", sh)
+	}
+	img := tensor.New(8, 8)
+	tensor.NewRNG(2).FillUniform(img.Data(), 0, 1)
+	in := filepath.Join(dir, "x.npy")
+	if err := tensor.SaveNpy(in, img); err != nil {
+		t.Fatal(err)
+	}
+	jout := filepath.Join(dir, "j")
+	if err := runJacobian([]string{"--ckpt", ckpt, "--image", in, "--sigma", "0.1", "--k", "5", "--exact", "--out", jout}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"noisy.npy", "noisy.png", "eigenvalues.npy", "eigenvalues.csv", "eigenvectors.npy", "eigenvectors.png", "summary.json", "jacobian.npy"} {
+		if _, err := os.Stat(filepath.Join(jout, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var sum map[string]any
+	b, _ := os.ReadFile(filepath.Join(jout, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	// The tiny random network is close to the identity: tr∇f ≈ d = 64.
+	if tr := sum["trace"].(float64); tr < 32 || tr > 96 {
+		t.Fatalf("trace %v", tr)
+	}
+	if err := runJacobian([]string{"--ckpt", ckpt, "--image", filepath.Join(dir, "missing.png"), "--out", jout}); err == nil {
+		t.Fatal("a missing image was accepted")
+	}
+}

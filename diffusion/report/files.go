@@ -1,0 +1,216 @@
+// Package report writes a study's results: atomic files (.npy, CSV, JSON),
+// line plots and histograms drawn with a small rasterizer, image grids, and
+// a Markdown report with a self-contained HTML twin (figures embedded as
+// base64 data URIs).
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// WriteAtomic writes path through a temporary file in the same directory,
+// synced and renamed into place, so an interrupted run (Ctrl-C) leaves
+// either the old file or the complete new one, never half of it.
+func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err = write(bw); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// SaveNpy writes t as .npy atomically.
+func SaveNpy(path string, t *tensor.Tensor) error {
+	return WriteAtomic(path, func(w io.Writer) error { return tensor.WriteNpy(w, t) })
+}
+
+// SaveNpy64 writes float64 values with the given shape as a float32 .npy.
+func SaveNpy64(path string, v []float64, shape ...int) error {
+	f := make([]float32, len(v))
+	for i, x := range v {
+		f[i] = float32(x)
+	}
+	t, err := tensor.FromSlice(f, shape...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return SaveNpy(path, t)
+}
+
+// WriteJSON writes v as indented JSON atomically.
+func WriteJSON(path string, v any) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	})
+}
+
+// ReadJSON reads a file written by WriteJSON.
+func ReadJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// Table is a CSV table: a header and rows of cells.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// Add appends a row, formatting numbers compactly.
+func (t *Table) Add(cells ...any) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = Cell(c)
+	}
+	t.Rows = append(t.Rows, row)
+}
+
+// Cell formats one value for a table.
+func Cell(c any) string {
+	switch v := c.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'g', 5, 64)
+	case float32:
+		return strconv.FormatFloat(float64(v), 'g', 5, 32)
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// WriteCSV writes the table atomically.
+func (t *Table) WriteCSV(path string) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.Header); err != nil {
+			return err
+		}
+		if err := cw.WriteAll(t.Rows); err != nil {
+			return err
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// Markdown renders the table as a Markdown table.
+func (t *Table) Markdown() string {
+	s := "|"
+	sep := "|"
+	for _, h := range t.Header {
+		s += " " + h + " |"
+		sep += "---|"
+	}
+	s += "\n" + sep + "\n"
+	for _, r := range t.Rows {
+		s += "|"
+		for _, c := range r {
+			s += " " + c + " |"
+		}
+		s += "\n"
+	}
+	return s
+}
+
+// ImageGrid writes images [B,1,H,W] as a PNG grid; with symmetric each image
+// is scaled by its own largest |value| onto [−1, 1] first (eigenvectors),
+// otherwise values in [lo, hi] map to black..white.
+func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, symmetric bool) error {
+	img := images
+	if symmetric {
+		img = images.Clone()
+		s := img.Shape()
+		per := img.Numel() / s[0]
+		d := img.Data()
+		for b := 0; b < s[0]; b++ {
+			var m float32
+			for _, v := range d[b*per : (b+1)*per] {
+				m = max(m, abs32(v))
+			}
+			if m > 0 {
+				for i := b * per; i < (b+1)*per; i++ {
+					d[i] /= m
+				}
+			}
+		}
+		lo, hi = -1, 1
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return tensor.WritePNGGrid(path, upscale(img, minTile), cols, lo, hi)
+}
+
+// minTile is the smallest displayed tile side: small images are enlarged
+// by pixel replication so a 16×16 sample is visible in a report.
+const minTile = 64
+
+// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged).
+func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
+	sh := t.Shape()
+	h, w := sh[len(sh)-2], sh[len(sh)-1]
+	s := (minSide + h - 1) / h
+	if s <= 1 {
+		return t
+	}
+	b := t.Numel() / (h * w)
+	src := t.Contiguous().Data()
+	out := tensor.New(b, 1, h*s, w*s)
+	dst := out.Data()
+	for k := 0; k < b; k++ {
+		for y := 0; y < h*s; y++ {
+			for x := 0; x < w*s; x++ {
+				dst[(k*h*s+y)*w*s+x] = src[(k*h+y/s)*w+x/s]
+			}
+		}
+	}
+	return out
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

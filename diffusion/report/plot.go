@@ -1,0 +1,283 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+)
+
+// Series is one curve of a line plot.
+type Series struct {
+	Name    string
+	X, Y    []float64
+	Dashed  bool
+	Markers bool
+	Color   *color.RGBA // nil: the palette colour of the series' index
+}
+
+// Plot is a line plot with axes, ticks, labels and a legend.
+type Plot struct {
+	Title, XLabel, YLabel string
+	LogX, LogY            bool
+	Series                []Series
+	// Optional fixed ranges (both ends set to use).
+	XMin, XMax, YMin, YMax float64
+	// LegendBottom puts the legend in the lower right corner.
+	LegendBottom bool
+}
+
+const (
+	plotW, plotH             = 720, 460
+	marginL, marginR         = 78, 20
+	marginT, marginB         = 40, 58
+	textScale                = 2
+	tickLen                  = 5
+	glyphH                   = 7 * textScale
+	legendPad, legendLineLen = 6, 22
+)
+
+// axis maps data values to pixels on one axis.
+type axis struct {
+	lo, hi float64 // in transformed units (log10 for log axes)
+	log    bool
+	p0, p1 float64 // pixel positions of lo and hi
+}
+
+func (a axis) tr(v float64) float64 {
+	if a.log {
+		return math.Log10(v)
+	}
+	return v
+}
+
+func (a axis) pix(v float64) float64 {
+	return a.p0 + (a.tr(v)-a.lo)/(a.hi-a.lo)*(a.p1-a.p0)
+}
+
+// ticks returns tick values (in data units) and their labels.
+func (a axis) ticks() ([]float64, []string) {
+	var vals []float64
+	if a.log {
+		step := math.Max(1, math.Ceil((a.hi-a.lo)/7))
+		for e := math.Ceil(a.lo); e <= a.hi+1e-9; e += step {
+			vals = append(vals, math.Pow(10, e))
+		}
+	} else {
+		step := niceStep((a.hi - a.lo) / 6)
+		for v := math.Ceil(a.lo/step) * step; v <= a.hi+step*1e-9; v += step {
+			if math.Abs(v) < step*1e-9 {
+				v = 0
+			}
+			vals = append(vals, v)
+		}
+	}
+	labels := make([]string, len(vals))
+	for i, v := range vals {
+		labels[i] = tickLabel(v)
+	}
+	return vals, labels
+}
+
+func niceStep(raw float64) float64 {
+	if !(raw > 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func tickLabel(v float64) string {
+	if v != 0 && (math.Abs(v) >= 1e5 || math.Abs(v) < 1e-3) {
+		return strconv.FormatFloat(v, 'g', 2, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// dataRange finds the extent of the finite (and, on a log axis, positive)
+// values, padded by 4% so curves do not touch the frame.
+func dataRange(vals [][]float64, log bool, fixLo, fixHi float64) (float64, float64) {
+	if fixLo != fixHi {
+		if log {
+			return math.Log10(fixLo), math.Log10(fixHi)
+		}
+		return fixLo, fixHi
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, vs := range vals {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) || (log && v <= 0) {
+				continue
+			}
+			if log {
+				v = math.Log10(v)
+			}
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return 0, 1
+	}
+	if hi-lo < 1e-12 {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	pad := 0.04 * (hi - lo)
+	return lo - pad, hi + pad
+}
+
+// Render draws the plot.
+func (p *Plot) Render() *Canvas {
+	c := NewCanvas(plotW, plotH)
+	var xs, ys [][]float64
+	for _, s := range p.Series {
+		xs, ys = append(xs, s.X), append(ys, s.Y)
+	}
+	xlo, xhi := dataRange(xs, p.LogX, p.XMin, p.XMax)
+	ylo, yhi := dataRange(ys, p.LogY, p.YMin, p.YMax)
+	ax := axis{lo: xlo, hi: xhi, log: p.LogX, p0: marginL, p1: plotW - marginR}
+	ay := axis{lo: ylo, hi: yhi, log: p.LogY, p0: plotH - marginB, p1: marginT}
+	p.drawAxes(c, ax, ay)
+	for i, s := range p.Series {
+		col := Palette[i%len(Palette)]
+		if s.Color != nil {
+			col = *s.Color
+		}
+		p.drawSeries(c, ax, ay, s, col)
+	}
+	p.drawLegend(c)
+	return c
+}
+
+func (p *Plot) drawAxes(c *Canvas, ax, ay axis) {
+	x0, x1, y0, y1 := int(ax.p0), int(ax.p1), int(ay.p1), int(ay.p0)
+	xv, xl := ax.ticks()
+	for i, v := range xv {
+		px := int(math.Round(ax.pix(v)))
+		c.Line(float64(px), float64(y0), float64(px), float64(y1), 1, grey)
+		c.Line(float64(px), float64(y1), float64(px), float64(y1+tickLen), 1, black)
+		c.Text(px-TextWidth(xl[i], textScale)/2, y1+tickLen+4, xl[i], textScale, black)
+	}
+	yv, yl := ay.ticks()
+	for i, v := range yv {
+		py := int(math.Round(ay.pix(v)))
+		c.Line(float64(x0), float64(py), float64(x1), float64(py), 1, grey)
+		c.Line(float64(x0-tickLen), float64(py), float64(x0), float64(py), 1, black)
+		c.Text(x0-tickLen-4-TextWidth(yl[i], textScale), py-glyphH/2, yl[i], textScale, black)
+	}
+	c.Line(float64(x0), float64(y0), float64(x0), float64(y1), 1, black)
+	c.Line(float64(x0), float64(y1), float64(x1), float64(y1), 1, black)
+	c.Line(float64(x1), float64(y0), float64(x1), float64(y1), 1, black)
+	c.Line(float64(x0), float64(y0), float64(x1), float64(y0), 1, black)
+	c.Text((x0+x1-TextWidth(p.XLabel, textScale))/2, plotH-glyphH-6, p.XLabel, textScale, black)
+	c.TextUp(6, (y0+y1+TextWidth(p.YLabel, textScale))/2, p.YLabel, textScale, black)
+	c.Text((plotW-TextWidth(p.Title, textScale))/2, 12, p.Title, textScale, black)
+}
+
+func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
+	ok := func(i int) bool {
+		x, y := s.X[i], s.Y[i]
+		return !(math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || (ax.log && x <= 0) || (ay.log && y <= 0))
+	}
+	n := min(len(s.X), len(s.Y))
+	for i := 1; i < n; i++ {
+		if !ok(i-1) || !ok(i) {
+			continue
+		}
+		xa, ya, xb, yb := ax.pix(s.X[i-1]), ay.pix(s.Y[i-1]), ax.pix(s.X[i]), ay.pix(s.Y[i])
+		if s.Dashed {
+			c.Dashed(xa, ya, xb, yb, 6, col)
+		} else {
+			c.Line(xa, ya, xb, yb, 2, col)
+		}
+	}
+	if s.Markers {
+		for i := 0; i < n; i++ {
+			if ok(i) {
+				x, y := int(math.Round(ax.pix(s.X[i]))), int(math.Round(ay.pix(s.Y[i])))
+				c.Rect(x-3, y-3, x+4, y+4, col)
+			}
+		}
+	}
+}
+
+func (p *Plot) drawLegend(c *Canvas) {
+	var named []int
+	w := 0
+	for i, s := range p.Series {
+		if s.Name != "" {
+			named = append(named, i)
+			w = max(w, TextWidth(s.Name, textScale))
+		}
+	}
+	if len(named) == 0 {
+		return
+	}
+	rowH := glyphH + 6
+	bw, bh := w+legendLineLen+3*legendPad, len(named)*rowH+legendPad
+	x0, y0 := plotW-marginR-bw-8, marginT+8
+	if p.LegendBottom {
+		y0 = plotH - marginB - bh - 8
+	}
+	c.Rect(x0, y0, x0+bw, y0+bh, color.RGBA{255, 255, 255, 255})
+	c.Line(float64(x0), float64(y0), float64(x0+bw), float64(y0), 1, black)
+	c.Line(float64(x0), float64(y0+bh), float64(x0+bw), float64(y0+bh), 1, black)
+	c.Line(float64(x0), float64(y0), float64(x0), float64(y0+bh), 1, black)
+	c.Line(float64(x0+bw), float64(y0), float64(x0+bw), float64(y0+bh), 1, black)
+	for r, i := range named {
+		s := p.Series[i]
+		col := Palette[i%len(Palette)]
+		if s.Color != nil {
+			col = *s.Color
+		}
+		y := y0 + legendPad + r*rowH + glyphH/2
+		lx := float64(x0 + legendPad)
+		if s.Dashed {
+			c.Dashed(lx, float64(y), lx+legendLineLen, float64(y), 5, col)
+		} else {
+			c.Line(lx, float64(y), lx+legendLineLen, float64(y), 2, col)
+		}
+		c.Text(x0+2*legendPad+legendLineLen, y-glyphH/2, s.Name, textScale, black)
+	}
+}
+
+// Save renders the plot to a PNG file atomically.
+func (p *Plot) Save(path string) error { return p.Render().Save(path) }
+
+// Histogram builds a plot of the normalized histograms (outlines) of several
+// samples over [lo, hi] in bins bins.
+func Histogram(title, xlabel string, names []string, samples [][]float64, lo, hi float64, bins int) *Plot {
+	p := &Plot{Title: title, XLabel: xlabel, YLabel: "fraction", XMin: lo, XMax: hi}
+	width := (hi - lo) / float64(bins)
+	for k, vals := range samples {
+		counts := make([]float64, bins)
+		for _, v := range vals {
+			b := int((v - lo) / width)
+			if v >= lo && v <= hi {
+				counts[min(b, bins-1)]++
+			}
+		}
+		s := Series{Name: names[k]}
+		s.X, s.Y = append(s.X, lo), append(s.Y, 0)
+		for b, cnt := range counts {
+			f := cnt / math.Max(1, float64(len(vals)))
+			s.X = append(s.X, lo+float64(b)*width, lo+float64(b+1)*width)
+			s.Y = append(s.Y, f, f)
+		}
+		s.X, s.Y = append(s.X, hi), append(s.Y, 0)
+		p.Series = append(p.Series, s)
+	}
+	return p
+}
+
+// Fmt formats a number for report text with the given decimals.
+func Fmt(v float64, decimals int) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.*f", decimals, v)
+}

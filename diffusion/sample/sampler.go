@@ -1,0 +1,224 @@
+// Package sample draws images from a blind denoiser with the stochastic
+// coarse-to-fine ascent of Kadkhodaie & Simoncelli (STUDY.md A, Algorithm 1):
+//
+//	y0 ~ N(m, σ0²I); repeat: d = f(y) − y; σ_t² = ‖d‖²/D;
+//	h_t = h0·t/(1 + h0(t−1)); γ_t² = ((1 − βh_t)² − (1 − h_t)²)σ_t²;
+//	y ← y + h_t·d + γ_t·z; until σ_t < σ∞; return f(y).
+//
+// Every sample index owns its own noise stream (initial noise, then one
+// Gaussian image per step, drawn in step order), derived from the seed and the
+// index only. So two denoisers run with the same seed start from the same
+// noise and receive the same injected noise at every step, whatever the batch
+// composition and even when they stop after different numbers of steps: the
+// two-network experiment of the study relies on this.
+package sample
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Denoiser maps a batch y [B,1,H,W] to f(y) of the same shape. Each image's
+// output must depend on that image only (an eval-mode network does).
+type Denoiser func(y *tensor.Tensor) (*tensor.Tensor, error)
+
+// Options of the sampler. Defaults() gives the paper's values.
+type Options struct {
+	H0       float64 // initial step size h0 (0.01)
+	Beta     float64 // noise injection β in (0,1]: 1 is deterministic (0.1)
+	Sigma0   float64 // initial noise std σ0 (1)
+	SigmaInf float64 // stop when the effective noise σ_t falls below this
+	// Mean is the initial mean m: a scalar, or MeanImage (D values) if set.
+	Mean      float64
+	MeanImage []float32
+	MaxSteps  int    // give up after this many steps (the sample is still returned)
+	Seed      uint64 // noise streams: stream i belongs to sample i
+	Batch     int    // samples pushed through the denoiser together
+}
+
+// Defaults are Algorithm 1's parameters. σ∞ = 0.01 as in the authors' code
+// (the paper's text says 0.05): the smaller value ends on finer detail at a
+// cost of a few tens of extra steps.
+func Defaults() Options {
+	return Options{H0: 0.01, Beta: 0.1, Sigma0: 1, SigmaInf: 0.01, Mean: 0.5, MaxSteps: 3000, Batch: 16}
+}
+
+// Result holds n samples [n,1,H,W] (the final f(y)) and per-sample diagnostics.
+type Result struct {
+	Samples *tensor.Tensor
+	// Steps taken, the last effective noise σ_t, and whether σ_t < σ∞ was
+	// reached before MaxSteps.
+	Steps     []int
+	Sigma     []float64
+	Converged []bool
+}
+
+func (o Options) check(d int) error {
+	switch {
+	case !(o.H0 > 0 && o.H0 <= 1):
+		return fmt.Errorf("sample: h0 = %v must be in (0,1]", o.H0)
+	case !(o.Beta > 0 && o.Beta <= 1):
+		return fmt.Errorf("sample: β = %v must be in (0,1]", o.Beta)
+	case !(o.Sigma0 >= 0) || math.IsInf(o.Sigma0, 0):
+		return fmt.Errorf("sample: σ0 = %v must be a finite non-negative number", o.Sigma0)
+	case !(o.SigmaInf > 0):
+		return fmt.Errorf("sample: σ∞ = %v must be positive", o.SigmaInf)
+	case o.MaxSteps < 1:
+		return fmt.Errorf("sample: max steps %d must be positive", o.MaxSteps)
+	case o.Batch < 1:
+		return fmt.Errorf("sample: batch %d must be positive", o.Batch)
+	case o.MeanImage != nil && len(o.MeanImage) != d:
+		return fmt.Errorf("sample: mean image has %d pixels, the samples have %d", len(o.MeanImage), d)
+	}
+	return nil
+}
+
+// streamSeed gives sample i's noise stream a seed that depends only on
+// (seed, i), decorrelated by a splitmix64 finalizer.
+func streamSeed(seed uint64, i int) uint64 {
+	z := seed + 0x9e3779b97f4a7c15*uint64(i+1)
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// StepSize is h_t of Algorithm 1 (t counts from 1).
+func StepSize(h0 float64, t int) float64 {
+	return h0 * float64(t) / (1 + h0*float64(t-1))
+}
+
+// chain is one sample's state.
+type chain struct {
+	index int
+	y     []float32
+	rng   *tensor.RNG
+	steps int
+}
+
+// Run draws n samples of h×w pixels from f.
+func Run(f Denoiser, n, h, w int, opt Options) (*Result, error) {
+	d := h * w
+	if n < 1 || h < 1 || w < 1 {
+		return nil, fmt.Errorf("sample: need n, h, w >= 1, got %d samples of %dx%d", n, h, w)
+	}
+	if err := opt.check(d); err != nil {
+		return nil, err
+	}
+	res := &Result{Samples: tensor.New(n, 1, h, w), Steps: make([]int, n), Sigma: make([]float64, n), Converged: make([]bool, n)}
+	out := res.Samples.Data()
+	// Chains run in groups of Batch; a finished chain leaves its group, so
+	// the forward passes shrink as samples converge.
+	for lo := 0; lo < n; lo += opt.Batch {
+		hi := min(lo+opt.Batch, n)
+		active := make([]*chain, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			active = append(active, newChain(i, d, opt))
+		}
+		for len(active) > 0 {
+			next, err := step(f, active, h, w, opt, res, out)
+			if err != nil {
+				return nil, err
+			}
+			active = next
+		}
+	}
+	return res, nil
+}
+
+func newChain(i, d int, opt Options) *chain {
+	c := &chain{index: i, y: make([]float32, d), rng: tensor.NewRNG(streamSeed(opt.Seed, i))}
+	c.rng.FillNormal(c.y, 0, float32(opt.Sigma0))
+	for p := range c.y {
+		m := float32(opt.Mean)
+		if opt.MeanImage != nil {
+			m = opt.MeanImage[p]
+		}
+		c.y[p] += m
+	}
+	return c
+}
+
+// step evaluates f on every active chain, finishes those whose σ_t fell
+// below σ∞ (or that hit MaxSteps), updates the others and returns them.
+func step(f Denoiser, active []*chain, h, w int, opt Options, res *Result, out []float32) ([]*chain, error) {
+	d := h * w
+	y := tensor.New(len(active), 1, h, w)
+	yd := y.Data()
+	for j, c := range active {
+		copy(yd[j*d:], c.y)
+	}
+	fy, err := f(y)
+	if err != nil {
+		return nil, err
+	}
+	if !sameShape(fy.Shape(), y.Shape()) {
+		return nil, fmt.Errorf("sample: denoiser returned %v for input %v", fy.Shape(), y.Shape())
+	}
+	fd := fy.Contiguous().Data()
+	z := make([]float32, d)
+	var next []*chain
+	for j, c := range active {
+		fj := fd[j*d : (j+1)*d]
+		var ss float64
+		for p := range fj {
+			r := float64(fj[p] - c.y[p])
+			ss += r * r
+		}
+		sigma := math.Sqrt(ss / float64(d))
+		if math.IsNaN(sigma) || math.IsInf(sigma, 0) {
+			return nil, fmt.Errorf("sample: sample %d: denoiser output is not finite at step %d", c.index, c.steps+1)
+		}
+		c.steps++
+		res.Steps[c.index], res.Sigma[c.index] = c.steps, sigma
+		if sigma < opt.SigmaInf || c.steps >= opt.MaxSteps {
+			res.Converged[c.index] = sigma < opt.SigmaInf
+			copy(out[c.index*d:], fj)
+			continue
+		}
+		ht := StepSize(opt.H0, c.steps)
+		g2 := ((1-opt.Beta*ht)*(1-opt.Beta*ht) - (1-ht)*(1-ht)) * sigma * sigma
+		gamma := float32(math.Sqrt(math.Max(g2, 0)))
+		c.rng.FillNormal(z, 0, 1)
+		for p := range c.y {
+			c.y[p] += float32(ht)*(fj[p]-c.y[p]) + gamma*z[p]
+		}
+		next = append(next, c)
+	}
+	return next, nil
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrNoSamples is returned by helpers given an empty result.
+var ErrNoSamples = errors.New("sample: no samples")
+
+// MeanSteps is the average number of steps over the samples.
+func (r *Result) MeanSteps() (float64, error) {
+	if len(r.Steps) == 0 {
+		return 0, ErrNoSamples
+	}
+	s := 0
+	for _, v := range r.Steps {
+		s += v
+	}
+	return float64(s) / float64(len(r.Steps)), nil
+}
+
+// NetDenoiser is f(y) = y − net(y) of a trained network in evaluation mode.
+func NetDenoiser(net nn.Net) Denoiser {
+	return func(y *tensor.Tensor) (*tensor.Tensor, error) { return nn.Denoise(net, y) }
+}

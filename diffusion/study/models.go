@@ -1,0 +1,230 @@
+package study
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/report"
+	"github.com/harmonic-go/harmonic/diffusion/train"
+	"github.com/harmonic-go/harmonic/nn"
+)
+
+// ModelSpec identifies one trained denoiser: its training configuration
+// (data source, pool size, network, optimization) and which subset of the
+// pool it sees. Its hash names its directory, so a finished model is found
+// again by its configuration and reused, by this run or the next.
+type ModelSpec struct {
+	Train train.Config `json:"train"`
+	Split string       `json:"split"` // "S1" (first N of the pool) or "S2" (last N)
+	N     int          `json:"n"`
+	Label string       `json:"-"` // for progress lines only
+}
+
+// Key is a short hash of the spec.
+func (m ModelSpec) Key() string { return hashOf(m) }
+
+func hashOf(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain structs always marshal
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8])
+}
+
+// modelDone is written next to a finished model.
+type modelDone struct {
+	Spec    ModelSpec `json:"spec"`
+	Loss    float64   `json:"final_loss"`
+	Seconds float64   `json:"train_seconds"`
+}
+
+// Runner trains (or finds) models and caches results under Out.
+type Runner struct {
+	Out    string
+	Preset Preset
+	Log    io.Writer
+	Ctx    context.Context
+
+	datasets map[string]*data.Dataset
+	nets     map[string]nn.Net
+	// Progress bookkeeping for the overall ETA.
+	planned, finished  []string
+	trainedSteps       int
+	trainedTime        time.Duration
+	StepSecondsMeasure float64 // seconds per step measured while training (0 if none trained)
+}
+
+// NewRunner prepares a runner writing into out.
+func NewRunner(ctx context.Context, out string, p Preset, log io.Writer) *Runner {
+	return &Runner{Out: out, Preset: p, Log: log, Ctx: ctx, datasets: map[string]*data.Dataset{}, nets: map[string]nn.Net{}}
+}
+
+// Spec builds the model spec of the preset for a data source.
+func (r *Runner) Spec(dataSpec string, shuffle bool, split string, n int) ModelSpec {
+	p := r.Preset
+	cfg := train.Config{
+		Data: dataSpec, Size: p.Size, NTrain: p.pool(), NTest: p.NTest, DataSeed: p.Seed, Shuffle: shuffle,
+		Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
+		Steps: p.Steps, Batch: p.Batch, LR: p.LR, LREvery: p.LREvery, LRFactor: p.LRFactor,
+		Seed: p.Seed + uint64(n)*7919 + map[string]uint64{"S1": 0, "S2": 1}[split], CheckpointEvery: 500,
+	}
+	label := fmt.Sprintf("%s%s N=%d %s", dataSpec, map[bool]string{true: " shuffled"}[shuffle], n, split)
+	return ModelSpec{Train: cfg, Split: split, N: n, Label: label}
+}
+
+// Plan registers the models a run will need, for the overall ETA.
+func (r *Runner) Plan(specs ...ModelSpec) {
+	for _, s := range specs {
+		r.planned = append(r.planned, s.Key())
+	}
+}
+
+// Data opens (once) the dataset of a spec.
+func (r *Runner) Data(s ModelSpec) (*data.Dataset, error) {
+	c := s.Train
+	key := fmt.Sprintf("%s|%d|%d|%d|%d|%v", c.Data, c.Size, c.NTrain, c.NTest, c.DataSeed, c.Shuffle)
+	if ds, ok := r.datasets[key]; ok {
+		return ds, nil
+	}
+	ds, err := c.OpenData()
+	if err != nil {
+		return nil, err
+	}
+	r.datasets[key] = ds
+	return ds, nil
+}
+
+// TrainSet is the subset a model trains on.
+func (r *Runner) TrainSet(s ModelSpec) (*data.Set, error) {
+	ds, err := r.Data(s)
+	if err != nil {
+		return nil, err
+	}
+	s1, s2, err := ds.Train.Splits(s.N)
+	if err != nil {
+		return nil, err
+	}
+	if s.Split == "S2" {
+		return s2, nil
+	}
+	return s1, nil
+}
+
+func (r *Runner) modelDir(s ModelSpec) string { return filepath.Join(r.Out, "models", s.Key()) }
+
+// Model returns the trained network of s: loaded if a finished model is on
+// disk, resumed from its last checkpoint if one was interrupted, else
+// trained from scratch. Ctrl-C (ctx) stops training at a checkpoint.
+func (r *Runner) Model(s ModelSpec) (nn.Net, error) {
+	key := s.Key()
+	if net, ok := r.nets[key]; ok {
+		return net, nil
+	}
+	dir := r.modelDir(s)
+	donePath := filepath.Join(dir, "done.json")
+	if _, err := os.Stat(donePath); err == nil {
+		net, _, err := nn.LoadModel(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.markFinished(key)
+		fmt.Fprintf(r.Log, "model %s (%s): found in %s\n", s.Label, key, dir)
+		r.nets[key] = net
+		return net, nil
+	}
+	set, err := r.TrainSet(s)
+	if err != nil {
+		return nil, err
+	}
+	var tr *train.Trainer
+	if _, err := os.Stat(filepath.Join(dir, train.StateFile)); err == nil {
+		if tr, err = train.Resume(dir, s.Train, set); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(r.Log, "model %s (%s): resuming at step %d\n", s.Label, key, tr.Step)
+	} else if tr, err = train.New(s.Train, set); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := report.WriteJSON(filepath.Join(dir, "spec.json"), s); err != nil {
+		return nil, err
+	}
+	start, step0 := time.Now(), tr.Step
+	last := time.Time{}
+	res, err := tr.Run(r.Ctx, dir, func(p train.Progress) {
+		if time.Since(last) < 2*time.Second && p.Step < p.Total {
+			return
+		}
+		last = time.Now()
+		r.progressLine(s, p, step0, start)
+	})
+	fmt.Fprintln(r.Log)
+	if err != nil {
+		return nil, err
+	}
+	if res.Stopped {
+		return nil, fmt.Errorf("study: interrupted while training %s at step %d (checkpoint saved; rerun to resume): %w", s.Label, res.Step, context.Canceled)
+	}
+	r.trainedSteps += res.Step - step0
+	r.trainedTime += time.Since(start)
+	r.StepSecondsMeasure = r.trainedTime.Seconds() / float64(max(r.trainedSteps, 1))
+	if err := report.WriteJSON(donePath, modelDone{Spec: s, Loss: res.Smoothed, Seconds: time.Since(start).Seconds()}); err != nil {
+		return nil, err
+	}
+	r.markFinished(key)
+	r.nets[key] = tr.Net
+	return tr.Net, nil
+}
+
+func (r *Runner) markFinished(key string) {
+	for _, k := range r.finished {
+		if k == key {
+			return
+		}
+	}
+	r.finished = append(r.finished, key)
+}
+
+// progressLine prints the model's step, loss and ETA and the run's overall
+// ETA (the models not yet trained, at the measured seconds per step).
+func (r *Runner) progressLine(s ModelSpec, p train.Progress, step0 int, start time.Time) {
+	done := p.Step - step0
+	perStep := time.Since(start).Seconds() / float64(max(done, 1))
+	if r.trainedSteps > 0 {
+		perStep = (r.trainedTime.Seconds() + time.Since(start).Seconds()) / float64(r.trainedSteps+done)
+	}
+	left := len(r.planned) - len(r.finished) - 1
+	overall := time.Duration((float64(left*r.Preset.Steps) + float64(p.Total-p.Step)) * perStep * float64(time.Second))
+	fmt.Fprintf(r.Log, "\rmodel %d/%d [%s] step %d/%d loss %.4g  model ETA %s  training ETA %s   ",
+		len(r.finished)+1, len(r.planned), s.Label, p.Step, p.Total, p.Smoothed,
+		p.ETA.Round(time.Second), overall.Round(time.Second))
+}
+
+// Cached returns the result stored under name+params in the run's cache,
+// or computes, stores and returns it. Results are JSON, written atomically.
+func Cached[T any](r *Runner, name string, params any, compute func() (T, error)) (T, error) {
+	path := filepath.Join(r.Out, "cache", name+"-"+hashOf(params)+".json")
+	var v T
+	if err := report.ReadJSON(path, &v); err == nil {
+		return v, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(r.Log, "cache %s unreadable (%v): recomputing\n", path, err)
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	return v, report.WriteJSON(path, v)
+}

@@ -1,0 +1,171 @@
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/harmonic-go/harmonic/diffusion/metrics"
+	"github.com/harmonic-go/harmonic/diffusion/report"
+)
+
+// SlopeResult is one dataset's test PSNR curve and its small-σ slope
+// (claims A.4–A.6).
+type SlopeResult struct {
+	Name    string
+	Data    string
+	Shuffle bool
+	Curve   metrics.Table // test PSNR at slope and evaluation σs
+	Slope   float64       // d PSNR_out / d PSNR_in, least squares over SlopeSigmas
+	Optimal float64       // α/(α+1), 1 for disks, NaN when unknown
+	Paper   float64       // the paper's measured slope, NaN when none
+}
+
+// paperSlopes are the paper's measured C^α slopes (STUDY.md A.4).
+var paperSlopes = map[float64]float64{1: 0.46, 2: 0.61, 3: 0.75, 5: 0.83}
+
+// FitSlope is the least-squares slope of y on x.
+func FitSlope(x, y []float64) float64 {
+	n := float64(len(x))
+	if len(x) < 2 {
+		return math.NaN()
+	}
+	var sx, sy, sxx, sxy float64
+	for i := range x {
+		sx += x[i]
+		sy += y[i]
+		sxx += x[i] * x[i]
+		sxy += x[i] * y[i]
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
+}
+
+// slopeSpecs are the models of the slope experiments: C^α for each α, disks,
+// and the shuffled version of the sweep's data.
+func (r *Runner) slopeSpecs() []struct {
+	name string
+	spec ModelSpec
+	opt  float64
+} {
+	p := r.Preset
+	var out []struct {
+		name string
+		spec ModelSpec
+		opt  float64
+	}
+	add := func(name, data string, shuffle bool, opt float64) {
+		out = append(out, struct {
+			name string
+			spec ModelSpec
+			opt  float64
+		}{name, r.Spec(data, shuffle, "S1", p.SlopeN), opt})
+	}
+	for _, a := range p.Alphas {
+		add(fmt.Sprintf("C^α, α=%g", a), fmt.Sprintf("cmix:%g", a), false, a/(a+1))
+	}
+	add("disks", "disks", false, 1)
+	add("shuffled "+p.Data, p.Data, true, math.NaN())
+	if !containsData(p.Alphas, p.Data) {
+		add(p.Data, p.Data, false, math.NaN())
+	}
+	return out
+}
+
+func containsData(alphas []float64, spec string) bool {
+	for _, a := range alphas {
+		if fmt.Sprintf("cmix:%g", a) == spec {
+			return true
+		}
+	}
+	return false
+}
+
+// Slopes trains (or finds) the slope models and measures their curves.
+func (r *Runner) Slopes() ([]*SlopeResult, error) {
+	p := r.Preset
+	sigmas := append(append([]float64{}, p.SlopeSigmas...), p.EvalSigmas...)
+	var out []*SlopeResult
+	for _, s := range r.slopeSpecs() {
+		s := s
+		v, err := Cached(r, "slope", []any{s.spec.Key(), sigmas, p.NEval}, func() (*SlopeResult, error) {
+			net, err := r.Model(s.spec)
+			if err != nil {
+				return nil, err
+			}
+			ds, err := r.Data(s.spec)
+			if err != nil {
+				return nil, err
+			}
+			curve, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
+			if err != nil {
+				return nil, err
+			}
+			var x, y []float64
+			for _, row := range curve[:len(p.SlopeSigmas)] {
+				x, y = append(x, row.PSNRIn), append(y, row.PSNROut)
+			}
+			return &SlopeResult{Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: FitSlope(x, y)}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		v.Name, v.Optimal, v.Paper = s.name, s.opt, math.NaN()
+		if s.spec.Train.Data[:4] == "cmix" && !s.spec.Train.Shuffle {
+			var a float64
+			fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
+			if ps, ok := paperSlopes[a]; ok {
+				v.Paper = ps
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// WriteSlopes saves the slope table and the test PSNR curves.
+func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error) {
+	t := &report.Table{Header: []string{"data", "measured slope", "optimal", "paper measured", "PSNR out at σ=0.05 (dB)"}}
+	p := &report.Plot{Title: "test PSNR: output vs input (fit range: the smallest σ)", XLabel: "input PSNR (dB)", YLabel: "output PSNR (dB)", LegendBottom: true}
+	for _, r := range res {
+		ps := "—"
+		if !math.IsNaN(r.Paper) {
+			ps = report.Fmt(r.Paper, 2)
+		}
+		opt := "—"
+		if !math.IsNaN(r.Optimal) {
+			opt = report.Fmt(r.Optimal, 2)
+		}
+		at := math.NaN()
+		if row := rowAt(r.Curve, 0.05); row != nil {
+			at = row.PSNROut
+		}
+		t.Add(r.Name, report.Fmt(r.Slope, 3), opt, ps, report.Fmt(at, 2))
+		ser := report.Series{Name: fmt.Sprintf("%s (slope %.2f)", r.Name, r.Slope), Markers: true}
+		for _, row := range sortedByInput(r.Curve) {
+			ser.X, ser.Y = append(ser.X, row.PSNRIn), append(ser.Y, row.PSNROut)
+		}
+		p.Series = append(p.Series, ser)
+	}
+	// The disks' optimum: MSE = 5σ² in total, i.e. PSNR_out = PSNR_in + 10 log10(d/5).
+	gain := 10 * math.Log10(float64(size*size)/5)
+	for _, r := range res {
+		if r.Data == "disks" {
+			c := sortedByInput(r.Curve)
+			lo, hi := c[0].PSNRIn, c[len(c)-1].PSNRIn
+			p.Series = append(p.Series, report.Series{Name: "disks optimum (MSE 5σ²)", X: []float64{lo, hi}, Y: []float64{lo + gain, hi + gain}, Dashed: true})
+		}
+	}
+	if err := p.Save(out + "/figures/psnr_slopes.png"); err != nil {
+		return nil, err
+	}
+	return t, t.WriteCSV(out + "/tables/slopes.csv")
+}
+
+func sortedByInput(t metrics.Table) metrics.Table {
+	c := append(metrics.Table{}, t...)
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && c[j].PSNRIn < c[j-1].PSNRIn; j-- {
+			c[j], c[j-1] = c[j-1], c[j]
+		}
+	}
+	return c
+}

@@ -1,0 +1,133 @@
+package train
+
+import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// A training checkpoint is a directory:
+//
+//	model.safetensors        the network, exactly the torch_reference.py
+//	                         contract (loadable by PyTorch), plus metadata
+//	                         "step"
+//	train_state.safetensors  Adam moments "adam.m.<param>", "adam.v.<param>"
+//	                         (nn.SaveAdam); metadata: adam.step, adam.beta1/2,
+//	                         adam.eps, format, step, rng (hex of the noise
+//	                         generator's exact state), config (JSON)
+//
+// Each file is written atomically; train_state first, then the model, and
+// both carry the step, so a crash between the two is detected on resume.
+const (
+	StateFile   = "train_state.safetensors"
+	stateFormat = "harmonic-train-state/1"
+)
+
+// Save writes the checkpoint of the current step into dir (created if
+// needed).
+func (t *Trainer) Save(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	rng, err := t.noise.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	step := strconv.Itoa(t.Step)
+	meta := map[string]string{
+		"format": stateFormat,
+		"step":   step,
+		"rng":    hex.EncodeToString(rng),
+		"config": t.Cfg.marshal(),
+	}
+	if err := nn.SaveAdam(filepath.Join(dir, StateFile), t.Opt, meta); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Net, map[string]string{"step": step})
+}
+
+// LoadConfig reads the run configuration stored in a checkpoint directory.
+func LoadConfig(dir string) (Config, error) {
+	meta, err := loadState(dir)
+	if err != nil {
+		return Config{}, err
+	}
+	return parseConfig(meta["config"])
+}
+
+// loadState reads the training state's metadata (the moments are read by
+// nn.LoadAdam once the network exists).
+func loadState(dir string) (map[string]string, error) {
+	path := filepath.Join(dir, StateFile)
+	meta, _, _, err := tensor.LoadSafetensors(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w (is %s a directory written by harmonic train?)", err, dir)
+	}
+	if meta["format"] != stateFormat {
+		return nil, fmt.Errorf("checkpoint %s: format %q, want %q", path, meta["format"], stateFormat)
+	}
+	return meta, nil
+}
+
+// Resume restores the run saved in dir on the training set (which must be
+// the one its config describes; see Config.OpenData). cfg is the stored
+// config, possibly with more Steps or another CheckpointEvery; every other
+// field must be unchanged.
+func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
+	meta, err := loadState(dir)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, StateFile)
+	stored, err := parseConfig(meta["config"])
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if a, b := resumeKey(stored), resumeKey(cfg); a != b {
+		return nil, fmt.Errorf("checkpoint %s: resuming with a different configuration:\n stored %s\n given  %s", path, stored.marshal(), cfg.marshal())
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	net, err := cfg.NewNet()
+	if err != nil {
+		return nil, err
+	}
+	modelMeta, err := nn.LoadModelInto(filepath.Join(dir, nn.ModelFile), net)
+	if err != nil {
+		return nil, err
+	}
+	if modelMeta["step"] != meta["step"] {
+		return nil, fmt.Errorf("checkpoint %s: model is at step %s but the training state at step %s (interrupted save?)", dir, modelMeta["step"], meta["step"])
+	}
+	step, err1 := strconv.Atoi(meta["step"])
+	rngState, err2 := hex.DecodeString(meta["rng"])
+	if err1 != nil || err2 != nil || step < 0 {
+		return nil, fmt.Errorf("checkpoint %s: bad step %q or rng metadata", path, meta["step"])
+	}
+	noise := tensor.NewRNG(0)
+	if err := noise.UnmarshalBinary(rngState); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	t, err := newTrainer(cfg, set, net, noise)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := nn.LoadAdam(path, t.Opt); err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	t.Step = step
+	return t, nil
+}
+
+// resumeKey is the config without the fields a resumed run may change.
+func resumeKey(c Config) string {
+	c.Steps, c.CheckpointEvery = 0, 0
+	return c.marshal()
+}

@@ -1,0 +1,123 @@
+// Package train trains the study's blind denoisers (STUDY.md A): images in
+// [0,1], noise level σ = U² with U ~ Uniform[0,1] per image, noisy = x + σz,
+// loss = Σ (net(noisy) − σz)² / batch, Adam with a step learning-rate
+// schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
+// a resumed run ends bit-identical to an uninterrupted one.
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Config is everything that determines a run. It is stored in the checkpoint
+// so a run can be resumed and its data regenerated for evaluation.
+type Config struct {
+	// Data source (a data.ParseSpec spec), image side, training and test
+	// set sizes, the data seed and the pixel-shuffle control.
+	Data     string `json:"data"`
+	Size     int    `json:"size"`
+	NTrain   int    `json:"n"`
+	NTest    int    `json:"ntest"`
+	DataSeed uint64 `json:"data_seed"`
+	Shuffle  bool   `json:"shuffle"`
+
+	// Network: Arch "bf-unet" (Levels, Base) or "bf-cnn" (Layers, Base).
+	Arch   string `json:"arch"`
+	Levels int    `json:"levels,omitempty"`
+	Layers int    `json:"layers,omitempty"`
+	Base   int    `json:"base"`
+
+	// Optimization: total steps, batch size, Adam learning rate, multiplied
+	// by LRFactor every LREvery steps (0: constant).
+	Steps    int     `json:"steps"`
+	Batch    int     `json:"batch"`
+	LR       float64 `json:"lr"`
+	LREvery  int     `json:"lr_every"`
+	LRFactor float64 `json:"lr_factor"`
+	// Seed drives initialization, batch order and the noise.
+	Seed uint64 `json:"seed"`
+	// CheckpointEvery saves a checkpoint every this many steps (0: only at
+	// the end or when stopped).
+	CheckpointEvery int `json:"checkpoint_every"`
+}
+
+// Validate checks the ranges of every field.
+func (c Config) Validate() error {
+	if _, err := data.ParseSpec(c.Data); err != nil {
+		return err
+	}
+	switch {
+	case c.Size < 1:
+		return fmt.Errorf("train: image size %d must be positive", c.Size)
+	case c.NTrain < 1:
+		return fmt.Errorf("train: needs at least one training image, got n = %d", c.NTrain)
+	case c.NTest < 0:
+		return fmt.Errorf("train: test set size %d is negative", c.NTest)
+	case c.Steps < 0:
+		return fmt.Errorf("train: steps %d is negative", c.Steps)
+	case c.Batch < 1:
+		return fmt.Errorf("train: batch size %d must be positive", c.Batch)
+	case !(c.LR > 0):
+		return fmt.Errorf("train: learning rate %v must be positive", c.LR)
+	case c.LREvery < 0 || !(c.LRFactor > 0 && c.LRFactor <= 1):
+		return fmt.Errorf("train: lr schedule (×%v every %d steps) needs a factor in (0,1] and a period >= 0", c.LRFactor, c.LREvery)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("train: checkpoint period %d is negative", c.CheckpointEvery)
+	}
+	switch c.Arch {
+	case "bf-unet":
+		if c.Levels < 1 || c.Base < 1 {
+			return fmt.Errorf("train: bf-unet needs levels >= 1 and base >= 1, got %d and %d", c.Levels, c.Base)
+		}
+		if m := 1 << c.Levels; c.Size%m != 0 {
+			return fmt.Errorf("train: a %d-level bf-unet needs the image size divisible by %d, got %d", c.Levels, m, c.Size)
+		}
+	case "bf-cnn":
+		if c.Layers < 2 || c.Base < 1 {
+			return fmt.Errorf("train: bf-cnn needs layers >= 2 and base >= 1, got %d and %d", c.Layers, c.Base)
+		}
+	default:
+		return fmt.Errorf("train: unknown architecture %q (want bf-unet or bf-cnn)", c.Arch)
+	}
+	return nil
+}
+
+// Schedule is the run's learning-rate schedule.
+func (c Config) Schedule() nn.StepLR {
+	return nn.StepLR{Base: c.LR, Every: c.LREvery, Factor: c.LRFactor}
+}
+
+// NewNet builds the configured network, initialized from Seed.
+func (c Config) NewNet() (nn.Net, error) {
+	rng := tensor.NewRNG(c.Seed)
+	if c.Arch == "bf-cnn" {
+		return nn.NewBFCNN(c.Layers, c.Base, rng)
+	}
+	return nn.NewBFUNet(c.Levels, c.Base, rng)
+}
+
+// OpenData loads or generates the configured train and test sets.
+func (c Config) OpenData() (*data.Dataset, error) {
+	return data.Open(c.Data, c.Size, data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle})
+}
+
+func (c Config) marshal() string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a struct of plain fields always marshals
+	}
+	return string(b)
+}
+
+func parseConfig(s string) (Config, error) {
+	var c Config
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	return c, c.Validate()
+}

@@ -16,16 +16,20 @@ var _ = register(command{
 	run:     runStudy,
 })
 
-const studyUsage = `usage: harmonic study gahb --preset quick|full [--data SPEC] [--out DIR] [--steps N] [--estimate]
+const studyUsage = `usage: harmonic study [gahb] --preset quick|full [--data SPEC] [--out DIR] [--steps N] [--estimate]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
 Finished models and results are found again by their configuration under DIR and reused; Ctrl-C stops
 at a checkpoint and a rerun of the same command resumes.`
 
 func runStudy(args []string) error {
-	if len(args) == 0 || args[0] != "gahb" {
+	// With no study named (flags first), run them all; gahb is the only one so far.
+	if len(args) == 0 || len(args[0]) > 0 && args[0][0] == '-' {
+		args = append([]string{"gahb"}, args...)
+	}
+	if args[0] != "gahb" {
 		fmt.Fprintln(os.Stderr, studyUsage)
-		return fmt.Errorf("unknown or missing study (available: gahb)")
+		return fmt.Errorf("unknown study %q (available: gahb)", args[0])
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
 	preset := fs.String("preset", "quick", "quick or full")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -31,13 +32,13 @@ func BatchNormTrain(x, gamma *Var) (*Var, []float32) {
 		xd, g := x.Value.Data(), gamma.Value.Data()
 		yt := tensor.New(x.Value.Shape()...)
 		sdOut = make([]float32, d.c)
-		for c := range d.c {
+		d.eachChannel(1, func(_, c int) {
 			mu := d.dot(xd, nil, c, 0) / float64(d.n())
 			v := d.centeredSquares(xd, c, mu) / float64(d.n())
 			o.mean[c], o.sd[c] = mu, math.Sqrt(v+BNEpsilon)
 			sdOut[c] = float32(o.sd[c])
 			d.combine(yt.Data(), nil, xd, 0, c, 0, float64(g[c])/o.sd[c], 0)
-		}
+		})
 		return yt, o, nil
 	})
 	return y, sdOut
@@ -55,25 +56,23 @@ func (*bnTrainOp) name() string { return "batchnorm_train" }
 func (o *bnTrainOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	d, x, g := o.d, out.inputs[0].Value.Data(), out.inputs[1].Value.Data()
 	y := tensor.New(blockShape(out.Value, k)...)
-	for j := range k {
-		for c := range d.c {
-			s, gc := o.sd[c], float64(g[c])
-			var a, b float64
-			if tin[0] != nil {
-				dx := tin[0].Data()
-				ds := d.centeredDot(dx, x, c, j, o.mean[c]) / (float64(d.n()) * s)
-				a, b = gc/s, -gc*ds/(s*s)
-			}
-			if tin[1] != nil {
-				b += float64(tin[1].Data()[j*d.c+c]) / s
-			}
-			var dx []float32
-			if tin[0] != nil {
-				dx = tin[0].Data()
-			}
-			d.combine(y.Data(), dx, x, j, c, a, b, 0)
+	d.eachChannel(k, func(j, c int) {
+		s, gc := o.sd[c], float64(g[c])
+		var a, b float64
+		if tin[0] != nil {
+			dx := tin[0].Data()
+			ds := d.centeredDot(dx, x, c, j, o.mean[c]) / (float64(d.n()) * s)
+			a, b = gc/s, -gc*ds/(s*s)
 		}
-	}
+		if tin[1] != nil {
+			b += float64(tin[1].Data()[j*d.c+c]) / s
+		}
+		var dx []float32
+		if tin[0] != nil {
+			dx = tin[0].Data()
+		}
+		d.combine(y.Data(), dx, x, j, c, a, b, 0)
+	})
 	return y
 }
 
@@ -89,19 +88,17 @@ func (o *bnTrainOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tens
 		gg = tensor.New(k * d.c)
 	}
 	gd := gt.Data()
-	for j := range k {
-		for c := range d.c {
-			s, gc := o.sd[c], float64(g[c])
-			G := d.dot(gd, x, c, j)
-			if gg != nil {
-				gg.Data()[j*d.c+c] = float32(G / s)
-			}
-			if gx != nil {
-				e := -gc * G / (float64(d.n()) * s * s * s)
-				d.combine(gx.Data(), gd, x, j, c, gc/s, e, o.mean[c])
-			}
+	d.eachChannel(k, func(j, c int) {
+		s, gc := o.sd[c], float64(g[c])
+		G := d.dot(gd, x, c, j)
+		if gg != nil {
+			gg.Data()[j*d.c+c] = float32(G / s)
 		}
-	}
+		if gx != nil {
+			e := -gc * G / (float64(d.n()) * s * s * s)
+			d.combine(gx.Data(), gd, x, j, c, gc/s, e, o.mean[c])
+		}
+	})
 	return []*tensor.Tensor{gx, gg}
 }
 
@@ -256,18 +253,31 @@ func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, mu float64) {
 	}
 }
 
-// combine32 sets out = af·t[off:] + bf·xs (t nil: zero).
+// combine32 sets out = af·t[off:] + bf·xs (t nil: zero). The simd kernels do
+// not fuse multiply and add, so this rounds exactly as af*t + bf*x in Go.
 func (d bnShape) combine32(out, t, xs []float32, off int, af, bf float32) {
 	if t == nil {
-		for i, v := range xs {
-			out[i] = bf * v
-		}
+		simd.ScaleTo(out, bf, xs)
 		return
 	}
-	ts := t[off : off+len(xs)]
-	for i, v := range xs {
-		out[i] = af*ts[i] + bf*v
+	simd.ScaleTo(out, af, t[off:off+len(xs)])
+	simd.Axpy(bf, xs, out)
+}
+
+// eachChannel runs body(j, c) for every channel c of every vector j < k of a
+// block, split over threads by (j, c): each writes only its own channel, so
+// the result does not depend on the split. Small tensors stay on the caller.
+func (d bnShape) eachChannel(k int, body func(j, c int)) {
+	run := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			body(i/d.c, i%d.c)
+		}
 	}
+	if k*d.size() < minParallelElements {
+		run(0, k*d.c)
+		return
+	}
+	tensor.ParallelFor(k*d.c, run)
 }
 
 // centeredDot returns Σ t·(x − mu) over channel c of vector j of the block

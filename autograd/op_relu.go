@@ -9,7 +9,8 @@ import (
 func ReLU(x *Var) *Var {
 	return x.tape.record([]*Var{x}, func() (*tensor.Tensor, op, error) {
 		y := tensor.New(x.Value.Shape()...)
-		simd.ReLU(y.Data(), x.Value.Data())
+		yd, xd := y.Data(), x.Value.Data()
+		splitElements(len(xd), func(lo, hi int) { simd.ReLU(yd[lo:hi], xd[lo:hi]) })
 		return y, reluOp{}, nil
 	})
 }
@@ -34,7 +35,22 @@ func maskBlocks(t *tensor.Tensor, x []float32) *tensor.Tensor {
 	y := tensor.New(t.Shape()...)
 	yd, td, n := y.Data(), t.Data(), len(x)
 	for j := 0; j < len(td); j += n {
-		simd.ReLUBackward(yd[j:j+n], td[j:j+n], x)
+		yj, tj := yd[j:j+n], td[j:j+n]
+		splitElements(n, func(lo, hi int) { simd.ReLUBackward(yj[lo:hi], tj[lo:hi], x[lo:hi]) })
 	}
 	return y
+}
+
+// minParallelElements is the size below which an elementwise pass stays on
+// the calling goroutine: starting a second one costs more than it saves.
+const minParallelElements = 1 << 15
+
+// splitElements runs body over [0, n) in one piece or split across threads;
+// elementwise work gives the same bits either way.
+func splitElements(n int, body func(lo, hi int)) {
+	if n < minParallelElements {
+		body(0, n)
+		return
+	}
+	tensor.ParallelFor(n, body)
 }

@@ -23,6 +23,11 @@ func SetThreads(n int) {
 	threads.Store(int32(n))
 }
 
+// ParallelFor runs body(lo, hi) over a partition of [0, n) into at most
+// Threads() contiguous chunks, for layers above tensor that split independent
+// work (per channel, per element) the same deterministic way.
+func ParallelFor(n int, body func(lo, hi int)) { parallelFor(n, body) }
+
 // parallelFor runs body(lo, hi) over a partition of [0, n) into at most
 // Threads() contiguous chunks. Each index must be computed independently of the
 // chunk it falls in, so the result is the same for any thread count.

@@ -1,0 +1,47 @@
+package autograd
+
+import (
+	"math"
+	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Batch norm and ReLU split large tensors over threads; the split must not
+// change a single bit of the forward, the JVP (a block of 2 tangents) or the
+// VJP. The tensors are above minParallelElements so the threaded path runs.
+func TestThreadSplitIsBitIdentical(t *testing.T) {
+	defer tensor.SetThreads(tensor.Threads())
+	shape := []int{4, 8, 32, 32}
+	rng := tensor.NewRNG(5)
+	x, gamma := tensor.New(shape...), tensor.New(8)
+	v, u := tensor.New(2*4, 8, 32, 32), tensor.New(shape...)
+	for _, a := range []*tensor.Tensor{x, gamma, v, u} {
+		rng.FillNormal(a.Data(), 0.3, 1)
+	}
+	f := func(tp *Tape, in *Var) *Var {
+		y, _ := BatchNormTrain(in, tp.Leaf(gamma, false))
+		return ReLU(y)
+	}
+	run := func(threads int) [][]float32 {
+		tensor.SetThreads(threads)
+		fx, jv, err := JVP(f, x, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, jtu, err := VJP(f, x, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [][]float32{fx.Data(), jv.Data(), jtu.Data()}
+	}
+	want := run(1)
+	got := run(2)
+	for i, name := range []string{"forward", "JVP", "VJP"} {
+		for j := range want[i] {
+			if math.Float32bits(got[i][j]) != math.Float32bits(want[i][j]) {
+				t.Fatalf("%s differs between 1 and 2 threads at %d: %v vs %v", name, j, got[i][j], want[i][j])
+			}
+		}
+	}
+}

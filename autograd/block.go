@@ -85,18 +85,6 @@ func addInto(dst, x []float32) {
 	}
 }
 
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // BlockShape is the shape of a block of k tangent or cotangent vectors for a
 // value of the given shape (see the package comment).
 func BlockShape(value *tensor.Tensor, k int) []int { return blockShape(value, k) }

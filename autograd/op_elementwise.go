@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -17,7 +18,7 @@ func Sub(a, b *Var) *Var { return a.tape.linear2(a, b, -1, "sub") }
 // linear2 records a + sb·b, the shared form of Add and Sub.
 func (tp *Tape) linear2(a, b *Var, sb float32, name string) *Var {
 	return tp.record([]*Var{a, b}, func() (*tensor.Tensor, op, error) {
-		if !sameShape(a.Value.Shape(), b.Value.Shape()) {
+		if !slices.Equal(a.Value.Shape(), b.Value.Shape()) {
 			return nil, nil, fmt.Errorf("%s: shapes %v and %v differ", name, a.Value.Shape(), b.Value.Shape())
 		}
 		y := tensor.New(a.Value.Shape()...)
@@ -108,7 +109,7 @@ func (o scaleOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.T
 // Mul records the elementwise product a·b (equal shapes).
 func Mul(a, b *Var) *Var {
 	return a.tape.record([]*Var{a, b}, func() (*tensor.Tensor, op, error) {
-		if !sameShape(a.Value.Shape(), b.Value.Shape()) {
+		if !slices.Equal(a.Value.Shape(), b.Value.Shape()) {
 			return nil, nil, fmt.Errorf("mul: shapes %v and %v differ", a.Value.Shape(), b.Value.Shape())
 		}
 		y := tensor.New(a.Value.Shape()...)

@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -47,7 +48,7 @@ func (sumOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tenso
 // shapes); the training loss divides it by the batch size with Scale.
 func SquaredError(a, b *Var) *Var {
 	return a.tape.record([]*Var{a, b}, func() (*tensor.Tensor, op, error) {
-		if !sameShape(a.Value.Shape(), b.Value.Shape()) {
+		if !slices.Equal(a.Value.Shape(), b.Value.Shape()) {
 			return nil, nil, fmt.Errorf("squared error: shapes %v and %v differ", a.Value.Shape(), b.Value.Shape())
 		}
 		diff := make([]float32, a.Value.Numel())

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -46,7 +47,7 @@ func fillState(state []*Param, tensors map[string]*tensor.Tensor) error {
 	}
 	for _, p := range state {
 		t := tensors[p.Name]
-		if !sameInts(t.Shape(), p.Value.Shape()) {
+		if !slices.Equal(t.Shape(), p.Value.Shape()) {
 			return fmt.Errorf("%s has shape %v, the network needs %v", p.Name, t.Shape(), p.Value.Shape())
 		}
 	}
@@ -62,18 +63,6 @@ func clip(s []string) []string {
 		return append(s[:8:8], fmt.Sprintf("... (%d more)", len(s)-8))
 	}
 	return s
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // SaveAdam writes the optimizer state (moments named adam.m.<param> and

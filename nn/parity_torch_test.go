@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
@@ -63,7 +64,7 @@ func ptSaveNpy(t *testing.T, path string, x *tensor.Tensor) string {
 
 func ptCompareRel(t *testing.T, what string, got, want *tensor.Tensor) {
 	t.Helper()
-	if !sameInts(got.Shape(), want.Shape()) {
+	if !slices.Equal(got.Shape(), want.Shape()) {
 		t.Fatalf("%s: shape %v, torch %v", what, got.Shape(), want.Shape())
 	}
 	var num, den float64

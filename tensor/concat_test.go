@@ -1,6 +1,9 @@
 package tensor
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestConcatSplitChannels(t *testing.T) {
 	r := NewRNG(33)
@@ -10,7 +13,7 @@ func TestConcatSplitChannels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShape(c.shape, []int{2, 4, 4, 5}) {
+	if !slices.Equal(c.shape, []int{2, 4, 4, 5}) {
 		t.Fatalf("shape %v", c.shape)
 	}
 	for _, idx := range allIndices(c.shape) {

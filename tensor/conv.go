@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // 2-D convolution (cross-correlation, as in PyTorch) over NCHW float32
 // tensors, without bias. Weights are [Co, Ci, kh, kw]. Every entry point
@@ -128,7 +131,7 @@ func Conv2dInto(y, x, w *Tensor, stride, pad int) error {
 		return err
 	}
 	want := []int{g.b, g.co, g.ho, g.wo}
-	if !sameShape(y.shape, want) {
+	if !slices.Equal(y.shape, want) {
 		return fmt.Errorf("conv2d: output %v must have shape %v for input %v and weight %v", y.shape, want, x.shape, w.shape)
 	}
 	if !y.IsContiguous() {
@@ -189,7 +192,7 @@ func Conv2dBackwardWeight(x, dy *Tensor, kh, kw, stride, pad int) (*Tensor, erro
 // checkOutput verifies that dy has the output shape of geometry g.
 func (g convGeom) checkOutput(op string, dy *Tensor) error {
 	want := []int{g.b, g.co, g.ho, g.wo}
-	if !sameShape(dy.shape, want) {
+	if !slices.Equal(dy.shape, want) {
 		return fmt.Errorf("%s: output gradient %v must have shape %v for input [%d %d %d %d], kernel %dx%d, stride %d, padding %d",
 			op, dy.shape, want, g.b, g.ci, g.h, g.w, g.kh, g.kw, g.stride, g.pad)
 	}

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/simd"
 )
@@ -74,7 +75,7 @@ func binaryInto(op binOp, dst, a, b *Tensor) error {
 	if err != nil {
 		return fmt.Errorf("tensor: %s: %w", binOpNames[op], unwrapPrefix(err))
 	}
-	if !sameShape(shape, dst.shape) {
+	if !slices.Equal(shape, dst.shape) {
 		return fmt.Errorf("tensor: %s: result of shapes %v and %v has shape %v, destination has %v",
 			binOpNames[op], a.shape, b.shape, shape, dst.shape)
 	}
@@ -95,7 +96,7 @@ func unwrapPrefix(err error) error {
 // applyBinary computes dst = a op b; dst has the broadcast shape.
 func applyBinary(op binOp, dst, a, b *Tensor) {
 	if dst.IsContiguous() && a.IsContiguous() && b.IsContiguous() &&
-		sameShape(a.shape, dst.shape) && sameShape(b.shape, dst.shape) {
+		slices.Equal(a.shape, dst.shape) && slices.Equal(b.shape, dst.shape) {
 		binaryRow(op, dst.Data(), a.Data(), 1, b.Data(), 1)
 		return
 	}
@@ -130,7 +131,7 @@ func unaliased(dst, src *Tensor) *Tensor {
 	if !sameBuffer(dst.data, src.data) {
 		return src
 	}
-	if src.offset == dst.offset && sameShape(src.shape, dst.shape) && sameShape(src.strides, dst.strides) {
+	if src.offset == dst.offset && slices.Equal(src.shape, dst.shape) && slices.Equal(src.strides, dst.strides) {
 		return src
 	}
 	return src.Clone()
@@ -218,7 +219,7 @@ func (t *Tensor) ScaleInPlace(s float32) {
 // The contiguous same-shape case runs the simd Axpy kernel; like the other
 // elementwise kernels it rounds the product and the sum separately.
 func (t *Tensor) AddScaledInPlace(alpha float32, b *Tensor) error {
-	if t.IsContiguous() && b.IsContiguous() && sameShape(t.shape, b.shape) {
+	if t.IsContiguous() && b.IsContiguous() && slices.Equal(t.shape, b.shape) {
 		simd.Axpy(alpha, b.Data(), t.Data())
 		return nil
 	}
@@ -226,7 +227,7 @@ func (t *Tensor) AddScaledInPlace(alpha float32, b *Tensor) error {
 	if err != nil {
 		return fmt.Errorf("tensor: add scaled: %w", unwrapPrefix(err))
 	}
-	if !sameShape(shape, t.shape) {
+	if !slices.Equal(shape, t.shape) {
 		return fmt.Errorf("tensor: add scaled: %v does not broadcast to the receiver's shape %v", b.shape, t.shape)
 	}
 	it := newStridedIter(t.shape, t.strides, broadcastStrides(b, t.shape))

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/simd"
@@ -82,7 +83,7 @@ func TestBinaryOps(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s %v %v: %v", name, c.a, c.b, err)
 				}
-				if !sameShape(got.shape, c.out) {
+				if !slices.Equal(got.shape, c.out) {
 					t.Fatalf("%s %v %v: shape %v want %v", name, c.a, c.b, got.shape, c.out)
 				}
 				for _, idx := range allIndices(c.out) {

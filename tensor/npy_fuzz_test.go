@@ -3,6 +3,7 @@ package tensor
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -31,7 +32,7 @@ func FuzzReadNpy(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-reading our own output: %v", err)
 		}
-		if !sameShape(x.shape, y.shape) {
+		if !slices.Equal(x.shape, y.shape) {
 			t.Fatalf("shape %v became %v", x.shape, y.shape)
 		}
 		for i := range x.data {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,7 +84,7 @@ func TestNpyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !sameShape(got.shape, src.shape) {
+		if !slices.Equal(got.shape, src.shape) {
 			t.Fatalf("shape %v want %v", got.shape, src.shape)
 		}
 		for _, idx := range allIndices(src.shape) {
@@ -116,7 +117,7 @@ func TestReadNpyDtypes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s v%d: %v", c.descr, major, err)
 			}
-			if !sameShape(got.shape, []int{2}) || got.data[0] != c.want[0] || got.data[1] != c.want[1] {
+			if !slices.Equal(got.shape, []int{2}) || got.data[0] != c.want[0] || got.data[1] != c.want[1] {
 				t.Fatalf("%s v%d: got %v want %v", c.descr, major, got.data, c.want)
 			}
 		}

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -16,7 +17,7 @@ func TestAvgPool2x2(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !sameShape(y.shape, []int{2, 3, 2, 3}) {
+			if !slices.Equal(y.shape, []int{2, 3, 2, 3}) {
 				t.Fatalf("shape %v", y.shape)
 			}
 			for _, idx := range allIndices(y.shape) {
@@ -47,7 +48,7 @@ func TestAvgPool2x2Adjoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShape(dx.shape, x.shape) {
+	if !slices.Equal(dx.shape, x.shape) {
 		t.Fatalf("backward shape %v", dx.shape)
 	}
 	var lhs, rhs float64

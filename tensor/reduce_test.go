@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -131,7 +132,7 @@ func TestAxisReductions(t *testing.T) {
 							}
 						}
 					}
-					if !sameShape(got.shape, wantShape) && !(len(got.shape) == 0 && len(wantShape) == 0) {
+					if !slices.Equal(got.shape, wantShape) && !(len(got.shape) == 0 && len(wantShape) == 0) {
 						t.Fatalf("%s %v axes %v keep=%v: shape %v want %v", reduceNames[k.kind], c.shape, c.axes, keep, got.shape, wantShape)
 					}
 					for i, w := range want {

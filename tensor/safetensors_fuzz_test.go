@@ -3,6 +3,7 @@ package tensor
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -50,7 +51,7 @@ func FuzzReadSafetensors(f *testing.F) {
 		}
 		for i, n := range names {
 			a, b := ts[n], ts2[names2[i]]
-			if names2[i] != n || !sameShape(a.shape, b.shape) {
+			if names2[i] != n || !slices.Equal(a.shape, b.shape) {
 				t.Fatalf("tensor %d: %q %v became %q %v", i, n, a.shape, names2[i], b.shape)
 			}
 			for j := range a.data {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,10 +64,10 @@ func TestReadSafetensorsReferenceLayout(t *testing.T) {
 	if ts["scale"].Rank() != 0 || ts["scale"].At() != 7 {
 		t.Fatalf("scale %v", ts["scale"])
 	}
-	if bias := ts["a.bias"]; !sameShape(bias.shape, []int{3}) || bias.At(2) != 3 {
+	if bias := ts["a.bias"]; !slices.Equal(bias.shape, []int{3}) || bias.At(2) != 3 {
 		t.Fatalf("bias %v", bias)
 	}
-	if !sameShape(ts["empty"].shape, []int{0, 5}) {
+	if !slices.Equal(ts["empty"].shape, []int{0, 5}) {
 		t.Fatalf("empty %v", ts["empty"])
 	}
 }
@@ -105,7 +106,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	}
 	for i, name := range names {
 		g := got[name]
-		if !sameShape(g.shape, ts[i].shape) {
+		if !slices.Equal(g.shape, ts[i].shape) {
 			t.Fatalf("%s: shape %v want %v", name, g.shape, ts[i].shape)
 		}
 		for _, idx := range allIndices(g.shape) {

@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Reshape returns t with a new shape holding the same elements in row-major
 // order. One size may be -1; it is inferred from the others, as in numpy.
@@ -108,23 +111,10 @@ func (t *Tensor) view() *Tensor {
 	return &Tensor{shape: clone(t.shape), strides: clone(t.strides), offset: t.offset, data: t.data}
 }
 
-// sameShape reports whether two shapes are equal.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // CopyFrom copies src's values into t (any layouts; shapes must be equal), so
 // a buffer can be reused across steps instead of allocating a Clone.
 func (t *Tensor) CopyFrom(src *Tensor) error {
-	if !sameShape(t.shape, src.shape) {
+	if !slices.Equal(t.shape, src.shape) {
 		return fmt.Errorf("tensor: copy from %v into %v: shapes differ", src.shape, t.shape)
 	}
 	if t.IsContiguous() && !sameBuffer(t.data, src.data) {

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,7 +63,7 @@ func TestReshapeView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShape(b.Shape(), []int{4, 6}) {
+	if !slices.Equal(b.Shape(), []int{4, 6}) {
 		t.Fatalf("shape %v", b.Shape())
 	}
 	b.Set(100, 1, 2) // flat index 8 -> a[0,2,0]
@@ -110,7 +111,7 @@ func TestSlice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShape(s.Shape(), []int{4, 2}) || s.IsContiguous() {
+	if !slices.Equal(s.Shape(), []int{4, 2}) || s.IsContiguous() {
 		t.Fatalf("shape %v contiguous %v", s.Shape(), s.IsContiguous())
 	}
 	for _, idx := range allIndices(s.shape) {
@@ -150,7 +151,7 @@ func TestTransposePermute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShape(p.Shape(), []int{4, 2, 3}) {
+	if !slices.Equal(p.Shape(), []int{4, 2, 3}) {
 		t.Fatalf("shape %v", p.Shape())
 	}
 	for _, idx := range allIndices(p.shape) {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -155,7 +156,7 @@ func step(f Denoiser, active []*chain, h, w int, opt Options, res *Result, out [
 	if err != nil {
 		return nil, err
 	}
-	if !sameShape(fy.Shape(), y.Shape()) {
+	if !slices.Equal(fy.Shape(), y.Shape()) {
 		return nil, fmt.Errorf("sample: denoiser returned %v for input %v", fy.Shape(), y.Shape())
 	}
 	fd := fy.Contiguous().Data()
@@ -189,18 +190,6 @@ func step(f Denoiser, active []*chain, h, w int, opt Options, res *Result, out [
 		next = append(next, c)
 	}
 	return next, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ErrNoSamples is returned by helpers given an empty result.

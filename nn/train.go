@@ -46,30 +46,12 @@ func (tr *Trainer) TrainStep(clean *tensor.Tensor) (float64, error) {
 	if !finite(clean.Data()) {
 		return 0, fmt.Errorf("training step %d: the batch of clean images holds NaN or Inf", tr.Step()+1)
 	}
+	step := tr.Step() + 1
 	noisy, noise := tr.corrupt(clean)
-	tr.tape.Reset()
-	loss, err := NoiseLoss(tr.tape, tr.Net, noisy, noise)
+	l, err := NoiseStep(tr.tape, tr.Net, tr.Opt, tr.LR.At(tr.Step()), noisy, noise)
 	if err != nil {
-		return 0, err
+		return l, fmt.Errorf("training step %d: %w", step, err)
 	}
-	l := float64(loss.Value.Data()[0])
-	if math.IsNaN(l) || math.IsInf(l, 0) {
-		return l, fmt.Errorf("training step %d: loss is %v", tr.Step()+1, l)
-	}
-	if err := Backward(tr.tape, loss, tr.Net); err != nil {
-		return l, err
-	}
-	if err := tr.Opt.Update(tr.LR.At(tr.Step())); err != nil {
-		return l, err
-	}
-	// ReLU maps NaN to 0 (simd.ReLU), so a diverged weight need not show in
-	// the loss; checking the weights costs one pass over them.
-	for _, p := range tr.Net.Params() {
-		if !finite(p.Value.Data()) {
-			return l, fmt.Errorf("training step %d: parameter %s became NaN or Inf (loss %v)", tr.Step(), p.Name, l)
-		}
-	}
-	tr.tape.Reset() // drop the activations until the next step
 	return l, nil
 }
 

@@ -78,20 +78,8 @@ func (t *Trainer) TrainStep() (float64, error) {
 		return 0, fmt.Errorf("train: step %d: the batch (images %v of %s) holds NaN or Inf pixels", t.Step+1, idx, t.set.Name)
 	}
 	t.addNoise()
-	tp := t.tape
-	tp.Reset()
-	loss, err := nn.NoiseLoss(tp, t.Net, t.noisy, t.target)
+	l, err := nn.NoiseStep(t.tape, t.Net, t.Opt, t.Cfg.Schedule().At(t.Step), t.noisy, t.target)
 	if err != nil {
-		return 0, fmt.Errorf("train: step %d: %w", t.Step+1, err)
-	}
-	l := float64(loss.Value.Data()[0])
-	if math.IsNaN(l) || math.IsInf(l, 0) {
-		return l, fmt.Errorf("train: step %d: loss is %v (the run diverged; try a lower --lr)", t.Step+1, l)
-	}
-	if err := nn.Backward(tp, loss, t.Net); err != nil {
-		return l, fmt.Errorf("train: step %d: %w", t.Step+1, err)
-	}
-	if err := t.Opt.Update(t.Cfg.Schedule().At(t.Step)); err != nil {
 		return l, fmt.Errorf("train: step %d: %w", t.Step+1, err)
 	}
 	t.Step++

@@ -72,7 +72,7 @@ func wrap(d []float32) *tensor.Tensor {
 }
 
 func cloneTensor(t *tensor.Tensor) *tensor.Tensor {
-	c := tensor.New(t.Shape()...)
+	c := tensor.Empty(t.Shape()...)
 	copy(c.Data(), t.Data())
 	return c
 }

@@ -37,6 +37,10 @@ func (tp *Tape) JVP(out *Var, leaves []*Var, tangents []*tensor.Tensor) (*tensor
 		return nil, fmt.Errorf("autograd: JVP needs at least one leaf")
 	}
 	last := tp.lastUses(out)
+	bufs := newPassBuffers(tp, out.index, tangents)
+	for _, t := range tans {
+		bufs.hold(t)
+	}
 	for i := 0; i <= out.index; i++ {
 		v := tp.vars[i]
 		if v.op != nil {
@@ -48,12 +52,14 @@ func (tp *Tape) JVP(out *Var, leaves []*Var, tangents []*tensor.Tensor) (*tensor
 			}
 			if anyTan {
 				tans[i] = v.op.jvp(v, tin, k)
+				bufs.hold(tans[i])
 			}
 		}
 		// Drop tangents nothing later reads, so peak memory follows the
 		// live values of the network, not the whole tape.
 		for _, in := range v.inputs {
-			if last[in.index] == i && in.index != out.index {
+			if last[in.index] == i && in.index != out.index && tans[in.index] != nil {
+				bufs.release(tans[in.index])
 				tans[in.index] = nil
 			}
 		}
@@ -159,6 +165,8 @@ func (tp *Tape) pullback(out *Var, cot *tensor.Tensor, k int, active []bool) []*
 	grads := make([]*tensor.Tensor, out.index+1)
 	owned := make([]bool, out.index+1) // grads[i] is ours to add into
 	grads[out.index] = cot
+	bufs := newPassBuffers(tp, out.index, []*tensor.Tensor{cot})
+	bufs.hold(cot)
 	for i := out.index; i >= 0; i-- {
 		v, g := tp.vars[i], grads[i]
 		if v.op == nil || g == nil {
@@ -174,10 +182,17 @@ func (tp *Tape) pullback(out *Var, cot *tensor.Tensor, k int, active []bool) []*
 			contrib := v.op.vjp(v, g, need, k)
 			for j, in := range v.inputs {
 				if need[j] && contrib[j] != nil {
-					accumulate(grads, owned, in.index, contrib[j])
+					accumulate(grads, owned, bufs, in.index, contrib[j])
+				}
+			}
+			// Contributions added into an existing cotangent are dead now.
+			for _, c := range contrib {
+				if c != nil {
+					bufs.discard(c)
 				}
 			}
 		}
+		bufs.release(g)
 		grads[i] = nil
 	}
 	return grads
@@ -186,14 +201,18 @@ func (tp *Tape) pullback(out *Var, cot *tensor.Tensor, k int, active []bool) []*
 // accumulate adds c into grads[i]. The first contribution is kept as is
 // (it may alias another value's cotangent); a second one forces a private copy
 // before adding in place.
-func accumulate(grads []*tensor.Tensor, owned []bool, i int, c *tensor.Tensor) {
+func accumulate(grads []*tensor.Tensor, owned []bool, bufs *passBuffers, i int, c *tensor.Tensor) {
 	if grads[i] == nil {
 		grads[i] = c
+		bufs.hold(c)
 		return
 	}
 	if !owned[i] {
-		grads[i] = cloneTensor(grads[i])
+		old := grads[i]
+		grads[i] = cloneTensor(old)
 		owned[i] = true
+		bufs.hold(grads[i])
+		bufs.release(old)
 	}
 	addInto(grads[i].Data(), c.Data())
 }

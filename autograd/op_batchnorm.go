@@ -30,7 +30,7 @@ func BatchNormTrain(x, gamma *Var) (*Var, []float32) {
 		}
 		o := &bnTrainOp{d: d, mean: make([]float64, d.c), sd: make([]float64, d.c)}
 		xd, g := x.Value.Data(), gamma.Value.Data()
-		yt := tensor.New(x.Value.Shape()...)
+		yt := tensor.Empty(x.Value.Shape()...)
 		sdOut = make([]float32, d.c)
 		d.eachChannel(1, func(_, c int) {
 			mu := d.dot(xd, nil, c, 0) / float64(d.n())
@@ -55,7 +55,7 @@ func (*bnTrainOp) name() string { return "batchnorm_train" }
 // dy = (γ/s)·dx + (dγ/s − γ·ds/s²)·x, per channel and per vector.
 func (o *bnTrainOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	d, x, g := o.d, out.inputs[0].Value.Data(), out.inputs[1].Value.Data()
-	y := tensor.New(blockShape(out.Value, k)...)
+	y := tensor.Empty(blockShape(out.Value, k)...)
 	d.eachChannel(k, func(j, c int) {
 		s, gc := o.sd[c], float64(g[c])
 		var a, b float64
@@ -111,7 +111,7 @@ func BatchNormEval(x, gamma *Var, runningSD *tensor.Tensor) *Var {
 			return nil, nil, err
 		}
 		o := &bnEvalOp{d: d, inv: make([]float64, d.c)}
-		yt := tensor.New(x.Value.Shape()...)
+		yt := tensor.Empty(x.Value.Shape()...)
 		for c, r := range runningSD.Data() {
 			o.inv[c] = 1 / float64(r)
 			d.combine(yt.Data(), nil, x.Value.Data(), 0, c, 0, float64(gamma.Value.Data()[c])*o.inv[c], 0)
@@ -130,7 +130,7 @@ func (*bnEvalOp) name() string { return "batchnorm_eval" }
 // jvp: dy = (γ/r)·dx + (dγ/r)·x.
 func (o *bnEvalOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	d, x, g := o.d, out.inputs[0].Value.Data(), out.inputs[1].Value.Data()
-	y := tensor.New(blockShape(out.Value, k)...)
+	y := tensor.Empty(blockShape(out.Value, k)...)
 	var dx []float32
 	if tin[0] != nil {
 		dx = tin[0].Data()

@@ -8,7 +8,7 @@ import (
 // ReLU records max(x, 0). Its derivative at 0 is taken as 0 (as PyTorch).
 func ReLU(x *Var) *Var {
 	return x.tape.record([]*Var{x}, func() (*tensor.Tensor, op, error) {
-		y := tensor.New(x.Value.Shape()...)
+		y := tensor.Empty(x.Value.Shape()...)
 		yd, xd := y.Data(), x.Value.Data()
 		splitElements(len(xd), func(lo, hi int) { simd.ReLU(yd[lo:hi], xd[lo:hi]) })
 		return y, reluOp{}, nil
@@ -32,7 +32,7 @@ func (reluOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tens
 // maskBlocks returns t with the entries where x <= 0 zeroed, x repeated over
 // the block's vectors.
 func maskBlocks(t *tensor.Tensor, x []float32) *tensor.Tensor {
-	y := tensor.New(t.Shape()...)
+	y := tensor.Empty(t.Shape()...)
 	yd, td, n := y.Data(), t.Data(), len(x)
 	for j := 0; j < len(td); j += n {
 		yj, tj := yd[j:j+n], td[j:j+n]

@@ -41,6 +41,7 @@ func Denoise(net Net, y *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := tp.Err(); err != nil {
 		return nil, err
 	}
+	tp.Release(f.Value) // the activations' memory serves the next call
 	return f.Value, nil
 }
 

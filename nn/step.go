@@ -13,11 +13,12 @@ import (
 // and updates the parameters, and returns the loss. A loss that is not
 // finite is an error before any parameter changes; so is a parameter that
 // becomes NaN or Inf in the update (ReLU maps NaN to 0, so a diverged weight
-// need not show in the loss). tp is reset before and after, so the
-// activations live only during the step. Callers add the step number.
+// need not show in the loss). tp is reset before, and released after, so
+// the activations live only during the step and their memory serves the
+// next one. Callers add the step number.
 func NoiseStep(tp *autograd.Tape, net Net, opt *Adam, lr float64, noisy, noise *tensor.Tensor) (float64, error) {
 	tp.Reset()
-	defer tp.Reset()
+	defer tp.Release()
 	loss, err := NoiseLoss(tp, net, noisy, noise)
 	if err != nil {
 		return 0, err

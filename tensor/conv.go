@@ -114,7 +114,7 @@ func Conv2d(x, w *Tensor, stride, pad int) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	y := New(g.b, g.co, g.ho, g.wo)
+	y := Empty(g.b, g.co, g.ho, g.wo)
 	conv2dForward(g, y.data, denseData(x), denseData(w))
 	return y, nil
 }
@@ -159,7 +159,7 @@ func Conv2dBackwardInput(dy, w *Tensor, inH, inW, stride, pad int) (*Tensor, err
 	if err := g.checkOutput(op, dy); err != nil {
 		return nil, err
 	}
-	dx := New(g.b, g.ci, g.h, g.w)
+	dx := Empty(g.b, g.ci, g.h, g.w)
 	conv2dBackwardInput(g, dx.data, denseData(dy), denseData(w))
 	return dx, nil
 }

@@ -59,14 +59,19 @@ func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
 	key := packKey{src: &w[0], n: len(w), outC: outC, inC: inC, tco: tco, flip: flip}
 	packCache.Lock()
 	packCache.tick++
+	var hit *packEntry
 	for _, e := range packCache.entries {
-		if e.key == key && bytes.Equal(floatBytes(e.saved), floatBytes(w)) {
+		if e.key == key {
+			hit = e
 			e.used = packCache.tick
-			packCache.Unlock()
-			return e.packed
 		}
 	}
 	packCache.Unlock()
+	// Entries are immutable: compare outside the lock, so that goroutines
+	// running JVPs on one network at once do not queue behind each other.
+	if hit != nil && bytes.Equal(floatBytes(hit.saved), floatBytes(w)) {
+		return hit.packed
+	}
 
 	p := packWeights3x3(w, outC, inC, tco, flip)
 	e := &packEntry{key: key, saved: append([]float32(nil), w...), packed: append([]float32(nil), p...)}

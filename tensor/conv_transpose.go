@@ -36,7 +36,7 @@ func ConvTranspose2x2(x, w *Tensor) (*Tensor, error) {
 	if g.b < 1 || g.h < 1 || g.w < 1 {
 		return nil, fmt.Errorf("%s: input %v must have positive sizes", op, x.shape)
 	}
-	y := New(g.b, g.co, 2*g.h, 2*g.w)
+	y := Empty(g.b, g.co, 2*g.h, 2*g.w)
 	upForward(g, y.data, denseData(x), denseData(w))
 	return y, nil
 }
@@ -57,7 +57,7 @@ func ConvTranspose2x2BackwardInput(dy, w *Tensor) (*Tensor, error) {
 	if dy.shape[1] != w.shape[1] {
 		return nil, fmt.Errorf("%s: output gradient %v has %d channels, weight %v produces %d", op, dy.shape, dy.shape[1], w.shape, w.shape[1])
 	}
-	dx := New(g.b, g.ci, g.h, g.w)
+	dx := Empty(g.b, g.ci, g.h, g.w)
 	upBackwardInput(g, dx.data, denseData(dy), denseData(w))
 	return dx, nil
 }
@@ -95,33 +95,36 @@ func upGeomFromDy(op string, dy *Tensor, ci int) (upGeom, error) {
 	return upGeom{b: s[0], ci: ci, co: s[1], h: s[2] / 2, w: s[3] / 2}, nil
 }
 
-// upForward computes, per image, Y'[(co,a,c), (i,j)] = Wᵀ × X and
-// interleaves Y' into the 2×-upsampled output.
+// upForward computes, per image, Y'[(co,a,c), (i,j)] = Wᵀ × X (Wᵀ read in
+// place: w [Ci, Co·4] seen with unit row stride) and interleaves Y' into the
+// 2×-upsampled output, one output row from two rows of Y' (c = 0, 1).
 func upForward(g upGeom, y, x, w []float32) {
 	m, pix := g.co*4, g.h*g.w
-	wt := make([]float32, len(w)) // [Co·4, Ci]
-	for c := 0; c < g.ci; c++ {
-		for k := 0; k < m; k++ {
-			wt[k*g.ci+c] = w[c*m+k]
-		}
-	}
+	wt := matrix{data: w, rs: 1, cs: m}
 	forEachImage(g.b, func(b, threads int) {
 		tmp := getBuf(m * pix)
 		defer putBuf(tmp)
-		gemmPacked(m, pix, g.ci, 1, denseA{data: wt, ld: g.ci}, denseB{data: x[b*g.ci*pix:], ld: pix}, 0, tmp, pix, threads)
+		gemmPacked(m, pix, g.ci, 1, wt, denseB{data: x[b*g.ci*pix:], ld: pix}, 0, tmp, pix, threads)
 		out := y[b*g.co*4*pix : (b+1)*g.co*4*pix]
 		w2 := 2 * g.w
-		for k := 0; k < m; k++ {
-			co, a, c := k/4, (k/2)%2, k%2
-			src := tmp[k*pix : (k+1)*pix]
+		for k := 0; k < m; k += 2 {
+			co, a := k/4, (k/2)%2
+			even, odd := tmp[k*pix:(k+1)*pix], tmp[(k+1)*pix:(k+2)*pix]
 			for i := 0; i < g.h; i++ {
-				row := out[(co*2*g.h+2*i+a)*w2+c:]
-				for j, v := range src[i*g.w : (i+1)*g.w] {
-					row[2*j] = v
-				}
+				zipRows(out[(co*2*g.h+2*i+a)*w2:], even[i*g.w:(i+1)*g.w], odd[i*g.w:(i+1)*g.w])
 			}
 		}
 	})
+}
+
+// zipRows interleaves: dst[2j] = even[j], dst[2j+1] = odd[j].
+func zipRows(dst, even, odd []float32) {
+	dst = dst[:2*len(even)]
+	odd = odd[:len(even)]
+	for j, v := range even {
+		dst[2*j] = v
+		dst[2*j+1] = odd[j]
+	}
 }
 
 func upBackwardInput(g upGeom, dx, dy, w []float32) {

@@ -12,7 +12,7 @@ func AvgPool2x2(x *Tensor) (*Tensor, error) {
 	x = x.Contiguous()
 	b, c, h, w := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	oh, ow := h/2, w/2
-	y := New(b, c, oh, ow)
+	y := Empty(b, c, oh, ow)
 	src, dst := x.Data(), y.data
 	parallelFor(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -40,10 +40,10 @@ func AvgPool2x2Backward(dy *Tensor) (*Tensor, error) {
 	dy = dy.Contiguous()
 	b, c, h, w := dy.shape[0], dy.shape[1], dy.shape[2], dy.shape[3]
 	ih, iw := 2*h, 2*w
-	dx, err := NewChecked(b, c, ih, iw)
-	if err != nil {
+	if _, err := numel([]int{b, c, ih, iw}); err != nil {
 		return nil, err
 	}
+	dx := Empty(b, c, ih, iw)
 	src, dst := dy.Data(), dx.data
 	parallelFor(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {

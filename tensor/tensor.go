@@ -15,6 +15,7 @@ type Tensor struct {
 	strides []int
 	offset  int
 	data    []float32
+	owned   bool // data is a whole buffer from New or Empty (see Recycle)
 }
 
 // New returns a zero-filled contiguous tensor. It panics on a negative size
@@ -33,7 +34,7 @@ func NewChecked(shape ...int) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tensor{shape: clone(shape), strides: contiguousStrides(shape), data: make([]float32, n)}, nil
+	return &Tensor{shape: clone(shape), strides: contiguousStrides(shape), data: make([]float32, n), owned: true}, nil
 }
 
 // FromSlice wraps data (not copied) as a contiguous tensor of the given shape.
@@ -179,7 +180,7 @@ func (t *Tensor) index(idx []int) int {
 
 // Clone returns a contiguous copy that shares nothing with t.
 func (t *Tensor) Clone() *Tensor {
-	out := New(t.shape...)
+	out := Empty(t.shape...)
 	copyInto(out.data, t)
 	return out
 }

@@ -33,6 +33,7 @@ func runSample(args []string) error {
 	fs.Float64Var(&opt.Mean, "mean", opt.Mean, "mean of the initial noise (the data's mean intensity)")
 	fs.IntVar(&opt.MaxSteps, "max-steps", opt.MaxSteps, "give up after this many steps")
 	fs.IntVar(&opt.Batch, "batch", opt.Batch, "samples per forward pass")
+	fs.Float64Var(&opt.DivergeRatio, "diverge", opt.DivergeRatio, "stop a chain as diverged once σ_t exceeds this multiple of its first σ (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,19 +57,24 @@ func runSample(args []string) error {
 		return err
 	}
 	mean, _ := res.MeanSteps()
-	conv := 0
-	for _, c := range res.Converged {
-		if c {
-			conv++
-		}
-	}
+	conv, div := res.NumConverged(), res.NumDiverged()
 	summary := map[string]any{"n": *n, "size": side, "seed": opt.Seed, "h0": opt.H0, "beta": opt.Beta, "sigma0": opt.Sigma0,
-		"sigma_inf": opt.SigmaInf, "mean": opt.Mean, "steps": res.Steps, "final_sigma": res.Sigma, "converged": conv}
+		"sigma_inf": opt.SigmaInf, "mean": opt.Mean, "diverge_ratio": opt.DivergeRatio, "steps": res.Steps, "final_sigma": res.Sigma,
+		"converged": conv, "diverged": div, "diverged_samples": res.DivergedIndices()}
 	if err := report.WriteJSON(filepath.Join(*out, "samples.json"), summary); err != nil {
 		return err
 	}
-	fmt.Printf("%d samples of %dx%d in %s (mean %.0f steps, %d/%d reached σ∞ = %g)\n", *n, side, side, *out, mean, conv, *n, opt.SigmaInf)
+	fmt.Printf("%d samples of %dx%d in %s (mean %.0f steps, %d/%d reached σ∞ = %g, %d diverged%s)\n",
+		*n, side, side, *out, mean, conv, *n, opt.SigmaInf, div, listed(res.DivergedIndices()))
 	return nil
+}
+
+// listed formats sample indices for the summary line (empty if none).
+func listed(idx []int) string {
+	if len(idx) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(": %v", idx)
 }
 
 // imageSide is the flag's value, else the training image size of the

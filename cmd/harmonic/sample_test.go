@@ -33,6 +33,25 @@ func TestSampleAndJacobianCommands(t *testing.T) {
 	if sh := s.Shape(); len(sh) != 4 || sh[0] != 3 || sh[2] != 8 {
 		t.Fatalf("samples.npy has shape %v", sh)
 	}
+	var ss map[string]any
+	b, err := os.ReadFile(filepath.Join(out, "samples.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &ss); err != nil {
+		t.Fatal(err)
+	}
+	// The flag's default reaches the sampler, and the counts add up: no
+	// sample is both converged and diverged.
+	if ss["diverge_ratio"] != 4.0 || ss["converged"].(float64)+ss["diverged"].(float64) > 3 {
+		t.Fatalf("samples.json: diverge ratio %v, converged %v, diverged %v", ss["diverge_ratio"], ss["converged"], ss["diverged"])
+	}
+	if idx, ok := ss["diverged_samples"].([]any); !ok || float64(len(idx)) != ss["diverged"].(float64) {
+		t.Fatalf("samples.json: diverged_samples %v vs diverged %v", ss["diverged_samples"], ss["diverged"])
+	}
+	if err := runSample([]string{"--ckpt", ckpt, "--n", "1", "--size", "8", "--diverge", "0.5", "--out", out}); err == nil {
+		t.Fatal("--diverge 0.5 accepted")
+	}
 	img := tensor.New(8, 8)
 	tensor.NewRNG(2).FillUniform(img.Data(), 0, 1)
 	in := filepath.Join(dir, "x.npy")
@@ -49,7 +68,7 @@ func TestSampleAndJacobianCommands(t *testing.T) {
 		}
 	}
 	var sum map[string]any
-	b, _ := os.ReadFile(filepath.Join(jout, "summary.json"))
+	b, _ = os.ReadFile(filepath.Join(jout, "summary.json"))
 	if err := json.Unmarshal(b, &sum); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package sample
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/tensor"
@@ -135,5 +136,157 @@ func TestOptionErrors(t *testing.T) {
 		if _, err := Run(c.f, 1, 2, 2, opt); err == nil {
 			t.Fatalf("options %+v accepted", opt)
 		}
+	}
+}
+
+// gain is the bias-free toy denoiser f(y) = a·y: positively homogeneous like
+// the study's networks, with gain a along every direction. It records the
+// first input it sees.
+type gain struct {
+	a     float32
+	first []float32
+}
+
+func (g *gain) f(y *tensor.Tensor) (*tensor.Tensor, error) {
+	out := tensor.New(y.Shape()...)
+	if g.first == nil {
+		g.first = append([]float32(nil), y.Data()...)
+	}
+	for i, v := range y.Data() {
+		out.Data()[i] = g.a * v
+	}
+	return out, nil
+}
+
+func rms(v []float32) float64 {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	return math.Sqrt(ss / float64(len(v)))
+}
+
+// With gain a = 1.05 and β = 1 (no injected noise) the chain is
+// y_{t+1} = (1 + 0.05·h_t)·y_t, so σ_t = 0.05·rms(y_t) grows as
+// σ_1·∏_{s<t}(1 + 0.05·h_s): the sampler must stop it at the first t where
+// that product exceeds the ratio, mark it diverged and not converged.
+func TestGainAboveOneDiverges(t *testing.T) {
+	const h, w = 4, 4
+	g := &gain{a: 1.05}
+	opt := Defaults()
+	opt.Beta, opt.Seed = 1, 7
+	res, err := Run(g.f, 1, h, w, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, prod := 1, 1.0
+	for prod <= opt.DivergeRatio {
+		prod *= 1 + 0.05*StepSize(opt.H0, want)
+		want++
+	}
+	if !res.Diverged[0] || res.Converged[0] || res.NumDiverged() != 1 || res.NumConverged() != 0 {
+		t.Fatalf("diverged %v converged %v", res.Diverged, res.Converged)
+	}
+	if res.Steps[0] != want || want >= opt.MaxSteps {
+		t.Fatalf("stopped after %d steps, want %d (max %d)", res.Steps[0], want, opt.MaxSteps)
+	}
+	sigma1 := 0.05 * rms(g.first)
+	if r := res.Sigma[0] / sigma1; math.Abs(r-prod) > 1e-4*prod {
+		t.Fatalf("σ_t/σ_1 = %v at the stop, want ∏(1 + 0.05 h_s) = %v", r, prod)
+	}
+	if got := res.DivergedIndices(); len(got) != 1 || got[0] != 0 {
+		t.Fatalf("diverged indices %v", got)
+	}
+}
+
+// Without detection the same expanding chain runs to MaxSteps and is
+// neither converged nor diverged.
+func TestDivergenceDetectionOff(t *testing.T) {
+	g := &gain{a: 1.05}
+	opt := Defaults()
+	opt.DivergeRatio, opt.MaxSteps = 0, 300
+	res, err := Run(g.f, 2, 4, 4, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if res.Steps[i] != 300 || res.Diverged[i] || res.Converged[i] {
+			t.Fatalf("sample %d: steps %d diverged %v converged %v", i, res.Steps[i], res.Diverged[i], res.Converged[i])
+		}
+	}
+}
+
+// mixed expands images of positive mean (f = 1.05·y) and contracts the
+// others towards the constant image −1: in one batch some chains diverge
+// and the others converge.
+func mixed(y *tensor.Tensor) (*tensor.Tensor, error) {
+	out := tensor.New(y.Shape()...)
+	d := y.Shape()[2] * y.Shape()[3]
+	yd, od := y.Data(), out.Data()
+	for lo := 0; lo < len(yd); lo += d {
+		var m float32
+		for _, v := range yd[lo : lo+d] {
+			m += v
+		}
+		for p := lo; p < lo+d; p++ {
+			if m > 0 {
+				od[p] = 1.05 * yd[p]
+			} else {
+				od[p] = -1 + 0.5*(yd[p]+1)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Stopping diverged chains leaves every other chain bit-identical to a run
+// without detection (each chain owns its noise stream), and stops the
+// diverged ones earlier than that run ends them. (Not every flagged chain
+// would fail to converge: this toy's switch between its two branches lets a
+// chain whose mean the injected noise flips come back, which is why the
+// default ratio is generous.)
+func TestDivergenceLeavesOtherChainsIntact(t *testing.T) {
+	const n, h, w = 12, 4, 4
+	run := func(ratio float64) *Result {
+		opt := Defaults()
+		opt.Mean, opt.Seed, opt.Batch, opt.MaxSteps, opt.DivergeRatio = 0, 3, 5, 400, ratio
+		res, err := Run(mixed, n, h, w, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	on, off := run(4), run(0)
+	if on.NumDiverged() == 0 || on.NumConverged() == 0 {
+		t.Fatalf("want both kinds of chains, got %d diverged, %d converged", on.NumDiverged(), on.NumConverged())
+	}
+	d := h * w
+	for i := range n {
+		if on.Diverged[i] {
+			if on.Converged[i] || on.Steps[i] >= off.Steps[i] {
+				t.Fatalf("sample %d flagged diverged after %d steps (converged %v), the run without detection took %d", i, on.Steps[i], on.Converged[i], off.Steps[i])
+			}
+			continue
+		}
+		a, b := on.Samples.Data()[i*d:(i+1)*d], off.Samples.Data()[i*d:(i+1)*d]
+		if !slices.Equal(a, b) || on.Steps[i] != off.Steps[i] || on.Sigma[i] != off.Sigma[i] || on.Converged[i] != off.Converged[i] {
+			t.Fatalf("sample %d changed by divergence detection", i)
+		}
+	}
+}
+
+func TestDivergeRatioValidation(t *testing.T) {
+	c := &contraction{target: target(4), a: 0.5}
+	for _, r := range []float64{1, 0.5, -1, math.NaN(), math.Inf(1)} {
+		opt := Defaults()
+		opt.DivergeRatio = r
+		if _, err := Run(c.f, 1, 2, 2, opt); err == nil {
+			t.Fatalf("diverge ratio %v accepted", r)
+		}
+	}
+	opt := Defaults()
+	opt.DivergeRatio = 0
+	if _, err := Run(c.f, 1, 2, 2, opt); err != nil {
+		t.Fatalf("diverge ratio 0 (off) rejected: %v", err)
 	}
 }

@@ -212,13 +212,22 @@ func (r *Runner) progressLine(s ModelSpec, p train.Progress, step0 int, start ti
 		p.ETA.Round(time.Second), overall.Round(time.Second))
 }
 
+// cacheChecker is implemented by results whose layout has changed over
+// time: JSON decoding leaves fields missing from an older file at their
+// zero values, which such a result can recognise as stale.
+type cacheChecker interface{ cacheValid() bool }
+
 // Cached returns the result stored under name+params in the run's cache,
 // or computes, stores and returns it. Results are JSON, written atomically.
+// A stored result that reports itself stale (cacheChecker) is recomputed.
 func Cached[T any](r *Runner, name string, params any, compute func() (T, error)) (T, error) {
 	path := filepath.Join(r.Out, "cache", name+"-"+hashOf(params)+".json")
 	var v T
 	if err := report.ReadJSON(path, &v); err == nil {
-		return v, nil
+		if c, ok := any(v).(cacheChecker); !ok || c.cacheValid() {
+			return v, nil
+		}
+		fmt.Fprintf(r.Log, "cache %s has an older layout: recomputing\n", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(r.Log, "cache %s unreadable (%v): recomputing\n", path, err)
 	}

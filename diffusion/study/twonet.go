@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/diffusion/report"
@@ -11,9 +12,19 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
+// twoNetVersion numbers the layout of TwoNet in the cache: it is part of
+// the cache key and stored in the file, so a result written before the
+// per-sample convergence flags existed is recomputed, never read with the
+// flags missing (which would count every sample as not converged).
+const twoNetVersion = 2
+
 // TwoNet is the two-network experiment at one N (claim A.2): samples of the
-// S1 and S2 models driven by the same noise, and cosine similarities.
+// S1 and S2 models driven by the same noise, and cosine similarities. The
+// per-sample slices cover every sample; the ...Conv methods restrict them to
+// the samples whose chains converged (a diverged chain's "sample" is an
+// image scaled up without bound, not a draw from the model).
 type TwoNet struct {
+	Version    int
 	N          int
 	S1, S2     []float32 // samples, back to back
 	NN1        []float32 // nearest S1 training image of each S1 sample
@@ -26,6 +37,60 @@ type TwoNet struct {
 	Steps2     []int
 	Converged1 int
 	Converged2 int
+	// Per sample: reached σ∞ (Conv), stopped as diverged (Div).
+	Conv1, Conv2 []bool
+	Div1, Div2   []bool
+	Diverged1    int
+	Diverged2    int
+}
+
+// cacheValid rejects a cached result of an older layout.
+func (t *TwoNet) cacheValid() bool {
+	if t == nil {
+		return false
+	}
+	n := len(t.Pair)
+	return t.Version == twoNetVersion && len(t.Conv1) == n && len(t.Conv2) == n && len(t.Div1) == n && len(t.Div2) == n
+}
+
+// BothConverged lists the pairs whose S1 and S2 chains both converged.
+func (t *TwoNet) BothConverged() []int {
+	var idx []int
+	for i := range t.Conv1 {
+		if t.Conv1[i] && t.Conv2[i] {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// PairConv is cos(S1, S2) over the pairs that both converged; PairMRConv
+// its centered version.
+func (t *TwoNet) PairConv() []float64   { return pick(t.Pair, t.BothConverged()) }
+func (t *TwoNet) PairMRConv() []float64 { return pick(t.PairMR, t.BothConverged()) }
+
+// NearS1Conv, NearS2Conv and NearS1MRConv are the nearest-training-image
+// cosines over the model's converged samples.
+func (t *TwoNet) NearS1Conv() []float64   { return pick(t.NearS1, flagged(t.Conv1)) }
+func (t *TwoNet) NearS2Conv() []float64   { return pick(t.NearS2, flagged(t.Conv2)) }
+func (t *TwoNet) NearS1MRConv() []float64 { return pick(t.NearS1MR, flagged(t.Conv1)) }
+
+func flagged(f []bool) []int {
+	var idx []int
+	for i, b := range f {
+		if b {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func pick(v []float64, idx []int) []float64 {
+	out := make([]float64, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, v[i])
+	}
+	return out
 }
 
 // cosine of two vectors; centered subtracts each vector's own mean first.
@@ -71,7 +136,8 @@ func (r *Runner) TwoNets() ([]*TwoNet, error) {
 		s1, s2 := r.Spec(r.Preset.Data, false, "S1", n), r.Spec(r.Preset.Data, false, "S2", n)
 		opt := r.Preset.Sampler
 		opt.Seed = r.Preset.Seed + 101
-		v, err := Cached(r, "twonet", []any{s1.Key(), s2.Key(), opt, r.Preset.Samples}, func() (*TwoNet, error) {
+		key := []any{s1.Key(), s2.Key(), opt, r.Preset.Samples, twoNetVersion}
+		v, err := Cached(r, "twonet", key, func() (*TwoNet, error) {
 			return r.twoNet(s1, s2, opt)
 		})
 		if err != nil {
@@ -91,47 +157,61 @@ func (r *Runner) twoNet(s1, s2 ModelSpec, opt sample.Options) (*TwoNet, error) {
 	// Both models start from the same mean: that of the whole pool, so
 	// the initial images are identical for S1 and S2.
 	opt.Mean = ds.Train.Stats().Mean
-	res := &TwoNet{N: s1.N}
+	res := &TwoNet{Version: twoNetVersion, N: s1.N}
 	var sets [2]*data.Set
 	for k, s := range []ModelSpec{s1, s2} {
-		net, err := r.Model(s)
-		if err != nil {
+		var sm *sample.Result
+		if sets[k], sm, err = r.sampleModel(s, opt); err != nil {
 			return nil, err
-		}
-		if sets[k], err = r.TrainSet(s); err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(r.Log, "sampling %d images from %s\n", p.Samples, s.Label)
-		sm, err := sample.Run(sample.NetDenoiser(net), p.Samples, p.Size, p.Size, opt)
-		if err != nil {
-			return nil, err
-		}
-		conv := 0
-		for _, c := range sm.Converged {
-			if c {
-				conv++
-			}
 		}
 		if k == 0 {
-			res.S1, res.Steps1, res.Converged1 = sm.Samples.Data(), sm.Steps, conv
+			res.S1, res.Steps1, res.Conv1, res.Div1 = sm.Samples.Data(), sm.Steps, sm.Converged, sm.Diverged
+			res.Converged1, res.Diverged1 = sm.NumConverged(), sm.NumDiverged()
 		} else {
-			res.S2, res.Steps2, res.Converged2 = sm.Samples.Data(), sm.Steps, conv
+			res.S2, res.Steps2, res.Conv2, res.Div2 = sm.Samples.Data(), sm.Steps, sm.Converged, sm.Diverged
+			res.Converged2, res.Diverged2 = sm.NumConverged(), sm.NumDiverged()
 		}
 	}
-	d := p.Size * p.Size
-	for i := 0; i < p.Samples; i++ {
-		a, b := res.S1[i*d:(i+1)*d], res.S2[i*d:(i+1)*d]
-		res.Pair = append(res.Pair, cosine(a, b, false))
-		res.PairMR = append(res.PairMR, cosine(a, b, true))
-		j, c1 := nearest(a, sets[0], false)
-		res.NN1 = append(res.NN1, sets[0].Image(j)...)
-		res.NearS1 = append(res.NearS1, c1)
-		_, c2 := nearest(b, sets[1], false)
-		res.NearS2 = append(res.NearS2, c2)
-		_, c1m := nearest(a, sets[0], true)
-		res.NearS1MR = append(res.NearS1MR, c1m)
-	}
+	res.cosines(sets, p.Size*p.Size)
 	return res, nil
+}
+
+// sampleModel draws the preset's samples from the model of s and returns
+// its training set too.
+func (r *Runner) sampleModel(s ModelSpec, opt sample.Options) (*data.Set, *sample.Result, error) {
+	net, err := r.Model(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := r.TrainSet(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := r.Preset
+	fmt.Fprintf(r.Log, "sampling %d images from %s\n", p.Samples, s.Label)
+	sm, err := sample.Run(sample.NetDenoiser(net), p.Samples, p.Size, p.Size, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(r.Log, "  %d converged, %d diverged\n", sm.NumConverged(), sm.NumDiverged())
+	return set, sm, nil
+}
+
+// cosines fills the pair and nearest-neighbour cosines of every sample
+// (diverged ones included: the ...Conv methods filter them).
+func (t *TwoNet) cosines(sets [2]*data.Set, d int) {
+	for i := range len(t.S1) / d {
+		a, b := t.S1[i*d:(i+1)*d], t.S2[i*d:(i+1)*d]
+		t.Pair = append(t.Pair, cosine(a, b, false))
+		t.PairMR = append(t.PairMR, cosine(a, b, true))
+		j, c1 := nearest(a, sets[0], false)
+		t.NN1 = append(t.NN1, sets[0].Image(j)...)
+		t.NearS1 = append(t.NearS1, c1)
+		_, c2 := nearest(b, sets[1], false)
+		t.NearS2 = append(t.NearS2, c2)
+		_, c1m := nearest(a, sets[0], true)
+		t.NearS1MR = append(t.NearS1MR, c1m)
+	}
 }
 
 // Median of a sample (NaN if empty).
@@ -147,41 +227,80 @@ func Median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// WriteTwoNets saves sample grids, histograms and the medians table.
+// twoNetHeader names the cosine table's columns: the original ones (every
+// sample, diverged chains included) first, unchanged, then the divergence
+// counts and the statistics restricted to converged chains.
+var twoNetHeader = []string{"N", "median cos(S1,S2)", "median cos(S1, NN in S1)", "median cos(S2, NN in S2)",
+	"median centered cos(S1,S2)", "median centered cos(S1,NN)", "converged S1", "converged S2",
+	"diverged S1", "diverged S2", "pairs both converged", "median cos(S1,S2) both converged",
+	"median centered cos(S1,S2) both converged", "median cos(S1, NN in S1) converged",
+	"median cos(S2, NN in S2) converged", "median centered cos(S1,NN) converged"}
+
+// row is t's line of the cosine table.
+func (t *TwoNet) row() []any {
+	n := len(t.Pair)
+	frac := func(k int) string { return fmt.Sprintf("%d/%d", k, n) }
+	return []any{t.N, Median(t.Pair), Median(t.NearS1), Median(t.NearS2), Median(t.PairMR), Median(t.NearS1MR),
+		frac(t.Converged1), frac(t.Converged2), frac(t.Diverged1), frac(t.Diverged2), frac(len(t.BothConverged())),
+		Median(t.PairConv()), Median(t.PairMRConv()), Median(t.NearS1Conv()), Median(t.NearS2Conv()), Median(t.NearS1MRConv())}
+}
+
+// WriteTwoNets saves sample grids, histograms and the medians table. The
+// histograms show converged samples only (pairs: both chains converged).
 func WriteTwoNets(out string, res []*TwoNet, size int) (*report.Table, error) {
-	t := &report.Table{Header: []string{"N", "median cos(S1,S2)", "median cos(S1, NN in S1)", "median cos(S2, NN in S2)",
-		"median centered cos(S1,S2)", "median centered cos(S1,NN)", "converged S1", "converged S2"}}
+	t := &report.Table{Header: twoNetHeader}
 	var pairs, nears [][]float64
 	var names []string
-	d := size * size
 	for _, r := range res {
-		n := len(r.Pair)
-		t.Add(r.N, Median(r.Pair), Median(r.NearS1), Median(r.NearS2), Median(r.PairMR), Median(r.NearS1MR),
-			fmt.Sprintf("%d/%d", r.Converged1, n), fmt.Sprintf("%d/%d", r.Converged2, n))
-		pairs, nears = append(pairs, r.Pair), append(nears, append(slices.Clone(r.NearS1), r.NearS2...))
+		t.Add(r.row()...)
+		pairs, nears = append(pairs, r.PairConv()), append(nears, append(r.NearS1Conv(), r.NearS2Conv()...))
 		names = append(names, fmt.Sprintf("N=%d", r.N))
-		// Grid: row 1 S1 samples, row 2 S2 samples, row 3 nearest S1 training images.
-		show := min(n, 8)
-		grid := make([]float32, 0, 3*show*d)
-		grid = append(grid, r.S1[:show*d]...)
-		grid = append(grid, r.S2[:show*d]...)
-		grid = append(grid, r.NN1[:show*d]...)
-		gt, err := tensor.FromSlice(grid, 3*show, 1, size, size)
-		if err != nil {
-			return nil, err
-		}
-		if err := report.ImageGrid(fmt.Sprintf("%s/figures/samples_N%d.png", out, r.N), gt, show, 0, 1, false); err != nil {
+		if err := r.writeGrid(out, size); err != nil {
 			return nil, err
 		}
 	}
 	lo := math.Min(histLow(pairs), histLow(nears))
-	if err := report.Histogram("cosine similarity of S1 and S2 samples (same noise)", "cosine (raw images)", names, pairs, lo, 1, 25).Save(out + "/figures/cos_pair.png"); err != nil {
+	if err := report.Histogram("cosine similarity of S1 and S2 samples (same noise, both converged)", "cosine (raw images)", names, pairs, lo, 1, 25).Save(out + "/figures/cos_pair.png"); err != nil {
 		return nil, err
 	}
-	if err := report.Histogram("cosine similarity of samples to their nearest training image", "cosine (raw images)", names, nears, lo, 1, 25).Save(out + "/figures/cos_nearest.png"); err != nil {
+	if err := report.Histogram("cosine similarity of converged samples to their nearest training image", "cosine (raw images)", names, nears, lo, 1, 25).Save(out + "/figures/cos_nearest.png"); err != nil {
 		return nil, err
 	}
 	return t, t.WriteCSV(out + "/tables/cosine.csv")
+}
+
+// gridCols is the number of sample pairs shown per N.
+const gridCols = 8
+
+// writeGrid draws row 1 S1 samples, row 2 S2 samples, row 3 the nearest
+// S1 training images, for the first gridCols pairs.
+func (t *TwoNet) writeGrid(out string, size int) error {
+	d := size * size
+	show := min(len(t.Pair), gridCols)
+	grid := make([]float32, 0, 3*show*d)
+	grid = append(grid, t.S1[:show*d]...)
+	grid = append(grid, t.S2[:show*d]...)
+	grid = append(grid, t.NN1[:show*d]...)
+	gt, err := tensor.FromSlice(grid, 3*show, 1, size, size)
+	if err != nil {
+		return err
+	}
+	return report.ImageGrid(fmt.Sprintf("%s/figures/samples_N%d.png", out, t.N), gt, show, 0, 1, false)
+}
+
+// divergedShown lists the grid columns (1-based) whose S1 or S2 chain
+// diverged, for the figure caption.
+func (t *TwoNet) divergedShown() string {
+	var cols []string
+	for i := range min(len(t.Pair), gridCols) {
+		if t.Div1[i] || t.Div2[i] {
+			cols = append(cols, fmt.Sprint(i+1))
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	return " Diverged chains (saturated images) in column(s) " + strings.Join(cols, ", ") + "."
 }
 
 // histLow is the histograms' lower end: 0.5, or lower (by tenths) to keep

@@ -98,49 +98,80 @@ func writeTwoNets(doc *report.Doc, out string, res *Results, claims *strings.Bui
 	if err != nil {
 		return err
 	}
+	sp := res.Preset.Sampler
 	doc.H2("2. Two networks, one score")
 	doc.P("For each N, the S1 and S2 models (disjoint training sets) sample from the same initial noise and the same injected noise "+
-		"(Algorithm 1: h0=%g, β=%g, σ0=%g, σ∞=%g as in the authors' code, initial mean = the data's mean intensity). "+
+		"(Algorithm 1: h0=%g, β=%g, σ0=%g, σ∞=%g, at most %d steps, initial mean = the data's mean intensity; %d samples per model). "+
 		"Cosine similarities are computed on raw images, as in the paper; the mean-removed (centered) values are in the table too, "+
 		"since raw cosines of positive images are inflated by the mean. Nearest neighbours are searched in the model's whole training set.",
-		res.Preset.Sampler.H0, res.Preset.Sampler.Beta, res.Preset.Sampler.Sigma0, res.Preset.Sampler.SigmaInf)
+		sp.H0, sp.Beta, sp.Sigma0, sp.SigmaInf, sp.MaxSteps, res.Preset.Samples)
+	doc.P("Some chains diverge: a bias-free network is positively homogeneous (f(αy) = αf(y)), so where its gain along a chain's image exceeds 1 "+
+		"the ascent y ← y + h_t(f(y) − y) scales the image up geometrically and σ_t ∝ ‖y‖ never reaches σ∞. The sampler stops a chain once σ_t "+
+		"exceeds %g times its first σ_t and marks it diverged; its output is not a sample of the model, so the verdicts below use converged chains only "+
+		"(pairs whose S1 and S2 chains both converged; converged samples for the nearest-neighbour cosine), and say undetermined when fewer than %d remain. "+
+		"The first table columns keep every sample for comparison.", sp.DivergeRatio, minConverged)
 	for _, t := range res.TwoNets {
-		doc.Figure(fmt.Sprintf("figures/samples_N%d.png", t.N), fmt.Sprintf("N=%d: S1 samples (top row), S2 samples from the same noise (middle), nearest S1 training image (bottom).", t.N))
+		doc.Figure(fmt.Sprintf("figures/samples_N%d.png", t.N), fmt.Sprintf("N=%d: S1 samples (top row), S2 samples from the same noise (middle), nearest S1 training image (bottom).%s", t.N, t.divergedShown()))
 	}
-	doc.P("A sample that did not reach σ∞ within %d steps is returned as is; for a memorizing bias-free network this usually means the "+
-		"sample's scale kept growing (the network's gain along its training image exceeds 1, and f(αy) = αf(y)), so it shows saturated in the grid. "+
-		"Cosines are scale-invariant and still measure its direction. The table counts the samples that converged.", res.Preset.Sampler.MaxSteps)
-	doc.Figure("figures/cos_pair.png", "Cosine similarity between the S1 and S2 samples of each pair.")
-	doc.Figure("figures/cos_nearest.png", "Cosine similarity between each sample and its nearest training image.")
+	doc.Figure("figures/cos_pair.png", "Cosine similarity between the S1 and S2 samples of each pair whose chains both converged.")
+	doc.Figure("figures/cos_nearest.png", "Cosine similarity between each converged sample and its nearest training image.")
 	doc.Table(tab)
-	tn := res.TwoNets
-	large := tn[len(tn)-1]
-	smallPair, smallNear := math.Inf(-1), math.Inf(1)
-	for _, t := range tn {
-		if t.N <= 10 {
-			smallPair = math.Max(smallPair, Median(t.Pair))
-			smallNear = math.Min(smallNear, math.Min(Median(t.NearS1), Median(t.NearS2)))
-		}
-	}
-	lp, ln := Median(large.Pair), math.Max(Median(large.NearS1), Median(large.NearS2))
-	lpc, lnc := Median(large.PairMR), Median(large.NearS1MR)
-	var memo []string
-	memoOK := true
-	for _, t := range tn {
-		if t.N <= 10 {
-			near := math.Min(Median(t.NearS1), Median(t.NearS2))
-			memo = append(memo, fmt.Sprintf("N=%d: %s (centered %s)", t.N, f3(near), f3(Median(t.NearS1MR))))
-			memoOK = memoOK && near > 0.95
-		}
-	}
-	m1 := fmt.Sprintf("A.2 memorization at small N: median cosine of samples to their nearest training image (min over S1, S2) %s: %s",
-		strings.Join(memo, ", "), verdict(memoOK))
-	m2 := fmt.Sprintf("A.2 one score at large N: median S1–S2 cosine %s at N=%d vs at most %s at N≤10, and vs %s to the nearest training image: %s (centered: pair %s vs nearest %s)",
-		f3(lp), large.N, f3(smallPair), f3(ln), verdict(lp > smallPair && lp > ln), f3(lpc), f3(lnc))
+	m1, m2 := memorizationClaim(res.TwoNets), oneScoreClaim(res.TwoNets)
 	doc.P("%s. %s.", m1, m2)
 	fmt.Fprintln(claims, m1+".")
 	fmt.Fprintln(claims, m2+".")
 	return nil
+}
+
+// minConverged is the fewest converged samples (or pairs) a median of the
+// A.2 verdicts may rest on; with fewer the verdict is undetermined.
+const minConverged = 4
+
+func verdict3(ok, determined bool) string {
+	if !determined {
+		return "**undetermined**"
+	}
+	return verdict(ok)
+}
+
+// memorizationClaim: at N ≤ 10 the converged samples of both models lie
+// within cosine 0.95 of a training image (median).
+func memorizationClaim(tn []*TwoNet) string {
+	var memo []string
+	ok, determined := true, true
+	for _, t := range tn {
+		if t.N > 10 {
+			continue
+		}
+		n1, n2 := len(t.NearS1Conv()), len(t.NearS2Conv())
+		near := math.Min(Median(t.NearS1Conv()), Median(t.NearS2Conv()))
+		memo = append(memo, fmt.Sprintf("N=%d: %s (centered %s; converged S1 %d/%d, S2 %d/%d)",
+			t.N, f3(near), f3(Median(t.NearS1MRConv())), n1, len(t.Pair), n2, len(t.Pair)))
+		determined = determined && n1 >= minConverged && n2 >= minConverged
+		ok = ok && near > 0.95
+	}
+	return fmt.Sprintf("A.2 memorization at small N: median cosine of converged samples to their nearest training image (min over S1, S2) %s: %s",
+		strings.Join(memo, ", "), verdict3(ok, determined))
+}
+
+// oneScoreClaim: at the largest N the S1 and S2 samples of a pair (both
+// converged) are closer to each other than the pairs at N ≤ 10 are, and
+// closer than to their nearest training images.
+func oneScoreClaim(tn []*TwoNet) string {
+	large := tn[len(tn)-1]
+	smallPair, smallOK := math.Inf(-1), false
+	for _, t := range tn {
+		if t.N <= 10 && len(t.BothConverged()) >= minConverged {
+			smallPair, smallOK = math.Max(smallPair, Median(t.PairConv())), true
+		}
+	}
+	k := len(large.BothConverged())
+	lp, ln := Median(large.PairConv()), math.Max(Median(large.NearS1Conv()), Median(large.NearS2Conv()))
+	lpc, lnc := Median(large.PairMRConv()), Median(large.NearS1MRConv())
+	return fmt.Sprintf("A.2 one score at large N: median S1–S2 cosine %s at N=%d over the %d/%d pairs whose chains both converged "+
+		"(diverged: S1 %d, S2 %d) vs at most %s at N≤10, and vs %s to the nearest training image: %s (centered: pair %s vs nearest %s)",
+		f3(lp), large.N, k, len(large.Pair), large.Diverged1, large.Diverged2, f3(smallPair), f3(ln),
+		verdict3(lp > smallPair && lp > ln, k >= minConverged && smallOK), f3(lpc), f3(lnc))
 }
 
 func writeJac(doc *report.Doc, out string, res *Results, claims *strings.Builder) error {

@@ -1,0 +1,141 @@
+package study
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/harmonic-go/harmonic/diffusion/report"
+)
+
+// handNet builds a TwoNet of len(conv1) samples whose cosines are given
+// directly; pair i has cosine pair[i] and nearest-image cosine near[i].
+func handNet(n int, conv1, conv2, div1, div2 []bool, pair, near []float64) *TwoNet {
+	t := &TwoNet{Version: twoNetVersion, N: n, Conv1: conv1, Conv2: conv2, Div1: div1, Div2: div2,
+		Pair: pair, PairMR: pair, NearS1: near, NearS2: near, NearS1MR: near}
+	for i := range conv1 {
+		if conv1[i] {
+			t.Converged1++
+		}
+		if conv2[i] {
+			t.Converged2++
+		}
+		if div1[i] {
+			t.Diverged1++
+		}
+		if div2[i] {
+			t.Diverged2++
+		}
+	}
+	return t
+}
+
+// The converged-only statistics drop exactly the samples whose chain did not
+// converge: here pairs 1 and 3 (S2 diverged, S1 diverged).
+func TestTwoNetConvergedSubsets(t *testing.T) {
+	T, F := true, false
+	tn := handNet(100, []bool{T, T, T, F, T}, []bool{T, F, T, T, T}, []bool{F, F, F, T, F}, []bool{F, T, F, F, F},
+		[]float64{0.9, -0.2, 0.8, 0.1, 0.7}, []float64{0.5, 0.625, 0.75, 0.875, 1})
+	if got := tn.BothConverged(); !slices.Equal(got, []int{0, 2, 4}) {
+		t.Fatalf("both converged %v, want [0 2 4]", got)
+	}
+	if got := Median(tn.PairConv()); got != 0.8 {
+		t.Fatalf("median pair cosine over converged pairs %v, want 0.8 (all pairs: %v)", got, Median(tn.Pair))
+	}
+	// S1 converged: 0, 1, 2, 4 → nearest 0.5, 0.625, 0.75, 1: median 0.6875.
+	if got := Median(tn.NearS1Conv()); got != 0.6875 {
+		t.Fatalf("median S1 nearest cosine %v, want 0.6875", got)
+	}
+	// S2 converged: 0, 2, 3, 4 → 0.5, 0.75, 0.875, 1: median 0.8125.
+	if got := Median(tn.NearS2Conv()); got != 0.8125 {
+		t.Fatalf("median S2 nearest cosine %v, want 0.8125", got)
+	}
+	row := tn.row()
+	if len(row) != len(twoNetHeader) {
+		t.Fatalf("row of %d cells, header of %d", len(row), len(twoNetHeader))
+	}
+	want := map[string]string{"converged S1": "4/5", "diverged S1": "1/5", "diverged S2": "1/5",
+		"pairs both converged": "3/5", "median cos(S1,S2) both converged": "0.8", "median cos(S1,S2)": "0.7"}
+	for i, h := range twoNetHeader {
+		if w, ok := want[h]; ok && report.Cell(row[i]) != w {
+			t.Fatalf("column %q = %s, want %s", h, report.Cell(row[i]), w)
+		}
+	}
+}
+
+// The A.2 verdicts rest on converged chains and are undetermined when fewer
+// than minConverged pairs converged at the largest N.
+func TestOneScoreVerdict(t *testing.T) {
+	all := func(n int, v bool) []bool {
+		b := make([]bool, n)
+		for i := range b {
+			b[i] = v
+		}
+		return b
+	}
+	cos := func(n int, v float64) []float64 {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = v
+		}
+		return c
+	}
+	small := handNet(10, all(6, true), all(6, true), all(6, false), all(6, false), cos(6, 0.3), cos(6, 0.99))
+	// Large N: 6 pairs; S2 diverged on all but three, with pair cosine 0.1
+	// on the diverged ones and 0.98 on the converged ones.
+	conv2 := []bool{true, true, true, false, false, false}
+	div2 := []bool{false, false, false, true, true, true}
+	pair := []float64{0.98, 0.98, 0.98, 0.1, 0.1, 0.1}
+	large := handNet(1000, all(6, true), conv2, all(6, false), div2, pair, cos(6, 0.9))
+	if m := oneScoreClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") || !strings.Contains(m, "3/6 pairs") {
+		t.Fatalf("3 converged pairs should leave the claim undetermined: %s", m)
+	}
+	large.Conv2[3], large.Div2[3], large.Diverged2 = true, false, 2
+	large.Pair[3] = 0.98
+	m := oneScoreClaim([]*TwoNet{small, large})
+	if !strings.Contains(m, "**holds**") || !strings.Contains(m, "0.980 at N=1000 over the 4/6 pairs") {
+		t.Fatalf("4 converged pairs at 0.98 vs 0.3 at small N and 0.9 to the nearest: %s", m)
+	}
+	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**holds**") {
+		t.Fatalf("small N at 0.99 from 6 converged samples: %s", m)
+	}
+	small.Conv1 = []bool{true, true, true, false, false, false}
+	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") {
+		t.Fatalf("3 converged S1 samples at small N: %s", m)
+	}
+}
+
+// A cached two-network result of the layout before divergence detection
+// (no per-sample flags, no version) is recomputed, not read as if no sample
+// had converged; a current one is reused.
+func TestTwoNetCacheLayout(t *testing.T) {
+	r := NewRunner(context.Background(), t.TempDir(), tiny(), &bytes.Buffer{})
+	params := []any{"k"}
+	path := filepath.Join(r.Out, "cache", "twonet-"+hashOf(params)+".json")
+	old := map[string]any{"N": 10, "Pair": []float64{0.5}, "Converged1": 1, "Converged2": 1}
+	if err := report.WriteJSON(path, old); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	compute := func() (*TwoNet, error) {
+		calls++
+		T := []bool{true}
+		return handNet(10, T, T, []bool{false}, []bool{false}, []float64{0.7}, []float64{0.9}), nil
+	}
+	for range 2 {
+		v, err := Cached(r, "twonet", params, compute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != 1 || v.Pair[0] != 0.7 || !v.Conv1[0] {
+			t.Fatalf("after %d computations: %+v", calls, v)
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -56,6 +56,9 @@ func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results
 	res.Models = len(specs)
 	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), output in %s\n",
 		p.Name, res.Models, p.Steps, p.Size, p.Size, p.Levels, p.Base, out)
+	if err := r.TrainAll(specs); err != nil {
+		return nil, err
+	}
 	var err error
 	if res.Sweep, err = r.Sweep(); err != nil {
 		return nil, err

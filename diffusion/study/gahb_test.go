@@ -3,10 +3,13 @@ package study
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // tiny is a preset small enough for a unit test: it exercises every
@@ -78,5 +81,41 @@ func TestFitSlopeAndMedian(t *testing.T) {
 	}
 	if c := cosine([]float32{1, 2, 3}, []float32{3, 2, 1}, true); c > -0.9999999 {
 		t.Fatalf("centered cosine of reversed ramps %v, want -1", c)
+	}
+}
+
+// TrainAll trains several models at once, one thread each; every model must
+// come out byte for byte as when trained alone on two threads.
+func TestTrainAllMatchesOneAtATime(t *testing.T) {
+	defer tensor.SetThreads(tensor.Threads())
+	p := tiny()
+	train := func(threads int) string {
+		tensor.SetThreads(threads)
+		out := t.TempDir()
+		r := NewRunner(context.Background(), out, p, io.Discard)
+		specs := r.allSpecs()[:3]
+		r.Plan(specs...)
+		if err := r.TrainAll(specs); err != nil {
+			t.Fatal(err)
+		}
+		if r.workers != 1 || tensor.Threads() != threads {
+			t.Fatalf("TrainAll left workers %d, threads %d (want 1, %d)", r.workers, tensor.Threads(), threads)
+		}
+		return out
+	}
+	together, alone := train(2), train(1)
+	r := NewRunner(context.Background(), "", p, io.Discard)
+	for _, s := range r.allSpecs()[:3] {
+		a, err := os.ReadFile(filepath.Join(together, "models", s.Key(), "model.safetensors"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(alone, "models", s.Key(), "model.safetensors"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatalf("model %s differs between concurrent and sequential training", s.Label)
+		}
 	}
 }

@@ -121,6 +121,14 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 	return out, nil
 }
 
+// psnrOutAt is r's test output PSNR at noise level sigma (NaN if not measured).
+func psnrOutAt(r *SlopeResult, sigma float64) float64 {
+	if row := rowAt(r.Curve, sigma); row != nil {
+		return row.PSNROut
+	}
+	return math.NaN()
+}
+
 // WriteSlopes saves the slope table and the test PSNR curves.
 func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error) {
 	t := &report.Table{Header: []string{"data", "measured slope", "optimal", "paper measured", "PSNR out at σ=0.05 (dB)"}}
@@ -134,11 +142,7 @@ func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error
 		if !math.IsNaN(r.Optimal) {
 			opt = report.Fmt(r.Optimal, 2)
 		}
-		at := math.NaN()
-		if row := rowAt(r.Curve, 0.05); row != nil {
-			at = row.PSNROut
-		}
-		t.Add(r.Name, report.Fmt(r.Slope, 3), opt, ps, report.Fmt(at, 2))
+		t.Add(r.Name, report.Fmt(r.Slope, 3), opt, ps, report.Fmt(psnrOutAt(r, 0.05), 2))
 		ser := report.Series{Name: fmt.Sprintf("%s (slope %.2f)", r.Name, r.Slope), Markers: true}
 		for _, row := range sortedByInput(r.Curve) {
 			ser.X, ser.Y = append(ser.X, row.PSNRIn), append(ser.Y, row.PSNROut)

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 
 	"github.com/harmonic-go/harmonic/diffusion/study"
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 var _ = register(command{
@@ -55,7 +56,7 @@ func runStudy(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("full preset: %.2f s per training step here, expected total %s\n", sec, study.EstimateFull(sec).Round(60e9))
+		fmt.Printf("full preset: %.2f s per training step here (%d models trained at a time), expected total %s\n", sec, tensor.Threads(), study.EstimateFull(sec).Round(60e9))
 		return nil
 	}
 	if *out == "" {

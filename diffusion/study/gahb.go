@@ -2,10 +2,12 @@ package study
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
@@ -108,26 +110,48 @@ func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results
 }
 
 // StepSeconds times training steps of a preset's network on random data
-// (after one warm-up step), for time estimates.
+// (after one warm-up step) the way TrainAll runs them, Threads() models at
+// once on one thread each, and returns the wall time per step of the run
+// (the time of one step divided by the models running together).
 func StepSeconds(p Preset, steps int) (float64, error) {
 	cfg := train.Config{Data: "cmix:2", Size: p.Size, NTrain: p.Batch, NTest: 1, Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
 		Steps: steps + 1, Batch: p.Batch, LR: p.LR, LRFactor: 1}
 	set := &data.Set{Name: "timing", N: p.Batch, H: p.Size, W: p.Size, Pixels: make([]float32, p.Batch*p.Size*p.Size)}
 	tensor.NewRNG(1).FillUniform(set.Pixels, 0, 1)
-	tr, err := train.New(cfg, set)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := tr.TrainStep(); err != nil {
-		return 0, err
-	}
-	t0 := time.Now()
-	for i := 0; i < steps; i++ {
-		if _, err := tr.TrainStep(); err != nil {
+	workers := tensor.Threads()
+	trainers := make([]*train.Trainer, workers)
+	for i := range trainers {
+		tr, err := train.New(cfg, set)
+		if err != nil {
 			return 0, err
 		}
+		trainers[i] = tr
 	}
-	return time.Since(t0).Seconds() / float64(steps), nil
+	defer tensor.SetThreads(workers)
+	tensor.SetThreads(1)
+	errs := make([]error, workers)
+	run := func(n int) {
+		var wg sync.WaitGroup
+		for i, tr := range trainers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range n {
+					if _, err := tr.TrainStep(); err != nil && errs[i] == nil {
+						errs[i] = err
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	run(1) // warm-up
+	t0 := time.Now()
+	run(steps)
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	return time.Since(t0).Seconds() / float64(steps*workers), nil
 }
 
 // EstimateFull is the full preset's expected wall time: its models' training

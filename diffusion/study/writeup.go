@@ -33,8 +33,8 @@ func WriteGAHB(out string, res *Results) error {
 		doc.P("Measured training speed: %.1f ms per step for this preset.", 1000*res.StepSeconds)
 	}
 	if res.FullStepSeconds > 0 {
-		doc.P("Full preset (40×40, 2 levels, base 64, N up to 10^5, %d steps of batch %d per model): %.2f s per training step measured here, "+
-			"expected total about **%s** on this machine.", Full().Steps, Full().Batch, res.FullStepSeconds, roundHours(res.FullEstimate))
+		doc.P("Full preset (40×40, 2 levels, base 64, N up to 10^5, %d steps of batch %d per model): %.2f s per training step measured here "+
+			"(wall time, models trained as this run trains them), expected total about **%s** on this machine.", Full().Steps, Full().Batch, res.FullStepSeconds, roundHours(res.FullEstimate))
 	}
 
 	claims := &strings.Builder{}

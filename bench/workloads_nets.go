@@ -34,12 +34,11 @@ func trainStep(build func(*tensor.RNG) (nn.Net, error), batch, size int) func() 
 			return nil, err
 		}
 		opt := nn.NewAdam(net.Params())
+		tp := autograd.NewTape()
 		return func() {
-			tp := autograd.NewTape()
-			loss, err := nn.NoiseLoss(tp, net, noisy, noise)
+			// The step harmonic train runs (loss, checks, backward, Adam).
+			_, err := nn.NoiseStep(tp, net, opt, 1e-3, noisy, noise)
 			must(err)
-			must(nn.Backward(tp, loss, net))
-			must(opt.Update(1e-3))
 		}, nil
 	}
 }

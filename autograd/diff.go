@@ -58,7 +58,7 @@ func (tp *Tape) JVP(out *Var, leaves []*Var, tangents []*tensor.Tensor) (*tensor
 		// Drop tangents nothing later reads, so peak memory follows the
 		// live values of the network, not the whole tape.
 		for _, in := range v.inputs {
-			if last[in.index] == i && in.index != out.index && tans[in.index] != nil {
+			if last[in.index] == i && in.index != out.index {
 				bufs.release(tans[in.index])
 				tans[in.index] = nil
 			}

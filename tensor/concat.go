@@ -20,10 +20,10 @@ func Concat(axis int, ts ...*Tensor) (*Tensor, error) {
 		}
 		shape[axis] += t.shape[axis]
 	}
-	if _, err := numel(shape); err != nil {
+	out, err := emptyChecked(shape...)
+	if err != nil {
 		return nil, err
 	}
-	out := Empty(shape...)
 	// Each input fills a block of every "outer" slab of the output.
 	outer := numelOf(shape[:axis])
 	inner := numelOf(shape[axis+1:])

@@ -62,10 +62,10 @@ func binaryNew(op binOp, a, b *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tensor: %s: %w", binOpNames[op], unwrapPrefix(err))
 	}
-	if _, err := numel(shape); err != nil {
+	out, err := emptyChecked(shape...)
+	if err != nil {
 		return nil, err
 	}
-	out := Empty(shape...)
 	applyBinary(op, out, a, b)
 	return out, nil
 }

@@ -40,10 +40,10 @@ func AvgPool2x2Backward(dy *Tensor) (*Tensor, error) {
 	dy = dy.Contiguous()
 	b, c, h, w := dy.shape[0], dy.shape[1], dy.shape[2], dy.shape[3]
 	ih, iw := 2*h, 2*w
-	if _, err := numel([]int{b, c, ih, iw}); err != nil {
+	dx, err := emptyChecked(b, c, ih, iw)
+	if err != nil {
 		return nil, err
 	}
-	dx := Empty(b, c, ih, iw)
 	src, dst := dy.Data(), dx.data
 	parallelFor(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {

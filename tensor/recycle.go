@@ -28,12 +28,18 @@ var recycled = struct {
 // meant for results that are overwritten entirely. It panics on a negative
 // size, like New.
 func Empty(shape ...int) *Tensor {
-	n, err := numel(shape)
+	t, err := emptyChecked(shape...)
 	if err != nil {
 		panic(err)
 	}
-	if n < recycleMinFloats {
-		return New(shape...)
+	return t
+}
+
+// emptyChecked is Empty that reports bad sizes as an error (as NewChecked).
+func emptyChecked(shape ...int) (*Tensor, error) {
+	n, err := numel(shape)
+	if err != nil || n < recycleMinFloats {
+		return NewChecked(shape...)
 	}
 	recycled.Lock()
 	var data []float32
@@ -45,9 +51,9 @@ func Empty(shape ...int) *Tensor {
 	}
 	recycled.Unlock()
 	if data == nil {
-		return New(shape...)
+		return NewChecked(shape...)
 	}
-	return &Tensor{shape: clone(shape), strides: contiguousStrides(shape), data: data, owned: true}
+	return &Tensor{shape: clone(shape), strides: contiguousStrides(shape), data: data, owned: true}, nil
 }
 
 // Recycle hands t's buffer back for reuse by Empty. The caller promises that

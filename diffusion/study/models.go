@@ -68,8 +68,7 @@ type Runner struct {
 	active             map[string]string // progress of the models in training
 	workers            int               // models trained at once
 	trainedSteps       int
-	trainedTime        time.Duration
-	StepSecondsMeasure float64 // seconds per step measured while training (0 if none trained)
+	StepSecondsMeasure float64 // wall seconds per step of TrainAll (0 if it trained nothing)
 }
 
 // NewRunner prepares a runner writing into out.
@@ -197,8 +196,6 @@ func (r *Runner) Model(s ModelSpec) (nn.Net, error) {
 		return nil, fmt.Errorf("study: interrupted while training %s at step %d (checkpoint saved; rerun to resume): %w", s.Label, res.Step, context.Canceled)
 	}
 	r.trainedSteps += res.Step - step0
-	r.trainedTime += time.Since(start)
-	r.StepSecondsMeasure = r.trainedTime.Seconds() / float64(max(r.trainedSteps, 1))
 	if err := report.WriteJSON(donePath, modelDone{Spec: s, Loss: res.Smoothed, Seconds: time.Since(start).Seconds()}); err != nil {
 		return nil, err
 	}
@@ -248,8 +245,9 @@ func (r *Runner) finishedOnDisk(s ModelSpec) bool {
 // at once with one thread each, and measures the seconds per step of the
 // whole phase. The study's networks are small, and two independent
 // trainings keep two cores busier than one training split over both (the
-// quick preset's 16×16 UNet: 19 ms per step on one thread beside another
-// training, 15 ms on two threads alone, so a pair takes 1.6× less time).
+// quick preset's 16×16 UNet: about 16 ms per step on one thread beside
+// another training, 15 ms on two threads alone, so a pair takes about 1.9×
+// less time).
 // A model's weights do not depend on the thread count, so they are the
 // same as trained one after another. The first error stops the others at
 // their next checkpoint.

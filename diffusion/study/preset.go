@@ -66,7 +66,7 @@ func Quick() Preset {
 	// ‖f(x) − x‖ of these small, briefly trained networks on clean images,
 	// about 0.03–0.045 RMS, so a memorizing model would never stop).
 	s.SigmaInf = 0.05
-	// 32 samples per model (16 before divergence detection): some S2 chains
+	// 32 samples per model (16 before divergence detection): some chains
 	// diverge at N ≥ 100 and the A.2 statistics use only the pairs whose
 	// chains both converged. Diverged chains now stop after ~250 steps
 	// instead of running to MaxSteps, so the extra chains cost seconds.

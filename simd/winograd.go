@@ -1,0 +1,101 @@
+package simd
+
+// Winograd F(2×2, 3×3) transforms (Lavin & Gray 2016). A 3×3 convolution of
+// a 4×4 input patch d gives a 2×2 output Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, with
+//
+//	Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  Aᵀ = [1 1 1 0; 0 1 −1 −1],
+//
+// so the 16 products per channel pair replace 36 multiply-adds: the channel
+// sums become 16 matrix products (one per element ξ = 4r+s of the 4×4
+// transformed tile), and these two functions move tiles in and out of them.
+// Both vectorize over tiles: the tiles of one tile row are 2 columns apart,
+// and the AVX-512 kernels produce the same bits as the loops below (the same
+// additions in the same order, no fused operations).
+
+// WinogradInput2x3 transforms the 4×4 patches
+//
+//	d[r][s] = src[c·chStride + r·rowStride + 2j + s]   (c < nc, j < n, r, s < 4)
+//
+// and stores element (r, s) of channel c, tile j at
+// dst[(4r+s)·xiStride + c·cStride + j].
+func WinogradInput2x3(src []float32, chStride, rowStride, nc, n int, dst []float32, xiStride, cStride int) {
+	if nc <= 0 || n <= 0 {
+		return
+	}
+	if len(src) < (nc-1)*chStride+3*rowStride+2*n+2 || len(dst) < 15*xiStride+(nc-1)*cStride+n {
+		panic("simd: WinogradInput2x3: slice too short for the geometry")
+	}
+	winogradInput(src, chStride, rowStride, nc, n, dst, xiStride, cStride)
+}
+
+// WinogradOutput2x3 transforms the 4×4 tiles
+//
+//	m[r][s] = src[(4r+s)·xiStride + c·cStride + j]   (c < nc, j < n)
+//
+// and stores output (a, b) of channel c, tile j at
+// dst[c·chStride + a·rowStride + 2j + b], a, b < 2.
+func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+	if nc <= 0 || n <= 0 {
+		return
+	}
+	if len(src) < 15*xiStride+(nc-1)*cStride+n || len(dst) < (nc-1)*chStride+rowStride+2*n {
+		panic("simd: WinogradOutput2x3: slice too short for the geometry")
+	}
+	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+}
+
+// WinogradAccelerated reports whether the current level has vector kernels
+// for the transforms; without them the transforms cost more than the
+// multiplications they save, and convolutions should not use them.
+func WinogradAccelerated() bool { return winogradAccelerated }
+
+var (
+	winogradInput       = winogradInputGeneric
+	winogradOutput      = winogradOutputGeneric
+	winogradAccelerated = false
+)
+
+func winogradInputGeneric(src []float32, chStride, rowStride, nc, n int, dst []float32, xiStride, cStride int) {
+	for c := 0; c < nc; c++ {
+		for j := 0; j < n; j++ {
+			var d, t [4][4]float32
+			for r := range 4 {
+				copy(d[r][:], src[c*chStride+r*rowStride+2*j:][:4])
+			}
+			for s := range 4 { // columns: Bᵀ d
+				t[0][s] = d[0][s] - d[2][s]
+				t[1][s] = d[1][s] + d[2][s]
+				t[2][s] = d[2][s] - d[1][s]
+				t[3][s] = d[1][s] - d[3][s]
+			}
+			out := dst[c*cStride+j:]
+			for r := range 4 { // rows: (Bᵀ d) B
+				out[(4*r+0)*xiStride] = t[r][0] - t[r][2]
+				out[(4*r+1)*xiStride] = t[r][1] + t[r][2]
+				out[(4*r+2)*xiStride] = t[r][2] - t[r][1]
+				out[(4*r+3)*xiStride] = t[r][1] - t[r][3]
+			}
+		}
+	}
+}
+
+func winogradOutputGeneric(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+	for c := 0; c < nc; c++ {
+		for j := 0; j < n; j++ {
+			var m [16]float32
+			for xi := range 16 {
+				m[xi] = src[xi*xiStride+c*cStride+j]
+			}
+			var t [2][4]float32
+			for s := range 4 { // columns: Aᵀ m
+				t[0][s] = m[s] + m[4+s] + m[8+s]
+				t[1][s] = m[4+s] - m[8+s] - m[12+s]
+			}
+			for a := range 2 { // rows: (Aᵀ m) A
+				out := dst[c*chStride+a*rowStride+2*j:]
+				out[0] = t[a][0] + t[a][1] + t[a][2]
+				out[1] = t[a][1] - t[a][2] - t[a][3]
+			}
+		}
+	}
+}

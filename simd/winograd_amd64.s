@@ -1,0 +1,414 @@
+//go:build amd64 && gc && !purego
+
+#include "textflag.h"
+
+// Winograd F(2×2,3×3) input and output transforms for AVX-512 (declared in
+// winograd_amd64.go; the contract is winograd.go). ABI0.
+//
+// Both kernels take 16 tiles of one channel per step (one zmm lane per tile)
+// and loop over all channels in one call: channels outside, blocks of 16
+// tiles inside, then one masked block for the n mod 16 remaining tiles. Every
+// lane does exactly the additions of winogradInputGeneric /
+// winogradOutputGeneric in the same order (no FMA), so the results are the
+// same bits.
+//
+// Tail masks (m = n mod 16 tiles, set once per call):
+//   K1, K2  low and high 16 bits of (1<<2m)-1: the 2m floats of a pair of
+//           vectors that hold 2 floats per tile (the input's image rows, the
+//           output's interleaved output rows);
+//   K3      (1<<m)-1: one float per tile (the transformed planes).
+// Masked-off lanes are neither read (no fault, no access beyond the
+// geometry) nor written.
+
+// Two-table VPERMT2PS / VPERMI2PS indices: 0..15 pick from the first table,
+// 16..31 from the second.
+
+// wgEven: lanes 0,2,..,30 of the 32 floats (a, b) — column s of each tile.
+DATA wgEven<>+0(SB)/4, $0
+DATA wgEven<>+4(SB)/4, $2
+DATA wgEven<>+8(SB)/4, $4
+DATA wgEven<>+12(SB)/4, $6
+DATA wgEven<>+16(SB)/4, $8
+DATA wgEven<>+20(SB)/4, $10
+DATA wgEven<>+24(SB)/4, $12
+DATA wgEven<>+28(SB)/4, $14
+DATA wgEven<>+32(SB)/4, $16
+DATA wgEven<>+36(SB)/4, $18
+DATA wgEven<>+40(SB)/4, $20
+DATA wgEven<>+44(SB)/4, $22
+DATA wgEven<>+48(SB)/4, $24
+DATA wgEven<>+52(SB)/4, $26
+DATA wgEven<>+56(SB)/4, $28
+DATA wgEven<>+60(SB)/4, $30
+GLOBL wgEven<>(SB), RODATA|NOPTR, $64
+
+// wgOdd: lanes 1,3,..,31 — column s+1 of each tile.
+DATA wgOdd<>+0(SB)/4, $1
+DATA wgOdd<>+4(SB)/4, $3
+DATA wgOdd<>+8(SB)/4, $5
+DATA wgOdd<>+12(SB)/4, $7
+DATA wgOdd<>+16(SB)/4, $9
+DATA wgOdd<>+20(SB)/4, $11
+DATA wgOdd<>+24(SB)/4, $13
+DATA wgOdd<>+28(SB)/4, $15
+DATA wgOdd<>+32(SB)/4, $17
+DATA wgOdd<>+36(SB)/4, $19
+DATA wgOdd<>+40(SB)/4, $21
+DATA wgOdd<>+44(SB)/4, $23
+DATA wgOdd<>+48(SB)/4, $25
+DATA wgOdd<>+52(SB)/4, $27
+DATA wgOdd<>+56(SB)/4, $29
+DATA wgOdd<>+60(SB)/4, $31
+GLOBL wgOdd<>(SB), RODATA|NOPTR, $64
+
+// wgZipLo: a0 b0 a1 b1 .. a7 b7 — interleaves the two outputs of tiles 0..7.
+DATA wgZipLo<>+0(SB)/4, $0
+DATA wgZipLo<>+4(SB)/4, $16
+DATA wgZipLo<>+8(SB)/4, $1
+DATA wgZipLo<>+12(SB)/4, $17
+DATA wgZipLo<>+16(SB)/4, $2
+DATA wgZipLo<>+20(SB)/4, $18
+DATA wgZipLo<>+24(SB)/4, $3
+DATA wgZipLo<>+28(SB)/4, $19
+DATA wgZipLo<>+32(SB)/4, $4
+DATA wgZipLo<>+36(SB)/4, $20
+DATA wgZipLo<>+40(SB)/4, $5
+DATA wgZipLo<>+44(SB)/4, $21
+DATA wgZipLo<>+48(SB)/4, $6
+DATA wgZipLo<>+52(SB)/4, $22
+DATA wgZipLo<>+56(SB)/4, $7
+DATA wgZipLo<>+60(SB)/4, $23
+GLOBL wgZipLo<>(SB), RODATA|NOPTR, $64
+
+// wgZipHi: a8 b8 .. a15 b15 — tiles 8..15.
+DATA wgZipHi<>+0(SB)/4, $8
+DATA wgZipHi<>+4(SB)/4, $24
+DATA wgZipHi<>+8(SB)/4, $9
+DATA wgZipHi<>+12(SB)/4, $25
+DATA wgZipHi<>+16(SB)/4, $10
+DATA wgZipHi<>+20(SB)/4, $26
+DATA wgZipHi<>+24(SB)/4, $11
+DATA wgZipHi<>+28(SB)/4, $27
+DATA wgZipHi<>+32(SB)/4, $12
+DATA wgZipHi<>+36(SB)/4, $28
+DATA wgZipHi<>+40(SB)/4, $13
+DATA wgZipHi<>+44(SB)/4, $29
+DATA wgZipHi<>+48(SB)/4, $14
+DATA wgZipHi<>+52(SB)/4, $30
+DATA wgZipHi<>+56(SB)/4, $15
+DATA wgZipHi<>+60(SB)/4, $31
+GLOBL wgZipHi<>(SB), RODATA|NOPTR, $64
+
+// WG_MASKS sets K1, K2, K3 for m = DX mod 16 tiles (clobbers AX, BX, CX).
+#define WG_MASKS \
+	MOVQ DX, CX        \
+	ANDQ $15, CX       \
+	MOVL $1, BX        \
+	SHLL CX, BX        \
+	DECL BX            \
+	KMOVW BX, K3       \
+	ADDL CX, CX        \
+	MOVL $1, AX        \
+	SHLL CX, AX        \
+	DECL AX            \
+	KMOVW AX, K1       \
+	SHRL $16, AX       \
+	KMOVW AX, K2
+
+// ---------------------------------------------------------------------------
+// Input transform.
+//
+// For image row r of a block, the 16 tiles need the 34 floats at 2j0 (R15):
+// the pair (0(R15), 64(R15)) de-interleaves into columns s = 0 (even lanes)
+// and 1 (odd lanes), the pair (8(R15), 72(R15)) two floats further on into
+// columns 2 and 3. d[r][s] lands in Z(4r+s).
+//
+// Registers: SI src of channel c, DI dst of channel c, R8 chStride, R9
+// rowStride, R10 xiStride, R11 cStride, R12 3·xiStride (all in bytes),
+// CX channels left, DX full blocks per channel, BX blocks left, R13 / R14
+// src / dst of the block, R15 image row, AX transformed plane 4r;
+// Z30 wgEven, Z31 wgOdd.
+
+// WG_DEINT turns the loaded pair (lo, hi) into evens in ev and odds in lo.
+#define WG_DEINT(lo, hi, ev) \
+	VMOVAPS   Z30, ev     \
+	VPERMI2PS hi, lo, ev  \
+	VPERMT2PS hi, Z31, lo
+
+// WG_IN_ROW loads one image row (whole block) into d0..d3 (t, t2 scratch).
+#define WG_IN_ROW(d0, d1, d2, d3, t, t2) \
+	VMOVUPS (R15), d1    \
+	VMOVUPS 64(R15), t   \
+	VMOVUPS 8(R15), d3   \
+	VMOVUPS 72(R15), t2  \
+	WG_DEINT(d1, t, d0)  \
+	WG_DEINT(d3, t2, d2) \
+	ADDQ    R9, R15
+
+// WG_IN_ROW_TAIL is WG_IN_ROW reading only the floats of the first m tiles.
+#define WG_IN_ROW_TAIL(d0, d1, d2, d3, t, t2) \
+	VMOVUPS.Z (R15), K1, d1   \
+	VMOVUPS.Z 64(R15), K2, t  \
+	VMOVUPS.Z 8(R15), K1, d3  \
+	VMOVUPS.Z 72(R15), K2, t2 \
+	WG_DEINT(d1, t, d0)       \
+	WG_DEINT(d3, t2, d2)      \
+	ADDQ      R9, R15
+
+// WG_IN_COL is the column step Bᵀd for column s, in place except t1:
+// t0 = d0-d2 (in d0), t1 = d1+d2 (in t1), t2 = d2-d1 (in d2), t3 = d1-d3 (in d3).
+#define WG_IN_COL(d0, d1, d2, d3, t1) \
+	VSUBPS d2, d0, d0 \
+	VADDPS d2, d1, t1 \
+	VSUBPS d1, d2, d2 \
+	VSUBPS d3, d1, d3
+
+// WG_IN_ROWSTEP is the row step (Bᵀd)B of one row t0..t3 into Z24..Z27.
+#define WG_IN_ROWSTEP(t0, t1, t2, t3) \
+	VSUBPS t2, t0, Z24 \
+	VADDPS t2, t1, Z25 \
+	VSUBPS t1, t2, Z26 \
+	VSUBPS t3, t1, Z27
+
+// WG_IN_STORE stores Z24..Z27 to planes 4r..4r+3 and moves AX to plane 4r+4.
+#define WG_IN_STORE \
+	VMOVUPS Z24, (AX)        \
+	VMOVUPS Z25, (AX)(R10*1) \
+	VMOVUPS Z26, (AX)(R10*2) \
+	VMOVUPS Z27, (AX)(R12*1) \
+	LEAQ    (AX)(R10*4), AX
+
+#define WG_IN_STORE_TAIL \
+	VMOVUPS Z24, K3, (AX)        \
+	VMOVUPS Z25, K3, (AX)(R10*1) \
+	VMOVUPS Z26, K3, (AX)(R10*2) \
+	VMOVUPS Z27, K3, (AX)(R12*1) \
+	LEAQ    (AX)(R10*4), AX
+
+// After WG_IN_COL the transformed rows live in: row 0 Z0-Z3, row 1 Z16-Z19,
+// row 2 Z8-Z11, row 3 Z12-Z15.
+#define WG_IN_COMPUTE \
+	WG_IN_COL(Z0, Z4, Z8, Z12, Z16) \
+	WG_IN_COL(Z1, Z5, Z9, Z13, Z17) \
+	WG_IN_COL(Z2, Z6, Z10, Z14, Z18) \
+	WG_IN_COL(Z3, Z7, Z11, Z15, Z19)
+
+// func winogradInputAVX512(src *float32, chStride, rowStride, nc, n int, dst *float32, xiStride, cStride int)
+TEXT ·winogradInputAVX512(SB), NOSPLIT, $0-64
+	MOVQ n+32(FP), DX
+	WG_MASKS
+	VMOVUPS wgEven<>(SB), Z30
+	VMOVUPS wgOdd<>(SB), Z31
+	MOVQ src+0(FP), SI
+	MOVQ chStride+8(FP), R8
+	MOVQ rowStride+16(FP), R9
+	MOVQ nc+24(FP), CX
+	MOVQ dst+40(FP), DI
+	MOVQ xiStride+48(FP), R10
+	MOVQ cStride+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (R10)(R10*2), R12
+	SHRQ $4, DX
+
+in_channel:
+	MOVQ  SI, R13
+	MOVQ  DI, R14
+	MOVQ  DX, BX
+	TESTQ BX, BX
+	JZ    in_tail
+
+in_block:
+	MOVQ R13, R15
+	WG_IN_ROW(Z0, Z1, Z2, Z3, Z16, Z17)
+	WG_IN_ROW(Z4, Z5, Z6, Z7, Z18, Z19)
+	WG_IN_ROW(Z8, Z9, Z10, Z11, Z20, Z21)
+	WG_IN_ROW(Z12, Z13, Z14, Z15, Z22, Z23)
+	WG_IN_COMPUTE
+	MOVQ R14, AX
+	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
+	WG_IN_STORE
+	ADDQ $128, R13 // 16 tiles = 32 image floats
+	ADDQ $64, R14  // 16 tiles = 16 plane floats
+	DECQ BX
+	JNZ  in_block
+
+in_tail:
+	KORTESTW K3, K3
+	JZ       in_next
+	MOVQ     R13, R15
+	WG_IN_ROW_TAIL(Z0, Z1, Z2, Z3, Z16, Z17)
+	WG_IN_ROW_TAIL(Z4, Z5, Z6, Z7, Z18, Z19)
+	WG_IN_ROW_TAIL(Z8, Z9, Z10, Z11, Z20, Z21)
+	WG_IN_ROW_TAIL(Z12, Z13, Z14, Z15, Z22, Z23)
+	WG_IN_COMPUTE
+	MOVQ     R14, AX
+	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
+	WG_IN_STORE_TAIL
+
+in_next:
+	ADDQ R8, SI
+	ADDQ R11, DI
+	DECQ CX
+	JNZ  in_channel
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Output transform.
+//
+// m[ξ] of 16 tiles is the vector at plane ξ, Z(ξ). The two output rows a
+// (Z24/Z25 for a = 0, Z26/Z27 for a = 1, outputs b = 0/1) are interleaved
+// into 32 consecutive floats each.
+//
+// Registers: SI src of channel c, DI dst of channel c, R10 xiStride, R11
+// cStride, R12 3·xiStride, R8 chStride, R9 rowStride (all in bytes), CX
+// channels left, DX full blocks per channel, BX blocks left, R13 / R14
+// src / dst of the block, AX plane 4r; Z30 wgZipLo, Z31 wgZipHi.
+
+#define WG_OUT_LOAD \
+	VMOVUPS (AX), Z0         \
+	VMOVUPS (AX)(R10*1), Z1  \
+	VMOVUPS (AX)(R10*2), Z2  \
+	VMOVUPS (AX)(R12*1), Z3  \
+	LEAQ    (AX)(R10*4), AX  \
+	VMOVUPS (AX), Z4         \
+	VMOVUPS (AX)(R10*1), Z5  \
+	VMOVUPS (AX)(R10*2), Z6  \
+	VMOVUPS (AX)(R12*1), Z7  \
+	LEAQ    (AX)(R10*4), AX  \
+	VMOVUPS (AX), Z8         \
+	VMOVUPS (AX)(R10*1), Z9  \
+	VMOVUPS (AX)(R10*2), Z10 \
+	VMOVUPS (AX)(R12*1), Z11 \
+	LEAQ    (AX)(R10*4), AX  \
+	VMOVUPS (AX), Z12        \
+	VMOVUPS (AX)(R10*1), Z13 \
+	VMOVUPS (AX)(R10*2), Z14 \
+	VMOVUPS (AX)(R12*1), Z15
+
+#define WG_OUT_LOAD_TAIL \
+	VMOVUPS.Z (AX), K3, Z0         \
+	VMOVUPS.Z (AX)(R10*1), K3, Z1  \
+	VMOVUPS.Z (AX)(R10*2), K3, Z2  \
+	VMOVUPS.Z (AX)(R12*1), K3, Z3  \
+	LEAQ      (AX)(R10*4), AX      \
+	VMOVUPS.Z (AX), K3, Z4         \
+	VMOVUPS.Z (AX)(R10*1), K3, Z5  \
+	VMOVUPS.Z (AX)(R10*2), K3, Z6  \
+	VMOVUPS.Z (AX)(R12*1), K3, Z7  \
+	LEAQ      (AX)(R10*4), AX      \
+	VMOVUPS.Z (AX), K3, Z8         \
+	VMOVUPS.Z (AX)(R10*1), K3, Z9  \
+	VMOVUPS.Z (AX)(R10*2), K3, Z10 \
+	VMOVUPS.Z (AX)(R12*1), K3, Z11 \
+	LEAQ      (AX)(R10*4), AX      \
+	VMOVUPS.Z (AX), K3, Z12        \
+	VMOVUPS.Z (AX)(R10*1), K3, Z13 \
+	VMOVUPS.Z (AX)(R10*2), K3, Z14 \
+	VMOVUPS.Z (AX)(R12*1), K3, Z15
+
+// WG_OUT_COL is the column step Aᵀm for column s:
+// t0 = (m0+m4)+m8 into u0, t1 = (m4-m8)-m12 into u1.
+#define WG_OUT_COL(m0, m4, m8, m12, u0, u1) \
+	VADDPS m4, m0, u0  \
+	VADDPS m8, u0, u0  \
+	VSUBPS m8, m4, u1  \
+	VSUBPS m12, u1, u1
+
+// WG_OUT_ROW is the row step for row a: y0 = (t0+t1)+t2, y1 = (t1-t2)-t3.
+#define WG_OUT_ROW(t0, t1, t2, t3, y0, y1) \
+	VADDPS t1, t0, y0 \
+	VADDPS t2, y0, y0 \
+	VSUBPS t2, t1, y1 \
+	VSUBPS t3, y1, y1
+
+// WG_OUT_COMPUTE leaves output row 0 in Z24 (b=0) / Z25 (b=1) and row 1 in
+// Z26 / Z27, then interleaves them: row 0 in Z28 (tiles 0..7) / Z24 (8..15),
+// row 1 in Z29 / Z26.
+#define WG_OUT_COMPUTE \
+	WG_OUT_COL(Z0, Z4, Z8, Z12, Z16, Z20)   \
+	WG_OUT_COL(Z1, Z5, Z9, Z13, Z17, Z21)   \
+	WG_OUT_COL(Z2, Z6, Z10, Z14, Z18, Z22)  \
+	WG_OUT_COL(Z3, Z7, Z11, Z15, Z19, Z23)  \
+	WG_OUT_ROW(Z16, Z17, Z18, Z19, Z24, Z25) \
+	WG_OUT_ROW(Z20, Z21, Z22, Z23, Z26, Z27) \
+	VMOVAPS   Z30, Z28                      \
+	VPERMI2PS Z25, Z24, Z28                 \
+	VPERMT2PS Z25, Z31, Z24                 \
+	VMOVAPS   Z30, Z29                      \
+	VPERMI2PS Z27, Z26, Z29                 \
+	VPERMT2PS Z27, Z31, Z26
+
+// func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int)
+TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-64
+	MOVQ n+32(FP), DX
+	WG_MASKS
+	VMOVUPS wgZipLo<>(SB), Z30
+	VMOVUPS wgZipHi<>(SB), Z31
+	MOVQ src+0(FP), SI
+	MOVQ xiStride+8(FP), R10
+	MOVQ cStride+16(FP), R11
+	MOVQ nc+24(FP), CX
+	MOVQ dst+40(FP), DI
+	MOVQ chStride+48(FP), R8
+	MOVQ rowStride+56(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (R10)(R10*2), R12
+	SHRQ $4, DX
+
+out_channel:
+	MOVQ  SI, R13
+	MOVQ  DI, R14
+	MOVQ  DX, BX
+	TESTQ BX, BX
+	JZ    out_tail
+
+out_block:
+	MOVQ    R13, AX
+	WG_OUT_LOAD
+	WG_OUT_COMPUTE
+	VMOVUPS Z28, (R14)
+	VMOVUPS Z24, 64(R14)
+	VMOVUPS Z29, (R14)(R9*1)
+	VMOVUPS Z26, 64(R14)(R9*1)
+	ADDQ    $64, R13  // 16 tiles = 16 plane floats
+	ADDQ    $128, R14 // 16 tiles = 32 image floats
+	DECQ    BX
+	JNZ     out_block
+
+out_tail:
+	KORTESTW K3, K3
+	JZ       out_next
+	MOVQ     R13, AX
+	WG_OUT_LOAD_TAIL
+	WG_OUT_COMPUTE
+	VMOVUPS  Z28, K1, (R14)
+	VMOVUPS  Z24, K2, 64(R14)
+	VMOVUPS  Z29, K1, (R14)(R9*1)
+	VMOVUPS  Z26, K2, 64(R14)(R9*1)
+
+out_next:
+	ADDQ R11, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  out_channel
+	VZEROUPPER
+	RET

@@ -1,0 +1,344 @@
+package simd
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The Winograd transforms are checked at every level against the generic
+// loops bit for bit (the contract in winograd.go), on tile counts 1..40 (every
+// 16-lane tail shape, one, two and three blocks) and strided layouts with
+// gaps. Source elements outside the documented read set hold a NaN guard, so
+// a kernel that reads a wrong element produces a wrong bit pattern; every
+// destination element outside the written set holds guardBits and must keep
+// it. A separate test checks the math itself: output transform of
+// (G g Gᵀ ⊙ input transform) is a 3×3 correlation.
+
+// wgGeom is one geometry for both transforms: the image side (chStride,
+// rowStride) and the transformed-plane side (xiStride, cStride).
+type wgGeom struct {
+	nc, n                 int
+	chStride, rowStride   int
+	xiStride, cStride     int
+	srcOff, dstOff, extra int // slice offsets into the buffers, guard elements after
+}
+
+func (g wgGeom) String() string {
+	return fmt.Sprintf("nc=%d n=%d ch=%d row=%d xi=%d c=%d", g.nc, g.n, g.chStride, g.rowStride, g.xiStride, g.cStride)
+}
+
+// wgGeoms lists layouts with and without gaps, channel-major and ξ-major.
+func wgGeoms() []wgGeom {
+	var gs []wgGeom
+	i := 0
+	for n := 1; n <= 40; n++ {
+		for _, nc := range []int{1, 3, 16} {
+			for _, gap := range []int{0, 3} {
+				row := 2*n + 2 + gap
+				ch := 4*row + 2*gap
+				// channel-major planes: the GEMM panel layout (cStride ≥ n).
+				cs := n + gap
+				gs = append(gs, wgGeom{nc: nc, n: n, chStride: ch, rowStride: row,
+					xiStride: nc*cs + gap, cStride: cs, srcOff: i % 5, dstOff: (i + 2) % 7, extra: 19})
+				i++
+				// ξ-major: the 16 planes of one channel next to each other.
+				xi := n + 1 + gap
+				gs = append(gs, wgGeom{nc: nc, n: n, chStride: ch, rowStride: row,
+					xiStride: xi, cStride: 16*xi + gap, srcOff: i % 5, dstOff: (i + 2) % 7, extra: 19})
+				i++
+			}
+		}
+	}
+	return gs
+}
+
+// srcGuardBits marks source elements outside the read set (a quiet NaN, so
+// that reading it into a stored lane shows as a NaN where a number belongs).
+const srcGuardBits = 0x7fc0_beef
+
+// imageSet reports, for a buffer of size, which elements of the image side
+// c·chStride + r·rowStride + col (r < rows, col < cols) lie in, offset by off.
+func imageSet(size, off int, g wgGeom, rows, cols int) []bool {
+	in := make([]bool, size)
+	for c := 0; c < g.nc; c++ {
+		for r := 0; r < rows; r++ {
+			for col := 0; col < cols; col++ {
+				in[off+c*g.chStride+r*g.rowStride+col] = true
+			}
+		}
+	}
+	return in
+}
+
+// planeSet is the same for the plane side ξ·xiStride + c·cStride + j.
+func planeSet(size, off int, g wgGeom) []bool {
+	in := make([]bool, size)
+	for xi := 0; xi < 16; xi++ {
+		for c := 0; c < g.nc; c++ {
+			for j := 0; j < g.n; j++ {
+				in[off+xi*g.xiStride+c*g.cStride+j] = true
+			}
+		}
+	}
+	return in
+}
+
+func imageLen(g wgGeom, rows int) int { return (g.nc-1)*g.chStride + (rows-1)*g.rowStride + 2*g.n + 2 }
+func planeLen(g wgGeom) int           { return 15*g.xiStride + (g.nc-1)*g.cStride + g.n }
+
+// guardedInput makes a buffer whose elements in set are random and the others
+// srcGuardBits.
+func guardedInput(rng *rand.Rand, set []bool, specials bool) []float32 {
+	buf := make([]float32, len(set))
+	fillRandom(rng, buf, specials)
+	for i, in := range set {
+		if !in {
+			buf[i] = math.Float32frombits(srcGuardBits)
+		}
+	}
+	return buf
+}
+
+func guardBuf(size int) []float32 {
+	buf := make([]float32, size)
+	for i := range buf {
+		buf[i] = math.Float32frombits(guardBits)
+	}
+	return buf
+}
+
+// checkAgainst compares got with want (the generic result) element by
+// element: bit for bit inside the written set (any NaN matches any NaN, as
+// NaN payloads may depend on operand order), untouched guards outside it.
+func checkAgainst(t *testing.T, what string, got, want []float32, written []bool) {
+	t.Helper()
+	for i := range got {
+		if !written[i] {
+			if math.Float32bits(got[i]) != guardBits {
+				t.Fatalf("%s: element %d outside the destination was overwritten with %v (0x%08x)",
+					what, i, got[i], math.Float32bits(got[i]))
+			}
+			continue
+		}
+		if math.Float32bits(want[i]) == guardBits {
+			t.Fatalf("%s: the generic loop did not write element %d", what, i)
+		}
+		if !sameBits(got[i], want[i]) {
+			t.Fatalf("%s: element %d = %v (0x%08x), generic %v (0x%08x)",
+				what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
+}
+
+func testWinogradInput(t *testing.T, rng *rand.Rand, g wgGeom, specials bool) {
+	t.Helper()
+	sl, dl := imageLen(g, 4), planeLen(g)
+	sbuf := guardedInput(rng, imageSet(g.srcOff+sl+g.extra, g.srcOff, g, 4, 2*g.n+2), specials)
+	src := sbuf[g.srcOff : g.srcOff+sl : g.srcOff+sl]
+	got, want := guardBuf(g.dstOff+dl+g.extra), guardBuf(g.dstOff+dl+g.extra)
+	WinogradInput2x3(src, g.chStride, g.rowStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.xiStride, g.cStride)
+	winogradInputGeneric(src, g.chStride, g.rowStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
+	checkAgainst(t, "input "+g.String(), got, want, planeSet(len(got), g.dstOff, g))
+}
+
+func testWinogradOutput(t *testing.T, rng *rand.Rand, g wgGeom, specials bool) {
+	t.Helper()
+	sl, dl := planeLen(g), imageLen(g, 2)-2 // the output writes 2n floats per row
+	sbuf := guardedInput(rng, planeSet(g.srcOff+sl+g.extra, g.srcOff, g), specials)
+	src := sbuf[g.srcOff : g.srcOff+sl : g.srcOff+sl]
+	got, want := guardBuf(g.dstOff+dl+g.extra), guardBuf(g.dstOff+dl+g.extra)
+	WinogradOutput2x3(src, g.xiStride, g.cStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.chStride, g.rowStride)
+	winogradOutputGeneric(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride)
+	checkAgainst(t, "output "+g.String(), got, want, imageSet(len(got), g.dstOff, g, 2, 2*g.n))
+}
+
+func TestWinogradInput2x3(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, g := range wgGeoms() {
+			testWinogradInput(t, rng, g, false)
+		}
+		// ±0, ±Inf and NaN flow through the same additions.
+		for _, g := range wgGeoms()[:200] {
+			testWinogradInput(t, rng, g, true)
+		}
+	})
+}
+
+func TestWinogradOutput2x3(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for _, g := range wgGeoms() {
+			testWinogradOutput(t, rng, g, false)
+		}
+		for _, g := range wgGeoms()[:200] {
+			testWinogradOutput(t, rng, g, true)
+		}
+	})
+}
+
+func TestWinogradAccelerated(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		// AVX512 is available only where winograd_amd64.s is built, and it is
+		// the only level with kernels.
+		if got, want := WinogradAccelerated(), Current() == AVX512; got != want {
+			t.Fatalf("WinogradAccelerated() = %v at %s, want %v", got, Current(), want)
+		}
+	})
+}
+
+func TestWinogradPanics(t *testing.T) {
+	g := wgGeom{nc: 3, n: 5, chStride: 60, rowStride: 13, xiStride: 50, cStride: 7}
+	sIn, dIn := imageLen(g, 4), planeLen(g)
+	sOut, dOut := planeLen(g), imageLen(g, 2)-2
+	in := func(s, d int) func() {
+		return func() {
+			WinogradInput2x3(make([]float32, s), g.chStride, g.rowStride, g.nc, g.n, make([]float32, d), g.xiStride, g.cStride)
+		}
+	}
+	out := func(s, d int) func() {
+		return func() {
+			WinogradOutput2x3(make([]float32, s), g.xiStride, g.cStride, g.nc, g.n, make([]float32, d), g.chStride, g.rowStride)
+		}
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for name, f := range map[string]func(){
+			"input src":  in(sIn-1, dIn),
+			"input dst":  in(sIn, dIn-1),
+			"output src": out(sOut-1, dOut),
+			"output dst": out(sOut, dOut-1),
+		} {
+			t.Run(name, func(t *testing.T) {
+				defer func() {
+					if recover() == nil {
+						t.Fatal("no panic")
+					}
+				}()
+				f()
+			})
+		}
+		// Exact lengths and empty geometries do not panic.
+		in(sIn, dIn)()
+		out(sOut, dOut)()
+		WinogradInput2x3(nil, 1, 1, 0, 5, nil, 1, 1)
+		WinogradInput2x3(nil, 1, 1, 4, 0, nil, 1, 1)
+		WinogradOutput2x3(nil, 1, 1, 0, 5, nil, 1, 1)
+		WinogradOutput2x3(nil, 1, 1, 4, 0, nil, 1, 1)
+	})
+}
+
+// TestWinogradMath checks the transforms against their purpose: for random
+// images d (nc channels, 4 rows, 2n+2 columns) and 3×3 filters g, the output
+// transform of Σ_c (G g_c Gᵀ) ⊙ (input transform of d_c) is the valid 3×3
+// correlation Σ_c d_c ⋆ g_c, computed directly in float64.
+func TestWinogradMath(t *testing.T) {
+	G := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, nc := range []int{1, 3} {
+			for _, n := range []int{1, 5, 17} {
+				w := 2*n + 2
+				d := make([]float32, nc*4*w) // chStride 4w, rowStride w
+				fillRandom(rng, d, false)
+				var u [][16]float64 // G g Gᵀ per channel
+				gs := make([][9]float64, nc)
+				for c := range gs {
+					for i := range gs[c] {
+						gs[c][i] = rng.Float64()*2 - 1
+					}
+					var gg [16]float64
+					for r := range 4 {
+						for s := range 4 {
+							for a := range 3 {
+								for b := range 3 {
+									gg[4*r+s] += G[r][a] * gs[c][3*a+b] * G[s][b]
+								}
+							}
+						}
+					}
+					u = append(u, gg)
+				}
+				// V[ξ][c][j]: xiStride nc·n, cStride n.
+				v := make([]float32, 16*nc*n)
+				WinogradInput2x3(d, 4*w, w, nc, n, v, nc*n, n)
+				m := make([]float32, 16*n) // one output channel: cStride unused
+				for xi := range 16 {
+					for j := range n {
+						var s float64
+						for c := range nc {
+							s += float64(float32(u[c][xi])) * float64(v[xi*nc*n+c*n+j])
+						}
+						m[xi*n+j] = float32(s)
+					}
+				}
+				y := make([]float32, 2*2*n) // rowStride 2n
+				WinogradOutput2x3(m, n, 0, 1, n, y, 0, 2*n)
+				for a := range 2 {
+					for x := range 2 * n {
+						var want, mag float64
+						for c := range nc {
+							for p := range 3 {
+								for q := range 3 {
+									tm := float64(d[c*4*w+(a+p)*w+x+q]) * gs[c][3*p+q]
+									want += tm
+									mag += math.Abs(tm)
+								}
+							}
+						}
+						if got := float64(y[a*2*n+x]); math.Abs(got-want) > 1e-5*mag+1e-30 {
+							t.Fatalf("nc=%d n=%d output (%d,%d) = %v, direct correlation %v", nc, n, a, x, got, want)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// The benchmark shape: 64 channels of a 40×40 image padded to 42 rows of 41
+// floats, one row of 20 tiles per call, the planes packed as a GEMM panel.
+const (
+	wgBenchNC, wgBenchN   = 64, 20
+	wgBenchRow, wgBenchCh = 41, 42 * 41
+)
+
+func benchWinograd(b *testing.B, run func(src, dst []float32), srcLen, dstLen, bytes int) {
+	for _, l := range Available() {
+		b.Run(string(l), func(b *testing.B) {
+			prev := Current()
+			if err := Use(string(l)); err != nil {
+				b.Fatal(err)
+			}
+			defer Use(string(prev))
+			src, dst := make([]float32, srcLen), make([]float32, dstLen)
+			fillRandom(rand.New(rand.NewPCG(7, 8)), src, false)
+			b.SetBytes(int64(bytes))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				run(src, dst)
+			}
+		})
+	}
+}
+
+func BenchmarkWinogradInput2x3(b *testing.B) {
+	nc, n := wgBenchNC, wgBenchN
+	xi, cs := nc*n, n
+	srcLen := (nc-1)*wgBenchCh + 3*wgBenchRow + 2*n + 2
+	// Bytes moved: 4 image rows of 2n+2 floats in, 16 planes of n floats out, per channel.
+	benchWinograd(b, func(src, dst []float32) {
+		WinogradInput2x3(src, wgBenchCh, wgBenchRow, nc, n, dst, xi, cs)
+	}, srcLen, 16*xi, 4*nc*(4*(2*n+2)+16*n))
+}
+
+func BenchmarkWinogradOutput2x3(b *testing.B) {
+	nc, n := wgBenchNC, wgBenchN
+	xi, cs := nc*n, n
+	dstLen := (nc-1)*wgBenchCh + wgBenchRow + 2*n
+	// Bytes moved: 16 planes of n floats in, 2 rows of 2n floats out, per channel.
+	benchWinograd(b, func(src, dst []float32) {
+		WinogradOutput2x3(src, xi, cs, nc, n, dst, wgBenchCh, wgBenchRow)
+	}, 16*xi, dstLen, 4*nc*(16*n+2*2*n))
+}

@@ -79,6 +79,7 @@ func linearized(transpose bool) func() (func(), error) {
 				_, err = l.JVP(v)
 			}
 			must(err)
+			l.Release() // what torch does when the graph goes out of scope
 		}, err
 	}
 }

@@ -45,6 +45,7 @@ func benchLinearized(b *testing.B, k int, vjp bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		l.Release()
 	}
 }
 

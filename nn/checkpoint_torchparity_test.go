@@ -10,7 +10,9 @@ package nn
 //
 // Needs /usr/bin/python3 with torch and numpy (Debian: apt-get install -y
 // python3-torch python3-numpy). HARMONIC_PYTHON and HARMONIC_TORCH_REFERENCE
-// override the interpreter and the script's path.
+// override the interpreter and the script's path. HARMONIC_PARITY_BASE sets
+// the networks' base width (default 8, small and fast; 64 is the study's
+// width, where every inner convolution takes the Winograd path).
 
 import (
 	"bytes"
@@ -18,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,11 +34,18 @@ const parityTol = 1e-4
 func TestTorchParity(t *testing.T) {
 	python, script := torchReference(t)
 	rng := tensor.NewRNG(42)
-	unet, err := NewBFUNet(2, 8, rng)
+	base := 8
+	if s := os.Getenv("HARMONIC_PARITY_BASE"); s != "" {
+		var err error
+		if base, err = strconv.Atoi(s); err != nil || base < 1 {
+			t.Fatalf("HARMONIC_PARITY_BASE=%q is not a positive width", s)
+		}
+	}
+	unet, err := NewBFUNet(2, base, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cnn, err := NewBFCNN(5, 8, rng)
+	cnn, err := NewBFCNN(5, base, rng)
 	if err != nil {
 		t.Fatal(err)
 	}

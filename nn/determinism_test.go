@@ -130,3 +130,32 @@ func TestLinearizationConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// Release hands a linearization's intermediates back for reuse, but its
+// Output must survive the passes that reuse them (64×64 images: a smaller
+// output is below the size tensor.Recycle takes).
+func TestLinearizationRelease(t *testing.T) {
+	net, _ := NewBFUNet(2, 8, tensor.NewRNG(5))
+	y := uniformInput(1, 1, 64, 64)
+	l, err := Linearize(net, y, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append([]float32(nil), l.Output().Data()...)
+	l.Release()
+	for range 2 {
+		l2, err := Linearize(net, uniformInput(1, 1, 64, 64), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l2.VJP(uniformInput(1, 1, 64, 64)); err != nil {
+			t.Fatal(err)
+		}
+		l2.Release()
+	}
+	for i, v := range l.Output().Data() {
+		if v != want[i] {
+			t.Fatalf("Output element %d changed after Release: %v, was %v", i, v, want[i])
+		}
+	}
+}

@@ -99,6 +99,13 @@ func Linearize(net Net, y *tensor.Tensor, train bool) (*Linearization, error) {
 // Output is f(y).
 func (l *Linearization) Output() *tensor.Tensor { return l.out.Value }
 
+// Release hands the recorded intermediate values back for reuse
+// (autograd.Tape.Release), as PyTorch frees a graph it no longer references.
+// Output stays valid; JVP, VJP and Jacobian must not be called afterwards.
+func (l *Linearization) Release() {
+	l.tp.Release(l.out.Value)
+}
+
 // JVP returns J·v for a block of k tangents v: [k·B,1,H,W] for y [B,1,H,W]
 // (for one image, k images), as one batched pass.
 func (l *Linearization) JVP(v *tensor.Tensor) (*tensor.Tensor, error) {

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 
 	"github.com/harmonic-go/harmonic/simd"
@@ -57,18 +58,30 @@ func (g grid3x3) padChannels(dst, x []float32, stride int) {
 	}
 }
 
-// bufPool recycles the large scratch buffers of the convolutions, so a
-// training step does not allocate (and zero) megabytes per call.
-var bufPool sync.Pool
+// bufPools recycle the large scratch buffers of the convolutions, so a
+// training step does not allocate (and zero) megabytes per call. One pool per
+// power-of-two capacity: a call needs several scratch sizes at once, and one
+// shared pool would hand back buffers too small to use (and drop them).
+var bufPools [64]sync.Pool
 
+// getBuf returns a buffer of n floats with unspecified contents.
 func getBuf(n int) []float32 {
-	if p, ok := bufPool.Get().(*[]float32); ok && cap(*p) >= n {
+	if n <= 0 {
+		return nil
+	}
+	class := bits.Len(uint(n - 1)) // n ≤ 1<<class
+	if p, ok := bufPools[class].Get().(*[]float32); ok {
 		return (*p)[:n]
 	}
-	return make([]float32, n)
+	return make([]float32, n, 1<<class)
 }
 
-func putBuf(b []float32) { bufPool.Put(&b) }
+// putBuf hands a getBuf buffer back.
+func putBuf(b []float32) {
+	if c := cap(b); c > 0 && c&(c-1) == 0 {
+		bufPools[bits.Len(uint(c))-1].Put(&b)
+	}
+}
 
 // packWeights3x3 arranges w [co,ci,3,3] as blocks of tco output channels,
 // [co/tco][ci][9][tco], zero-filling channels past co. With flip it packs
@@ -96,11 +109,20 @@ func packWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
 }
 
 func conv3x3Forward(g convGeom, y, x, w []float32) {
-	run3x3(newGrid3x3(g.ci, g.co, g.h, g.w, g.pad), g.b, y, x, w, false)
+	conv3x3(newGrid3x3(g.ci, g.co, g.h, g.w, g.pad), g.b, y, x, w, false)
 }
 
 func conv3x3BackwardInput(g convGeom, dx, dy, w []float32) {
-	run3x3(newGrid3x3(g.co, g.ci, g.ho, g.wo, 2-g.pad), g.b, dx, dy, w, true)
+	conv3x3(newGrid3x3(g.co, g.ci, g.ho, g.wo, 2-g.pad), g.b, dx, dy, w, true)
+}
+
+// conv3x3 runs the Winograd path where it applies, the direct kernel elsewhere.
+func conv3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
+	if useWinograd(g) {
+		runWinograd(g, batch, y, x, w, flip)
+		return
+	}
+	run3x3(g, batch, y, x, w, flip)
 }
 
 // band is a run of output rows computed together: its tiles cover the grid

@@ -18,10 +18,16 @@ import (
 // training, whose weights change every step, would only churn the cache.
 const packCacheMaxPixels = 1024
 
-// The cache holds at most packCacheEntries entries and about 128 MB.
+// winogradCacheMaxPixels is the same bound for Winograd-transformed weights:
+// the transform costs about 10% of a 64-channel 40×40 image's convolution.
+const winogradCacheMaxPixels = 4096
+
+// The cache holds at most packCacheEntries entries and about 256 MB: enough
+// for the forward and input-gradient weights of a few 2-level U-Nets at
+// once (about 40 MB each), as when one process times several networks.
 const (
-	packCacheEntries = 32
-	packCacheFloats  = 32 << 20
+	packCacheEntries = 128
+	packCacheFloats  = 64 << 20
 )
 
 type packKey struct {
@@ -30,6 +36,7 @@ type packKey struct {
 	outC, inC int
 	tco       int
 	flip      bool
+	wino      bool // Winograd-transformed (conv3x3_winograd.go)
 }
 
 type packEntry struct {
@@ -56,7 +63,15 @@ func floatBytes(f []float32) []byte {
 // same buffer holds the same values as when it was packed, packing and
 // caching it otherwise. The result must not be modified or returned to the pool.
 func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
-	key := packKey{src: &w[0], n: len(w), outC: outC, inC: inC, tco: tco, flip: flip}
+	return cachedPack(w, packKey{outC: outC, inC: inC, tco: tco, flip: flip},
+		func() []float32 { return packWeights3x3(w, outC, inC, tco, flip) })
+}
+
+// cachedPack returns the packing of w described by key (its buffer fields
+// are filled in here) from the cache, or calls pack, which returns a pooled
+// buffer, and caches a copy of the result.
+func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
+	key.src, key.n = &w[0], len(w)
 	packCache.Lock()
 	packCache.tick++
 	var hit *packEntry
@@ -73,7 +88,7 @@ func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
 		return hit.packed
 	}
 
-	p := packWeights3x3(w, outC, inC, tco, flip)
+	p := pack()
 	e := &packEntry{key: key, saved: append([]float32(nil), w...), packed: append([]float32(nil), p...)}
 	putBuf(p)
 	packCache.Lock()

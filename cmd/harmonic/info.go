@@ -26,6 +26,11 @@ func runInfo(args []string) error {
 	fmt.Printf("cpu          %s (%s, family %d model %d)\n", c.BrandName, c.VendorString, c.Family, c.Model)
 	fmt.Printf("features     %s\n", strings.Join(relevantFeatures(), " "))
 	fmt.Printf("kernels      %s (available: %s; override with HARMONIC_SIMD)\n", simd.Current(), levelList(simd.Available()))
+	conv := "direct kernel (Winograd off, or no vector transforms at this level)"
+	if tensor.WinogradActive() {
+		conv = "Winograd F(2x2,3x3) at stride 1, pad 1, even sizes, >=16 channels; direct elsewhere (HARMONIC_WINOGRAD=0: direct only)"
+	}
+	fmt.Printf("conv3x3      %s\n", conv)
 	fmt.Printf("caches       L1d %s, L2 %s, L3 %s, line %d B\n",
 		size(c.Cache.L1D), size(c.Cache.L2), size(c.Cache.L3), c.CacheLine)
 	fmt.Printf("threads      %d (GOMAXPROCS %d, logical CPUs %d, physical cores %d)\n",

@@ -1,0 +1,292 @@
+package tensor
+
+import (
+	"os"
+
+	"github.com/harmonic-go/harmonic/simd"
+)
+
+// Winograd F(2×2, 3×3) convolution (Lavin & Gray 2016) for 3×3, stride 1,
+// pad 1 layers with even image sizes and many channels, the U-Net's inner
+// layers. Each 2×2 output tile comes from a 4×4 input patch: the input and
+// weights are transformed (simd/winograd.go), the channel sums become 16
+// matrix products M_ξ = U_ξ·V_ξ (U_ξ [co×ci] from the weights, V_ξ [ci×tiles]
+// from the input), and the output transform folds each 4×4 M tile back to
+// 2×2. That is 16 multiply-adds per channel pair and tile instead of 36.
+//
+// The products run on the GEMM micro-kernels directly: U is packed once (and
+// cached) as A micro-panels, and the input transform writes V straight into
+// B micro-panels of NR tiles. Tiles of all images are numbered one after the
+// other and processed in chunks whose V and M fit in L2 / L3. Every tile's
+// result is one micro-kernel column with the channel sum in one fixed
+// order, so results do not depend on chunking, batch size or thread count.
+//
+// The transforms add to the rounding: errors grow about 2× over the direct
+// kernel (relative ~1e-6 against float64), well inside what training and the
+// PyTorch parity tests tolerate.
+
+// winogradMinChannels is the channel count below which the direct kernel
+// wins: the transforms cost per channel, the products save per channel pair.
+const winogradMinChannels = 16
+
+// useWinograd reports whether the F(2×2,3×3) path runs the 3×3 convolution on
+// grid g (the input-gradient grid for the backward pass).
+func useWinograd(g grid3x3) bool {
+	if g.pad != 1 || g.h%2 != 0 || g.w%2 != 0 {
+		return false
+	}
+	switch winogradMode {
+	case winogradNever:
+		return false
+	case winogradAlways:
+		return true
+	}
+	return simd.WinogradAccelerated() && g.ci >= winogradMinChannels && g.co >= winogradMinChannels
+}
+
+// SetWinograd turns the Winograd path of 3×3 convolutions on (the default:
+// used where the CPU has its vector kernels and the channels are many) or
+// off (the direct kernel everywhere), to compare the two, and returns the
+// previous setting. HARMONIC_WINOGRAD=0 in the environment turns it off at
+// start-up. Do not call it while convolutions run.
+func SetWinograd(on bool) (was bool) {
+	was = winogradMode != winogradNever
+	winogradMode = winogradAuto
+	if !on {
+		winogradMode = winogradNever
+	}
+	return was
+}
+
+// WinogradActive reports whether 3×3 convolutions with many channels take
+// the Winograd path now (it is on and the level has the vector transforms).
+func WinogradActive() bool {
+	return winogradMode != winogradNever && simd.WinogradAccelerated()
+}
+
+// winogradMode is SetWinograd's setting; tests also force the path on any
+// geometry it can handle (winogradAlways).
+var winogradMode = winogradAuto
+
+func init() {
+	if os.Getenv("HARMONIC_WINOGRAD") == "0" {
+		winogradMode = winogradNever
+	}
+}
+
+const (
+	winogradAuto = iota
+	winogradNever
+	winogradAlways
+)
+
+// winogradChunkFloats bounds the V and M scratch of one chunk of tiles (2 MB);
+// a variable so that tests can force many small chunks.
+var winogradChunkFloats = 512 << 10
+
+// winoPlan is the layout of one Winograd convolution.
+type winoPlan struct {
+	g           grid3x3
+	micro       simd.GemmMicro
+	coPad       int // co rounded up to whole A micro-panels
+	th, tw      int // tiles per image: rows, columns
+	tiles       int // over the whole batch
+	chunk       int // tiles per chunk, a multiple of NR
+	vXi, mXi    int // ξ strides of the V and M scratch
+	mLd         int // row stride of M (= chunk)
+	uXi         int // ξ stride of the packed weights
+	batch       int
+	inSz, outSz int
+}
+
+func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
+	p := winoPlan{g: g, batch: batch, th: g.h / 2, tw: g.w / 2}
+	p.tiles = batch * p.th * p.tw
+	// The kernel for one image's tiles: a batch runs the kernel each of its
+	// images would run alone, so results are the same bits.
+	p.micro = pickMicro(g.co, p.th*p.tw)
+	mr, nr := p.micro.MR, p.micro.NR
+	p.coPad = ceilDiv(g.co, mr) * mr
+	// Chunks are whole panels (only the very last panel is partly empty), as
+	// few as the scratch bound allows, but at least one per thread when there
+	// are enough panels, and then a multiple of the thread count, so that
+	// threads can take whole chunks. Results do not depend on the chunking.
+	panels := ceilDiv(p.tiles, nr)
+	maxPanels := max(1, winogradChunkFloats/(16*(g.ci+p.coPad))/nr)
+	chunks := ceilDiv(panels, maxPanels)
+	if panels >= threads {
+		chunks = ceilDiv(chunks, threads) * threads
+	}
+	p.chunk = ceilDiv(panels, chunks) * nr
+	p.vXi, p.mXi, p.mLd = g.ci*p.chunk, p.coPad*p.chunk, p.chunk
+	p.uXi = p.coPad * g.ci
+	p.inSz, p.outSz = g.ci*g.h*g.w, g.co*g.h*g.w
+	return p
+}
+
+// winogradWeights returns U for w: the A micro-panels of U_ξ for ξ < 16,
+// [16][coPad/MR][ci][MR], from w [co,ci,3,3] (with flip, from the flipped,
+// transposed weights of the input gradient, w'[o,c] = w[c,o] rotated 180°).
+func (p winoPlan) weights(w []float32, flip bool) []float32 {
+	g, mr := p.g, p.micro.MR
+	u := getBuf(16 * p.uXi) // callers putBuf it
+	clear(u)
+	var k [9]float32
+	for o := 0; o < g.co; o++ {
+		for c := 0; c < g.ci; c++ {
+			if flip {
+				src := w[(c*g.co+o)*9:][:9]
+				for t := range k {
+					k[t] = src[8-t]
+				}
+			} else {
+				copy(k[:], w[(o*g.ci+c)*9:][:9])
+			}
+			tr := winogradKernel(k)
+			base := (o/mr)*g.ci*mr + c*mr + o%mr
+			for xi, v := range tr {
+				u[xi*p.uXi+base] = v
+			}
+		}
+	}
+	return u
+}
+
+// winogradKernel is G k Gᵀ of a 3×3 kernel, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+// as 16 values ξ = 4r+s.
+func winogradKernel(k [9]float32) [16]float32 {
+	var t [4][3]float32 // G k
+	for s := range 3 {
+		k0, k1, k2 := k[s], k[3+s], k[6+s]
+		t[0][s] = k0
+		t[1][s] = 0.5 * (k0 + k1 + k2)
+		t[2][s] = 0.5 * (k0 - k1 + k2)
+		t[3][s] = k2
+	}
+	var u [16]float32 // (G k) Gᵀ
+	for r := range 4 {
+		k0, k1, k2 := t[r][0], t[r][1], t[r][2]
+		u[4*r], u[4*r+1], u[4*r+2], u[4*r+3] = k0, 0.5*(k0+k1+k2), 0.5*(k0-k1+k2), k2
+	}
+	return u
+}
+
+// runWinograd convolves a batch on grid g with the F(2×2,3×3) algorithm; y
+// is [batch,co,h,w], x [batch,ci,h,w], w as in run3x3.
+func runWinograd(g grid3x3, batch int, y, x, w []float32, flip bool) {
+	p := newWinoPlan(g, batch, Threads())
+	var u []float32
+	if batch*g.h*g.w <= winogradCacheMaxPixels {
+		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, flip: flip, wino: true},
+			func() []float32 { return p.weights(w, flip) })
+	} else {
+		u = p.weights(w, flip)
+		defer putBuf(u)
+	}
+	xp := getBuf(batch * g.padded)
+	defer putBuf(xp)
+	parallelFor(batch, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			g.padImage(xp[b*g.padded:(b+1)*g.padded], x[b*p.inSz:(b+1)*p.inSz])
+		}
+	})
+	chunks := ceilDiv(p.tiles, p.chunk)
+	if chunks >= Threads() {
+		parallelFor(chunks, func(lo, hi int) {
+			v, m := getBuf(16*p.vXi), getBuf(16*p.mXi)
+			defer putBuf(v)
+			defer putBuf(m)
+			for ch := lo; ch < hi; ch++ {
+				t0 := ch * p.chunk
+				t1 := min(p.tiles, t0+p.chunk)
+				p.input(v, xp, t0, t1, 0, g.ci)
+				p.multiply(m, v, u, t1-t0, 0, p.coPad/p.micro.MR)
+				p.output(y, m, t0, t1, 0, g.co)
+			}
+		})
+		return
+	}
+	// Fewer panels than threads: split the chunk over channels instead.
+	v, m := getBuf(16*p.vXi), getBuf(16*p.mXi)
+	defer putBuf(v)
+	defer putBuf(m)
+	mr := p.micro.MR
+	for t0 := 0; t0 < p.tiles; t0 += p.chunk {
+		t1 := min(p.tiles, t0+p.chunk)
+		parallelFor(g.ci, func(lo, hi int) { p.input(v, xp, t0, t1, lo, hi) })
+		parallelFor(p.coPad/mr, func(lo, hi int) {
+			p.multiply(m, v, u, t1-t0, lo, hi)
+			p.output(y, m, t0, t1, lo*mr, min(g.co, hi*mr))
+		})
+	}
+}
+
+// forRuns calls f for the runs of tiles t0 ≤ t < t1 that lie in one tile row
+// of one image and, when nr > 0, in one NR-wide panel of the chunk starting
+// at t0: image b, tile row i, first column j, count n.
+func (p winoPlan) forRuns(t0, t1, nr int, f func(b, i, j, n, t int)) {
+	per := p.th * p.tw
+	for t := t0; t < t1; {
+		b, rem := t/per, t%per
+		i, j := rem/p.tw, rem%p.tw
+		n := min(p.tw-j, t1-t)
+		if nr > 0 {
+			n = min(n, nr-(t-t0)%nr)
+		}
+		f(b, i, j, n, t)
+		t += n
+	}
+}
+
+// input writes V for tiles [t0, t1) and channels [c0, c1) into the chunk's
+// B micro-panels: tile t of the chunk is lane (t−t0)%NR of panel (t−t0)/NR,
+// and a panel holds ci rows of NR lanes. Lanes past t1 in the last panel are
+// zeroed so that the products stay finite.
+func (p winoPlan) input(v, xp []float32, t0, t1, c0, c1 int) {
+	g, nr := p.g, p.micro.NR
+	// Panel by panel and a few channels at a time, so that the partly
+	// written cache lines of V (a run fills n of a panel row's NR lanes) are
+	// completed by the next runs while they are still in L1.
+	const channels = 8
+	for q0 := t0; q0 < t1; q0 += nr {
+		for cb := c0; cb < c1; cb += channels {
+			nc := min(channels, c1-cb)
+			p.forRuns(q0, min(t1, q0+nr), 0, func(b, i, j, n, t int) {
+				src := xp[b*g.padded+cb*g.plane+2*i*g.wp+2*j:]
+				simd.WinogradInput2x3(src, g.plane, g.wp, nc, n, v[((q0-t0)/nr*g.ci+cb)*nr+t-q0:], p.vXi, nr)
+			})
+		}
+	}
+	if tail := (t1 - t0) % nr; tail != 0 {
+		q := (t1 - t0) / nr
+		for xi := 0; xi < 16; xi++ {
+			for c := c0; c < c1; c++ {
+				clear(v[xi*p.vXi+(q*g.ci+c)*nr+tail:][:nr-tail])
+			}
+		}
+	}
+}
+
+// multiply computes M_ξ = U_ξ·V_ξ for the chunk's n tiles and the A panels
+// [p0, p1) of output channels: M is [16][coPad][chunk].
+func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
+	ci, mr, nr := p.g.ci, p.micro.MR, p.micro.NR
+	for xi := 0; xi < 16; xi++ {
+		for q := 0; q < ceilDiv(n, nr); q++ {
+			b := v[xi*p.vXi+q*ci*nr:]
+			for pa := p0; pa < p1; pa++ {
+				a := u[xi*p.uXi+pa*ci*mr:]
+				p.micro.Kernel(ci, a, b, m[xi*p.mXi+pa*mr*p.mLd+q*nr:], p.mLd, 1, 0)
+			}
+		}
+	}
+}
+
+// output folds M back into y for tiles [t0, t1) and channels [c0, c1).
+func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
+	g := p.g
+	p.forRuns(t0, t1, 0, func(b, i, j, n, t int) {
+		dst := y[b*p.outSz+c0*g.h*g.w+2*i*g.w+2*j:]
+		simd.WinogradOutput2x3(m[c0*p.mLd+t-t0:], p.mXi, p.mLd, c1-c0, n, dst, g.h*g.w, g.w)
+	})
+}

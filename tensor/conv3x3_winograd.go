@@ -118,7 +118,10 @@ func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
 		chunks = ceilDiv(chunks, threads) * threads
 	}
 	p.chunk = ceilDiv(panels, chunks) * nr
-	p.vXi, p.mXi, p.mLd = g.ci*p.chunk, p.coPad*p.chunk, p.chunk
+	// The 16 planes of V and of M are a cache line more than a whole number
+	// of rows apart: at a multiple of 4 KB, the transforms' 16 streams would
+	// all fall in one L1 set (8 ways) and evict each other.
+	p.vXi, p.mXi, p.mLd = g.ci*p.chunk+16, p.coPad*p.chunk+16, p.chunk
 	p.uXi = p.coPad * g.ci
 	p.inSz, p.outSz = g.ci*g.h*g.w, g.co*g.h*g.w
 	return p

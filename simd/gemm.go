@@ -26,9 +26,14 @@ func GemmKernel() GemmMicro { return gemmMicro }
 // given matrix least (64 rows: 8x48 fits exactly where 6x64 pads to 66).
 func GemmCandidates() []GemmMicro { return gemmCandidates }
 
+// GemmNarrowCandidates returns extra micro-kernels of the current level with
+// narrow tiles, for callers that multiply by matrices of few columns.
+func GemmNarrowCandidates() []GemmMicro { return gemmNarrow }
+
 var (
 	gemmMicro      = gemmGenericMicro
 	gemmCandidates = []GemmMicro{gemmGenericMicro}
+	gemmNarrow     []GemmMicro
 )
 
 // The generic tile is small so that the pure-Go kernel's accumulators stay

@@ -18,6 +18,9 @@ func gemmKernelAVX512_8x48(kc int, a, b, c *float32, ldc int, alpha, beta float3
 func gemmKernelAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func gemmKernelAVX512_16x16(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
 func gemmPrefetch(p *float32, n int)
 
 // GemmPrefetch asks the CPU to start loading x into L2 (a hint; it never
@@ -62,6 +65,12 @@ var gemmAVX512Micros = []GemmMicro{
 	wrapGemm("avx512 8x48", 8, 48, gemmKernelAVX512_8x48),
 }
 
+// gemmAVX512Narrow is for products with few columns (Winograd's tiles of
+// one small image): 16 columns pad 100 tiles to 112 where 64 pad to 128. It
+// is not a general candidate, which would pick it for shapes (64 rows) where
+// the wide kernels are faster.
+var gemmAVX512Narrow = wrapGemm("avx512 16x16", 16, 16, gemmKernelAVX512_16x16)
+
 // GemmMicros lists every micro-kernel this CPU can run, whatever the current
 // level (for tests and tuning benchmarks); GemmKernel is the chosen one.
 func GemmMicros() []GemmMicro {
@@ -71,6 +80,7 @@ func GemmMicros() []GemmMicro {
 	}
 	if hasAVX512() {
 		out = append(out, gemmAVX512Micros...)
+		out = append(out, gemmAVX512Narrow)
 	}
 	return out
 }
@@ -79,6 +89,7 @@ var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
 		gemmCandidates = gemmAVX512Micros
+		gemmNarrow = []GemmMicro{gemmAVX512Narrow}
 		gemmPack4Impl = gemmPack4AVX2
 	case AVX2:
 		gemmCandidates = gemmAVX2Micros
@@ -86,6 +97,9 @@ var _ = onLevel(func(l Level) {
 	default:
 		gemmCandidates = []GemmMicro{gemmGenericMicro}
 		gemmPack4Impl = gemmPack4Generic
+	}
+	if l != AVX512 {
+		gemmNarrow = nil
 	}
 	gemmMicro = gemmCandidates[0]
 })

@@ -27,6 +27,7 @@ var kernels = []kernel{
 	{"AVX512", 14, 32, 4},
 	{"AVX512", 8, 48, 4},
 	{"AVX512", 6, 64, 4},
+	{"AVX512", 16, 16, 4}, // narrow: Winograd products of one small image's tiles
 }
 
 var out strings.Builder
@@ -60,7 +61,11 @@ func gen(k kernel) {
 		nb = 2
 	}
 	acc := func(i, v int) string { return fmt.Sprintf("%s%d", reg, nv+nb+i*nv+v) }
-	if nv+nb+k.mr*nv > map[string]int{"AVX2": 16, "AVX512": 32}[k.isa] {
+	extra := 0 // a register for beta (see below) when there are fewer than two B registers
+	if nv+nb < 2 {
+		extra = 1
+	}
+	if nv+nb+k.mr*nv+extra > map[string]int{"AVX2": 16, "AVX512": 32}[k.isa] {
 		panic("too many registers for " + k.name())
 	}
 	fmt.Fprintf(&out, "\n// func %s(kc int, a, b, c *float32, ldc int, alpha, beta float32)\n", k.name())
@@ -133,7 +138,12 @@ func gen(k kernel) {
 	emit("JNZ tailloop%s", k.name())
 	label("done" + k.name())
 	// C = alpha·acc (+ beta·C unless beta == 0, which must not read C).
+	// alpha and beta take B registers, free after the loop; with a single B
+	// vector, beta takes the first register past the accumulators.
 	alpha, beta := bReg(0), bReg(1)
+	if nv+nb < 2 {
+		beta = fmt.Sprintf("%s%d", reg, nv+nb+k.mr*nv)
+	}
 	emit("VBROADCASTSS alpha+40(FP), %s", alpha)
 	emit("VBROADCASTSS beta+44(FP), %s", beta)
 	for i := 0; i < k.mr; i++ {

@@ -102,9 +102,10 @@ type winoPlan struct {
 func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
 	p := winoPlan{g: g, batch: batch, th: g.h / 2, tw: g.w / 2}
 	p.tiles = batch * p.th * p.tw
-	// The kernel for one image's tiles: a batch runs the kernel each of its
-	// images would run alone, so results are the same bits.
-	p.micro = pickMicro(g.co, p.th*p.tw)
+	// The kernel that pads co × (one image's tiles) least, narrow ones
+	// included: per image, so that a batch runs the kernel each of its images
+	// would run alone (the same bits).
+	p.micro = pickWinogradMicro(g.co, p.th*p.tw)
 	mr, nr := p.micro.MR, p.micro.NR
 	p.coPad = ceilDiv(g.co, mr) * mr
 	// Chunks are whole panels (only the very last panel is partly empty), as
@@ -125,6 +126,18 @@ func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
 	p.uXi = p.coPad * g.ci
 	p.inSz, p.outSz = g.ci*g.h*g.w, g.co*g.h*g.w
 	return p
+}
+
+// pickWinogradMicro returns the micro-kernel, narrow ones included, that pads
+// an rows × cols product least (ties go to the earlier candidate).
+func pickWinogradMicro(rows, cols int) simd.GemmMicro {
+	best, bestArea := simd.GemmMicro{}, -1
+	for _, c := range append(simd.GemmCandidates(), simd.GemmNarrowCandidates()...) {
+		if area := ceilDiv(rows, c.MR) * c.MR * ceilDiv(cols, c.NR) * c.NR; bestArea < 0 || area < bestArea {
+			best, bestArea = c, area
+		}
+	}
+	return best
 }
 
 // winogradWeights returns U for w: the A micro-panels of U_ξ for ξ < 16,
@@ -275,11 +288,10 @@ func (p winoPlan) input(v, xp []float32, t0, t1, c0, c1 int) {
 func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 	ci, mr, nr := p.g.ci, p.micro.MR, p.micro.NR
 	for xi := 0; xi < 16; xi++ {
-		for q := 0; q < ceilDiv(n, nr); q++ {
-			b := v[xi*p.vXi+q*ci*nr:]
-			for pa := p0; pa < p1; pa++ {
-				a := u[xi*p.uXi+pa*ci*mr:]
-				p.micro.Kernel(ci, a, b, m[xi*p.mXi+pa*mr*p.mLd+q*nr:], p.mLd, 1, 0)
+		for pa := p0; pa < p1; pa++ { // an A panel stays in L1 across the tiles
+			a := u[xi*p.uXi+pa*ci*mr:]
+			for q := 0; q < ceilDiv(n, nr); q++ {
+				p.micro.Kernel(ci, a, v[xi*p.vXi+q*ci*nr:], m[xi*p.mXi+pa*mr*p.mLd+q*nr:], p.mLd, 1, 0)
 			}
 		}
 	}

@@ -37,6 +37,13 @@ type packKey struct {
 	tco       int
 	flip      bool
 	wino      bool // Winograd-transformed (conv3x3_winograd.go)
+	gemmA     gemmAKey
+}
+
+// gemmAKey describes a whole packed GEMM A operand (gemm_cached.go).
+type gemmAKey struct {
+	use          uint8 // which matrix of the buffer: distinguishes uses
+	m, k, kc, mr int
 }
 
 type packEntry struct {

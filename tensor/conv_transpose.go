@@ -104,7 +104,7 @@ func upForward(g upGeom, y, x, w []float32) {
 	forEachImage(g.b, func(b, threads int) {
 		tmp := getBuf(m * pix)
 		defer putBuf(tmp)
-		gemmPacked(m, pix, g.ci, 1, wt, denseB{data: x[b*g.ci*pix:], ld: pix}, 0, tmp, pix, threads)
+		gemmPacked(m, pix, g.ci, 1, cachedA{wt, w, useUpForward}, denseB{data: x[b*g.ci*pix:], ld: pix}, 0, tmp, pix, threads)
 		out := y[b*g.co*4*pix : (b+1)*g.co*4*pix]
 		w2 := 2 * g.w
 		for k := 0; k < m; k += 2 {
@@ -131,7 +131,7 @@ func upBackwardInput(g upGeom, dx, dy, w []float32) {
 	k, pix := g.co*4, g.h*g.w
 	forEachImage(g.b, func(b, threads int) {
 		src := upGatherB{dy: dy[b*k*pix : (b+1)*k*pix], g: g}
-		gemmPacked(g.ci, pix, k, 1, denseA{data: w, ld: k}, src, 0, dx[b*g.ci*pix:(b+1)*g.ci*pix], pix, threads)
+		gemmPacked(g.ci, pix, k, 1, cachedA{denseA{data: w, ld: k}, w, useUpBackward}, src, 0, dx[b*g.ci*pix:(b+1)*g.ci*pix], pix, threads)
 	})
 }
 

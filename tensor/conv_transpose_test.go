@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -109,5 +110,29 @@ func TestConvTranspose2x2Deterministic(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The packed weights are cached: changing the weights in place between
+// calls (as an optimizer step does) must be seen by the next call.
+func TestConvTranspose2x2WeightsChangeInPlace(t *testing.T) {
+	b, ci, co, h, w := 2, 24, 16, 5, 6
+	r := rand.New(rand.NewPCG(11, 11))
+	xd, wd, dyd := convRand(r, b*ci*h*w), convRand(r, ci*co*4), convRand(r, b*co*4*h*w)
+	x, wt := mustTensor(t, xd, b, ci, h, w), mustTensor(t, wd, ci, co, 2, 2)
+	dy := mustTensor(t, dyd, b, co, 2*h, 2*w)
+	for step := range 3 {
+		wantY, wantDx, _, yAbs, dxAbs, _ := naiveUp64(b, ci, co, h, w, xd, wt.Data(), dyd)
+		y, err := ConvTranspose2x2(x, wt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeTo(t, fmt.Sprintf("step %d forward", step), y.Data(), wantY, yAbs)
+		dx, err := ConvTranspose2x2BackwardInput(dy, wt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeTo(t, fmt.Sprintf("step %d input gradient", step), dx.Data(), wantDx, dxAbs)
+		wt.Data()[step*37] += 0.5 // one weight moves, in place
 	}
 }

@@ -36,6 +36,9 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 	if b := gemmTuning.blocks; b != nil {
 		g.blocks = gemmBlocks{mc: max(mr, b.mc/mr*mr), kc: b.kc, nc: max(nr, b.nc/nr*nr)}
 	}
+	if tm == 1 {
+		g.sharedA = g.cachedSharedA() // nil unless A is a cached weight
+	}
 	if tm*tn == 1 {
 		g.run(0, m, 0, n)
 		return
@@ -73,7 +76,7 @@ func (g gemmJob) parallel(tm, tn int) {
 	m, k, n, mr, nr := g.m, g.k, g.n, g.micro.MR, g.micro.NR
 	var shared *[]float32
 	units := 0
-	if rowsPad := ceilDiv(m, mr) * mr; rowsPad*k <= sharedALimit {
+	if rowsPad := ceilDiv(m, mr) * mr; g.sharedA == nil && rowsPad*k <= sharedALimit {
 		shared = gemmSharedPool.Get().(*[]float32)
 		*shared = grow(*shared, rowsPad*k)
 		g.sharedA = *shared

@@ -118,8 +118,8 @@ func conv3x3BackwardInput(g convGeom, dx, dy, w []float32) {
 
 // conv3x3 runs the Winograd path where it applies, the direct kernel elsewhere.
 func conv3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
-	if useWinograd(g) {
-		runWinograd(g, batch, y, x, w, flip)
+	if alg := pickWinograd(g); alg != nil {
+		runWinograd(alg, g, batch, y, x, w, flip)
 		return
 	}
 	run3x3(g, batch, y, x, w, flip)

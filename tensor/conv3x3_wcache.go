@@ -36,7 +36,7 @@ type packKey struct {
 	outC, inC int
 	tco       int
 	flip      bool
-	wino      bool // Winograd-transformed (conv3x3_winograd.go)
+	wino      int // Winograd tile size, 0 if not transformed (conv3x3_winograd.go)
 	gemmA     gemmAKey
 }
 

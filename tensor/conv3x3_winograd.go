@@ -6,42 +6,85 @@ import (
 	"github.com/harmonic-go/harmonic/simd"
 )
 
-// Winograd F(2×2, 3×3) convolution (Lavin & Gray 2016) for 3×3, stride 1,
-// pad 1 layers with even image sizes and many channels, the U-Net's inner
-// layers. Each 2×2 output tile comes from a 4×4 input patch: the input and
-// weights are transformed (simd/winograd.go), the channel sums become 16
-// matrix products M_ξ = U_ξ·V_ξ (U_ξ [co×ci] from the weights, V_ξ [ci×tiles]
-// from the input), and the output transform folds each 4×4 M tile back to
-// 2×2. That is 16 multiply-adds per channel pair and tile instead of 36.
+// Winograd convolution (Lavin & Gray 2016) for 3×3, stride 1, pad 1 layers
+// with many channels, the U-Net's inner layers. F(m×m, 3×3) computes each
+// m×m output tile from an (m+2)×(m+2) input patch: input and weights are
+// transformed (simd/winograd*.go), the channel sums become (m+2)² matrix
+// products M_ξ = U_ξ·V_ξ (U_ξ [co×ci] from the weights, V_ξ [ci×tiles] from
+// the input), and the output transform folds each M tile back to m×m.
+// F(2×2,3×3) does 16 multiply-adds per channel pair and tile of 4 outputs,
+// F(4×4,3×3) 36 per 16 outputs, where the direct convolution needs 9 per
+// output.
 //
 // The products run on the GEMM micro-kernels directly: U is packed once (and
 // cached) as A micro-panels, and the input transform writes V straight into
 // B micro-panels of NR tiles. Tiles of all images are numbered one after the
 // other and processed in chunks whose V and M fit in L2 / L3. Every tile's
 // result is one micro-kernel column with the channel sum in one fixed
-// order, so results do not depend on chunking, batch size or thread count.
+// order, and the variant and kernel are chosen from one image's geometry, so
+// results do not depend on chunking, batch size or thread count.
 //
-// The transforms add to the rounding: errors grow about 2× over the direct
-// kernel (relative ~1e-6 against float64), well inside what training and the
-// PyTorch parity tests tolerate.
+// The transforms add to the rounding: against float64 the errors are about
+// 1e-6 of the sum of |products| (F(4×4) about twice F(2×2)'s), the same
+// order as the direct kernel's and far inside what training and the PyTorch
+// parity tests tolerate.
+
+// winoAlgo is one Winograd variant.
+type winoAlgo struct {
+	name   string
+	m      int // output tile side
+	planes int // (m+2)², the number of products per channel pair
+	// kernel writes the transformed 3×3 kernel k, planes values.
+	kernel func(k [9]float32, u []float32)
+	input  func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
+	output func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
+	// fast reports whether the current level has vector transforms.
+	fast func() bool
+}
+
+var (
+	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, kernel: winogradKernel23,
+		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3, fast: simd.WinogradAccelerated}
+	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, kernel: winogradKernel43,
+		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3, fast: simd.Winograd43Accelerated}
+)
 
 // winogradMinChannels is the channel count below which the direct kernel
 // wins: the transforms cost per channel, the products save per channel pair.
 const winogradMinChannels = 16
 
-// useWinograd reports whether the F(2×2,3×3) path runs the 3×3 convolution on
-// grid g (the input-gradient grid for the backward pass).
-func useWinograd(g grid3x3) bool {
-	if g.pad != 1 || g.h%2 != 0 || g.w%2 != 0 {
-		return false
+// pickWinograd returns the Winograd variant for the 3×3 convolution on grid
+// g (the input-gradient grid for the backward pass), or nil for the direct
+// kernel. Among the variants whose tiles divide the image it takes the one
+// with the fewest micro-kernel products for one image (F(4×4) on images of
+// few tiles can lose to F(2×2): partly empty panels), F(2×2) on ties.
+func pickWinograd(g grid3x3) *winoAlgo {
+	if g.pad != 1 || winogradMode == winogradNever {
+		return nil
 	}
-	switch winogradMode {
-	case winogradNever:
-		return false
-	case winogradAlways:
-		return true
+	if winogradMode == winogradAuto && (g.ci < winogradMinChannels || g.co < winogradMinChannels) {
+		return nil
 	}
-	return simd.WinogradAccelerated() && g.ci >= winogradMinChannels && g.co >= winogradMinChannels
+	var best *winoAlgo
+	bestCost := 0
+	for _, a := range []*winoAlgo{&wino23, &wino43} {
+		fits := g.h%a.m == 0 && g.w%a.m == 0
+		switch winogradMode {
+		case winogradAuto:
+			fits = fits && a.fast()
+		case winogradForce23:
+			fits = fits && a == &wino23
+		}
+		if !fits {
+			continue
+		}
+		mic := pickWinogradMicro(g.co, g.h/a.m*(g.w/a.m))
+		cost := a.planes * ceilDiv(g.co, mic.MR) * mic.MR * ceilDiv(g.h/a.m*(g.w/a.m), mic.NR) * mic.NR
+		if best == nil || cost < bestCost || winogradMode == winogradForce43 {
+			best, bestCost = a, cost
+		}
+	}
+	return best
 }
 
 // SetWinograd turns the Winograd path of 3×3 convolutions on (the default:
@@ -58,14 +101,22 @@ func SetWinograd(on bool) (was bool) {
 	return was
 }
 
-// WinogradActive reports whether 3×3 convolutions with many channels take
-// the Winograd path now (it is on and the level has the vector transforms).
-func WinogradActive() bool {
-	return winogradMode != winogradNever && simd.WinogradAccelerated()
+// WinogradVariants names the Winograd variants 3×3 convolutions with many
+// channels may take now (none when it is off or the level has no vector
+// transforms).
+func WinogradVariants() []string {
+	var out []string
+	for _, a := range []*winoAlgo{&wino23, &wino43} {
+		if winogradMode != winogradNever && a.fast() {
+			out = append(out, a.name)
+		}
+	}
+	return out
 }
 
-// winogradMode is SetWinograd's setting; tests also force the path on any
-// geometry it can handle (winogradAlways).
+// winogradMode is SetWinograd's setting; tests also force a variant on any
+// geometry it fits, at any level (winogradForce43 falls back to F(2×2,3×3)
+// where 4 does not divide the image).
 var winogradMode = winogradAuto
 
 func init() {
@@ -77,7 +128,8 @@ func init() {
 const (
 	winogradAuto = iota
 	winogradNever
-	winogradAlways
+	winogradForce23
+	winogradForce43
 )
 
 // winogradChunkFloats bounds the V and M scratch of one chunk of tiles (2 MB);
@@ -86,6 +138,7 @@ var winogradChunkFloats = 512 << 10
 
 // winoPlan is the layout of one Winograd convolution.
 type winoPlan struct {
+	alg         *winoAlgo
 	g           grid3x3
 	micro       simd.GemmMicro
 	coPad       int // co rounded up to whole A micro-panels
@@ -95,12 +148,11 @@ type winoPlan struct {
 	vXi, mXi    int // ξ strides of the V and M scratch
 	mLd         int // row stride of M (= chunk)
 	uXi         int // ξ stride of the packed weights
-	batch       int
 	inSz, outSz int
 }
 
-func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
-	p := winoPlan{g: g, batch: batch, th: g.h / 2, tw: g.w / 2}
+func newWinoPlan(alg *winoAlgo, g grid3x3, batch, threads int) winoPlan {
+	p := winoPlan{alg: alg, g: g, th: g.h / alg.m, tw: g.w / alg.m}
 	p.tiles = batch * p.th * p.tw
 	// The kernel that pads co × (one image's tiles) least, narrow ones
 	// included: per image, so that a batch runs the kernel each of its images
@@ -113,15 +165,15 @@ func newWinoPlan(g grid3x3, batch, threads int) winoPlan {
 	// are enough panels, and then a multiple of the thread count, so that
 	// threads can take whole chunks. Results do not depend on the chunking.
 	panels := ceilDiv(p.tiles, nr)
-	maxPanels := max(1, winogradChunkFloats/(16*(g.ci+p.coPad))/nr)
+	maxPanels := max(1, winogradChunkFloats/(alg.planes*(g.ci+p.coPad))/nr)
 	chunks := ceilDiv(panels, maxPanels)
 	if panels >= threads {
 		chunks = ceilDiv(chunks, threads) * threads
 	}
 	p.chunk = ceilDiv(panels, chunks) * nr
-	// The 16 planes of V and of M are a cache line more than a whole number
-	// of rows apart: at a multiple of 4 KB, the transforms' 16 streams would
-	// all fall in one L1 set (8 ways) and evict each other.
+	// The planes of V and of M are a cache line more than a whole number of
+	// rows apart: at a multiple of 4 KB, the transforms' streams would all
+	// fall in one L1 set (8 ways) and evict each other.
 	p.vXi, p.mXi, p.mLd = g.ci*p.chunk+16, p.coPad*p.chunk+16, p.chunk
 	p.uXi = p.coPad * g.ci
 	p.inSz, p.outSz = g.ci*g.h*g.w, g.co*g.h*g.w
@@ -140,14 +192,16 @@ func pickWinogradMicro(rows, cols int) simd.GemmMicro {
 	return best
 }
 
-// winogradWeights returns U for w: the A micro-panels of U_ξ for ξ < 16,
-// [16][coPad/MR][ci][MR], from w [co,ci,3,3] (with flip, from the flipped,
-// transposed weights of the input gradient, w'[o,c] = w[c,o] rotated 180°).
+// weights returns U for w: the A micro-panels of U_ξ for ξ < planes,
+// [planes][coPad/MR][ci][MR], from w [co,ci,3,3] (with flip, from the
+// flipped, transposed weights of the input gradient, w'[o,c] = w[c,o]
+// rotated 180°).
 func (p winoPlan) weights(w []float32, flip bool) []float32 {
 	g, mr := p.g, p.micro.MR
-	u := getBuf(16 * p.uXi) // callers putBuf it
+	u := getBuf(p.alg.planes * p.uXi) // callers putBuf it
 	clear(u)
 	var k [9]float32
+	tr := make([]float32, p.alg.planes)
 	for o := 0; o < g.co; o++ {
 		for c := 0; c < g.ci; c++ {
 			if flip {
@@ -158,7 +212,7 @@ func (p winoPlan) weights(w []float32, flip bool) []float32 {
 			} else {
 				copy(k[:], w[(o*g.ci+c)*9:][:9])
 			}
-			tr := winogradKernel(k)
+			p.alg.kernel(k, tr)
 			base := (o/mr)*g.ci*mr + c*mr + o%mr
 			for xi, v := range tr {
 				u[xi*p.uXi+base] = v
@@ -168,9 +222,9 @@ func (p winoPlan) weights(w []float32, flip bool) []float32 {
 	return u
 }
 
-// winogradKernel is G k Gᵀ of a 3×3 kernel, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+// winogradKernel23 is G k Gᵀ of a 3×3 kernel, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
 // as 16 values ξ = 4r+s.
-func winogradKernel(k [9]float32) [16]float32 {
+func winogradKernel23(k [9]float32, u []float32) {
 	var t [4][3]float32 // G k
 	for s := range 3 {
 		k0, k1, k2 := k[s], k[3+s], k[6+s]
@@ -179,43 +233,55 @@ func winogradKernel(k [9]float32) [16]float32 {
 		t[2][s] = 0.5 * (k0 - k1 + k2)
 		t[3][s] = k2
 	}
-	var u [16]float32 // (G k) Gᵀ
-	for r := range 4 {
+	for r := range 4 { // (G k) Gᵀ
 		k0, k1, k2 := t[r][0], t[r][1], t[r][2]
 		u[4*r], u[4*r+1], u[4*r+2], u[4*r+3] = k0, 0.5*(k0+k1+k2), 0.5*(k0-k1+k2), k2
 	}
-	return u
 }
 
-// runWinograd convolves a batch on grid g with the F(2×2,3×3) algorithm; y
-// is [batch,co,h,w], x [batch,ci,h,w], w as in run3x3.
-func runWinograd(g grid3x3, batch int, y, x, w []float32, flip bool) {
-	p := newWinoPlan(g, batch, Threads())
+// g43 is F(4×4,3×3)'s G.
+var g43 = [6][3]float64{{1. / 4, 0, 0}, {-1. / 6, -1. / 6, -1. / 6}, {-1. / 6, 1. / 6, -1. / 6},
+	{1. / 24, 1. / 12, 1. / 6}, {1. / 24, -1. / 12, 1. / 6}, {0, 0, 1}}
+
+// winogradKernel43 is G k Gᵀ for F(4×4,3×3) as 36 values ξ = 6r+s, formed in
+// float64 and rounded once (the thirds and sixths are not exact in binary).
+func winogradKernel43(k [9]float32, u []float32) {
+	var t [6][3]float64 // G k
+	for r := range 6 {
+		for s := range 3 {
+			t[r][s] = g43[r][0]*float64(k[s]) + g43[r][1]*float64(k[3+s]) + g43[r][2]*float64(k[6+s])
+		}
+	}
+	for r := range 6 { // (G k) Gᵀ
+		for s := range 6 {
+			u[6*r+s] = float32(t[r][0]*g43[s][0] + t[r][1]*g43[s][1] + t[r][2]*g43[s][2])
+		}
+	}
+}
+
+// runWinograd convolves a batch on grid g with variant alg; y is
+// [batch,co,h,w], x [batch,ci,h,w], w as in run3x3.
+func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bool) {
+	p := newWinoPlan(alg, g, batch, Threads())
 	var u []float32
 	if batch*g.h*g.w <= winogradCacheMaxPixels {
-		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, flip: flip, wino: true},
+		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, flip: flip, wino: alg.m},
 			func() []float32 { return p.weights(w, flip) })
 	} else {
 		u = p.weights(w, flip)
 		defer putBuf(u)
 	}
-	xp := getBuf(batch * g.padded)
-	defer putBuf(xp)
-	parallelFor(batch, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			g.padImage(xp[b*g.padded:(b+1)*g.padded], x[b*p.inSz:(b+1)*p.inSz])
-		}
-	})
+	planes := alg.planes
 	chunks := ceilDiv(p.tiles, p.chunk)
 	if chunks >= Threads() {
 		parallelFor(chunks, func(lo, hi int) {
-			v, m := getBuf(16*p.vXi), getBuf(16*p.mXi)
+			v, m := getBuf(planes*p.vXi), getBuf(planes*p.mXi)
 			defer putBuf(v)
 			defer putBuf(m)
 			for ch := lo; ch < hi; ch++ {
 				t0 := ch * p.chunk
 				t1 := min(p.tiles, t0+p.chunk)
-				p.input(v, xp, t0, t1, 0, g.ci)
+				p.input(v, x, t0, t1, 0, g.ci)
 				p.multiply(m, v, u, t1-t0, 0, p.coPad/p.micro.MR)
 				p.output(y, m, t0, t1, 0, g.co)
 			}
@@ -223,13 +289,13 @@ func runWinograd(g grid3x3, batch int, y, x, w []float32, flip bool) {
 		return
 	}
 	// Fewer panels than threads: split the chunk over channels instead.
-	v, m := getBuf(16*p.vXi), getBuf(16*p.mXi)
+	v, m := getBuf(planes*p.vXi), getBuf(planes*p.mXi)
 	defer putBuf(v)
 	defer putBuf(m)
 	mr := p.micro.MR
 	for t0 := 0; t0 < p.tiles; t0 += p.chunk {
 		t1 := min(p.tiles, t0+p.chunk)
-		parallelFor(g.ci, func(lo, hi int) { p.input(v, xp, t0, t1, lo, hi) })
+		parallelFor(g.ci, func(lo, hi int) { p.input(v, x, t0, t1, lo, hi) })
 		parallelFor(p.coPad/mr, func(lo, hi int) {
 			p.multiply(m, v, u, t1-t0, lo, hi)
 			p.output(y, m, t0, t1, lo*mr, min(g.co, hi*mr))
@@ -254,11 +320,11 @@ func (p winoPlan) forRuns(t0, t1, nr int, f func(b, i, j, n, t int)) {
 	}
 }
 
-// input writes V for tiles [t0, t1) and channels [c0, c1) into the chunk's
-// B micro-panels: tile t of the chunk is lane (t−t0)%NR of panel (t−t0)/NR,
-// and a panel holds ci rows of NR lanes. Lanes past t1 in the last panel are
-// zeroed so that the products stay finite.
-func (p winoPlan) input(v, xp []float32, t0, t1, c0, c1 int) {
+// input writes V for tiles [t0, t1) and channels [c0, c1) of the images x
+// into the chunk's B micro-panels: tile t of the chunk is lane (t−t0)%NR of
+// panel (t−t0)/NR, and a panel holds ci rows of NR lanes. Lanes past t1 in
+// the last panel are zeroed so that the products stay finite.
+func (p winoPlan) input(v, x []float32, t0, t1, c0, c1 int) {
 	g, nr := p.g, p.micro.NR
 	// Panel by panel and a few channels at a time, so that the partly
 	// written cache lines of V (a run fills n of a panel row's NR lanes) are
@@ -268,14 +334,14 @@ func (p winoPlan) input(v, xp []float32, t0, t1, c0, c1 int) {
 		for cb := c0; cb < c1; cb += channels {
 			nc := min(channels, c1-cb)
 			p.forRuns(q0, min(t1, q0+nr), 0, func(b, i, j, n, t int) {
-				src := xp[b*g.padded+cb*g.plane+2*i*g.wp+2*j:]
-				simd.WinogradInput2x3(src, g.plane, g.wp, nc, n, v[((q0-t0)/nr*g.ci+cb)*nr+t-q0:], p.vXi, nr)
+				img := x[b*p.inSz+cb*g.h*g.w:]
+				p.alg.input(img, g.h*g.w, g.h, g.w, i, j, nc, n, v[((q0-t0)/nr*g.ci+cb)*nr+t-q0:], p.vXi, nr)
 			})
 		}
 	}
 	if tail := (t1 - t0) % nr; tail != 0 {
 		q := (t1 - t0) / nr
-		for xi := 0; xi < 16; xi++ {
+		for xi := 0; xi < p.alg.planes; xi++ {
 			for c := c0; c < c1; c++ {
 				clear(v[xi*p.vXi+(q*g.ci+c)*nr+tail:][:nr-tail])
 			}
@@ -284,10 +350,10 @@ func (p winoPlan) input(v, xp []float32, t0, t1, c0, c1 int) {
 }
 
 // multiply computes M_ξ = U_ξ·V_ξ for the chunk's n tiles and the A panels
-// [p0, p1) of output channels: M is [16][coPad][chunk].
+// [p0, p1) of output channels: M is [planes][coPad][chunk].
 func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 	ci, mr, nr := p.g.ci, p.micro.MR, p.micro.NR
-	for xi := 0; xi < 16; xi++ {
+	for xi := 0; xi < p.alg.planes; xi++ {
 		for pa := p0; pa < p1; pa++ { // an A panel stays in L1 across the tiles
 			a := u[xi*p.uXi+pa*ci*mr:]
 			for q := 0; q < ceilDiv(n, nr); q++ {
@@ -299,9 +365,9 @@ func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 
 // output folds M back into y for tiles [t0, t1) and channels [c0, c1).
 func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
-	g := p.g
+	g, tm := p.g, p.alg.m
 	p.forRuns(t0, t1, 0, func(b, i, j, n, t int) {
-		dst := y[b*p.outSz+c0*g.h*g.w+2*i*g.w+2*j:]
-		simd.WinogradOutput2x3(m[c0*p.mLd+t-t0:], p.mXi, p.mLd, c1-c0, n, dst, g.h*g.w, g.w)
+		dst := y[b*p.outSz+c0*g.h*g.w+tm*i*g.w+tm*j:]
+		p.alg.output(m[c0*p.mLd+t-t0:], p.mXi, p.mLd, c1-c0, n, dst, g.h*g.w, g.w)
 	})
 }

@@ -269,6 +269,144 @@ in_next:
 	RET
 
 // ---------------------------------------------------------------------------
+// Input transform from an unpadded image (WinogradInputImage2x3).
+//
+// The same 16-tile blocks, loads, de-interleave and arithmetic as above, but
+// every load is masked (K4..K7 for the loads at 0, 64, 8, 72 bytes, K3 for the
+// stores, taken from the Go-computed table per block): the column left of the
+// image and the columns right of it are masked-off lanes, which read as +0 —
+// the value the padded grid holds there — and touch no memory. Patch rows
+// outside the image (bit r of DX clear) are not loaded at all: their
+// registers are zeroed out of line.
+//
+// Registers: SI src of channel c at (row 2i−1, column 2j0−1), DI dst of
+// channel c, R8 chStride, R9 w (the row stride), R10 xiStride, R11 cStride,
+// R12 3·xiStride (all in bytes), DX row bits, BX blocks left, CX mask table
+// entry of the block, R13 / R14 src / dst of the block, R15 image row, AX
+// transformed plane 4r; Z30 wgEven, Z31 wgOdd; the channel count is in the
+// frame (no register left).
+
+// WG_IMG_ROW loads one image row of the block into d0..d3 (t, t2 scratch).
+#define WG_IMG_ROW(d0, d1, d2, d3, t, t2) \
+	VMOVUPS.Z (R15), K4, d1   \
+	VMOVUPS.Z 64(R15), K5, t  \
+	VMOVUPS.Z 8(R15), K6, d3  \
+	VMOVUPS.Z 72(R15), K7, t2 \
+	WG_DEINT(d1, t, d0)       \
+	WG_DEINT(d3, t2, d2)
+
+#define WG_ZERO_ROW(d0, d1, d2, d3) \
+	VPXORD d0, d0, d0 \
+	VPXORD d1, d1, d1 \
+	VPXORD d2, d2, d2 \
+	VPXORD d3, d3, d3
+
+// func winogradInputImageAVX512(x *float32, off, chStride, w, nc, nblocks, rows int, masks *[3][8]uint16, dst *float32, xiStride, cStride int)
+TEXT ·winogradInputImageAVX512(SB), NOSPLIT, $8-88
+	VMOVUPS wgEven<>(SB), Z30
+	VMOVUPS wgOdd<>(SB), Z31
+	MOVQ    x+0(FP), SI
+	MOVQ    off+8(FP), AX
+	LEAQ    (SI)(AX*4), SI // may point outside the image: only masked-in lanes of in-image rows are read
+	MOVQ    chStride+16(FP), R8
+	MOVQ    w+24(FP), R9
+	MOVQ    nc+32(FP), AX
+	MOVQ    AX, chans-8(SP)
+	MOVQ    rows+48(FP), DX
+	MOVQ    dst+64(FP), DI
+	MOVQ    xiStride+72(FP), R10
+	MOVQ    cStride+80(FP), R11
+	SHLQ    $2, R8
+	SHLQ    $2, R9
+	SHLQ    $2, R10
+	SHLQ    $2, R11
+	LEAQ    (R10)(R10*2), R12
+
+img_channel:
+	MOVQ SI, R13
+	MOVQ DI, R14
+	MOVQ nblocks+40(FP), BX
+	MOVQ masks+56(FP), CX // entry 0: the first block
+
+img_block:
+	KMOVW 0(CX), K4
+	KMOVW 2(CX), K5
+	KMOVW 4(CX), K6
+	KMOVW 6(CX), K7
+	KMOVW 8(CX), K3
+	MOVQ  R13, R15
+	TESTQ $1, DX
+	JZ    img_zero0
+	WG_IMG_ROW(Z0, Z1, Z2, Z3, Z16, Z17)
+
+img_row1:
+	ADDQ  R9, R15
+	TESTQ $2, DX
+	JZ    img_zero1
+	WG_IMG_ROW(Z4, Z5, Z6, Z7, Z18, Z19)
+
+img_row2:
+	ADDQ  R9, R15
+	TESTQ $4, DX
+	JZ    img_zero2
+	WG_IMG_ROW(Z8, Z9, Z10, Z11, Z20, Z21)
+
+img_row3:
+	ADDQ  R9, R15
+	TESTQ $8, DX
+	JZ    img_zero3
+	WG_IMG_ROW(Z12, Z13, Z14, Z15, Z22, Z23)
+
+img_compute:
+	WG_IN_COMPUTE
+	MOVQ R14, AX
+	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
+	WG_IN_STORE_TAIL
+	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
+	WG_IN_STORE_TAIL
+	ADDQ $128, R13 // 16 tiles = 32 image floats
+	ADDQ $64, R14  // 16 tiles = 16 plane floats
+	DECQ BX
+	JZ   img_next
+
+	// Next block: entry 1 (a middle block), or entry 2 if it is the last.
+	MOVQ masks+56(FP), CX
+	ADDQ $16, CX
+	CMPQ BX, $1
+	JNE  img_block
+	ADDQ $16, CX
+	JMP  img_block
+
+img_next:
+	ADDQ R8, SI
+	ADDQ R11, DI
+	DECQ chans-8(SP)
+	JNZ  img_channel
+	VZEROUPPER
+	RET
+
+	// Patch rows above or below the image: zeros, no loads.
+img_zero0:
+	WG_ZERO_ROW(Z0, Z1, Z2, Z3)
+	JMP img_row1
+
+img_zero1:
+	WG_ZERO_ROW(Z4, Z5, Z6, Z7)
+	JMP img_row2
+
+img_zero2:
+	WG_ZERO_ROW(Z8, Z9, Z10, Z11)
+	JMP img_row3
+
+img_zero3:
+	WG_ZERO_ROW(Z12, Z13, Z14, Z15)
+	JMP img_compute
+
+// ---------------------------------------------------------------------------
 // Output transform.
 //
 // m[ξ] of 16 tiles is the vector at plane ξ, Z(ξ). The two output rows a

@@ -342,3 +342,187 @@ func BenchmarkWinogradOutput2x3(b *testing.B) {
 		WinogradOutput2x3(src, xi, cs, nc, n, dst, wgBenchCh, wgBenchRow)
 	}, 16*xi, dstLen, 4*nc*(16*n+2*2*n))
 }
+
+// WinogradInputImage2x3 is checked bit for bit against its definition: the
+// image copied into a zero-padded grid, then WinogradInput2x3 (at the same
+// level), and against the generic loop. Images have odd and even sides, every
+// allowed tile row (including those reaching one or more rows past the
+// bottom), runs of tiles at the left edge, the right edge and in the middle
+// (1..50 tiles: every tail shape, up to 4 blocks), channel gaps holding the
+// NaN source guard, and destination guards around the written set.
+
+// wgImage is one image: nc channels of h×w floats, chStride apart.
+type wgImage struct{ h, w, nc, chStride int }
+
+func (im wgImage) len() int { return (im.nc-1)*im.chStride + im.h*im.w }
+
+// wgImageRuns lists tile runs (j0, n) on an image of width w: all of them on
+// narrow images, otherwise those touching the left edge, the right edge, and
+// some in the middle around the 16-tile block sizes.
+func wgImageRuns(w int) [][2]int {
+	tiles := (w + 1) / 2 // j0 + n ≤ tiles, i.e. 2(j0+n) ≤ w+1
+	var runs [][2]int
+	if tiles <= 6 {
+		for j0 := 0; j0 < tiles; j0++ {
+			for n := 1; j0+n <= tiles; n++ {
+				runs = append(runs, [2]int{j0, n})
+			}
+		}
+		return runs
+	}
+	for n := 1; n <= tiles; n++ {
+		runs = append(runs, [2]int{0, n}, [2]int{tiles - n, n})
+	}
+	for _, j0 := range []int{1, 2, 5} {
+		for _, n := range []int{1, 2, 7, 15, 16, 17, 31, 32, 33, tiles - j0 - 1} {
+			if n >= 1 && j0+n <= tiles {
+				runs = append(runs, [2]int{j0, n})
+			}
+		}
+	}
+	return runs
+}
+
+func wgImages() []wgImage {
+	var ims []wgImage
+	k := 0
+	sides := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 40}
+	for _, h := range sides {
+		for _, w := range sides {
+			nc := []int{1, 3, 17}[k%3]
+			if h*w > 400 && nc == 17 {
+				nc = 3 // keep the big images cheap
+			}
+			ims = append(ims, wgImage{h: h, w: w, nc: nc, chStride: h*w + []int{0, 3, 17}[k%3]})
+			k++
+		}
+	}
+	// Wide rows: three and four blocks of tiles (a middle block), odd widths.
+	for _, w := range []int{67, 100} {
+		for _, h := range []int{1, 4, 7} {
+			ims = append(ims, wgImage{h: h, w: w, nc: 3, chStride: h*w + 5})
+		}
+	}
+	ims = append(ims, wgImage{h: 6, w: 9, nc: 17, chStride: 6*9 + 1})
+	return ims
+}
+
+// imageBuf returns the channels of im (random inside, the NaN guard in the
+// gaps between channels) and the same image in a zero-padded grid of
+// rowStride w+3 and h+4 rows per channel: image (row, col) at padded
+// (row+1, col+1), so tile row i, tile j of the image is tile j0+j at padded
+// rows 2i.. and columns 2j0.. with room for every allowed read past the edges.
+func imageBuf(rng *rand.Rand, im wgImage, specials bool) (x, padded []float32, pRow, pCh int) {
+	in := make([]bool, im.len())
+	for c := 0; c < im.nc; c++ {
+		for e := 0; e < im.h*im.w; e++ {
+			in[c*im.chStride+e] = true
+		}
+	}
+	x = guardedInput(rng, in, specials)
+	pRow, pCh = im.w+3, (im.h+4)*(im.w+3)
+	padded = make([]float32, im.nc*pCh)
+	for c := 0; c < im.nc; c++ {
+		for r := 0; r < im.h; r++ {
+			copy(padded[c*pCh+(r+1)*pRow+1:][:im.w], x[c*im.chStride+r*im.w:][:im.w])
+		}
+	}
+	return x, padded, pRow, pCh
+}
+
+func testWinogradInputImage(t *testing.T, rng *rand.Rand, im wgImage, specials bool) {
+	t.Helper()
+	x, padded, pRow, pCh := imageBuf(rng, im, specials)
+	k := 0
+	for i := 0; 2*i <= im.h; i++ {
+		for _, run := range wgImageRuns(im.w) {
+			j0, n := run[0], run[1]
+			gap := k % 3
+			g := wgGeom{nc: im.nc, n: n, dstOff: k % 5, extra: 19}
+			if k%2 == 0 { // channel-major planes (the GEMM panel)
+				g.cStride = n + gap
+				g.xiStride = im.nc*g.cStride + gap
+			} else { // ξ-major
+				g.xiStride = n + 1 + gap
+				g.cStride = 16*g.xiStride + gap
+			}
+			k++
+			what := fmt.Sprintf("image %d×%d nc=%d ch=%d i=%d j0=%d n=%d xi=%d c=%d",
+				im.h, im.w, im.nc, im.chStride, i, j0, n, g.xiStride, g.cStride)
+			dl := planeLen(g)
+			size := g.dstOff + dl + g.extra
+			got, pad, gen := guardBuf(size), guardBuf(size), guardBuf(size)
+			WinogradInputImage2x3(x, im.chStride, im.h, im.w, i, j0, im.nc, n,
+				got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.xiStride, g.cStride)
+			WinogradInput2x3(padded[2*i*pRow+2*j0:], pCh, pRow, im.nc, n,
+				pad[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
+			winogradInputImageGeneric(x, im.chStride, im.h, im.w, i, j0, im.nc, n,
+				gen[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
+			written := planeSet(size, g.dstOff, g)
+			checkAgainst(t, what+" vs padded", got, pad, written)
+			checkAgainst(t, what+" vs generic", got, gen, written)
+		}
+	}
+}
+
+func TestWinogradInputImage2x3(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for k, im := range wgImages() {
+			// ±0, ±Inf and NaN flow through the same additions.
+			testWinogradInputImage(t, rng, im, k%4 == 3)
+		}
+	})
+}
+
+func TestWinogradInputImagePanics(t *testing.T) {
+	const h, w, i, j0, nc, n, ch, xi, cs = 6, 9, 2, 1, 3, 4, 60, 50, 7
+	xl, dl := (nc-1)*ch+h*w, 15*xi+(nc-1)*cs+n
+	call := func(xl, ch, h, w, i, j0, n, dl, xi, cs int) func() {
+		return func() {
+			WinogradInputImage2x3(make([]float32, xl), ch, h, w, i, j0, nc, n, make([]float32, dl), xi, cs)
+		}
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for name, f := range map[string]func(){
+			"short x":        call(xl-1, ch, h, w, i, j0, n, dl, xi, cs),
+			"short dst":      call(xl, ch, h, w, i, j0, n, dl-1, xi, cs),
+			"h=0":            call(xl, ch, 0, w, 0, j0, n, dl, xi, cs),
+			"w=0":            call(xl, ch, h, 0, i, 0, n, dl, xi, cs),
+			"i<0":            call(xl, ch, h, w, -1, j0, n, dl, xi, cs),
+			"2i>h":           call(xl, ch, h, w, h/2+1, j0, n, dl, xi, cs),
+			"j0<0":           call(xl, ch, h, w, i, -1, n, dl, xi, cs),
+			"past the right": call(xl, ch, h, w, i, (w+1)/2-n+1, n, dl, xi, cs),
+			"chStride<0":     call(xl, -1, h, w, i, j0, n, dl, xi, cs),
+			"xiStride<0":     call(xl, ch, h, w, i, j0, n, dl, -1, cs),
+			"cStride<0":      call(xl, ch, h, w, i, j0, n, dl, xi, -1),
+		} {
+			t.Run(name, func(t *testing.T) {
+				defer func() {
+					if recover() == nil {
+						t.Fatal("no panic")
+					}
+				}()
+				f()
+			})
+		}
+		// Exact lengths, the last allowed tile row and run, and empty
+		// geometries do not panic.
+		call(xl, ch, h, w, i, j0, n, dl, xi, cs)()
+		call(xl, ch, h, w, h/2, (w+1)/2-n, n, dl, xi, cs)()
+		WinogradInputImage2x3(nil, 1, 1, 1, 0, 0, 0, 5, nil, 1, 1)
+		WinogradInputImage2x3(nil, 1, 1, 1, 0, 0, 4, 0, nil, 1, 1)
+	})
+}
+
+func BenchmarkWinogradInputImage2x3(b *testing.B) {
+	// The shape of BenchmarkWinogradInput2x3 without the padding: 64 channels
+	// of a 40×40 image, tile row 1 (all four patch rows in the image), the
+	// full row of 20 tiles from the left edge to one column past the right.
+	const h, w, i = 40, 40, 1
+	nc, n := wgBenchNC, wgBenchN
+	xi, cs := nc*n, n
+	benchWinograd(b, func(x, dst []float32) {
+		WinogradInputImage2x3(x, h*w, h, w, i, 0, nc, n, dst, xi, cs)
+	}, nc*h*w, 16*xi, 4*nc*(4*w+16*n))
+}

@@ -8,17 +8,26 @@ import (
 
 // Conv2d records the bias-free convolution of x [B,Ci,H,W] with
 // w [Co,Ci,kh,kw] (zero padding pad, stride stride).
+//
+// The recording keeps a tensor.Snapshot of w, the values the convolution
+// used, for its JVPs and VJPs (as PyTorch saves tensors for backward): a
+// snapshot spares every later convolution with it the check that cached
+// packed weights are still current.
 func Conv2d(x, w *Var, stride, pad int) *Var {
 	return x.tape.record([]*Var{x, w}, func() (*tensor.Tensor, op, error) {
-		y, err := tensor.Conv2d(x.Value, w.Value, stride, pad)
+		ws := tensor.Snapshot(w.Value)
+		y, err := tensor.Conv2d(x.Value, ws, stride, pad)
 		if err != nil {
 			return nil, nil, err
 		}
-		return y, convOp{stride: stride, pad: pad}, nil
+		return y, convOp{stride: stride, pad: pad, w: ws}, nil
 	})
 }
 
-type convOp struct{ stride, pad int }
+type convOp struct {
+	stride, pad int
+	w           *tensor.Tensor // snapshot of the weight
+}
 
 func (convOp) name() string { return "conv2d" }
 
@@ -26,7 +35,7 @@ func (convOp) name() string { return "conv2d" }
 // tangents [k·B,...] is itself a batch, so dx∗w is one convolution; the
 // weight tangents need one convolution of x per vector.
 func (o convOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
-	x, w := out.inputs[0].Value, out.inputs[1].Value
+	x, w := out.inputs[0].Value, o.w
 	var y *tensor.Tensor
 	if tin[0] != nil {
 		y = must(tensor.Conv2d(tin[0], w, o.stride, o.pad))
@@ -43,7 +52,7 @@ func (o convOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 }
 
 func (o convOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
-	x, w := out.inputs[0].Value, out.inputs[1].Value
+	x, w := out.inputs[0].Value, o.w
 	res := make([]*tensor.Tensor, 2)
 	if need[0] {
 		res[0] = must(tensor.Conv2dBackwardInput(g, w, x.Dim(2), x.Dim(3), o.stride, o.pad))
@@ -58,23 +67,27 @@ func (o convOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Te
 
 // ConvTranspose2x2 records the bias-free transposed convolution with kernel
 // 2 and stride 2 of x [B,Ci,H,W] with w [Ci,Co,2,2] (PyTorch layout).
+// It keeps a snapshot of w, as Conv2d.
 func ConvTranspose2x2(x, w *Var) *Var {
 	return x.tape.record([]*Var{x, w}, func() (*tensor.Tensor, op, error) {
-		y, err := tensor.ConvTranspose2x2(x.Value, w.Value)
+		ws := tensor.Snapshot(w.Value)
+		y, err := tensor.ConvTranspose2x2(x.Value, ws)
 		if err != nil {
 			return nil, nil, err
 		}
-		return y, convTOp{}, nil
+		return y, convTOp{w: ws}, nil
 	})
 }
 
-type convTOp struct{}
+type convTOp struct {
+	w *tensor.Tensor // snapshot of the weight
+}
 
 func (convTOp) name() string { return "conv_transpose2x2" }
 
 // jvp: bilinear as Conv2d.
-func (convTOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
-	x, w := out.inputs[0].Value, out.inputs[1].Value
+func (o convTOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	x, w := out.inputs[0].Value, o.w
 	var y *tensor.Tensor
 	if tin[0] != nil {
 		y = must(tensor.ConvTranspose2x2(tin[0], w))
@@ -90,8 +103,8 @@ func (convTOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	return y
 }
 
-func (convTOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
-	x, w := out.inputs[0].Value, out.inputs[1].Value
+func (o convTOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
+	x, w := out.inputs[0].Value, o.w
 	res := make([]*tensor.Tensor, 2)
 	if need[0] {
 		res[0] = must(tensor.ConvTranspose2x2BackwardInput(g, w))

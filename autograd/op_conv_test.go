@@ -72,3 +72,35 @@ func TestConvShapeError(t *testing.T) {
 		t.Fatal("conv of 2 channels with a weight for 5 was accepted")
 	}
 }
+
+// A recording keeps the weight values it was made with: changing the weight
+// in place afterwards does not change its JVP or VJP (PyTorch raises an error
+// in that case; the values used are the ones the forward pass used).
+func TestConvUsesRecordedWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24, 25))
+	x := gradcheck.RandTensor(rng, 1, 1, 16, 6, 6)
+	w := gradcheck.RandTensor(rng, 1, 16, 16, 3, 3)
+	u := gradcheck.RandTensor(rng, 1, 1, 16, 6, 6)
+	tp := NewTape()
+	in, wv := tp.Leaf(x, true), tp.Leaf(w, false)
+	out := Conv2d(in, wv, 1, 1)
+	before, err := tp.VJP(out, u, []*Var{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jvBefore, err := tp.JVP(out, []*Var{in}, []*tensor.Tensor{u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, want2 := append([]float32(nil), before[0].Data()...), append([]float32(nil), jvBefore.Data()...)
+	for i := range w.Data() {
+		w.Data()[i] *= 2
+	}
+	after, _ := tp.VJP(out, u, []*Var{in})
+	jvAfter, _ := tp.JVP(out, []*Var{in}, []*tensor.Tensor{u})
+	for i := range want {
+		if after[0].Data()[i] != want[i] || jvAfter.Data()[i] != want2[i] {
+			t.Fatalf("element %d: VJP %v → %v, JVP %v → %v after the weight changed in place", i, want[i], after[0].Data()[i], want2[i], jvAfter.Data()[i])
+		}
+	}
+}

@@ -10,7 +10,8 @@ import (
 // costs about as much as convolving one 10×10 image with them, and a JVP,
 // VJP or Lanczos loop convolves single images with the same weights again
 // and again. Entries are keyed by the weight buffer and validated by comparing
-// its contents with a saved copy (so in-place updates are never missed), and
+// its contents with a saved copy (so in-place updates are never missed),
+// except for snapshots (snapshot.go), whose contents cannot change. Entries
 // are immutable, so a caller may keep using an entry another call evicts.
 
 // packCacheMaxPixels is the output size (batch × pixels) up to which packed
@@ -48,7 +49,8 @@ type gemmAKey struct {
 
 type packEntry struct {
 	key    packKey
-	saved  []float32 // copy of the source weights
+	saved  []float32 // copy of the source weights, or the snapshot itself
+	frozen bool      // the source is a Snapshot (kept alive by saved): no check
 	packed []float32
 	used   uint64
 }
@@ -91,12 +93,17 @@ func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
 	packCache.Unlock()
 	// Entries are immutable: compare outside the lock, so that goroutines
 	// running JVPs on one network at once do not queue behind each other.
-	if hit != nil && bytes.Equal(floatBytes(hit.saved), floatBytes(w)) {
+	if hit != nil && (hit.frozen || bytes.Equal(floatBytes(hit.saved), floatBytes(w))) {
 		return hit.packed
 	}
 
 	p := pack()
-	e := &packEntry{key: key, saved: append([]float32(nil), w...), packed: append([]float32(nil), p...)}
+	e := &packEntry{key: key, packed: append([]float32(nil), p...)}
+	if e.frozen = isSnapshot(w); e.frozen {
+		e.saved = w // holding it keeps its address from being reused
+	} else {
+		e.saved = append([]float32(nil), w...)
+	}
 	putBuf(p)
 	packCache.Lock()
 	defer packCache.Unlock()

@@ -9,10 +9,13 @@ import (
 // tensors, without bias. Weights are [Co, Ci, kh, kw]. Every entry point
 // validates shapes and reports problems as errors naming the shapes.
 //
-// Two implementations sit behind the API: a fast direct kernel for 3×3,
-// stride 1, pad 0..2 (conv3x3.go, the U-Net's workhorse) and an implicit-GEMM
-// path for every other geometry (conv_generic.go) that feeds the packed GEMM
-// with sources reading the images in place.
+// Three implementations sit behind the API: Winograd F(2×2,3×3) and
+// F(4×4,3×3) for 3×3, stride 1, pad 1 layers with many channels
+// (conv3x3_winograd.go, the U-Net's inner layers), a direct kernel for the
+// other 3×3, stride 1, pad 0..2 convolutions and for every 3×3 weight
+// gradient (conv3x3.go), and an implicit-GEMM path for every other geometry
+// (conv_generic.go) that feeds the packed GEMM with sources reading the
+// images in place.
 
 // convGeom is the validated geometry of one convolution.
 type convGeom struct {

@@ -134,3 +134,17 @@ func cachedFloats() int {
 	}
 	return n
 }
+
+// dropPackings removes the cache entries packed from the buffer at src.
+func dropPackings(src *float32) {
+	packCache.Lock()
+	defer packCache.Unlock()
+	kept := packCache.entries[:0]
+	for _, e := range packCache.entries {
+		if e.key.src != src {
+			kept = append(kept, e)
+		}
+	}
+	clear(packCache.entries[len(kept):])
+	packCache.entries = kept
+}

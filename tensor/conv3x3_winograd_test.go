@@ -132,8 +132,10 @@ func TestSetWinograd(t *testing.T) {
 	if (pickWinograd(g) != nil) != simd.WinogradAccelerated() {
 		t.Fatalf("SetWinograd(true): Winograd path %v, want it exactly where the transforms are vectorized (%v)", pickWinograd(g) != nil, simd.WinogradAccelerated())
 	}
-	if pickWinograd(newGrid3x3(64, 64, 10, 9, 1)) != nil || pickWinograd(newGrid3x3(64, 64, 10, 10, 2)) != nil || pickWinograd(newGrid3x3(8, 64, 10, 10, 1)) != nil {
-		t.Fatal("Winograd path taken for an odd width, padding 2 or 8 input channels")
+	for _, g := range []grid3x3{newGrid3x3(64, 64, 10, 9, 1), newGrid3x3(64, 64, 10, 10, 2), newGrid3x3(8, 64, 10, 10, 1), newGrid3x3(16, 16, 16, 16, 1)} {
+		if pickWinograd(g) != nil {
+			t.Fatalf("Winograd path taken for %+v (odd width, padding 2, 8 input channels or 16×16 channels)", g)
+		}
 	}
 	// Images of 4×4-divisible size take F(4×4) when it has fewer products.
 	if simd.Winograd43Accelerated() {

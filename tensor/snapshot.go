@@ -61,7 +61,10 @@ func Snapshot(t *Tensor) *Tensor {
 	snapshots.Lock()
 	defer snapshots.Unlock()
 	if old := snapshots.bySource[src]; old != nil {
+		// The source moved on (a training step): packings of the old values
+		// will not be asked for again.
 		delete(snapshots.frozen, unsafe.SliceData(old.snap.data))
+		dropPackings(unsafe.SliceData(old.snap.data))
 	}
 	snapshots.bySource[src] = &snapshotEntry{snap: snap, used: snapshots.tick}
 	snapshots.frozen[unsafe.SliceData(snap.data)] = true

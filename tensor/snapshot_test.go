@@ -59,3 +59,32 @@ func TestSnapshotConvolutions(t *testing.T) {
 		up.Data()[step*3] -= 1
 	}
 }
+
+// A new snapshot of a changed source drops the packings of the old one
+// (training makes a new snapshot every step; they would fill the cache).
+func TestSnapshotDropsStalePackings(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	x := mustTensor(t, convRand(r, 16*8*8), 1, 16, 8, 8)
+	w := mustTensor(t, convRand(r, 16*16*9), 16, 16, 3, 3)
+	cached := func(s *Tensor) int {
+		packCache.Lock()
+		defer packCache.Unlock()
+		n := 0
+		for _, e := range packCache.entries {
+			if e.key.src == &s.data[0] {
+				n++
+			}
+		}
+		return n
+	}
+	old := Snapshot(w)
+	withWinograd(winogradForce43, func() { Conv2d(x, old, 1, 1) })
+	if cached(old) == 0 {
+		t.Fatal("no packing cached for the snapshot")
+	}
+	w.Data()[0]++
+	Snapshot(w)
+	if n := cached(old); n != 0 {
+		t.Fatalf("%d packings of the superseded snapshot still cached", n)
+	}
+}

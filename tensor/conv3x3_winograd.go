@@ -242,17 +242,13 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 }
 
 // forRuns calls f for the runs of tiles t0 ≤ t < t1 that lie in one tile row
-// of one image and, when nr > 0, in one NR-wide panel of the chunk starting
-// at t0: image b, tile row i, first column j, count n.
-func (p winoPlan) forRuns(t0, t1, nr int, f func(b, i, j, n, t int)) {
+// of one image: image b, tile row i, first column j, count n, first tile t.
+func (p winoPlan) forRuns(t0, t1 int, f func(b, i, j, n, t int)) {
 	per := p.th * p.tw
 	for t := t0; t < t1; {
 		b, rem := t/per, t%per
 		i, j := rem/p.tw, rem%p.tw
 		n := min(p.tw-j, t1-t)
-		if nr > 0 {
-			n = min(n, nr-(t-t0)%nr)
-		}
 		f(b, i, j, n, t)
 		t += n
 	}
@@ -271,7 +267,7 @@ func (p winoPlan) input(v, x []float32, t0, t1, c0, c1 int) {
 	for q0 := t0; q0 < t1; q0 += nr {
 		for cb := c0; cb < c1; cb += channels {
 			nc := min(channels, c1-cb)
-			p.forRuns(q0, min(t1, q0+nr), 0, func(b, i, j, n, t int) {
+			p.forRuns(q0, min(t1, q0+nr), func(b, i, j, n, t int) {
 				img := x[b*p.inSz+cb*g.h*g.w:]
 				p.alg.input(img, g.h*g.w, g.h, g.w, i, j, nc, n, v[((q0-t0)/nr*g.ci+cb)*nr+t-q0:], p.vXi, nr)
 			})
@@ -304,7 +300,7 @@ func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 // output folds M back into y for tiles [t0, t1) and channels [c0, c1).
 func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
 	g, tm := p.g, p.alg.m
-	p.forRuns(t0, t1, 0, func(b, i, j, n, t int) {
+	p.forRuns(t0, t1, func(b, i, j, n, t int) {
 		dst := y[b*p.outSz+c0*g.h*g.w+tm*i*g.w+tm*j:]
 		p.alg.output(m[c0*p.mLd+t-t0:], p.mXi, p.mLd, c1-c0, n, dst, g.h*g.w, g.w)
 	})

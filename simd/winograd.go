@@ -9,25 +9,41 @@ import "fmt"
 //
 // so the 16 products per channel pair replace 36 multiply-adds: the channel
 // sums become 16 matrix products (one per element ξ = 4r+s of the 4×4
-// transformed tile), and these two functions move tiles in and out of them.
-// Both vectorize over tiles: the tiles of one tile row are 2 columns apart,
-// and the AVX-512 kernels produce the same bits as the loops below (the same
-// additions in the same order, no fused operations).
+// transformed tile). WinogradInputImage2x3 moves the patches of an image,
+// zero-padded by one on every side, into them; WinogradOutput2x3 moves the
+// products out. Both vectorize over tiles: the tiles of one tile row are 2
+// columns apart, and the AVX-512 kernels produce the same bits as the loops
+// below (the same additions in the same order, no fused operations).
 
-// WinogradInput2x3 transforms the 4×4 patches
+// WinogradInputImage2x3 transforms the 4×4 patches of tile row i of an
+// unpadded image as if it were surrounded by a border of zeros: the patch of
+// tile (i, j) is d[r][s] = x[c·chStride + (2i−1+r)·w + (2j−1+s)] for
+// 0 ≤ 2i−1+r < h and 0 ≤ 2j−1+s < w, and 0 outside the image, for channels
+// c < nc and tiles j0 ≤ j < j0+n of tile row i; element (r, s) of Bᵀ d B for
+// channel c, tile j goes to dst[(4r+s)·xiStride + c·cStride + (j−j0)].
 //
-//	d[r][s] = src[c·chStride + r·rowStride + 2j + s]   (c < nc, j < n, r, s < 4)
-//
-// and stores element (r, s) of channel c, tile j at
-// dst[(4r+s)·xiStride + c·cStride + j].
-func WinogradInput2x3(src []float32, chStride, rowStride, nc, n int, dst []float32, xiStride, cStride int) {
+// The zeros are supplied without copying the image into a padded grid: only
+// elements inside the image are read. Image rows are w floats apart, channels
+// chStride apart. Tile row i may be any with 2i ≤ h and the tiles may reach
+// past the right edge as far as 2(j0+n) ≤ w+1 (the tiles of an odd-sized
+// output). x must hold (nc−1)·chStride + h·w floats and dst
+// 15·xiStride + (nc−1)·cStride + n; bad geometry, negative strides or short
+// slices panic.
+func WinogradInputImage2x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	if len(src) < (nc-1)*chStride+3*rowStride+2*n+2 || len(dst) < 15*xiStride+(nc-1)*cStride+n {
-		panic("simd: WinogradInput2x3: slice too short for the geometry")
+	if h < 1 || w < 1 || i < 0 || 2*i > h || j0 < 0 || 2*(j0+n) > w+1 {
+		panic(fmt.Sprintf("simd: WinogradInputImage2x3: tiles %d..%d of tile row %d are not on a %d×%d image (need 2i ≤ h, j0 ≥ 0, 2(j0+n) ≤ w+1)",
+			j0, j0+n-1, i, h, w))
 	}
-	winogradInput(src, chStride, rowStride, nc, n, dst, xiStride, cStride)
+	if chStride < 0 || xiStride < 0 || cStride < 0 {
+		panic("simd: WinogradInputImage2x3: negative stride")
+	}
+	if len(x) < (nc-1)*chStride+h*w || len(dst) < 15*xiStride+(nc-1)*cStride+n {
+		panic("simd: WinogradInputImage2x3: slice too short for the geometry")
+	}
+	winogradInputImage(x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
 }
 
 // WinogradOutput2x3 transforms the 4×4 tiles
@@ -46,80 +62,19 @@ func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
 }
 
-// WinogradInputImage2x3 is WinogradInput2x3 reading an unpadded image: the
-// patch of tile (i, j) is d[r][s] = x[c·chStride + (2i−1+r)·w + (2j−1+s)] for
-// 0 ≤ 2i−1+r < h and 0 ≤ 2j−1+s < w, and 0 outside the image, for channels
-// c < nc and tiles j0 ≤ j < j0+n of tile row i; element (r, s) of channel c,
-// tile j goes to dst[(4r+s)·xiStride + c·cStride + (j−j0)].
-//
-// The results are the bits WinogradInput2x3 gives on the image copied into a
-// zero-padded grid, without the copy. Image rows are w floats apart, channels
-// chStride apart. Tile row i may be any with 2i ≤ h and the tiles may reach
-// past the right edge as far as 2(j0+n) ≤ w+1 (the tiles of an odd-sized
-// output); only elements inside the image are read. x must hold
-// (nc−1)·chStride + h·w floats and dst 15·xiStride + (nc−1)·cStride + n; bad
-// geometry, negative strides or short slices panic.
-func WinogradInputImage2x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
-	if nc <= 0 || n <= 0 {
-		return
-	}
-	if h < 1 || w < 1 || i < 0 || 2*i > h || j0 < 0 || 2*(j0+n) > w+1 {
-		panic(fmt.Sprintf("simd: WinogradInputImage2x3: tiles %d..%d of tile row %d are not on a %d×%d image (need 2i ≤ h, j0 ≥ 0, 2(j0+n) ≤ w+1)",
-			j0, j0+n-1, i, h, w))
-	}
-	if chStride < 0 || xiStride < 0 || cStride < 0 {
-		panic("simd: WinogradInputImage2x3: negative stride")
-	}
-	if len(x) < (nc-1)*chStride+h*w || len(dst) < 15*xiStride+(nc-1)*cStride+n {
-		panic("simd: WinogradInputImage2x3: slice too short for the geometry")
-	}
-	winogradInputImage(x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
-}
-
 // WinogradAccelerated reports whether the current level has vector kernels
 // for the transforms; without them the transforms cost more than the
 // multiplications they save, and convolutions should not use them.
 func WinogradAccelerated() bool { return winogradAccelerated }
 
 var (
-	winogradInput       = winogradInputGeneric
 	winogradInputImage  = winogradInputImageGeneric
 	winogradOutput      = winogradOutputGeneric
 	winogradAccelerated = false
 )
 
-func winogradInputGeneric(src []float32, chStride, rowStride, nc, n int, dst []float32, xiStride, cStride int) {
-	for c := 0; c < nc; c++ {
-		for j := 0; j < n; j++ {
-			var d [4][4]float32
-			for r := range 4 {
-				copy(d[r][:], src[c*chStride+r*rowStride+2*j:][:4])
-			}
-			winogradInputTile(&d, dst[c*cStride+j:], xiStride)
-		}
-	}
-}
-
-// winogradInputTile stores Bᵀ d B at out[ξ·xiStride]. Both input transforms
-// use it, so they do the same additions in the same order.
-func winogradInputTile(d *[4][4]float32, out []float32, xiStride int) {
-	var t [4][4]float32
-	for s := range 4 { // columns: Bᵀ d
-		t[0][s] = d[0][s] - d[2][s]
-		t[1][s] = d[1][s] + d[2][s]
-		t[2][s] = d[2][s] - d[1][s]
-		t[3][s] = d[1][s] - d[3][s]
-	}
-	for r := range 4 { // rows: (Bᵀ d) B
-		out[(4*r+0)*xiStride] = t[r][0] - t[r][2]
-		out[(4*r+1)*xiStride] = t[r][1] + t[r][2]
-		out[(4*r+2)*xiStride] = t[r][2] - t[r][1]
-		out[(4*r+3)*xiStride] = t[r][1] - t[r][3]
-	}
-}
-
 // winogradInputImageGeneric is the definition of WinogradInputImage2x3: the
-// patch read through at, which supplies the zero padding.
+// patch read through at, which supplies the zero padding, then Bᵀ d B.
 func winogradInputImageGeneric(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 	at := func(c, row, col int) float32 {
 		if row < 0 || row >= h || col < 0 || col >= w {
@@ -135,7 +90,20 @@ func winogradInputImageGeneric(x []float32, chStride, h, w, i, j0, nc, n int, ds
 					d[r][s] = at(c, 2*i-1+r, 2*(j0+j)-1+s)
 				}
 			}
-			winogradInputTile(&d, dst[c*cStride+j:], xiStride)
+			var t [4][4]float32
+			for s := range 4 { // columns: Bᵀ d
+				t[0][s] = d[0][s] - d[2][s]
+				t[1][s] = d[1][s] + d[2][s]
+				t[2][s] = d[2][s] - d[1][s]
+				t[3][s] = d[1][s] - d[3][s]
+			}
+			out := dst[c*cStride+j:]
+			for r := range 4 { // rows: (Bᵀ d) B
+				out[(4*r+0)*xiStride] = t[r][0] - t[r][2]
+				out[(4*r+1)*xiStride] = t[r][1] + t[r][2]
+				out[(4*r+2)*xiStride] = t[r][2] - t[r][1]
+				out[(4*r+3)*xiStride] = t[r][1] - t[r][3]
+			}
 		}
 	}
 }

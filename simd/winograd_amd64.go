@@ -3,11 +3,9 @@
 package simd
 
 // Assembly in winograd_amd64.s. The exported wrappers in winograd.go checked
-// the geometry (nc, n ≥ 1 and the slices long enough), so &src[0] and &dst[0]
-// exist and the kernels touch only the elements the contract names.
-
-//go:noescape
-func winogradInputAVX512(src *float32, chStride, rowStride, nc, n int, dst *float32, xiStride, cStride int)
+// the geometry (nc, n ≥ 1 and the slices long enough), so the first elements
+// of the slices exist and the kernels touch only the elements the contract
+// names.
 
 // winogradInputImageAVX512 is WinogradInputImage2x3 over nblocks blocks of 16
 // tiles (the last one possibly partial). x+off is the image element at row
@@ -26,12 +24,8 @@ var _ = onLevel(func(l Level) {
 	if l != AVX512 {
 		// No AVX2 kernels: with 8 lanes and no masked loads or two-table
 		// permutes the transforms do not pay for the multiplications they save.
-		winogradInput, winogradOutput, winogradAccelerated = winogradInputGeneric, winogradOutputGeneric, false
-		winogradInputImage = winogradInputImageGeneric
+		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageGeneric, winogradOutputGeneric, false
 		return
-	}
-	winogradInput = func(src []float32, chStride, rowStride, nc, n int, dst []float32, xiStride, cStride int) {
-		winogradInputAVX512(&src[0], chStride, rowStride, nc, n, &dst[0], xiStride, cStride)
 	}
 	winogradInputImage = func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 		nb := (n + 15) / 16

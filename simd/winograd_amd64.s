@@ -2,23 +2,16 @@
 
 #include "textflag.h"
 
-// Winograd F(2×2,3×3) input and output transforms for AVX-512 (declared in
-// winograd_amd64.go; the contract is winograd.go). ABI0.
+// Winograd F(2×2,3×3) transforms for AVX-512: the input transform from an
+// unpadded image and the output transform (declared in winograd_amd64.go; the
+// contract is winograd.go). ABI0.
 //
 // Both kernels take 16 tiles of one channel per step (one zmm lane per tile)
 // and loop over all channels in one call: channels outside, blocks of 16
-// tiles inside, then one masked block for the n mod 16 remaining tiles. Every
-// lane does exactly the additions of winogradInputGeneric /
-// winogradOutputGeneric in the same order (no FMA), so the results are the
-// same bits.
-//
-// Tail masks (m = n mod 16 tiles, set once per call):
-//   K1, K2  low and high 16 bits of (1<<2m)-1: the 2m floats of a pair of
-//           vectors that hold 2 floats per tile (the input's image rows, the
-//           output's interleaved output rows);
-//   K3      (1<<m)-1: one float per tile (the transformed planes).
-// Masked-off lanes are neither read (no fault, no access beyond the
-// geometry) nor written.
+// tiles inside. Every lane does exactly the additions of
+// winogradInputImageGeneric / winogradOutputGeneric in the same order (no
+// FMA), so the results are the same bits. Masked-off lanes are neither read
+// (no fault, no access beyond the geometry) nor written.
 
 // Two-table VPERMT2PS / VPERMI2PS indices: 0..15 pick from the first table,
 // 16..31 from the second.
@@ -99,61 +92,33 @@ DATA wgZipHi<>+56(SB)/4, $15
 DATA wgZipHi<>+60(SB)/4, $31
 GLOBL wgZipHi<>(SB), RODATA|NOPTR, $64
 
-// WG_MASKS sets K1, K2, K3 for m = DX mod 16 tiles (clobbers AX, BX, CX).
-#define WG_MASKS \
-	MOVQ DX, CX        \
-	ANDQ $15, CX       \
-	MOVL $1, BX        \
-	SHLL CX, BX        \
-	DECL BX            \
-	KMOVW BX, K3       \
-	ADDL CX, CX        \
-	MOVL $1, AX        \
-	SHLL CX, AX        \
-	DECL AX            \
-	KMOVW AX, K1       \
-	SHRL $16, AX       \
-	KMOVW AX, K2
-
 // ---------------------------------------------------------------------------
-// Input transform.
+// Input transform from an unpadded image (WinogradInputImage2x3).
 //
-// For image row r of a block, the 16 tiles need the 34 floats at 2j0 (R15):
-// the pair (0(R15), 64(R15)) de-interleaves into columns s = 0 (even lanes)
-// and 1 (odd lanes), the pair (8(R15), 72(R15)) two floats further on into
-// columns 2 and 3. d[r][s] lands in Z(4r+s).
+// For image row r of a block, the 16 tiles need the 34 floats at column
+// 2j0−1 (R15): the pair (0(R15), 64(R15)) de-interleaves into columns s = 0
+// (even lanes) and 1 (odd lanes), the pair (8(R15), 72(R15)) two floats
+// further on into columns 2 and 3. d[r][s] lands in Z(4r+s).
 //
-// Registers: SI src of channel c, DI dst of channel c, R8 chStride, R9
-// rowStride, R10 xiStride, R11 cStride, R12 3·xiStride (all in bytes),
-// CX channels left, DX full blocks per channel, BX blocks left, R13 / R14
-// src / dst of the block, R15 image row, AX transformed plane 4r;
-// Z30 wgEven, Z31 wgOdd.
+// Every load is masked (K4..K7 for the loads at 0, 64, 8, 72 bytes, K3 for the
+// stores, taken from the Go-computed table per block): the column left of the
+// image and the columns right of it are masked-off lanes, which read as +0 —
+// the zero padding — and touch no memory; so are the lanes of tiles past the
+// last one. Patch rows outside the image (bit r of DX clear) are not loaded
+// at all: their registers are zeroed out of line.
+//
+// Registers: SI src of channel c at (row 2i−1, column 2j0−1), DI dst of
+// channel c, R8 chStride, R9 w (the row stride), R10 xiStride, R11 cStride,
+// R12 3·xiStride (all in bytes), DX row bits, BX blocks left, CX mask table
+// entry of the block, R13 / R14 src / dst of the block, R15 image row, AX
+// transformed plane 4r; Z30 wgEven, Z31 wgOdd; the channel count is in the
+// frame (no register left).
 
 // WG_DEINT turns the loaded pair (lo, hi) into evens in ev and odds in lo.
 #define WG_DEINT(lo, hi, ev) \
 	VMOVAPS   Z30, ev     \
 	VPERMI2PS hi, lo, ev  \
 	VPERMT2PS hi, Z31, lo
-
-// WG_IN_ROW loads one image row (whole block) into d0..d3 (t, t2 scratch).
-#define WG_IN_ROW(d0, d1, d2, d3, t, t2) \
-	VMOVUPS (R15), d1    \
-	VMOVUPS 64(R15), t   \
-	VMOVUPS 8(R15), d3   \
-	VMOVUPS 72(R15), t2  \
-	WG_DEINT(d1, t, d0)  \
-	WG_DEINT(d3, t2, d2) \
-	ADDQ    R9, R15
-
-// WG_IN_ROW_TAIL is WG_IN_ROW reading only the floats of the first m tiles.
-#define WG_IN_ROW_TAIL(d0, d1, d2, d3, t, t2) \
-	VMOVUPS.Z (R15), K1, d1   \
-	VMOVUPS.Z 64(R15), K2, t  \
-	VMOVUPS.Z 8(R15), K1, d3  \
-	VMOVUPS.Z 72(R15), K2, t2 \
-	WG_DEINT(d1, t, d0)       \
-	WG_DEINT(d3, t2, d2)      \
-	ADDQ      R9, R15
 
 // WG_IN_COL is the column step Bᵀd for column s, in place except t1:
 // t0 = d0-d2 (in d0), t1 = d1+d2 (in t1), t2 = d2-d1 (in d2), t3 = d1-d3 (in d3).
@@ -170,15 +135,9 @@ GLOBL wgZipHi<>(SB), RODATA|NOPTR, $64
 	VSUBPS t1, t2, Z26 \
 	VSUBPS t3, t1, Z27
 
-// WG_IN_STORE stores Z24..Z27 to planes 4r..4r+3 and moves AX to plane 4r+4.
+// WG_IN_STORE stores the tiles of K3 of Z24..Z27 to planes 4r..4r+3 and
+// moves AX to plane 4r+4.
 #define WG_IN_STORE \
-	VMOVUPS Z24, (AX)        \
-	VMOVUPS Z25, (AX)(R10*1) \
-	VMOVUPS Z26, (AX)(R10*2) \
-	VMOVUPS Z27, (AX)(R12*1) \
-	LEAQ    (AX)(R10*4), AX
-
-#define WG_IN_STORE_TAIL \
 	VMOVUPS Z24, K3, (AX)        \
 	VMOVUPS Z25, K3, (AX)(R10*1) \
 	VMOVUPS Z26, K3, (AX)(R10*2) \
@@ -192,99 +151,6 @@ GLOBL wgZipHi<>(SB), RODATA|NOPTR, $64
 	WG_IN_COL(Z1, Z5, Z9, Z13, Z17) \
 	WG_IN_COL(Z2, Z6, Z10, Z14, Z18) \
 	WG_IN_COL(Z3, Z7, Z11, Z15, Z19)
-
-// func winogradInputAVX512(src *float32, chStride, rowStride, nc, n int, dst *float32, xiStride, cStride int)
-TEXT ·winogradInputAVX512(SB), NOSPLIT, $0-64
-	MOVQ n+32(FP), DX
-	WG_MASKS
-	VMOVUPS wgEven<>(SB), Z30
-	VMOVUPS wgOdd<>(SB), Z31
-	MOVQ src+0(FP), SI
-	MOVQ chStride+8(FP), R8
-	MOVQ rowStride+16(FP), R9
-	MOVQ nc+24(FP), CX
-	MOVQ dst+40(FP), DI
-	MOVQ xiStride+48(FP), R10
-	MOVQ cStride+56(FP), R11
-	SHLQ $2, R8
-	SHLQ $2, R9
-	SHLQ $2, R10
-	SHLQ $2, R11
-	LEAQ (R10)(R10*2), R12
-	SHRQ $4, DX
-
-in_channel:
-	MOVQ  SI, R13
-	MOVQ  DI, R14
-	MOVQ  DX, BX
-	TESTQ BX, BX
-	JZ    in_tail
-
-in_block:
-	MOVQ R13, R15
-	WG_IN_ROW(Z0, Z1, Z2, Z3, Z16, Z17)
-	WG_IN_ROW(Z4, Z5, Z6, Z7, Z18, Z19)
-	WG_IN_ROW(Z8, Z9, Z10, Z11, Z20, Z21)
-	WG_IN_ROW(Z12, Z13, Z14, Z15, Z22, Z23)
-	WG_IN_COMPUTE
-	MOVQ R14, AX
-	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
-	WG_IN_STORE
-	ADDQ $128, R13 // 16 tiles = 32 image floats
-	ADDQ $64, R14  // 16 tiles = 16 plane floats
-	DECQ BX
-	JNZ  in_block
-
-in_tail:
-	KORTESTW K3, K3
-	JZ       in_next
-	MOVQ     R13, R15
-	WG_IN_ROW_TAIL(Z0, Z1, Z2, Z3, Z16, Z17)
-	WG_IN_ROW_TAIL(Z4, Z5, Z6, Z7, Z18, Z19)
-	WG_IN_ROW_TAIL(Z8, Z9, Z10, Z11, Z20, Z21)
-	WG_IN_ROW_TAIL(Z12, Z13, Z14, Z15, Z22, Z23)
-	WG_IN_COMPUTE
-	MOVQ     R14, AX
-	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
-	WG_IN_STORE_TAIL
-	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
-	WG_IN_STORE_TAIL
-	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
-	WG_IN_STORE_TAIL
-	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
-	WG_IN_STORE_TAIL
-
-in_next:
-	ADDQ R8, SI
-	ADDQ R11, DI
-	DECQ CX
-	JNZ  in_channel
-	VZEROUPPER
-	RET
-
-// ---------------------------------------------------------------------------
-// Input transform from an unpadded image (WinogradInputImage2x3).
-//
-// The same 16-tile blocks, loads, de-interleave and arithmetic as above, but
-// every load is masked (K4..K7 for the loads at 0, 64, 8, 72 bytes, K3 for the
-// stores, taken from the Go-computed table per block): the column left of the
-// image and the columns right of it are masked-off lanes, which read as +0 —
-// the value the padded grid holds there — and touch no memory. Patch rows
-// outside the image (bit r of DX clear) are not loaded at all: their
-// registers are zeroed out of line.
-//
-// Registers: SI src of channel c at (row 2i−1, column 2j0−1), DI dst of
-// channel c, R8 chStride, R9 w (the row stride), R10 xiStride, R11 cStride,
-// R12 3·xiStride (all in bytes), DX row bits, BX blocks left, CX mask table
-// entry of the block, R13 / R14 src / dst of the block, R15 image row, AX
-// transformed plane 4r; Z30 wgEven, Z31 wgOdd; the channel count is in the
-// frame (no register left).
 
 // WG_IMG_ROW loads one image row of the block into d0..d3 (t, t2 scratch).
 #define WG_IMG_ROW(d0, d1, d2, d3, t, t2) \
@@ -361,13 +227,13 @@ img_compute:
 	WG_IN_COMPUTE
 	MOVQ R14, AX
 	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
-	WG_IN_STORE_TAIL
+	WG_IN_STORE
 	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
-	WG_IN_STORE_TAIL
+	WG_IN_STORE
 	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
-	WG_IN_STORE_TAIL
+	WG_IN_STORE
 	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
-	WG_IN_STORE_TAIL
+	WG_IN_STORE
 	ADDQ $128, R13 // 16 tiles = 32 image floats
 	ADDQ $64, R14  // 16 tiles = 16 plane floats
 	DECQ BX
@@ -409,7 +275,8 @@ img_zero3:
 // ---------------------------------------------------------------------------
 // Output transform.
 //
-// m[ξ] of 16 tiles is the vector at plane ξ, Z(ξ). The two output rows a
+// Full blocks of 16 tiles, then one masked block for the n mod 16 remaining
+// tiles. m[ξ] of 16 tiles is the vector at plane ξ, Z(ξ). The two output rows a
 // (Z24/Z25 for a = 0, Z26/Z27 for a = 1, outputs b = 0/1) are interleaved
 // into 32 consecutive floats each.
 //
@@ -417,6 +284,26 @@ img_zero3:
 // cStride, R12 3·xiStride, R8 chStride, R9 rowStride (all in bytes), CX
 // channels left, DX full blocks per channel, BX blocks left, R13 / R14
 // src / dst of the block, AX plane 4r; Z30 wgZipLo, Z31 wgZipHi.
+
+// WG_MASKS sets the output kernel's tail masks for m = DX mod 16 tiles
+// (clobbers AX, BX, CX):
+//   K1, K2  low and high 16 bits of (1<<2m)-1: the 2m floats of the pair of
+//           vectors holding one interleaved output row (2 floats per tile);
+//   K3      (1<<m)-1: one float per tile (the transformed planes).
+#define WG_MASKS \
+	MOVQ DX, CX        \
+	ANDQ $15, CX       \
+	MOVL $1, BX        \
+	SHLL CX, BX        \
+	DECL BX            \
+	KMOVW BX, K3       \
+	ADDL CX, CX        \
+	MOVL $1, AX        \
+	SHLL CX, AX        \
+	DECL AX            \
+	KMOVW AX, K1       \
+	SHRL $16, AX       \
+	KMOVW AX, K2
 
 #define WG_OUT_LOAD \
 	VMOVUPS (AX), Z0         \

@@ -7,17 +7,19 @@ import (
 	"testing"
 )
 
-// The Winograd transforms are checked at every level against the generic
-// loops bit for bit (the contract in winograd.go), on tile counts 1..40 (every
-// 16-lane tail shape, one, two and three blocks) and strided layouts with
-// gaps. Source elements outside the documented read set hold a NaN guard, so
-// a kernel that reads a wrong element produces a wrong bit pattern; every
-// destination element outside the written set holds guardBits and must keep
-// it. A separate test checks the math itself: output transform of
+// The Winograd transforms are checked at every level bit for bit against the
+// generic loops (the contract in winograd.go), the input transform also
+// against a reference written out below; the output transform on tile counts
+// 1..40 (every 16-lane tail shape, one, two and three blocks) and strided
+// layouts with gaps, the input transform on the images of wgImages. Source
+// elements outside the documented read set hold a NaN guard, so a kernel that
+// reads a wrong element produces a wrong bit pattern; every destination
+// element outside the written set holds guardBits and must keep it. A
+// separate test checks the math itself: output transform of
 // (G g Gᵀ ⊙ input transform) is a 3×3 correlation.
 
-// wgGeom is one geometry for both transforms: the image side (chStride,
-// rowStride) and the transformed-plane side (xiStride, cStride).
+// wgGeom is one geometry of the transformed planes (xiStride, cStride), and
+// for the output transform of the image side it writes (chStride, rowStride).
 type wgGeom struct {
 	nc, n                 int
 	chStride, rowStride   int
@@ -36,7 +38,7 @@ func wgGeoms() []wgGeom {
 	for n := 1; n <= 40; n++ {
 		for _, nc := range []int{1, 3, 16} {
 			for _, gap := range []int{0, 3} {
-				row := 2*n + 2 + gap
+				row := 2*n + gap
 				ch := 4*row + 2*gap
 				// channel-major planes: the GEMM panel layout (cStride ≥ n).
 				cs := n + gap
@@ -85,8 +87,8 @@ func planeSet(size, off int, g wgGeom) []bool {
 	return in
 }
 
-func imageLen(g wgGeom, rows int) int { return (g.nc-1)*g.chStride + (rows-1)*g.rowStride + 2*g.n + 2 }
-func planeLen(g wgGeom) int           { return 15*g.xiStride + (g.nc-1)*g.cStride + g.n }
+func outputLen(g wgGeom) int { return (g.nc-1)*g.chStride + g.rowStride + 2*g.n }
+func planeLen(g wgGeom) int  { return 15*g.xiStride + (g.nc-1)*g.cStride + g.n }
 
 // guardedInput makes a buffer whose elements in set are random and the others
 // srcGuardBits.
@@ -109,9 +111,10 @@ func guardBuf(size int) []float32 {
 	return buf
 }
 
-// checkAgainst compares got with want (the generic result) element by
-// element: bit for bit inside the written set (any NaN matches any NaN, as
-// NaN payloads may depend on operand order), untouched guards outside it.
+// checkAgainst compares got with want (the generic or reference result)
+// element by element: bit for bit inside the written set (any NaN matches any
+// NaN, as NaN payloads may depend on operand order), untouched guards outside
+// it.
 func checkAgainst(t *testing.T, what string, got, want []float32, written []bool) {
 	t.Helper()
 	for i := range got {
@@ -123,48 +126,24 @@ func checkAgainst(t *testing.T, what string, got, want []float32, written []bool
 			continue
 		}
 		if math.Float32bits(want[i]) == guardBits {
-			t.Fatalf("%s: the generic loop did not write element %d", what, i)
+			t.Fatalf("%s: the generic loop or reference did not write element %d", what, i)
 		}
 		if !sameBits(got[i], want[i]) {
-			t.Fatalf("%s: element %d = %v (0x%08x), generic %v (0x%08x)",
+			t.Fatalf("%s: element %d = %v (0x%08x), want %v (0x%08x)",
 				what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 		}
 	}
 }
 
-func testWinogradInput(t *testing.T, rng *rand.Rand, g wgGeom, specials bool) {
-	t.Helper()
-	sl, dl := imageLen(g, 4), planeLen(g)
-	sbuf := guardedInput(rng, imageSet(g.srcOff+sl+g.extra, g.srcOff, g, 4, 2*g.n+2), specials)
-	src := sbuf[g.srcOff : g.srcOff+sl : g.srcOff+sl]
-	got, want := guardBuf(g.dstOff+dl+g.extra), guardBuf(g.dstOff+dl+g.extra)
-	WinogradInput2x3(src, g.chStride, g.rowStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.xiStride, g.cStride)
-	winogradInputGeneric(src, g.chStride, g.rowStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
-	checkAgainst(t, "input "+g.String(), got, want, planeSet(len(got), g.dstOff, g))
-}
-
 func testWinogradOutput(t *testing.T, rng *rand.Rand, g wgGeom, specials bool) {
 	t.Helper()
-	sl, dl := planeLen(g), imageLen(g, 2)-2 // the output writes 2n floats per row
+	sl, dl := planeLen(g), outputLen(g)
 	sbuf := guardedInput(rng, planeSet(g.srcOff+sl+g.extra, g.srcOff, g), specials)
 	src := sbuf[g.srcOff : g.srcOff+sl : g.srcOff+sl]
 	got, want := guardBuf(g.dstOff+dl+g.extra), guardBuf(g.dstOff+dl+g.extra)
 	WinogradOutput2x3(src, g.xiStride, g.cStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.chStride, g.rowStride)
 	winogradOutputGeneric(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride)
 	checkAgainst(t, "output "+g.String(), got, want, imageSet(len(got), g.dstOff, g, 2, 2*g.n))
-}
-
-func TestWinogradInput2x3(t *testing.T) {
-	forEachLevel(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(1, 2))
-		for _, g := range wgGeoms() {
-			testWinogradInput(t, rng, g, false)
-		}
-		// ±0, ±Inf and NaN flow through the same additions.
-		for _, g := range wgGeoms()[:200] {
-			testWinogradInput(t, rng, g, true)
-		}
-	})
 }
 
 func TestWinogradOutput2x3(t *testing.T) {
@@ -189,15 +168,9 @@ func TestWinogradAccelerated(t *testing.T) {
 	})
 }
 
-func TestWinogradPanics(t *testing.T) {
+func TestWinogradOutputPanics(t *testing.T) {
 	g := wgGeom{nc: 3, n: 5, chStride: 60, rowStride: 13, xiStride: 50, cStride: 7}
-	sIn, dIn := imageLen(g, 4), planeLen(g)
-	sOut, dOut := planeLen(g), imageLen(g, 2)-2
-	in := func(s, d int) func() {
-		return func() {
-			WinogradInput2x3(make([]float32, s), g.chStride, g.rowStride, g.nc, g.n, make([]float32, d), g.xiStride, g.cStride)
-		}
-	}
+	sOut, dOut := planeLen(g), outputLen(g)
 	out := func(s, d int) func() {
 		return func() {
 			WinogradOutput2x3(make([]float32, s), g.xiStride, g.cStride, g.nc, g.n, make([]float32, d), g.chStride, g.rowStride)
@@ -205,8 +178,6 @@ func TestWinogradPanics(t *testing.T) {
 	}
 	forEachLevel(t, func(t *testing.T) {
 		for name, f := range map[string]func(){
-			"input src":  in(sIn-1, dIn),
-			"input dst":  in(sIn, dIn-1),
 			"output src": out(sOut-1, dOut),
 			"output dst": out(sOut, dOut-1),
 		} {
@@ -220,28 +191,34 @@ func TestWinogradPanics(t *testing.T) {
 			})
 		}
 		// Exact lengths and empty geometries do not panic.
-		in(sIn, dIn)()
 		out(sOut, dOut)()
-		WinogradInput2x3(nil, 1, 1, 0, 5, nil, 1, 1)
-		WinogradInput2x3(nil, 1, 1, 4, 0, nil, 1, 1)
 		WinogradOutput2x3(nil, 1, 1, 0, 5, nil, 1, 1)
 		WinogradOutput2x3(nil, 1, 1, 4, 0, nil, 1, 1)
 	})
 }
 
 // TestWinogradMath checks the transforms against their purpose: for random
-// images d (nc channels, 4 rows, 2n+2 columns) and 3×3 filters g, the output
-// transform of Σ_c (G g_c Gᵀ) ⊙ (input transform of d_c) is the valid 3×3
-// correlation Σ_c d_c ⋆ g_c, computed directly in float64.
+// images d (nc channels of h×w) and 3×3 filters g, the output transform of
+// Σ_c (G g_c Gᵀ) ⊙ (input transform of d_c), tile row by tile row, is the
+// zero-padded ("same") 3×3 correlation Σ_c d_c ⋆ g_c, computed directly in
+// float64.
 func TestWinogradMath(t *testing.T) {
 	G := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
 	forEachLevel(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for _, nc := range []int{1, 3} {
-			for _, n := range []int{1, 5, 17} {
-				w := 2*n + 2
-				d := make([]float32, nc*4*w) // chStride 4w, rowStride w
+			for _, hw := range [][2]int{{1, 1}, {2, 3}, {5, 7}, {6, 10}, {3, 33}, {4, 36}} {
+				h, w := hw[0], hw[1]
+				// The whole tile row, one column past the right edge if w is odd.
+				n := (w + 1) / 2
+				d := make([]float32, nc*h*w) // chStride h·w
 				fillRandom(rng, d, false)
+				at := func(c, r, x int) float64 {
+					if r < 0 || r >= h || x < 0 || x >= w {
+						return 0
+					}
+					return float64(d[c*h*w+r*w+x])
+				}
 				var u [][16]float64 // G g Gᵀ per channel
 				gs := make([][9]float64, nc)
 				for c := range gs {
@@ -260,35 +237,44 @@ func TestWinogradMath(t *testing.T) {
 					}
 					u = append(u, gg)
 				}
-				// V[ξ][c][j]: xiStride nc·n, cStride n.
-				v := make([]float32, 16*nc*n)
-				WinogradInput2x3(d, 4*w, w, nc, n, v, nc*n, n)
-				m := make([]float32, 16*n) // one output channel: cStride unused
-				for xi := range 16 {
-					for j := range n {
-						var s float64
-						for c := range nc {
-							s += float64(float32(u[c][xi])) * float64(v[xi*nc*n+c*n+j])
-						}
-						m[xi*n+j] = float32(s)
-					}
-				}
-				y := make([]float32, 2*2*n) // rowStride 2n
-				WinogradOutput2x3(m, n, 0, 1, n, y, 0, 2*n)
-				for a := range 2 {
-					for x := range 2 * n {
-						var want, mag float64
-						for c := range nc {
-							for p := range 3 {
-								for q := range 3 {
-									tm := float64(d[c*4*w+(a+p)*w+x+q]) * gs[c][3*p+q]
-									want += tm
-									mag += math.Abs(tm)
-								}
+				for i := 0; 2*i < h; i++ {
+					// V[ξ][c][j]: xiStride nc·n, cStride n.
+					v := make([]float32, 16*nc*n)
+					WinogradInputImage2x3(d, h*w, h, w, i, 0, nc, n, v, nc*n, n)
+					// The 16 channel sums in float64, channel by channel.
+					acc := make([]float64, 16*n)
+					for c := range nc {
+						for xi := range 16 {
+							uc := float64(float32(u[c][xi]))
+							for j, vj := range v[xi*nc*n+c*n:][:n] {
+								acc[xi*n+j] += uc * float64(vj)
 							}
 						}
-						if got := float64(y[a*2*n+x]); math.Abs(got-want) > 1e-5*mag+1e-30 {
-							t.Fatalf("nc=%d n=%d output (%d,%d) = %v, direct correlation %v", nc, n, a, x, got, want)
+					}
+					m := make([]float32, 16*n) // one output channel: cStride unused
+					for k, a := range acc {
+						m[k] = float32(a)
+					}
+					y := make([]float32, 2*2*n) // output rows 2i, 2i+1; rowStride 2n
+					WinogradOutput2x3(m, n, 0, 1, n, y, 0, 2*n)
+					for a := range 2 {
+						if 2*i+a >= h {
+							continue // past the bottom (h odd)
+						}
+						for x := range w {
+							var want, mag float64
+							for c := range nc {
+								for p := range 3 {
+									for q := range 3 {
+										tm := at(c, 2*i+a+p-1, x+q-1) * gs[c][3*p+q]
+										want += tm
+										mag += math.Abs(tm)
+									}
+								}
+							}
+							if got := float64(y[a*2*n+x]); math.Abs(got-want) > 1e-5*mag+1e-30 {
+								t.Fatalf("nc=%d %d×%d output (%d,%d) = %v, direct correlation %v", nc, h, w, 2*i+a, x, got, want)
+							}
 						}
 					}
 				}
@@ -297,8 +283,9 @@ func TestWinogradMath(t *testing.T) {
 	})
 }
 
-// The benchmark shape: 64 channels of a 40×40 image padded to 42 rows of 41
-// floats, one row of 20 tiles per call, the planes packed as a GEMM panel.
+// The benchmark shape: 64 channels of a 40×40 image, one row of 20 tiles per
+// call, the planes packed as a GEMM panel; the output goes to a grid of 42
+// rows of 41 floats per channel.
 const (
 	wgBenchNC, wgBenchN   = 64, 20
 	wgBenchRow, wgBenchCh = 41, 42 * 41
@@ -323,16 +310,6 @@ func benchWinograd(b *testing.B, run func(src, dst []float32), srcLen, dstLen, b
 	}
 }
 
-func BenchmarkWinogradInput2x3(b *testing.B) {
-	nc, n := wgBenchNC, wgBenchN
-	xi, cs := nc*n, n
-	srcLen := (nc-1)*wgBenchCh + 3*wgBenchRow + 2*n + 2
-	// Bytes moved: 4 image rows of 2n+2 floats in, 16 planes of n floats out, per channel.
-	benchWinograd(b, func(src, dst []float32) {
-		WinogradInput2x3(src, wgBenchCh, wgBenchRow, nc, n, dst, xi, cs)
-	}, srcLen, 16*xi, 4*nc*(4*(2*n+2)+16*n))
-}
-
 func BenchmarkWinogradOutput2x3(b *testing.B) {
 	nc, n := wgBenchNC, wgBenchN
 	xi, cs := nc*n, n
@@ -343,9 +320,9 @@ func BenchmarkWinogradOutput2x3(b *testing.B) {
 	}, 16*xi, dstLen, 4*nc*(16*n+2*2*n))
 }
 
-// WinogradInputImage2x3 is checked bit for bit against its definition: the
-// image copied into a zero-padded grid, then WinogradInput2x3 (at the same
-// level), and against the generic loop. Images have odd and even sides, every
+// WinogradInputImage2x3 is checked bit for bit against its definition, the
+// image copied into a zero-padded grid and transformed by wgInputRef, and
+// against the generic loop. Images have odd and even sides, every
 // allowed tile row (including those reaching one or more rows past the
 // bottom), runs of tiles at the left edge, the right edge and in the middle
 // (1..50 tiles: every tail shape, up to 4 blocks), channel gaps holding the
@@ -410,8 +387,8 @@ func wgImages() []wgImage {
 // imageBuf returns the channels of im (random inside, the NaN guard in the
 // gaps between channels) and the same image in a zero-padded grid of
 // rowStride w+3 and h+4 rows per channel: image (row, col) at padded
-// (row+1, col+1), so tile row i, tile j of the image is tile j0+j at padded
-// rows 2i.. and columns 2j0.. with room for every allowed read past the edges.
+// (row+1, col+1), so the patch of tile (i, j) is at padded rows 2i..2i+3 and
+// columns 2j..2j+3, inside the grid for every allowed tile.
 func imageBuf(rng *rand.Rand, im wgImage, specials bool) (x, padded []float32, pRow, pCh int) {
 	in := make([]bool, im.len())
 	for c := 0; c < im.nc; c++ {
@@ -428,6 +405,36 @@ func imageBuf(rng *rand.Rand, im wgImage, specials bool) (x, padded []float32, p
 		}
 	}
 	return x, padded, pRow, pCh
+}
+
+// wgInputRef is WinogradInputImage2x3 spelled out on the padded grid of
+// imageBuf: each 4×4 patch is read from the grid, whose border supplies the
+// zeros, then transformed to Bᵀ d B with the additions of winograd.go in the
+// same order (so the results are the same bits).
+func wgInputRef(padded []float32, pCh, pRow, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
+	for c := 0; c < nc; c++ {
+		for j := 0; j < n; j++ {
+			var d [4][4]float32
+			for r := range 4 {
+				for s := range 4 {
+					d[r][s] = padded[c*pCh+(2*i+r)*pRow+2*(j0+j)+s]
+				}
+			}
+			var bd [4][4]float32 // Bᵀ d, column by column
+			for s := range 4 {
+				bd[0][s] = d[0][s] - d[2][s]
+				bd[1][s] = d[1][s] + d[2][s]
+				bd[2][s] = d[2][s] - d[1][s]
+				bd[3][s] = d[1][s] - d[3][s]
+			}
+			for r := range 4 { // (Bᵀ d) B, row by row
+				dst[(4*r+0)*xiStride+c*cStride+j] = bd[r][0] - bd[r][2]
+				dst[(4*r+1)*xiStride+c*cStride+j] = bd[r][1] + bd[r][2]
+				dst[(4*r+2)*xiStride+c*cStride+j] = bd[r][2] - bd[r][1]
+				dst[(4*r+3)*xiStride+c*cStride+j] = bd[r][1] - bd[r][3]
+			}
+		}
+	}
 }
 
 func testWinogradInputImage(t *testing.T, rng *rand.Rand, im wgImage, specials bool) {
@@ -451,15 +458,15 @@ func testWinogradInputImage(t *testing.T, rng *rand.Rand, im wgImage, specials b
 				im.h, im.w, im.nc, im.chStride, i, j0, n, g.xiStride, g.cStride)
 			dl := planeLen(g)
 			size := g.dstOff + dl + g.extra
-			got, pad, gen := guardBuf(size), guardBuf(size), guardBuf(size)
+			got, ref, gen := guardBuf(size), guardBuf(size), guardBuf(size)
 			WinogradInputImage2x3(x, im.chStride, im.h, im.w, i, j0, im.nc, n,
 				got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.xiStride, g.cStride)
-			WinogradInput2x3(padded[2*i*pRow+2*j0:], pCh, pRow, im.nc, n,
-				pad[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
+			wgInputRef(padded, pCh, pRow, i, j0, im.nc, n,
+				ref[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
 			winogradInputImageGeneric(x, im.chStride, im.h, im.w, i, j0, im.nc, n,
 				gen[g.dstOff:g.dstOff+dl], g.xiStride, g.cStride)
 			written := planeSet(size, g.dstOff, g)
-			checkAgainst(t, what+" vs padded", got, pad, written)
+			checkAgainst(t, what+" vs reference", got, ref, written)
 			checkAgainst(t, what+" vs generic", got, gen, written)
 		}
 	}
@@ -516,9 +523,9 @@ func TestWinogradInputImagePanics(t *testing.T) {
 }
 
 func BenchmarkWinogradInputImage2x3(b *testing.B) {
-	// The shape of BenchmarkWinogradInput2x3 without the padding: 64 channels
-	// of a 40×40 image, tile row 1 (all four patch rows in the image), the
-	// full row of 20 tiles from the left edge to one column past the right.
+	// 64 channels of a 40×40 image, tile row 1 (all four patch rows in the
+	// image), the full row of 20 tiles from the left edge to one column past
+	// the right.
 	const h, w, i = 40, 40, 1
 	nc, n := wgBenchNC, wgBenchN
 	xi, cs := nc*n, n

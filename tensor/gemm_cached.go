@@ -1,9 +1,9 @@
 package tensor
 
-// Weights as GEMM A operands, packed once. A convolution applied image by
-// image (the transposed convolution, the generic path) multiplies the same
-// weight matrix by every image's columns, and gemmPacked would pack it anew
-// for each: for one small image that packing costs as much as the product.
+// Weights as GEMM A operands, packed once. The transposed convolution runs
+// image by image, multiplying the same weight matrix by every image's
+// columns, and gemmPacked would pack it anew for each: for one small image
+// that packing costs as much as the product.
 // A cachedA source has its whole packed form kept in the weight cache
 // (conv3x3_wcache.go: validated against the buffer's contents on every use),
 // laid out as gemmJob.sharedA, which run then reads directly.

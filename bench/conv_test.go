@@ -35,15 +35,24 @@ var convBenchShapes = []convShape{
 	{16, 128, 128, 20},
 	{16, 256, 256, 10},
 	{1, 64, 64, 40},
+	{1, 128, 64, 40},
+	{1, 128, 128, 20},
 }
 
+// withThreads runs f with the Winograd path on (the default) and off (the
+// direct kernel), at 1 and 2 threads. GFLOP/s count the direct algorithm's
+// FLOPs, so with Winograd they are an effective rate.
 func withThreads(b *testing.B, f func(b *testing.B)) {
 	defer tensor.SetThreads(tensor.Threads())
-	for _, th := range []int{1, 2} {
-		b.Run(fmt.Sprintf("threads=%d", th), func(b *testing.B) {
-			tensor.SetThreads(th)
-			f(b)
-		})
+	defer tensor.SetWinograd(tensor.SetWinograd(true))
+	for _, wino := range []bool{true, false} {
+		tensor.SetWinograd(wino)
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("winograd=%v/threads=%d", wino, th), func(b *testing.B) {
+				tensor.SetThreads(th)
+				f(b)
+			})
+		}
 	}
 }
 

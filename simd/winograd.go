@@ -33,16 +33,7 @@ func WinogradInputImage2x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	if h < 1 || w < 1 || i < 0 || 2*i > h || j0 < 0 || 2*(j0+n) > w+1 {
-		panic(fmt.Sprintf("simd: WinogradInputImage2x3: tiles %d..%d of tile row %d are not on a %d×%d image (need 2i ≤ h, j0 ≥ 0, 2(j0+n) ≤ w+1)",
-			j0, j0+n-1, i, h, w))
-	}
-	if chStride < 0 || xiStride < 0 || cStride < 0 {
-		panic("simd: WinogradInputImage2x3: negative stride")
-	}
-	if len(x) < (nc-1)*chStride+h*w || len(dst) < 15*xiStride+(nc-1)*cStride+n {
-		panic("simd: WinogradInputImage2x3: slice too short for the geometry")
-	}
+	checkInputImage("WinogradInputImage2x3", 2, x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
 	winogradInputImage(x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
 }
 
@@ -56,10 +47,35 @@ func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	if len(src) < 15*xiStride+(nc-1)*cStride+n || len(dst) < (nc-1)*chStride+rowStride+2*n {
-		panic("simd: WinogradOutput2x3: slice too short for the geometry")
-	}
+	checkOutput("WinogradOutput2x3", 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
 	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+}
+
+// checkInputImage panics unless tiles j0 … j0+n−1 of tile row i of m×m output
+// tiles lie on an h×w image (their patches may reach m−1 rows and columns
+// past it) and the slices hold what F(m×m,3×3)'s input transform reads and
+// writes, with nc, n ≥ 1.
+func checkInputImage(name string, m int, x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
+	if h < 1 || w < 1 || i < 0 || m*i > h || j0 < 0 || m*(j0+n) > w+m-1 {
+		panic(fmt.Sprintf("simd: %s: tiles %d..%d of tile row %d are not on a %d×%d image (need %d·i ≤ h, j0 ≥ 0, %d·(j0+n) ≤ w+%d)",
+			name, j0, j0+n-1, i, h, w, m, m, m-1))
+	}
+	if chStride < 0 || xiStride < 0 || cStride < 0 {
+		panic("simd: " + name + ": negative stride")
+	}
+	planes := (m + 2) * (m + 2)
+	if len(x) < (nc-1)*chStride+h*w || len(dst) < (planes-1)*xiStride+(nc-1)*cStride+n {
+		panic("simd: " + name + ": slice too short for the geometry")
+	}
+}
+
+// checkOutput panics unless the slices hold what F(m×m,3×3)'s output
+// transform reads and writes, with nc, n ≥ 1.
+func checkOutput(name string, m int, src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+	planes := (m + 2) * (m + 2)
+	if len(src) < (planes-1)*xiStride+(nc-1)*cStride+n || len(dst) < (nc-1)*chStride+(m-1)*rowStride+m*n {
+		panic("simd: " + name + ": slice too short for the geometry")
+	}
 }
 
 // WinogradAccelerated reports whether the current level has vector kernels

@@ -26,12 +26,7 @@ func WinogradInputImage4x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	if h < 1 || w < 1 || i < 0 || 4*i > h || j0 < 0 || 4*(j0+n) > w+3 {
-		panic("simd: WinogradInputImage4x3: tile range outside the image")
-	}
-	if len(x) < (nc-1)*chStride+h*w || len(dst) < 35*xiStride+(nc-1)*cStride+n {
-		panic("simd: WinogradInputImage4x3: slice too short for the geometry")
-	}
+	checkInputImage("WinogradInputImage4x3", 4, x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
 	winogradInput43(x, chStride, h, w, i, j0, nc, n, dst, xiStride, cStride)
 }
 
@@ -45,9 +40,7 @@ func WinogradOutput4x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	if len(src) < 35*xiStride+(nc-1)*cStride+n || len(dst) < (nc-1)*chStride+3*rowStride+4*n {
-		panic("simd: WinogradOutput4x3: slice too short for the geometry")
-	}
+	checkOutput("WinogradOutput4x3", 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
 	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
 }
 

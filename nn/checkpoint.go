@@ -80,6 +80,10 @@ func LoadModelInto(path string, net Net) (map[string]string, error) {
 	return meta, nil
 }
 
+// ModelFile is the model's file name inside a training checkpoint directory
+// (diffusion/train writes the training state beside it).
+const ModelFile = "model.safetensors"
+
 // ModelPath maps a checkpoint directory to its model file (ModelFile);
 // other paths are returned unchanged.
 func ModelPath(path string) string {

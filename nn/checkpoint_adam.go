@@ -9,9 +9,8 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Optimizer checkpoints (SaveAdam / LoadAdam) and the helpers they share,
-// from the autograd branch's nn.Trainer (nn/train.go), kept beside the model
-// checkpoints when the two branches' checkpoint.go were merged.
+// Optimizer checkpoints (SaveAdam / LoadAdam) and the helpers they share;
+// diffusion/train saves its run state with them, beside the model.
 
 func metaInt(meta map[string]string, key string) (int, error) {
 	s, ok := meta[key]

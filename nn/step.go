@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -39,4 +40,11 @@ func NoiseStep(tp *autograd.Tape, net Net, opt *Adam, lr float64, noisy, noise *
 		}
 	}
 	return l, nil
+}
+
+// finite reports whether x holds no NaN or Inf: any such value makes the
+// float32 sum of squares NaN or Inf (finite values overflow only beyond ~1e19).
+func finite(x []float32) bool {
+	s := simd.SumSquares(x)
+	return !math.IsNaN(float64(s)) && !math.IsInf(float64(s), 0)
 }

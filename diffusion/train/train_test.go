@@ -254,20 +254,28 @@ func TestThreadCountDoesNotChangeTheRun(t *testing.T) {
 	}
 }
 
-// The checkpoint directory is also readable by the nn package's own trainer
-// state loader (same files, same tensor and metadata names).
+// The checkpoint's files are readable by the nn package's own loaders (same
+// tensor and metadata names): the model by LoadModel, the optimizer state by
+// LoadAdam.
 func TestCheckpointReadableByNN(t *testing.T) {
 	dir := t.TempDir()
 	tr, _ := New(smallConfig(2), smallSet(10, 6))
 	if _, err := tr.Run(context.Background(), dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	other, meta, err := nn.LoadTrainer(dir, tr.Cfg.Schedule())
+	net, meta, err := nn.LoadModel(filepath.Join(dir, nn.ModelFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta["step"] != "2" || other.Opt.Step != tr.Opt.Step || !slices.Equal(other.Opt.V[3].Data(), tr.Opt.V[3].Data()) {
-		t.Errorf("nn.LoadTrainer sees step %q, adam step %d (want 2, %d)", meta["step"], other.Opt.Step, tr.Opt.Step)
+	opt := nn.NewAdam(net.Params())
+	if _, err := nn.LoadAdam(filepath.Join(dir, StateFile), opt); err != nil {
+		t.Fatal(err)
+	}
+	if meta["step"] != "2" || opt.Step != tr.Opt.Step || !slices.Equal(opt.V[3].Data(), tr.Opt.V[3].Data()) {
+		t.Errorf("nn's loaders see step %q, adam step %d (want 2, %d)", meta["step"], opt.Step, tr.Opt.Step)
+	}
+	if !slices.Equal(net.Params()[3].Value.Data(), tr.Net.Params()[3].Value.Data()) {
+		t.Error("nn.LoadModel's weights differ from the trainer's")
 	}
 }
 

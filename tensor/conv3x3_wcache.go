@@ -19,8 +19,9 @@ import (
 // training, whose weights change every step, would only churn the cache.
 const packCacheMaxPixels = 1024
 
-// winogradCacheMaxPixels is the same bound for Winograd-transformed weights:
-// the transform costs about 10% of a 64-channel 40×40 image's convolution.
+// winogradCacheMaxPixels is the same bound for Winograd-transformed weights,
+// higher because transforming them costs about as much as convolving one
+// 64-channel 40×40 image with them.
 const winogradCacheMaxPixels = 4096
 
 // The cache holds at most packCacheEntries entries and about 256 MB: enough

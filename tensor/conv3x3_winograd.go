@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"os"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/simd"
 )
@@ -83,8 +84,8 @@ func pickWinograd(g grid3x3) *winoAlgo {
 		if !fits {
 			continue
 		}
-		mic := pickWinogradMicro(g.co, g.h/a.m*(g.w/a.m))
-		cost := a.planes * ceilDiv(g.co, mic.MR) * mic.MR * ceilDiv(g.h/a.m*(g.w/a.m), mic.NR) * mic.NR
+		tiles := g.h / a.m * (g.w / a.m)
+		cost := a.planes * paddedArea(pickWinogradMicro(g.co, tiles), g.co, tiles)
 		if best == nil || cost < bestCost || winogradMode == winogradForce43 {
 			best, bestCost = a, cost
 		}
@@ -186,15 +187,9 @@ func newWinoPlan(alg *winoAlgo, g grid3x3, batch, threads int) winoPlan {
 }
 
 // pickWinogradMicro returns the micro-kernel, narrow ones included, that pads
-// an rows × cols product least (ties go to the earlier candidate).
+// an rows × cols product least.
 func pickWinogradMicro(rows, cols int) simd.GemmMicro {
-	best, bestArea := simd.GemmMicro{}, -1
-	for _, c := range append(simd.GemmCandidates(), simd.GemmNarrowCandidates()...) {
-		if area := ceilDiv(rows, c.MR) * c.MR * ceilDiv(cols, c.NR) * c.NR; bestArea < 0 || area < bestArea {
-			best, bestArea = c, area
-		}
-	}
-	return best
+	return leastPadding(slices.Concat(simd.GemmCandidates(), simd.GemmNarrowCandidates()), rows, cols)
 }
 
 // runWinograd convolves a batch on grid g with variant alg; y is

@@ -49,16 +49,23 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 // pickMicro returns the current level's micro-kernel that pads an m×n C
 // least (ties go to the level's default). The choice depends on the shape
 // only, so it never changes results between thread counts.
-func pickMicro(m, n int) simd.GemmMicro {
-	cands := simd.GemmCandidates()
-	best, bestArea := cands[0], -1
-	for _, c := range cands {
-		area := ceilDiv(m, c.MR) * c.MR * ceilDiv(n, c.NR) * c.NR
-		if bestArea < 0 || area < bestArea {
-			best, bestArea = c, area
+func pickMicro(m, n int) simd.GemmMicro { return leastPadding(simd.GemmCandidates(), m, n) }
+
+// leastPadding returns the candidate whose tiles pad an m×n C least (ties go
+// to the earlier candidate).
+func leastPadding(cands []simd.GemmMicro, m, n int) simd.GemmMicro {
+	best := cands[0]
+	for _, c := range cands[1:] {
+		if paddedArea(c, m, n) < paddedArea(best, m, n) {
+			best = c
 		}
 	}
 	return best
+}
+
+// paddedArea is the size of an m×n C rounded up to whole tiles of micro.
+func paddedArea(micro simd.GemmMicro, m, n int) int {
+	return ceilDiv(m, micro.MR) * micro.MR * ceilDiv(n, micro.NR) * micro.NR
 }
 
 // parallel runs tm×tn goroutines over C (the caller is one of them). g is a

@@ -1,0 +1,72 @@
+package autograd_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/autograd/gradcheck"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+func siluRef(x []float64) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = v / (1 + math.Exp(-v))
+	}
+	return y
+}
+
+func TestSiLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 43))
+	x := gradcheck.RandTensor(rng, 3, 2, 3, 2, 2)
+	gradcheck.Check(t, gradcheck.Case{Name: "silu", Inputs: []*tensor.Tensor{x},
+		Build: func(_ *Tape, v []*Var) *Var { return SiLU(v[0]) },
+		Ref:   func(in [][]float64) []float64 { return siluRef(in[0]) }})
+}
+
+// Forward and derivative over the whole float32 range that matters, and
+// beyond it (saturation, ±Inf), against float64 math.
+func TestSiLUValues(t *testing.T) {
+	var xs []float32
+	for v := -120.0; v <= 120; v += 0.0137 {
+		xs = append(xs, float32(v))
+	}
+	xs = append(xs, 0, float32(math.Inf(1)), float32(math.Inf(-1)), 1e-30, -1e-30, 1e30, -1e30)
+	x, _ := tensor.FromSlice(xs, len(xs))
+	ones := tensor.Ones(len(xs))
+	tp := NewTape()
+	in := tp.Leaf(x, true)
+	y := SiLU(in)
+	d, err := tp.JVP(y, []*Var{in}, []*tensor.Tensor{ones})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range xs {
+		xv := float64(v)
+		// σ and 1 − σ from e^−|x| in float64 (no overflow).
+		e := math.Exp(-math.Abs(xv))
+		s, sc := 1/(1+e), e/(1+e)
+		if xv < 0 {
+			s, sc = sc, s
+		}
+		want, wantD := xv*s, s*(1+xv*sc)
+		if math.IsInf(xv, 1) {
+			want, wantD = xv, 1
+		}
+		if math.IsInf(xv, -1) {
+			want, wantD = 0, 0
+		}
+		got, gotD := float64(y.Value.Data()[i]), float64(d.Data()[i])
+		if got != want && !(math.Abs(got-want) <= 3e-7*math.Abs(want)+2e-36) {
+			t.Errorf("silu(%v) = %v, want %v", v, got, want)
+		}
+		if !(math.Abs(gotD-wantD) <= 1e-6*math.Abs(wantD)+1e-7) {
+			t.Errorf("silu'(%v) = %v, want %v", v, gotD, wantD)
+		}
+	}
+	if v := SiLU(tp.Leaf(tensor.Full(float32(math.NaN()), 3), false)).Value.Data()[0]; !math.IsNaN(float64(v)) {
+		t.Errorf("silu(NaN) = %v", v)
+	}
+}

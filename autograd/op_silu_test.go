@@ -70,3 +70,43 @@ func TestSiLUValues(t *testing.T) {
 		t.Errorf("silu(NaN) = %v", v)
 	}
 }
+
+// JVPs and VJPs of one recording may run on several goroutines at once
+// (tape.go); the first of them computes SiLU's derivative for all (run this
+// test with -race).
+func TestSiLUConcurrentDerivatives(t *testing.T) {
+	rng := rand.New(rand.NewPCG(44, 45))
+	x := gradcheck.RandTensor(rng, 2, 1, 4, 8, 8)
+	v := gradcheck.RandTensor(rng, 1, 1, 4, 8, 8)
+	tp := NewTape()
+	in := tp.Leaf(x, true)
+	out := SiLU(SiLU(in))
+	want, err := tp.JVP(out, []*Var{in}, []*tensor.Tensor{v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp2 := NewTape()
+	in2 := tp2.Leaf(x, true)
+	out2 := SiLU(SiLU(in2))
+	results := make(chan *tensor.Tensor, 8)
+	for range 8 {
+		go func() {
+			jv, err := tp2.JVP(out2, []*Var{in2}, []*tensor.Tensor{v})
+			if err != nil {
+				t.Error(err)
+			}
+			results <- jv
+		}()
+	}
+	for range 8 {
+		jv := <-results
+		if jv == nil {
+			continue // already reported
+		}
+		for i, w := range want.Data() {
+			if jv.Data()[i] != w {
+				t.Fatalf("concurrent JVP element %d: %v, want %v", i, jv.Data()[i], w)
+			}
+		}
+	}
+}

@@ -37,6 +37,10 @@ func BenchmarkTCOps(b *testing.B) {
 			{"groupnorm/jvp", 3, func() { tensor.Recycle(gn.op.jvp(gn, []*tensor.Tensor{g, nil, nil}, 1)) }},
 			{"silu/forward", 2, func() { tensor.Recycle(SiLU(xv).Value) }},
 			{"silu/vjp", 3, func() { tensor.Recycle(si.op.vjp(si, g, []bool{true}, 1)[0]) }},
+			// The derivative's first use: silu'(x) computed and kept.
+			{"silu/derivative", 2, func() { (&siluOp{}).derivative(x.Data()) }},
+			// Memory bandwidth for comparison: y = x + g, three streams.
+			{"reference/add", 3, func() { tensor.Recycle(must(tensor.Add(x, g))) }},
 		} {
 			b.Run(c.name+"/"+size, func(b *testing.B) {
 				for b.Loop() {

@@ -88,32 +88,22 @@ type im2colB struct {
 
 func (s im2colB) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
-	// Per column: the top-left input pixel of its window (iy0, ix0); per
-	// depth step: the channel and tap, advanced without division. The
-	// packing is a large share of a strided convolution's time.
-	iy0, ix0 := make([]int, nr), make([]int, nr)
+	taps := g.kh * g.kw
+	var runs []pixelRun
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
 		cols := min(nr, nc-p*nr)
-		oy, ox := (j0+p*nr)/g.wo, (j0+p*nr)%g.wo
-		for r := range cols {
-			iy0[r], ix0[r] = oy*g.stride-g.pad, ox*g.stride-g.pad
-			if ox++; ox == g.wo {
-				oy, ox = oy+1, 0
-			}
-		}
-		c, t := k0/(g.kh*g.kw), k0%(g.kh*g.kw)
+		// The panel's columns are output pixels: a few runs along output
+		// rows, each read from one input row per tap at the stride. The
+		// channel and tap advance with the depth, without division.
+		runs = g.pixelRuns(runs[:0], j0+p*nr, cols)
+		c, t := k0/taps, k0%taps
 		ti, tj := t/g.kw, t%g.kw
 		for kk := 0; kk < kc; kk++ {
 			out := panel[kk*nr : kk*nr+nr]
 			plane := s.x[c*g.h*g.w : (c+1)*g.h*g.w]
-			for r := range cols {
-				iy, ix := iy0[r]+ti, ix0[r]+tj
-				var v float32
-				if uint(iy) < uint(g.h) && uint(ix) < uint(g.w) {
-					v = plane[iy*g.w+ix]
-				}
-				out[r] = v
+			for _, u := range runs {
+				g.gatherRow(out[u.at:], 1, u.n, plane, u.oy*g.stride-g.pad+ti, u.ox*g.stride-g.pad+tj)
 			}
 			clear(out[cols:])
 			if tj++; tj == g.kw {
@@ -122,6 +112,55 @@ func (s im2colB) packB(dst []float32, k0, kc, j0, nc, nr int) {
 				}
 			}
 		}
+	}
+}
+
+// pixelRun is a run of n consecutive output pixels of one row of image b,
+// starting at (oy, ox), placed from index at of a panel or depth range.
+type pixelRun struct{ b, oy, ox, at, n int }
+
+// pixelRuns appends the runs covering output pixels [n0, n0+count) of a
+// batch (pixel numbers run over images, then rows, then columns).
+func (g convGeom) pixelRuns(runs []pixelRun, n0, count int) []pixelRun {
+	pix := g.ho * g.wo
+	b, q := n0/pix, n0%pix
+	oy, ox := q/g.wo, q%g.wo
+	for at := 0; at < count; {
+		n := min(count-at, g.wo-ox)
+		runs = append(runs, pixelRun{b: b, oy: oy, ox: ox, at: at, n: n})
+		at += n
+		if ox, oy = 0, oy+1; oy == g.ho {
+			oy, b = 0, b+1
+		}
+	}
+	return runs
+}
+
+// gatherRow sets dst[i·ds] = x[iy, ix0 + i·stride] for i < n, zero where
+// that pixel lies outside the image (plane is one channel of x). It runs
+// once per panel row and tap, so the in-image range is found by stepping
+// (at most pad/stride steps at each end) rather than by dividing.
+func (g convGeom) gatherRow(dst []float32, ds, n int, plane []float32, iy, ix0 int) {
+	lo, hi := 0, 0 // the in-image range of i
+	if iy >= 0 && iy < g.h {
+		for hi = n; hi > 0 && ix0+(hi-1)*g.stride >= g.w; hi-- {
+		}
+		for ; lo < hi && ix0+lo*g.stride < 0; lo++ {
+		}
+	}
+	j := 0
+	for ; j < lo*ds; j += ds {
+		dst[j] = 0
+	}
+	if hi > lo {
+		row := plane[iy*g.w : (iy+1)*g.w]
+		for ix := ix0 + lo*g.stride; j < hi*ds; j += ds {
+			dst[j] = row[ix]
+			ix += g.stride
+		}
+	}
+	for ; j < n*ds; j += ds {
+		dst[j] = 0
 	}
 }
 
@@ -136,37 +175,26 @@ type im2colBatchT struct {
 func (s im2colBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
 	taps, plane := g.kh*g.kw, g.h*g.w
-	// Per column: its channel's plane offset and tap offsets; per depth step:
-	// the image and output pixel, advanced without division.
-	base, di, dj := make([]int, nr), make([]int, nr), make([]int, nr)
+	// The depth runs over output pixels of the batch: a few runs along
+	// output rows, the same for every panel. Each column (a channel and
+	// tap) reads them from input rows at the stride.
+	runs := g.pixelRuns(nil, k0, kc)
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
 		cols := min(nr, nc-p*nr)
-		for r := range cols {
+		for r := 0; r < nr; r++ {
+			if r >= cols {
+				for kk := 0; kk < kc; kk++ {
+					panel[kk*nr+r] = 0
+				}
+				continue
+			}
 			n := j0 + p*nr + r
 			c, t := n/taps, n%taps
-			base[r], di[r], dj[r] = c*plane, t/g.kw-g.pad, t%g.kw-g.pad
-		}
-		pix := g.ho * g.wo
-		b, q := k0/pix, k0%pix
-		oy, ox := q/g.wo, q%g.wo
-		for kk := 0; kk < kc; kk++ {
-			out := panel[kk*nr : kk*nr+nr]
-			img := s.x[b*g.ci*plane : (b+1)*g.ci*plane]
-			sy, sx := oy*g.stride, ox*g.stride
-			for r := range cols {
-				iy, ix := sy+di[r], sx+dj[r]
-				var v float32
-				if uint(iy) < uint(g.h) && uint(ix) < uint(g.w) {
-					v = img[base[r]+iy*g.w+ix]
-				}
-				out[r] = v
-			}
-			clear(out[cols:])
-			if ox++; ox == g.wo {
-				if ox, oy = 0, oy+1; oy == g.ho {
-					oy, b = 0, b+1
-				}
+			di, dj := t/g.kw-g.pad, t%g.kw-g.pad
+			for _, u := range runs {
+				img := s.x[(u.b*g.ci+c)*plane : (u.b*g.ci+c+1)*plane]
+				g.gatherRow(panel[u.at*nr+r:], nr, u.n, img, u.oy*g.stride+di, u.ox*g.stride+dj)
 			}
 		}
 	}

@@ -53,3 +53,24 @@ func convGeomOf(x, w *Tensor, stride int) convGeom {
 	g, _ := forwardGeom("bench", x, w, stride, 1)
 	return g
 }
+
+// BenchmarkConvStride2DenseGEMM is the roofline of the implicit-GEMM
+// forward of BenchmarkConvStride2: the same per-image product (Co × Ci·9
+// times Ci·9 × Ho·Wo) with both operands already dense.
+func BenchmarkConvStride2DenseGEMM(b *testing.B) {
+	for _, c := range []struct{ batch, ch, out int }{{16, 32, 16}, {16, 64, 8}} {
+		k, pix := c.ch*9, c.out*c.out
+		w, cols := New(c.ch, k), New(k, pix)
+		y := make([]float32, c.batch*c.ch*pix)
+		b.Run(fmt.Sprintf("b%d_c%d_%dx%d", c.batch, c.ch, c.out, c.out), func(b *testing.B) {
+			for b.Loop() {
+				forEachImage(c.batch, func(i, threads int) {
+					gemmPacked(c.ch, pix, k, 1, cachedA{denseA{data: w.data, ld: k}, w.data, useConvForward},
+						denseB{data: cols.data, ld: pix}, 0, y[i*c.ch*pix:(i+1)*c.ch*pix], pix, threads)
+				})
+			}
+			flops := 2 * float64(c.batch*c.ch*k*pix)
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

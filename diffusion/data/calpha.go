@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // C^α images (Kadkhodaie et al. 2024, App. E): two regular textures separated
@@ -32,7 +34,7 @@ func CAlpha(n, count int, alpha float64, seed uint64) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	parallelImages(count, func(i int) {
+	parallel.ForEach(count, func(i int) {
 		cAlphaImage(s.Image(i), n, alpha, derive(seed, uint64(i)))
 	})
 	return s, nil

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -59,7 +60,7 @@ func LoadFolder(dir string, size int) (*Set, error) {
 		return nil, err
 	}
 	errs := make([]error, len(files))
-	parallelImages(len(files), func(i int) {
+	parallel.ForEach(len(files), func(i int) {
 		img, err := LoadImageSquare(files[i], size)
 		if err != nil {
 			errs[i] = err

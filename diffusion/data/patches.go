@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -31,7 +32,7 @@ func LoadPhotos(dir string, shortSide int) ([]Photo, error) {
 	}
 	photos := make([]Photo, len(files))
 	errs := make([]error, len(files))
-	parallelImages(len(files), func(i int) {
+	parallel.ForEach(len(files), func(i int) {
 		photos[i], errs[i] = loadPhoto(files[i], shortSide)
 	})
 	for _, err := range errs {

@@ -1,9 +1,11 @@
-package tensor
+package linalg
 
 import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 func TestEigSymKnownSpectrum(t *testing.T) {
@@ -218,14 +220,14 @@ func TestEigSymThreadIndependence(t *testing.T) {
 			a[i*n+j], a[j*n+i] = v, v
 		}
 	}
-	old := Threads()
-	defer SetThreads(old)
-	SetThreads(1)
+	old := parallel.Workers()
+	defer parallel.SetWorkers(old)
+	parallel.SetWorkers(1)
 	v1, w1, err := EigSym(a, n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	SetThreads(3)
+	parallel.SetWorkers(3)
 	v3, w3, err := EigSym(a, n)
 	if err != nil {
 		t.Fatal(err)

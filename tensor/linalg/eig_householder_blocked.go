@@ -1,4 +1,4 @@
-package tensor
+package linalg
 
 // Blocked Householder tridiagonalization (LAPACK dsytrd/dlatrd, lower,
 // adapted to full row-major storage). A panel of nb reflectors is computed

@@ -1,4 +1,6 @@
-package tensor
+package linalg
+
+import "github.com/harmonic-go/harmonic/internal/parallel"
 
 // Using Q = H_0·H_1⋯H_{n-3} from the reflectors of eigTridiagonalize:
 // applied to divide-and-conquer eigenvectors (large n), or formed as Qᵀ for
@@ -61,7 +63,7 @@ func eigFormQT(a []float64, n int, tau []float64) []float64 {
 		if rows*rows < 1<<14 {
 			body(0, rows)
 		} else {
-			parallelFor(rows, body)
+			parallel.For(rows, body)
 		}
 	}
 	return qt

@@ -1,8 +1,10 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // Rayleigh–Ritz step of Lanczos: eigenpairs (θ_k, s_k) of the projected
@@ -174,7 +176,7 @@ func (lz *lanczosRun) result() (*LanczosResult, error) {
 	n, m := lz.n, p.m
 	res.Vectors = make([]float64, len(sel)*n)
 	// y_k = Σ_i s_k[i]·v_i; each Ritz vector is an independent output.
-	parallelFor(len(sel), func(lo, hi int) {
+	parallel.For(len(sel), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			y := res.Vectors[i*n : (i+1)*n]
 			s := p.vecs[sel[i]*m : (sel[i]+1)*m]

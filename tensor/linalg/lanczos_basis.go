@@ -1,4 +1,6 @@
-package tensor
+package linalg
+
+import "github.com/harmonic-go/harmonic/internal/parallel"
 
 // The Krylov basis of Lanczos with full reorthogonalization: orthonormal
 // float64 vectors stored back to back, and classical Gram–Schmidt applied
@@ -60,7 +62,7 @@ func (b *lanczosBasis) project(w, h []float64) {
 		body(0, len(h))
 		return
 	}
-	parallelFor(len(h), body)
+	parallel.For(len(h), body)
 }
 
 // subtract computes w −= Σ_i h[i]·v_i. Goroutines take disjoint ranges of
@@ -83,7 +85,7 @@ func (b *lanczosBasis) subtract(w, h []float64) {
 		body(0, chunks)
 		return
 	}
-	parallelFor(chunks, body)
+	parallel.For(chunks, body)
 }
 
 // randomUnit fills w with a random unit vector orthogonal to the first m

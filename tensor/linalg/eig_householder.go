@@ -1,6 +1,10 @@
-package tensor
+package linalg
 
-import "math"
+import (
+	"math"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+)
 
 // Householder reduction of a dense symmetric matrix to tridiagonal form,
 // T = Qᵀ·A·Q with Q = H_0·H_1⋯H_{n-3}, H_k = I − τ_k v_k v_kᵀ (LAPACK dsytd2).
@@ -96,7 +100,7 @@ func eigTrailingPass(a []float64, n, k int, pendV, pendW, v, p []float64) {
 		body(0, rows)
 		return
 	}
-	parallelFor(rows, body)
+	parallel.For(rows, body)
 }
 
 // eigRank2Row computes r[j] −= vi·w[j] + wi·v[j]. Writing the update as one

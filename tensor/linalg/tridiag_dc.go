@@ -1,9 +1,11 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // Cuppen's divide and conquer for the eigenvectors of a symmetric
@@ -232,7 +234,7 @@ func dcMultiply(z []float64, ldz, k int, y []float64, order, src []int) {
 	laGemm(false, false, k, nr, k, 1, z, ldz, yr, nr, outR, nr)
 	laGemm(false, false, n-k, nr, n-k, 1, z[k*ldz+k:], ldz, yr[k*nr:], nr, outR[k*nr:], nr)
 	outS := make([]float64, len(sparse)*n) // row t: output column sparse[t]
-	parallelFor(len(sparse), func(lo, hi int) {
+	parallel.For(len(sparse), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			c, col := sparse[t], outS[t*n:(t+1)*n]
 			for r := 0; r < n; r++ {
@@ -313,7 +315,7 @@ func dcSecularVectors(d, z []float64, rho float64) (u, lam []float64, err error)
 	u = make([]float64, kk*kk) // first δ_i[j] = d_j − λ_i, then vectors
 	lam = make([]float64, kk)
 	fails := make([]bool, kk)
-	parallelFor(kk, func(lo, hi int) {
+	parallel.For(kk, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var ok bool
 			lam[i], ok = dcSecularRoot(d, z, rho, i, u[i*kk:(i+1)*kk])
@@ -336,7 +338,7 @@ func dcSecularVectors(d, z []float64, rho float64) (u, lam []float64, err error)
 		}
 		zhat[j] = math.Copysign(math.Sqrt(math.Abs(w)), z[j])
 	}
-	parallelFor(kk, func(lo, hi int) {
+	parallel.For(kk, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			ui := u[i*kk : (i+1)*kk]
 			for j := range ui {

@@ -1,8 +1,10 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // TridiagEig computes the eigenvalues, and if wantVectors the eigenvectors, of
@@ -207,7 +209,7 @@ func (r *tridiagRotations) apply(w []float64, n int) {
 		body(0, groups)
 		return
 	}
-	parallelFor(groups, body)
+	parallel.For(groups, body)
 }
 
 // applyRows applies the sweep to rows r0..r1 of w. A QL sweep's rotations

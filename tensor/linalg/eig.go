@@ -1,4 +1,4 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ import (
 // Backward stable: ‖AV − VΛ‖ and ‖VᵀV − I‖ are O(nε‖A‖). About 2n³ flops
 // in the reduction plus at most 10/3·n³ in matrix products for the vectors
 // (less when the spectrum is clustered, as deflation skips work); memory
-// about 5n² float64s. Work splits over Threads() goroutines by independent
+// about 5n² float64s. Work splits over parallel.Workers() goroutines by independent
 // rows or columns, so results do not depend on the thread count.
 //
 // Errors: n < 0, len(a) ≠ n², NaN or Inf in a, or an iteration that does

@@ -1,4 +1,4 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
@@ -93,7 +93,7 @@ const lanczosBreakdown = 1e-12
 // Ritz vectors are orthonormal to roundoff. Memory is Basis·Dim() float64s.
 //
 // Start: a Gaussian block from Seed. Deterministic: the same operator, options
-// and seed give bit-identical results for any Threads().
+// and seed give bit-identical results for any parallel.Workers().
 //
 // Multiplicity: a Krylov space holds one direction per eigenspace per start
 // vector, so an exactly repeated eigenvalue is found at most BlockSize times

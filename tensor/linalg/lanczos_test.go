@@ -1,10 +1,12 @@
-package tensor
+package linalg
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // laTestDecayOperator is Q·diag(λ)·Qᵀ with λ_k = 1/k for the positive part
@@ -236,14 +238,14 @@ func TestLanczosTolStopsEarlyAndIsDeterministic(t *testing.T) {
 			t.Errorf("pair %d off by %.1e", k, d)
 		}
 	}
-	old := Threads()
-	defer SetThreads(old)
-	SetThreads(1)
+	old := parallel.Workers()
+	defer parallel.SetWorkers(old)
+	parallel.SetWorkers(1)
 	again, err := Lanczos(op, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	SetThreads(3)
+	parallel.SetWorkers(3)
 	third, err := Lanczos(op, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,6 @@
-package tensor
+package linalg
+
+import "github.com/harmonic-go/harmonic/internal/parallel"
 
 // laGemm is a float64 matrix product for the O(n³) parts of the symmetric
 // eigensolvers: C += alpha·op(A)·op(B), row-major, with op(X) = X or Xᵀ.
@@ -12,7 +14,7 @@ package tensor
 // only the 3×2 tile's 6 accumulators, 5 operands and 6 products fit in the
 // 15 usable float registers without spilling. Threads split the rows of C (independent
 // outputs), and every entry of C sums its k terms in the same order for any
-// split, so results do not depend on Threads().
+// split, so results do not depend on parallel.Workers().
 
 const (
 	laGemmMR = 3
@@ -49,7 +51,7 @@ func laGemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 			if m*nc*kc < 1<<16 {
 				body(0, blocks)
 			} else {
-				parallelFor(blocks, body)
+				parallel.For(blocks, body)
 			}
 		}
 	}

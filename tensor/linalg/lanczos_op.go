@@ -1,8 +1,10 @@
-package tensor
+package linalg
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // SymOperator is a symmetric linear operator on Rⁿ, n = Dim(), applied to a
@@ -108,6 +110,6 @@ func (o *DenseSymOperator) Apply(dst, src []float64, k int) error {
 		body(0, n)
 		return nil
 	}
-	parallelFor(n, body)
+	parallel.For(n, body)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // Model checkpoints follow the contract at the top of
@@ -37,7 +38,7 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 	for i, p := range state {
 		names[i], values[i] = p.Name, p.Value
 	}
-	return tensor.SaveSafetensors(path, names, values, meta)
+	return codec.SaveSafetensors(path, names, values, meta)
 }
 
 // LoadModel reads a model checkpoint, builds the network its metadata names
@@ -45,7 +46,7 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 // (its model.safetensors is read). The metadata is returned for provenance.
 func LoadModel(path string) (Net, map[string]string, error) {
 	path = ModelPath(path)
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
@@ -63,7 +64,7 @@ func LoadModel(path string) (Net, map[string]string, error) {
 // architecture must match net's exactly (resuming a run).
 func LoadModelInto(path string, net Net) (map[string]string, error) {
 	path = ModelPath(path)
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // parityTol is the largest accepted max|harmonic − torch| / max|torch|.
@@ -85,7 +86,7 @@ func checkParity(t *testing.T, python, script string, net Net, rng *tensor.RNG) 
 	file := func(name string, x *tensor.Tensor) string {
 		p := filepath.Join(dir, name)
 		if x != nil {
-			if err := tensor.SaveNpy(p, x); err != nil {
+			if err := codec.SaveNpy(p, x); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -99,7 +100,7 @@ func checkParity(t *testing.T, python, script string, net Net, rng *tensor.RNG) 
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("%s %v: %v\n%s", script, args, err, stderr.String())
 		}
-		y, err := tensor.LoadNpy(out)
+		y, err := codec.LoadNpy(out)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // ImageFiles lists the PNG and JPEG files directly inside dir, sorted by name
@@ -118,4 +119,4 @@ func splitTail(all *Set, what string, nTrain, nTest int) (*Dataset, error) {
 }
 
 // readGray decodes an image file to gray [H, W] in [0, 1].
-func readGray(path string) (*tensor.Tensor, error) { return tensor.ReadImage(path) }
+func readGray(path string) (*tensor.Tensor, error) { return codec.ReadImage(path) }

@@ -1,4 +1,4 @@
-package tensor
+package codec
 
 import (
 	"fmt"
@@ -7,12 +7,14 @@ import (
 	_ "image/jpeg" // decoders ReadImage understands
 	_ "image/png"
 	"os"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // ReadImage decodes a PNG or JPEG file into a grayscale [H, W] tensor with
 // values in [0, 1]; gray = mean of R, G and B (the authors' conversion of
 // CelebA), not the luma weights. Errors name the file.
-func ReadImage(path string) (*Tensor, error) {
+func ReadImage(path string) (*tensor.Tensor, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("image: %w", err)
@@ -20,14 +22,14 @@ func ReadImage(path string) (*Tensor, error) {
 	defer f.Close()
 	img, format, err := image.Decode(f)
 	if err != nil {
-		return nil, fmt.Errorf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", path, err)
+		return nil, formatf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", path, err)
 	}
 	b := img.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, fmt.Errorf("image %s: empty %s image %dx%d", path, format, b.Dx(), b.Dy())
+		return nil, formatf("image %s: empty %s image %dx%d", path, format, b.Dx(), b.Dy())
 	}
-	t := New(b.Dy(), b.Dx())
-	grayInto(t.data, img)
+	t := tensor.New(b.Dy(), b.Dx())
+	grayInto(t.Data(), img)
 	return t, nil
 }
 

@@ -1,14 +1,16 @@
-package tensor
+package codec
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // The .npy format (numpy.lib.format): magic "\x93NUMPY", major and minor
@@ -45,15 +47,15 @@ var npyDtypes = map[string]npyDtype{
 // this little-endian-only engine, native ('=') type strings.
 func lookupNpyDtype(descr string) (npyDtype, error) {
 	if len(descr) < 2 {
-		return npyDtype{}, fmt.Errorf("unsupported dtype %q", descr)
+		return npyDtype{}, formatf("unsupported dtype %q", descr)
 	}
 	order, kind := descr[0], descr[1:]
 	dt, ok := npyDtypes[kind]
 	if order == '>' && ok && dt.size > 1 {
-		return npyDtype{}, fmt.Errorf("big-endian dtype %q is not supported (convert with arr.astype('<%s'))", descr, kind)
+		return npyDtype{}, formatf("big-endian dtype %q is not supported (convert with arr.astype('<%s'))", descr, kind)
 	}
 	if !ok || (order != '<' && order != '|' && order != '=' && order != '>') {
-		return npyDtype{}, fmt.Errorf("unsupported dtype %q (want float32 '<f4'; '<f8', integer, '|u1' and '|b1' are converted)", descr)
+		return npyDtype{}, formatf("unsupported dtype %q (want float32 '<f4'; '<f8', integer, '|u1' and '|b1' are converted)", descr)
 	}
 	return dt, nil
 }
@@ -62,7 +64,7 @@ func lookupNpyDtype(descr string) (npyDtype, error) {
 // allocates much more than the bytes actually present: the data are read
 // before the output is allocated, so a header that declares a huge shape over
 // a short stream fails with "truncated" instead of exhausting memory.
-func ReadNpy(r io.Reader) (*Tensor, error) {
+func ReadNpy(r io.Reader) (*tensor.Tensor, error) {
 	t, err := readNpy(r)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
@@ -70,21 +72,21 @@ func ReadNpy(r io.Reader) (*Tensor, error) {
 	return t, nil
 }
 
-func readNpy(r io.Reader) (*Tensor, error) {
+func readNpy(r io.Reader) (*tensor.Tensor, error) {
 	h, err := readNpyHeader(r)
 	if err != nil {
 		return nil, err
 	}
 	if h.fortran {
-		return nil, errors.New("fortran_order=True is not supported (save with np.ascontiguousarray)")
+		return nil, formatf("fortran_order=True is not supported (save with np.ascontiguousarray)")
 	}
 	dt, err := lookupNpyDtype(h.descr)
 	if err != nil {
 		return nil, err
 	}
-	n, err := numel(h.shape)
+	n, err := tensor.CheckedNumel(h.shape)
 	if err != nil {
-		return nil, err
+		return nil, formatf("%w", err)
 	}
 	want := int64(n) * int64(dt.size)
 	raw, err := io.ReadAll(io.LimitReader(r, want))
@@ -92,11 +94,12 @@ func readNpy(r io.Reader) (*Tensor, error) {
 		return nil, err
 	}
 	if int64(len(raw)) != want {
-		return nil, fmt.Errorf("truncated data: shape %v of %s needs %d bytes, got %d", h.shape, h.descr, want, len(raw))
+		return nil, formatf("truncated data: shape %v of %s needs %d bytes, got %d", h.shape, h.descr, want, len(raw))
 	}
-	out := New(h.shape...)
-	for i := range out.data {
-		out.data[i] = dt.decode(raw[i*dt.size:])
+	out := tensor.New(h.shape...)
+	data := out.Data()
+	for i := range data {
+		data[i] = dt.decode(raw[i*dt.size:])
 	}
 	return out, nil
 }
@@ -104,34 +107,34 @@ func readNpy(r io.Reader) (*Tensor, error) {
 func readNpyHeader(r io.Reader) (npyHeader, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
-		return npyHeader{}, fmt.Errorf("reading magic: %w", noEOF(err))
+		return npyHeader{}, readFailed("reading magic", err)
 	}
 	if !bytes.Equal(pre[:6], npyMagic) {
-		return npyHeader{}, fmt.Errorf("bad magic %q: not a .npy file", pre[:6])
+		return npyHeader{}, formatf("bad magic %q: not a .npy file", pre[:6])
 	}
 	var hlen int
 	switch major := pre[6]; major {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return npyHeader{}, fmt.Errorf("reading header length: %w", noEOF(err))
+			return npyHeader{}, readFailed("reading header length", err)
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return npyHeader{}, fmt.Errorf("reading header length: %w", noEOF(err))
+			return npyHeader{}, readFailed("reading header length", err)
 		}
 		hlen = int(binary.LittleEndian.Uint32(b[:]))
 	default:
-		return npyHeader{}, fmt.Errorf("unsupported format version %d.%d", major, pre[7])
+		return npyHeader{}, formatf("unsupported format version %d.%d", major, pre[7])
 	}
 	if hlen > maxNpyHeader {
-		return npyHeader{}, fmt.Errorf("header length %d exceeds %d bytes", hlen, maxNpyHeader)
+		return npyHeader{}, formatf("header length %d exceeds %d bytes", hlen, maxNpyHeader)
 	}
 	hb := make([]byte, hlen)
 	if _, err := io.ReadFull(r, hb); err != nil {
-		return npyHeader{}, fmt.Errorf("truncated header (%d bytes declared): %w", hlen, noEOF(err))
+		return npyHeader{}, readFailed(fmt.Sprintf("truncated header (%d bytes declared)", hlen), err)
 	}
 	h, err := parseNpyHeader(string(hb))
 	if err != nil {
@@ -140,26 +143,26 @@ func readNpyHeader(r io.Reader) (npyHeader, error) {
 	return h, nil
 }
 
-// noEOF turns a bare EOF into ErrUnexpectedEOF: inside a file an EOF always
-// means truncation, and callers should not mistake it for a clean end.
-func noEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // WriteNpy writes t as a little-endian float32 C-order array, format version
 // 1.0 (2.0 only if the header does not fit in 65535 bytes), as numpy.save does.
-func WriteNpy(w io.Writer, t *Tensor) error {
+func WriteNpy(w io.Writer, t *tensor.Tensor) error {
 	if err := writeNpy(w, t); err != nil {
 		return fmt.Errorf("npy: %w", err)
 	}
 	return nil
 }
 
-func writeNpy(w io.Writer, t *Tensor) error {
-	dict := formatNpyHeader(t.shape)
+func writeNpy(w io.Writer, t *tensor.Tensor) error {
+	if err := writeNpyHeader(w, "<f4", t.Shape()); err != nil {
+		return err
+	}
+	return writeFloat32LE(w, t)
+}
+
+// writeNpyHeader writes the preamble and header dict for a C-order array of
+// the given dtype and shape.
+func writeNpyHeader(w io.Writer, descr string, shape []int) error {
+	dict := formatNpyHeader(descr, shape)
 	version, lenBytes := byte(1), 2
 	// Preamble = magic(6) + version(2) + length field; header = dict + pad + "\n".
 	total := pad64(len(npyMagic) + 2 + lenBytes + len(dict) + 1)
@@ -181,17 +184,15 @@ func writeNpy(w io.Writer, t *Tensor) error {
 		buf = append(buf, ' ')
 	}
 	buf = append(buf, '\n')
-	if _, err := w.Write(buf); err != nil {
-		return err
-	}
-	return writeFloat32LE(w, t)
+	_, err := w.Write(buf)
+	return err
 }
 
 func pad64(n int) int { return (n + 63) &^ 63 }
 
 // writeFloat32LE streams the elements of t in row-major order, in chunks so a
 // large tensor is not duplicated in memory.
-func writeFloat32LE(w io.Writer, t *Tensor) error {
+func writeFloat32LE(w io.Writer, t *tensor.Tensor) error {
 	src := t.Contiguous().Data()
 	const chunk = 16 << 10
 	buf := make([]byte, 4*min(chunk, len(src)))
@@ -208,30 +209,62 @@ func writeFloat32LE(w io.Writer, t *Tensor) error {
 	return nil
 }
 
-// SaveNpy writes t to path (see WriteNpy). Errors name the file.
-func SaveNpy(path string, t *Tensor) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
+// SaveNpy writes t to path (see WriteNpy) atomically: readers see the old
+// file or the whole new one, with mode 0644. Errors name the file.
+func SaveNpy(path string, t *tensor.Tensor) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return writeNpy(w, t) }); err != nil {
 		return fmt.Errorf("npy: %w", err)
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("npy: %s: %w", path, cerr)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := writeNpy(bw, t); err != nil {
-		return fmt.Errorf("npy: %s: %w", path, err)
+	return nil
+}
+
+// WriteNpy64 writes v as a little-endian float64 ('<f8') C-order array of
+// the given shape, so float64 results (eigenvalues, spectra) keep every bit.
+func WriteNpy64(w io.Writer, v []float64, shape ...int) error {
+	if err := writeNpy64(w, v, shape); err != nil {
+		return fmt.Errorf("npy: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("npy: %s: %w", path, err)
+	return nil
+}
+
+func writeNpy64(w io.Writer, v []float64, shape []int) error {
+	n, err := tensor.CheckedNumel(shape)
+	if err != nil {
+		return err
+	}
+	if n != len(v) {
+		return fmt.Errorf("%d float64 values cannot have shape %v (%d elements)", len(v), shape, n)
+	}
+	if err := writeNpyHeader(w, "<f8", shape); err != nil {
+		return err
+	}
+	const chunk = 8 << 10
+	buf := make([]byte, 8*min(chunk, len(v)))
+	for len(v) > 0 {
+		m := min(chunk, len(v))
+		for i, x := range v[:m] {
+			binary.LittleEndian.PutUint64(buf[8*i:], math.Float64bits(x))
+		}
+		if _, err := w.Write(buf[:8*m]); err != nil {
+			return err
+		}
+		v = v[m:]
+	}
+	return nil
+}
+
+// SaveNpy64 writes v with the given shape to path as '<f8' (see WriteNpy64),
+// atomically like SaveNpy. Errors name the file.
+func SaveNpy64(path string, v []float64, shape ...int) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return writeNpy64(w, v, shape) }); err != nil {
+		return fmt.Errorf("npy: %w", err)
 	}
 	return nil
 }
 
 // LoadNpy reads a .npy file (see ReadNpy). Errors name the file. Data after
 // the array is an error, since it usually means a wrong shape in the header.
-func LoadNpy(path string) (*Tensor, error) {
+func LoadNpy(path string) (*tensor.Tensor, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
@@ -243,7 +276,7 @@ func LoadNpy(path string) (*Tensor, error) {
 		return nil, fmt.Errorf("npy: %s: %w", path, err)
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
-		return nil, fmt.Errorf("npy: %s: extra bytes after the data of shape %v", path, t.shape)
+		return nil, formatf("npy: %s: extra bytes after the data of shape %v", path, t.Shape())
 	}
 	return t, nil
 }

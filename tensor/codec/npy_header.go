@@ -1,9 +1,10 @@
-package tensor
+package codec
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // npyHeader is the dictionary at the start of a .npy file, e.g.
@@ -46,13 +47,13 @@ func parseNpyHeader(s string) (npyHeader, error) {
 		case "shape":
 			h.shape, err = p.intTuple()
 		default:
-			return h, fmt.Errorf("unexpected header key %q", key)
+			return h, formatf("unexpected header key %q", key)
 		}
 		if err != nil {
-			return h, fmt.Errorf("header key %q: %v", key, err)
+			return h, formatf("header key %q: %v", key, err)
 		}
 		if seen[key] {
-			return h, fmt.Errorf("header key %q repeated", key)
+			return h, formatf("header key %q repeated", key)
 		}
 		seen[key] = true
 		p.skipSpace()
@@ -66,11 +67,11 @@ func parseNpyHeader(s string) (npyHeader, error) {
 		break
 	}
 	if rest := strings.TrimSpace(s[p.pos:]); rest != "" {
-		return h, fmt.Errorf("trailing text %q after header dict", clip(rest))
+		return h, formatf("trailing text %q after header dict", clip(rest))
 	}
 	for _, k := range []string{"descr", "fortran_order", "shape"} {
 		if !seen[k] {
-			return h, fmt.Errorf("header has no %q key", k)
+			return h, formatf("header has no %q key", k)
 		}
 	}
 	return h, nil
@@ -98,7 +99,7 @@ func (p *pyLexer) peek() byte {
 func (p *pyLexer) expect(c byte) error {
 	p.skipSpace()
 	if p.peek() != c {
-		return fmt.Errorf("header: expected %q at byte %d of %q", c, p.pos, clip(p.s))
+		return formatf("header: expected %q at byte %d of %q", c, p.pos, clip(p.s))
 	}
 	p.pos++
 	return nil
@@ -108,11 +109,11 @@ func (p *pyLexer) str() (string, error) {
 	p.skipSpace()
 	q := p.peek()
 	if q != '\'' && q != '"' {
-		return "", fmt.Errorf("header: expected a string at byte %d of %q", p.pos, clip(p.s))
+		return "", formatf("header: expected a string at byte %d of %q", p.pos, clip(p.s))
 	}
 	end := strings.IndexByte(p.s[p.pos+1:], q)
 	if end < 0 {
-		return "", fmt.Errorf("header: unterminated string in %q", clip(p.s))
+		return "", formatf("header: unterminated string in %q", clip(p.s))
 	}
 	v := p.s[p.pos+1 : p.pos+1+end]
 	p.pos += end + 2
@@ -127,7 +128,7 @@ func (p *pyLexer) boolean() (bool, error) {
 			return w == "True", nil
 		}
 	}
-	return false, fmt.Errorf("expected True or False at byte %d", p.pos)
+	return false, formatf("expected True or False at byte %d", p.pos)
 }
 
 func (p *pyLexer) intTuple() ([]int, error) {
@@ -146,11 +147,11 @@ func (p *pyLexer) intTuple() ([]int, error) {
 			p.pos++
 		}
 		if start == p.pos {
-			return nil, fmt.Errorf("expected a non-negative integer at byte %d", p.pos)
+			return nil, formatf("expected a non-negative integer at byte %d", p.pos)
 		}
 		v, err := strconv.Atoi(p.s[start:p.pos])
-		if err != nil || v > maxElements {
-			return nil, fmt.Errorf("size %s too large", p.s[start:p.pos])
+		if err != nil || v > tensor.MaxElements {
+			return nil, formatf("size %s too large", p.s[start:p.pos])
 		}
 		if p.peek() == 'L' { // Python 2 long literal, written by old numpy
 			p.pos++
@@ -162,7 +163,7 @@ func (p *pyLexer) intTuple() ([]int, error) {
 			p.pos++
 		case ')':
 		default:
-			return nil, fmt.Errorf("expected ',' or ')' at byte %d", p.pos)
+			return nil, formatf("expected ',' or ')' at byte %d", p.pos)
 		}
 	}
 }
@@ -177,9 +178,9 @@ func clip(s string) string {
 
 // formatNpyHeader writes the dict exactly as numpy does: keys sorted, shape
 // tuples with a trailing comma for one axis.
-func formatNpyHeader(shape []int) string {
+func formatNpyHeader(descr string, shape []int) string {
 	var b strings.Builder
-	b.WriteString("{'descr': '<f4', 'fortran_order': False, 'shape': (")
+	b.WriteString("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (")
 	for i, s := range shape {
 		if i > 0 {
 			b.WriteString(", ")

@@ -1,8 +1,9 @@
-package tensor
+package codec
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -68,8 +69,8 @@ func TestNpyRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	for _, shape := range [][]int{{}, {0}, {5}, {2, 3}, {2, 1, 3, 4}} {
 		a := arange(shape...)
-		for i := range a.data {
-			a.data[i] = float32(math.Sin(float64(i))) * 1e3
+		for i := range a.Data() {
+			a.Data()[i] = float32(math.Sin(float64(i))) * 1e3
 		}
 		// Write a transposed view to exercise the non-contiguous path.
 		src := a
@@ -84,10 +85,10 @@ func TestNpyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(got.shape, src.shape) {
-			t.Fatalf("shape %v want %v", got.shape, src.shape)
+		if !slices.Equal(got.Shape(), src.Shape()) {
+			t.Fatalf("shape %v want %v", got.Shape(), src.Shape())
 		}
-		for _, idx := range allIndices(src.shape) {
+		for _, idx := range allIndices(src.Shape()) {
 			if got.At(idx...) != src.At(idx...) {
 				t.Fatalf("shape %v: value at %v", shape, idx)
 			}
@@ -117,8 +118,8 @@ func TestReadNpyDtypes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s v%d: %v", c.descr, major, err)
 			}
-			if !slices.Equal(got.shape, []int{2}) || got.data[0] != c.want[0] || got.data[1] != c.want[1] {
-				t.Fatalf("%s v%d: got %v want %v", c.descr, major, got.data, c.want)
+			if !slices.Equal(got.Shape(), []int{2}) || got.Data()[0] != c.want[0] || got.Data()[1] != c.want[1] {
+				t.Fatalf("%s v%d: got %v want %v", c.descr, major, got.Data(), c.want)
 			}
 		}
 	}
@@ -136,7 +137,7 @@ func TestReadNpyHeaderVariants(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dict, err)
 		}
-		if got.Numel() != 4 || got.data[3] != 4 {
+		if got.Numel() != 4 || got.Data()[3] != 4 {
 			t.Fatalf("%s: %v", dict, got)
 		}
 	}
@@ -177,6 +178,9 @@ func TestReadNpyErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "npy: ") {
 			t.Errorf("%s: error %q, want %q", c.name, err, c.want)
 		}
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: error %q does not wrap ErrFormat", c.name, err)
+		}
 	}
 }
 
@@ -186,12 +190,21 @@ func TestLoadNpyErrorsNameFile(t *testing.T) {
 	os.WriteFile(path, []byte("not numpy at all"), 0o644)
 	_, err := LoadNpy(path)
 	wantErr(t, err, path, "bad magic")
+	if !errors.Is(err, ErrFormat) {
+		t.Errorf("bad magic: %q does not wrap ErrFormat", err)
+	}
 	_, err = LoadNpy(filepath.Join(dir, "missing.npy"))
 	wantErr(t, err, "missing.npy")
+	if errors.Is(err, ErrFormat) || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %q should wrap os.ErrNotExist, not ErrFormat", err)
+	}
 	extra := npyBytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", le(float32(1), float32(2)))
 	os.WriteFile(path, extra, 0o644)
 	_, err = LoadNpy(path)
 	wantErr(t, err, path, "extra bytes")
+	if !errors.Is(err, ErrFormat) {
+		t.Errorf("extra bytes: %q does not wrap ErrFormat", err)
+	}
 	err = SaveNpy(filepath.Join(dir, "no", "such", "dir.npy"), arange(2))
 	wantErr(t, err, "dir.npy")
 }

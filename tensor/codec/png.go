@@ -1,12 +1,14 @@
-package tensor
+package codec
 
 import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // WritePNGGrid writes images ([B,1,H,W] or [B,H,W]) as one 8-bit grayscale
@@ -14,7 +16,7 @@ import (
 // the grid. Values map linearly from [lo, hi] to [0, 255] and are clipped;
 // lo == hi means "use the images' own minimum and maximum". The file is
 // written to a temporary name and renamed, so a reader never sees half a PNG.
-func WritePNGGrid(path string, images *Tensor, cols int, lo, hi float32) error {
+func WritePNGGrid(path string, images *tensor.Tensor, cols int, lo, hi float32) error {
 	b, h, w, err := gridShape(images)
 	if err != nil {
 		return fmt.Errorf("png grid %s: %v", path, err)
@@ -49,7 +51,7 @@ func WritePNGGrid(path string, images *Tensor, cols int, lo, hi float32) error {
 	return writePNGAtomic(path, img)
 }
 
-func gridShape(t *Tensor) (b, h, w int, err error) {
+func gridShape(t *tensor.Tensor) (b, h, w int, err error) {
 	s := t.Shape()
 	switch {
 	case len(s) == 4 && s[1] == 1:
@@ -61,18 +63,10 @@ func gridShape(t *Tensor) (b, h, w int, err error) {
 }
 
 // gridValues copies the images out of a possibly strided view, so slices
-// and transposes can be shown without making them contiguous first.
-func gridValues(t *Tensor, b, h, w int) []float32 {
-	n := len(t.strides)
-	sb, sh, sw := t.strides[0], t.strides[n-2], t.strides[n-1]
+// and transposes can be shown as they are.
+func gridValues(t *tensor.Tensor, b, h, w int) []float32 {
 	out := make([]float32, b*h*w)
-	for k := 0; k < b; k++ {
-		for i := 0; i < h; i++ {
-			for j := 0; j < w; j++ {
-				out[(k*h+i)*w+j] = t.data[t.offset+k*sb+i*sh+j*sw]
-			}
-		}
-	}
+	copy(out, t.Contiguous().Data())
 	return out
 }
 
@@ -88,23 +82,8 @@ func minMax(v []float32) (lo, hi float32) {
 }
 
 func writePNGAtomic(path string, img image.Image) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".png-*")
-	if err != nil {
-		return fmt.Errorf("png %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("png %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("png %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("png %s: %w", path, err)
+	if err := atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		return fmt.Errorf("png %w", err)
 	}
 	return nil
 }

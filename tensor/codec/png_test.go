@@ -1,6 +1,7 @@
-package tensor
+package codec
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 func TestWritePNGGridLayoutAndValues(t *testing.T) {
@@ -18,7 +21,7 @@ func TestWritePNGGridLayoutAndValues(t *testing.T) {
 	for i := range data {
 		data[i] = float32(i) / float32(len(data)-1)
 	}
-	x, _ := FromSlice(data, 3, 1, 2, 3)
+	x, _ := tensor.FromSlice(data, 3, 1, 2, 3)
 	path := filepath.Join(t.TempDir(), "g.png")
 	if err := WritePNGGrid(path, x, 2, 0, 1); err != nil {
 		t.Fatal(err)
@@ -50,11 +53,11 @@ func TestWritePNGGridLayoutAndValues(t *testing.T) {
 		}
 	}
 	// [B,H,W] input and auto range; bad shapes and cols are errors.
-	y, _ := FromSlice([]float32{-1, 1}, 1, 1, 2)
+	y, _ := tensor.FromSlice([]float32{-1, 1}, 1, 1, 2)
 	if err := WritePNGGrid(path, y, 4, 0, 0); err != nil {
 		t.Fatal(err)
 	}
-	z, _ := FromSlice(make([]float32, 8), 2, 2, 1, 2)
+	z, _ := tensor.FromSlice(make([]float32, 8), 2, 2, 1, 2)
 	if err := WritePNGGrid(path, z, 1, 0, 1); err == nil || !strings.Contains(err.Error(), "[2 2 1 2]") {
 		t.Fatalf("2-channel images: %v", err)
 	}
@@ -111,13 +114,13 @@ func TestReadImageGrayIsMeanOfRGB(t *testing.T) {
 	// Corrupt and truncated files: errors naming the file.
 	bad := filepath.Join(dir, "bad.png")
 	os.WriteFile(bad, []byte("\x89PNG\r\n\x1a\nnot really"), 0o644)
-	if _, err := ReadImage(bad); err == nil || !strings.Contains(err.Error(), bad) {
-		t.Fatalf("corrupt png: %v", err)
+	if _, err := ReadImage(bad); err == nil || !strings.Contains(err.Error(), bad) || !errors.Is(err, ErrFormat) {
+		t.Fatalf("corrupt png: %v (want the path and ErrFormat)", err)
 	}
 	raw, _ := os.ReadFile(jp)
 	os.WriteFile(bad, raw[:len(raw)/2], 0o644)
-	if _, err := ReadImage(bad); err == nil || !strings.Contains(err.Error(), bad) {
-		t.Fatalf("truncated jpeg: %v", err)
+	if _, err := ReadImage(bad); err == nil || !strings.Contains(err.Error(), bad) || !errors.Is(err, ErrFormat) {
+		t.Fatalf("truncated jpeg: %v (want the path and ErrFormat)", err)
 	}
 	if _, err := ReadImage(filepath.Join(dir, "missing.png")); err == nil {
 		t.Fatal("missing file accepted")

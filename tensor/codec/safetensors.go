@@ -1,18 +1,18 @@
-package tensor
+package codec
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian
@@ -37,63 +37,21 @@ type stEntry struct {
 
 // SaveSafetensors writes the tensors under the given names, in that order, to
 // path atomically: a temporary file in the same directory is written,
-// fsynced and renamed over path, so a crash never leaves a half-written
-// checkpoint. meta (may be nil) becomes the "__metadata__" map.
-func SaveSafetensors(path string, names []string, tensors []*Tensor, meta map[string]string) (err error) {
+// fsynced, given mode 0644 and renamed over path (internal/atomicfile), so a
+// crash never leaves a half-written checkpoint. meta (may be nil) becomes the "__metadata__" map.
+func SaveSafetensors(path string, names []string, tensors []*tensor.Tensor, meta map[string]string) error {
 	header, err := stHeader(names, tensors, meta)
 	if err != nil {
 		return fmt.Errorf("safetensors: %s: %w", path, err)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	if err := atomicfile.Write(path, func(w io.Writer) error { return stWriteBody(w, header, tensors) }); err != nil {
+		return fmt.Errorf("safetensors: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("safetensors: %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("safetensors: %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = stWriteBody(bw, header, tensors); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	syncDir(dir)
 	return nil
 }
 
-// syncDir makes the rename durable where the OS supports syncing a
-// directory; failure only weakens durability, never correctness.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-}
-
 // WriteSafetensors writes the same bytes as SaveSafetensors to w.
-func WriteSafetensors(w io.Writer, names []string, tensors []*Tensor, meta map[string]string) error {
+func WriteSafetensors(w io.Writer, names []string, tensors []*tensor.Tensor, meta map[string]string) error {
 	header, err := stHeader(names, tensors, meta)
 	if err != nil {
 		return fmt.Errorf("safetensors: %w", err)
@@ -104,7 +62,7 @@ func WriteSafetensors(w io.Writer, names []string, tensors []*Tensor, meta map[s
 	return nil
 }
 
-func stWriteBody(w io.Writer, header []byte, tensors []*Tensor) error {
+func stWriteBody(w io.Writer, header []byte, tensors []*tensor.Tensor) error {
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
 	if _, err := w.Write(n[:]); err != nil {
@@ -124,7 +82,7 @@ func stWriteBody(w io.Writer, header []byte, tensors []*Tensor) error {
 // stHeader builds the JSON header by hand so the keys keep the caller's order
 // ("__metadata__" first, as the reference writer does; its keys sorted), padded
 // with spaces to a multiple of 8 bytes.
-func stHeader(names []string, tensors []*Tensor, meta map[string]string) ([]byte, error) {
+func stHeader(names []string, tensors []*tensor.Tensor, meta map[string]string) ([]byte, error) {
 	if len(names) != len(tensors) {
 		return nil, fmt.Errorf("%d names for %d tensors", len(names), len(tensors))
 	}
@@ -172,7 +130,7 @@ func stHeader(names []string, tensors []*Tensor, meta map[string]string) ([]byte
 		}
 		size := 4 * int64(tensors[i].Numel())
 		writeJSONString(&b, name)
-		shape, _ := json.Marshal(tensors[i].shape)
+		shape, _ := json.Marshal(tensors[i].Shape())
 		if tensors[i].Rank() == 0 {
 			shape = []byte("[]")
 		}
@@ -196,7 +154,7 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // written by SaveSafetensors). The whole layout is validated before any tensor
 // is allocated, so a corrupt or hostile file fails with an error naming the
 // file and the tensor instead of allocating huge buffers or panicking.
-func LoadSafetensors(path string) (meta map[string]string, names []string, tensors map[string]*Tensor, err error) {
+func LoadSafetensors(path string) (meta map[string]string, names []string, tensors map[string]*tensor.Tensor, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("safetensors: %w", err)
@@ -215,7 +173,7 @@ func LoadSafetensors(path string) (meta map[string]string, names []string, tenso
 
 // ReadSafetensors is LoadSafetensors on an in-memory or already open source of
 // the given size.
-func ReadSafetensors(r io.ReaderAt, size int64) (meta map[string]string, names []string, tensors map[string]*Tensor, err error) {
+func ReadSafetensors(r io.ReaderAt, size int64) (meta map[string]string, names []string, tensors map[string]*tensor.Tensor, err error) {
 	meta, names, tensors, err = readSafetensors(r, size)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("safetensors: %w", err)
@@ -223,21 +181,21 @@ func ReadSafetensors(r io.ReaderAt, size int64) (meta map[string]string, names [
 	return meta, names, tensors, nil
 }
 
-func readSafetensors(r io.ReaderAt, size int64) (map[string]string, []string, map[string]*Tensor, error) {
+func readSafetensors(r io.ReaderAt, size int64) (map[string]string, []string, map[string]*tensor.Tensor, error) {
 	var nb [8]byte
 	if size < 8 {
-		return nil, nil, nil, fmt.Errorf("file is %d bytes, shorter than the 8-byte header length", size)
+		return nil, nil, nil, formatf("file is %d bytes, shorter than the 8-byte header length", size)
 	}
 	if _, err := r.ReadAt(nb[:], 0); err != nil {
 		return nil, nil, nil, err
 	}
 	n := binary.LittleEndian.Uint64(nb[:])
 	if n > stMaxHeader || n > uint64(size-8) {
-		return nil, nil, nil, fmt.Errorf("header length %d does not fit in the %d-byte file (limit %d)", n, size, stMaxHeader)
+		return nil, nil, nil, formatf("header length %d does not fit in the %d-byte file (limit %d)", n, size, stMaxHeader)
 	}
 	hb := make([]byte, n)
 	if _, err := r.ReadAt(hb, 8); err != nil {
-		return nil, nil, nil, fmt.Errorf("reading header: %w", err)
+		return nil, nil, nil, readFailed("reading header", err)
 	}
 	meta, names, entries, err := parseSTHeader(hb)
 	if err != nil {
@@ -247,7 +205,7 @@ func readSafetensors(r io.ReaderAt, size int64) (map[string]string, []string, ma
 	if err := validateSTLayout(names, entries, size-dataStart); err != nil {
 		return nil, nil, nil, err
 	}
-	tensors := make(map[string]*Tensor, len(names))
+	tensors := make(map[string]*tensor.Tensor, len(names))
 	for _, name := range names {
 		e := entries[name]
 		t, err := readSTTensor(r, dataStart+e.DataOffsets[0], e.Shape)
@@ -260,19 +218,20 @@ func readSafetensors(r io.ReaderAt, size int64) (map[string]string, []string, ma
 }
 
 // readSTTensor decodes one validated float32 tensor starting at off.
-func readSTTensor(r io.ReaderAt, off int64, shape []int) (*Tensor, error) {
-	t, err := NewChecked(shape...)
+func readSTTensor(r io.ReaderAt, off int64, shape []int) (*tensor.Tensor, error) {
+	t, err := tensor.NewChecked(shape...)
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, 4*min(len(t.data), 16<<10))
-	for lo := 0; lo < len(t.data); {
-		m := min(len(buf)/4, len(t.data)-lo)
+	data := t.Data()
+	buf := make([]byte, 4*min(len(data), 16<<10))
+	for lo := 0; lo < len(data); {
+		m := min(len(buf)/4, len(data)-lo)
 		if _, err := r.ReadAt(buf[:4*m], off+4*int64(lo)); err != nil {
 			return nil, err
 		}
 		for i := 0; i < m; i++ {
-			t.data[lo+i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
+			data[lo+i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
 		}
 		lo += m
 	}
@@ -285,7 +244,7 @@ func readSTTensor(r io.ReaderAt, off int64, shape []int) (*Tensor, error) {
 func parseSTHeader(hb []byte) (map[string]string, []string, map[string]stEntry, error) {
 	dec := json.NewDecoder(bytes.NewReader(hb))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, nil, nil, fmt.Errorf("header is not a JSON object: %q", clip(string(hb)))
+		return nil, nil, nil, formatf("header is not a JSON object: %q", clip(string(hb)))
 	}
 	meta := map[string]string{}
 	var names []string
@@ -294,34 +253,34 @@ func parseSTHeader(hb []byte) (map[string]string, []string, map[string]stEntry, 
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("header JSON: %w", err)
+			return nil, nil, nil, formatf("header JSON: %w", err)
 		}
 		key, ok := tok.(string)
 		if !ok {
-			return nil, nil, nil, fmt.Errorf("header JSON: unexpected %v where a key belongs", tok)
+			return nil, nil, nil, formatf("header JSON: unexpected %v where a key belongs", tok)
 		}
 		if _, dup := entries[key]; dup || (key == stMetadataKey && seenMeta) {
-			return nil, nil, nil, fmt.Errorf("header key %q repeated", key)
+			return nil, nil, nil, formatf("header key %q repeated", key)
 		}
 		if key == stMetadataKey {
 			seenMeta = true
 			if err := dec.Decode(&meta); err != nil {
-				return nil, nil, nil, fmt.Errorf("__metadata__ must map strings to strings: %w", err)
+				return nil, nil, nil, formatf("__metadata__ must map strings to strings: %w", err)
 			}
 			continue
 		}
 		var e stEntry
 		if err := decodeStrict(dec, &e); err != nil {
-			return nil, nil, nil, fmt.Errorf("tensor %q: bad header entry: %w", key, err)
+			return nil, nil, nil, formatf("tensor %q: bad header entry: %w", key, err)
 		}
 		names = append(names, key)
 		entries[key] = e
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, nil, nil, fmt.Errorf("header JSON: %w", err)
+		return nil, nil, nil, formatf("header JSON: %w", err)
 	}
 	if rest := bytes.TrimRight(hb[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		return nil, nil, nil, fmt.Errorf("header has trailing bytes %q after the JSON object", clip(string(rest)))
+		return nil, nil, nil, formatf("header has trailing bytes %q after the JSON object", clip(string(rest)))
 	}
 	return meta, names, entries, nil
 }
@@ -346,11 +305,11 @@ func decodeStrict(dec *json.Decoder, e *stEntry) error {
 	}
 	switch {
 	case v.Dtype == nil:
-		return errors.New(`missing "dtype"`)
+		return formatf(`missing "dtype"`)
 	case v.Shape == nil || *v.Shape == nil:
-		return errors.New(`missing "shape"`)
+		return formatf(`missing "shape"`)
 	case v.DataOffsets == nil || len(*v.DataOffsets) != 2:
-		return errors.New(`"data_offsets" must be [begin, end]`)
+		return formatf(`"data_offsets" must be [begin, end]`)
 	}
 	e.Dtype, e.Shape = *v.Dtype, *v.Shape
 	e.DataOffsets = [2]int64{(*v.DataOffsets)[0], (*v.DataOffsets)[1]}
@@ -365,18 +324,18 @@ func validateSTLayout(names []string, entries map[string]stEntry, dataLen int64)
 	for _, name := range names {
 		e := entries[name]
 		if e.Dtype != "F32" {
-			return fmt.Errorf("tensor %q has dtype %q; only F32 is supported (convert with tensor.float())", name, e.Dtype)
+			return formatf("tensor %q has dtype %q; only F32 is supported (convert with tensor.float())", name, e.Dtype)
 		}
-		n, err := numel(e.Shape)
+		n, err := tensor.CheckedNumel(e.Shape)
 		if err != nil {
-			return fmt.Errorf("tensor %q: %w", name, err)
+			return formatf("tensor %q: %w", name, err)
 		}
 		b, end := e.DataOffsets[0], e.DataOffsets[1]
 		if b < 0 || end < b || end > dataLen {
-			return fmt.Errorf("tensor %q: data_offsets [%d, %d] outside the %d-byte data buffer", name, b, end, dataLen)
+			return formatf("tensor %q: data_offsets [%d, %d] outside the %d-byte data buffer", name, b, end, dataLen)
 		}
 		if int64(n)*4 != end-b {
-			return fmt.Errorf("tensor %q: shape %v of F32 needs %d bytes, data_offsets [%d, %d] span %d", name, e.Shape, int64(n)*4, b, end, end-b)
+			return formatf("tensor %q: shape %v of F32 needs %d bytes, data_offsets [%d, %d] span %d", name, e.Shape, int64(n)*4, b, end, end-b)
 		}
 	}
 	sort.SliceStable(names, func(i, j int) bool {
@@ -390,12 +349,12 @@ func validateSTLayout(names []string, entries map[string]stEntry, dataLen int64)
 			if e.DataOffsets[0] > pos {
 				what = "leaves a gap after the previous tensor"
 			}
-			return fmt.Errorf("tensor %q: data_offsets [%d, %d] %s (which ends at %d)", name, e.DataOffsets[0], e.DataOffsets[1], what, pos)
+			return formatf("tensor %q: data_offsets [%d, %d] %s (which ends at %d)", name, e.DataOffsets[0], e.DataOffsets[1], what, pos)
 		}
 		pos = e.DataOffsets[1]
 	}
 	if pos != dataLen {
-		return fmt.Errorf("tensors cover %d data bytes but the file holds %d after the header", pos, dataLen)
+		return formatf("tensors cover %d data bytes but the file holds %d after the header", pos, dataLen)
 	}
 	return nil
 }

@@ -1,13 +1,16 @@
-package tensor
+package codec
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // stFile assembles a safetensors file by hand: length, JSON padded with
@@ -24,10 +27,10 @@ func stFile(header string, data []byte) []byte {
 }
 
 func TestWriteSafetensorsGolden(t *testing.T) {
-	w, _ := FromSlice([]float32{1, 2, 3, 4}, 2, 2)
-	b, _ := FromSlice([]float32{-1, 0.5}, 2)
+	w, _ := tensor.FromSlice([]float32{1, 2, 3, 4}, 2, 2)
+	b, _ := tensor.FromSlice([]float32{-1, 0.5}, 2)
 	var got bytes.Buffer
-	err := WriteSafetensors(&got, []string{"w", "b"}, []*Tensor{w, b}, map[string]string{"format": "pt", "a": "x\"y"})
+	err := WriteSafetensors(&got, []string{"w", "b"}, []*tensor.Tensor{w, b}, map[string]string{"format": "pt", "a": "x\"y"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +67,10 @@ func TestReadSafetensorsReferenceLayout(t *testing.T) {
 	if ts["scale"].Rank() != 0 || ts["scale"].At() != 7 {
 		t.Fatalf("scale %v", ts["scale"])
 	}
-	if bias := ts["a.bias"]; !slices.Equal(bias.shape, []int{3}) || bias.At(2) != 3 {
+	if bias := ts["a.bias"]; !slices.Equal(bias.Shape(), []int{3}) || bias.At(2) != 3 {
 		t.Fatalf("bias %v", bias)
 	}
-	if !slices.Equal(ts["empty"].shape, []int{0, 5}) {
+	if !slices.Equal(ts["empty"].Shape(), []int{0, 5}) {
 		t.Fatalf("empty %v", ts["empty"])
 	}
 }
@@ -75,10 +78,10 @@ func TestReadSafetensorsReferenceLayout(t *testing.T) {
 func TestSafetensorsRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ckpt.safetensors")
-	r := NewRNG(41)
+	r := tensor.NewRNG(41)
 	names := []string{"enc.0.conv1.weight", "enc.0.conv1.bias", "bn.running_var", "step"}
-	ts := []*Tensor{randTensor(r, true, 4, 3, 3, 3), randTensor(r, false, 4), randTensor(r, false, 0), Full(12, 1)}
-	rng := NewRNG(99)
+	ts := []*tensor.Tensor{randTensor(r, true, 4, 3, 3, 3), randTensor(r, false, 4), randTensor(r, false, 0), tensor.Full(12, 1)}
+	rng := tensor.NewRNG(99)
 	rng.Normal()
 	state, _ := rng.MarshalText()
 	meta := map[string]string{"epoch": "3", "note": "\x00\x01 text \u00e9", "rng": string(state)}
@@ -97,19 +100,19 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	if len(gotMeta) != 3 || gotMeta["epoch"] != "3" || gotMeta["note"] != meta["note"] {
 		t.Fatalf("meta %q", gotMeta)
 	}
-	var resumed RNG
+	var resumed tensor.RNG
 	if err := resumed.UnmarshalText([]byte(gotMeta["rng"])); err != nil {
 		t.Fatal(err)
 	}
 	if resumed.Normal() != rng.Normal() || resumed.Uint64() != rng.Uint64() {
-		t.Fatal("RNG state through safetensors metadata did not resume the stream")
+		t.Fatal("tensor.RNG state through safetensors metadata did not resume the stream")
 	}
 	for i, name := range names {
 		g := got[name]
-		if !slices.Equal(g.shape, ts[i].shape) {
-			t.Fatalf("%s: shape %v want %v", name, g.shape, ts[i].shape)
+		if !slices.Equal(g.Shape(), ts[i].Shape()) {
+			t.Fatalf("%s: shape %v want %v", name, g.Shape(), ts[i].Shape())
 		}
-		for _, idx := range allIndices(g.shape) {
+		for _, idx := range allIndices(g.Shape()) {
 			if g.At(idx...) != ts[i].At(idx...) {
 				t.Fatalf("%s at %v", name, idx)
 			}
@@ -136,29 +139,29 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 func TestSaveSafetensorsErrors(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.safetensors")
-	a := New(2)
+	a := tensor.New(2)
 	cases := []struct {
 		names []string
-		ts    []*Tensor
+		ts    []*tensor.Tensor
 		want  string
 	}{
-		{[]string{"a"}, []*Tensor{a, a}, "1 names for 2 tensors"},
-		{[]string{"a", "a"}, []*Tensor{a, a}, `"a" repeated`},
-		{[]string{"__metadata__"}, []*Tensor{a}, "reserved"},
-		{[]string{""}, []*Tensor{a}, "empty name"},
-		{[]string{"n"}, []*Tensor{nil}, `"n" is nil`},
-		{[]string{"\xff"}, []*Tensor{a}, "not valid UTF-8"},
+		{[]string{"a"}, []*tensor.Tensor{a, a}, "1 names for 2 tensors"},
+		{[]string{"a", "a"}, []*tensor.Tensor{a, a}, `"a" repeated`},
+		{[]string{"__metadata__"}, []*tensor.Tensor{a}, "reserved"},
+		{[]string{""}, []*tensor.Tensor{a}, "empty name"},
+		{[]string{"n"}, []*tensor.Tensor{nil}, `"n" is nil`},
+		{[]string{"\xff"}, []*tensor.Tensor{a}, "not valid UTF-8"},
 	}
 	for _, c := range cases {
 		err := SaveSafetensors(path, c.names, c.ts, nil)
 		wantErr(t, err, path, c.want)
 	}
-	err := SaveSafetensors(path, []string{"a"}, []*Tensor{a}, map[string]string{"rng": "\xff\x00"})
+	err := SaveSafetensors(path, []string{"a"}, []*tensor.Tensor{a}, map[string]string{"rng": "\xff\x00"})
 	wantErr(t, err, `"rng" is not valid UTF-8`)
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatal("a failed save must not create the file")
 	}
-	err = SaveSafetensors(filepath.Join(dir, "missing", "y.safetensors"), []string{"a"}, []*Tensor{a}, nil)
+	err = SaveSafetensors(filepath.Join(dir, "missing", "y.safetensors"), []string{"a"}, []*tensor.Tensor{a}, nil)
 	wantErr(t, err, "y.safetensors")
 }
 
@@ -204,6 +207,9 @@ func TestLoadSafetensorsErrors(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: error %q, want %q and the path", c.name, err, c.want)
+		}
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: error %q does not wrap ErrFormat", c.name, err)
 		}
 	}
 	_, _, _, err := LoadSafetensors(filepath.Join(dir, "none.safetensors"))

@@ -1,4 +1,4 @@
-package data
+package dsp
 
 import (
 	"math"
@@ -6,14 +6,14 @@ import (
 	"sync"
 )
 
-// fft computes the unnormalized discrete Fourier transform
+// FFT computes the unnormalized discrete Fourier transform
 // X[k] = Σ_n x[n]·exp(∓2πi·kn/N) in place (minus sign for the forward
 // transform, plus for inverse; inverse does NOT divide by N). Any length works:
 // powers of two use an iterative radix-2 transform, other lengths Bluestein's
 // chirp-z reduction to a power-of-two circular convolution. Everything is
 // complex128: the generators filter spectra by |k|^-α, where float32 rounding
 // would show at high frequencies for large α.
-func fft(x []complex128, inverse bool) {
+func FFT(x []complex128, inverse bool) {
 	n := len(x)
 	if n <= 1 {
 		return
@@ -76,9 +76,9 @@ func dftMatrix(x []complex128, inverse bool) {
 	}
 }
 
-// ifftNormalized is the inverse DFT with the 1/N factor (numpy's ifft).
-func ifftNormalized(x []complex128) {
-	fft(x, true)
+// IFFT is the inverse DFT with the 1/N factor (numpy's ifft), in place.
+func IFFT(x []complex128) {
+	FFT(x, true)
 	s := 1 / float64(len(x))
 	for i := range x {
 		x[i] *= complex(s, 0)
@@ -158,10 +158,11 @@ func bluestein(x []complex128, inverse bool) {
 
 func conj(c complex128) complex128 { return complex(real(c), -imag(c)) }
 
-// fft2 transforms an h×w row-major array in place: rows, then columns.
-func fft2(x []complex128, h, w int, inverse bool) {
+// FFT2 transforms an h×w row-major array in place, unnormalized like FFT:
+// rows, then columns.
+func FFT2(x []complex128, h, w int, inverse bool) {
 	for i := 0; i < h; i++ {
-		fft(x[i*w:(i+1)*w], inverse)
+		FFT(x[i*w:(i+1)*w], inverse)
 	}
 	var buf [dftMatrixMax]complex128
 	col := buf[:0]
@@ -174,15 +175,15 @@ func fft2(x []complex128, h, w int, inverse bool) {
 		for i := 0; i < h; i++ {
 			col[i] = x[i*w+j]
 		}
-		fft(col, inverse)
+		FFT(col, inverse)
 		for i := 0; i < h; i++ {
 			x[i*w+j] = col[i]
 		}
 	}
 }
 
-// freqIndex is numpy's fftfreq(n)*n: the signed integer frequency of bin k.
-func freqIndex(k, n int) int {
+// FreqIndex is numpy's fftfreq(n)*n: the signed integer frequency of bin k.
+func FreqIndex(k, n int) int {
 	if k <= (n-1)/2 {
 		return k
 	}

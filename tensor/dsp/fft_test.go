@@ -1,8 +1,9 @@
-package data
+package dsp
 
 import (
 	"math"
 	"math/cmplx"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -25,16 +26,22 @@ func naiveDFT(x []complex128, inverse bool) []complex128 {
 }
 
 func TestFFTMatchesNaiveDFT(t *testing.T) {
-	r := newRNG(1)
+	r := rand.New(rand.NewPCG(1, 0))
+	// 1..81 covers radix-2 and the cached matrix; above dftMatrixMax the
+	// lengths take Bluestein (prime, even, odd) or the radix-2 path.
+	lengths := []int{96, 97, 100, 128, 150, 257}
 	for n := 1; n <= 81; n++ {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
 		for _, inv := range []bool{false, true} {
 			x := make([]complex128, n)
 			for i := range x {
-				x[i] = complex(r.normal(), r.normal())
+				x[i] = complex(r.NormFloat64(), r.NormFloat64())
 			}
 			want := naiveDFT(x, inv)
 			got := append([]complex128(nil), x...)
-			fft(got, inv)
+			FFT(got, inv)
 			for k := range want {
 				if cmplx.Abs(got[k]-want[k]) > 1e-9*float64(n) {
 					t.Fatalf("n=%d inverse=%v bin %d: got %v want %v", n, inv, k, got[k], want[k])
@@ -45,14 +52,14 @@ func TestFFTMatchesNaiveDFT(t *testing.T) {
 }
 
 func TestFFT2MatchesNaive(t *testing.T) {
-	r := newRNG(2)
+	r := rand.New(rand.NewPCG(2, 0))
 	h, w := 6, 10
 	x := make([]complex128, h*w)
 	for i := range x {
-		x[i] = complex(r.normal(), 0)
+		x[i] = complex(r.NormFloat64(), 0)
 	}
 	got := append([]complex128(nil), x...)
-	fft2(got, h, w, false)
+	FFT2(got, h, w, false)
 	for ky := 0; ky < h; ky++ {
 		for kx := 0; kx < w; kx++ {
 			var s complex128
@@ -68,7 +75,7 @@ func TestFFT2MatchesNaive(t *testing.T) {
 		}
 	}
 	ifft2 := append([]complex128(nil), got...)
-	fft2(ifft2, h, w, true)
+	FFT2(ifft2, h, w, true)
 	for i := range x {
 		if cmplx.Abs(ifft2[i]/complex(float64(h*w), 0)-x[i]) > 1e-12 {
 			t.Fatalf("round trip differs at %d", i)
@@ -81,13 +88,13 @@ func TestFreqIndex(t *testing.T) {
 	want5 := []int{0, 1, 2, -2, -1}
 	want4 := []int{0, 1, -2, -1}
 	for k, w := range want5 {
-		if freqIndex(k, 5) != w {
-			t.Fatalf("freqIndex(%d,5)=%d want %d", k, freqIndex(k, 5), w)
+		if FreqIndex(k, 5) != w {
+			t.Fatalf("FreqIndex(%d,5)=%d want %d", k, FreqIndex(k, 5), w)
 		}
 	}
 	for k, w := range want4 {
-		if freqIndex(k, 4) != w {
-			t.Fatalf("freqIndex(%d,4)=%d want %d", k, freqIndex(k, 4), w)
+		if FreqIndex(k, 4) != w {
+			t.Fatalf("FreqIndex(%d,4)=%d want %d", k, FreqIndex(k, 4), w)
 		}
 	}
 }

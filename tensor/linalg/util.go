@@ -6,8 +6,8 @@ import (
 )
 
 // Small float64 kernels and helpers shared by the symmetric eigensolvers and
-// Lanczos. They carry an "la" prefix because package tensor is shared by
-// several work branches and plain names (dot, norm) would collide.
+// Lanczos. Their "la" prefix dates from when they lived in package tensor,
+// beside float32 names they would have collided with.
 
 // laEps is the unit roundoff of float64 (2^-53), LAPACK's dlamch('E').
 const laEps = 0x1p-53

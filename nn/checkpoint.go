@@ -13,8 +13,8 @@ import (
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
-// Model checkpoints follow the contract at the top of
-// ../shared/tools/torch_reference.py: one safetensors file holding exactly the
+// Model checkpoints follow the contract of the PyTorch twin torch_reference.py
+// (see docs/reproduce.md): one safetensors file holding exactly the
 // network's state dict (weights, gammas and running_sd, PyTorch names, float32)
 // with header metadata arch, levels (bf-unet) or layers (bf-cnn), and base, all
 // strings. The reference loader rejects any extra tensor name, so training

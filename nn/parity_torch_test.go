@@ -5,9 +5,9 @@
 //	go test -tags torchparity ./nn/
 //
 // It needs Debian's PyTorch (`apt-get install -y python3-torch python3-numpy`,
-// run by /usr/bin/python3) and torch_reference.py, found through the
-// environment variable HARMONIC_TORCH_REFERENCE or at tools/ or
-// ../shared/tools/ above the module root.
+// run by /usr/bin/python3) and the PyTorch twin torch_reference.py (see
+// docs/reproduce.md): set HARMONIC_TORCH_REFERENCE to its path; without it
+// the test looks in a few directories beside the module root.
 
 package nn
 

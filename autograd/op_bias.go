@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -83,7 +84,7 @@ func (o chanBiasOp) add(dst, x, bias []float32, k int) {
 		run(0, k*o.b)
 		return
 	}
-	tensor.ParallelFor(k*o.b, run)
+	parallel.For(k*o.b, run)
 }
 
 // jvp: d(x + b) = dx + db, db broadcast like b.
@@ -121,7 +122,7 @@ func (o chanBiasOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tenso
 	if len(gd) < minParallelElements {
 		run(0, k*o.b)
 	} else {
-		tensor.ParallelFor(k*o.b, run)
+		parallel.For(k*o.b, run)
 	}
 	if o.perImage {
 		res[1] = tensor.Empty(k*o.b, o.c)

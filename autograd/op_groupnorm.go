@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -205,7 +206,7 @@ func (d gnShape) eachGroup(k int, body func(r, q int)) {
 		run(0, k*d.b*d.g)
 		return
 	}
-	tensor.ParallelFor(k*d.b*d.g, run)
+	parallel.For(k*d.b*d.g, run)
 }
 
 // centeredAffine sets out = a·t + b·(x − m) + c (t nil: no t term), each step

@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+)
 
 // UpsampleNearest2x repeats every pixel of an NCHW tensor [B, C, H, W] into a
 // 2×2 block, giving [B, C, 2H, 2W] (PyTorch's F.interpolate(x,
@@ -17,7 +21,7 @@ func UpsampleNearest2x(x *Tensor) (*Tensor, error) {
 		return nil, err
 	}
 	src, dst := x.Data(), y.data
-	parallelFor(b*c, func(lo, hi int) {
+	parallel.For(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			in, out := src[p*h*w:(p+1)*h*w], dst[p*oh*ow:(p+1)*oh*ow]
 			for i := 0; i < h; i++ {
@@ -48,7 +52,7 @@ func UpsampleNearest2xBackward(dy *Tensor) (*Tensor, error) {
 		return nil, err
 	}
 	src, dst := dy.Data(), dx.data
-	parallelFor(b*c, func(lo, hi int) {
+	parallel.For(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			in, out := src[p*h*w:(p+1)*h*w], dst[p*oh*ow:(p+1)*oh*ow]
 			for i := 0; i < oh; i++ {

@@ -23,17 +23,27 @@ func SiLU(x *Var) *Var {
 // thousands of times; the exponential is the expensive part).
 type siluOp struct {
 	once  sync.Once
-	deriv []float32
+	deriv *tensor.Tensor
 }
 
 func (*siluOp) name() string { return "silu" }
 
 func (o *siluOp) derivative(x []float32) []float32 {
 	o.once.Do(func() {
-		o.deriv = tensor.Empty(len(x)).Data() // a recycled buffer when one is free
-		splitElements(len(x), func(lo, hi int) { simd.SiLUDerivative(o.deriv[lo:hi], x[lo:hi]) })
+		o.deriv = tensor.Empty(len(x)) // a recycled buffer when one is free
+		d := o.deriv.Data()
+		splitElements(len(x), func(lo, hi int) { simd.SiLUDerivative(d[lo:hi], x[lo:hi]) })
 	})
-	return o.deriv
+	return o.deriv.Data()
+}
+
+// releaseBuffers recycles the derivative once the recording is released
+// (a training step's tape would otherwise drop one such buffer per SiLU).
+func (o *siluOp) releaseBuffers() {
+	if o.deriv != nil {
+		tensor.Recycle(o.deriv)
+		o.deriv = nil
+	}
 }
 
 // The Jacobian is diagonal, the same for every vector of the block.

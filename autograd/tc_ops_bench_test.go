@@ -38,7 +38,11 @@ func BenchmarkTCOps(b *testing.B) {
 			{"silu/forward", 2, func() { tensor.Recycle(SiLU(xv).Value) }},
 			{"silu/vjp", 3, func() { tensor.Recycle(si.op.vjp(si, g, []bool{true}, 1)[0]) }},
 			// The derivative's first use: silu'(x) computed and kept.
-			{"silu/derivative", 2, func() { (&siluOp{}).derivative(x.Data()) }},
+			{"silu/derivative", 2, func() {
+				o := &siluOp{}
+				o.derivative(x.Data())
+				o.releaseBuffers()
+			}},
 			// Memory bandwidth for comparison: y = x + g, three streams.
 			{"reference/add", 3, func() { tensor.Recycle(must(tensor.Add(x, g))) }},
 		} {

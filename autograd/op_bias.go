@@ -102,13 +102,19 @@ func (o chanBiasOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 }
 
 // vjp: x passes the cotangent through; the bias gets its sum over the
-// pixels (and over the batch for a shared bias), accumulated in float64 in a
-// fixed order.
+// pixels (and over the batch for a shared bias).
 func (o chanBiasOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
 	res := []*tensor.Tensor{g, nil}
-	if !need[1] {
-		return res
+	if need[1] {
+		res[1] = o.biasGrad(g, k)
 	}
+	return res
+}
+
+// biasGrad sums the cotangent block g over each channel's pixels (and
+// over the batch for a shared bias), in float64 and in a fixed order, so
+// the result does not depend on threads.
+func (o chanBiasOp) biasGrad(g *tensor.Tensor, k int) *tensor.Tensor {
 	gd, plane := g.Data(), o.c*o.hw
 	sums := make([]float64, k*o.b*o.c) // per (row, channel)
 	run := func(lo, hi int) {
@@ -125,22 +131,21 @@ func (o chanBiasOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tenso
 		parallel.For(k*o.b, run)
 	}
 	if o.perImage {
-		res[1] = tensor.Empty(k*o.b, o.c)
+		gv := tensor.Empty(k*o.b, o.c)
 		for i, s := range sums {
-			res[1].Data()[i] = float32(s)
+			gv.Data()[i] = float32(s)
 		}
-		return res
+		return gv
 	}
-	res[1] = tensor.Empty(k * o.c)
-	gb := res[1].Data()
+	gb := tensor.Empty(k * o.c)
 	for j := range k {
 		for c := range o.c {
 			var s float64
 			for n := range o.b {
 				s += sums[(j*o.b+n)*o.c+c]
 			}
-			gb[j*o.c+c] = float32(s)
+			gb.Data()[j*o.c+c] = float32(s)
 		}
 	}
-	return res
+	return gb
 }

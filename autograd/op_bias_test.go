@@ -56,6 +56,31 @@ func TestConvStride2WithBias(t *testing.T) {
 	}
 }
 
+// Conv2dBias, the fused form, against Conv2d's float64 reference plus the
+// bias, in the tc-unet's three geometries (3×3 same, 3×3 stride 2, 1×1).
+func TestConv2dBias(t *testing.T) {
+	rng := rand.New(rand.NewPCG(46, 47))
+	for _, c := range []struct{ b, ci, h, w, co, k, stride, pad int }{
+		{2, 3, 5, 4, 4, 3, 1, 1}, {2, 2, 6, 5, 3, 3, 2, 1}, {1, 4, 3, 3, 2, 1, 1, 0},
+	} {
+		s := gradcheck.NCHW(c.b, c.ci, c.h, c.w)
+		x := gradcheck.RandTensor(rng, 1, c.b, c.ci, c.h, c.w)
+		w := gradcheck.RandTensor(rng, 1, c.co, c.ci, c.k, c.k)
+		bias := gradcheck.RandTensor(rng, 1, c.co)
+		gradcheck.Check(t, gradcheck.Case{Name: "conv2d_bias", Inputs: []*tensor.Tensor{x, w, bias},
+			Build: func(_ *Tape, v []*Var) *Var { return Conv2dBias(v[0], v[1], v[2], c.stride, c.pad) },
+			Ref: func(in [][]float64) []float64 {
+				y, o := gradcheck.Conv2dRef(in[0], s, in[1], c.co, c.k, c.k, c.stride, c.pad)
+				return channelAddRef(y, in[2], o.B, o.C, o.H*o.W, false)
+			}})
+	}
+	tp := NewTape()
+	Conv2dBias(tp.Leaf(tensor.New(1, 2, 4, 4), true), tp.Leaf(tensor.New(3, 2, 3, 3), true), tp.Leaf(tensor.New(2), true), 1, 1)
+	if tp.Err() == nil {
+		t.Error("a bias of 2 for 3 output channels accepted")
+	}
+}
+
 // conv3x3Stride2Ref is the 3×3, stride 2, padding 1 convolution with bias:
 // output (h+1)/2 × (w+1)/2.
 func conv3x3Stride2Ref(x, w, bias []float64, nb, ci, h, wd, co int) []float64 {

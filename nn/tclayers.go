@@ -37,7 +37,7 @@ func newBiasConv(r *registry, rng *tensor.RNG, name string, ci, co, k, stride in
 
 func (c *biasConv) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
 	k := c.w.Value.Dim(2)
-	return autograd.AddChannelBias(autograd.Conv2d(x, c.w.bind(tp, train), c.stride, k/2), c.b.bind(tp, train))
+	return autograd.Conv2dBias(x, c.w.bind(tp, train), c.b.bind(tp, train), c.stride, k/2)
 }
 
 // linear is PyTorch's nn.Linear: weight [out,in], bias [out].

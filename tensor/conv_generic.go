@@ -25,11 +25,19 @@ func forEachImage(batch int, body func(b, threads int)) {
 	}
 }
 
+// pointwise reports a 1×1 convolution with stride 1 and no padding (the
+// tc-unet's skip connections): its GEMM operands are the images as stored,
+// so they are read as dense matrices (the same values, packed faster).
+func (g convGeom) pointwise() bool { return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pad == 0 }
+
 func convGenericForward(g convGeom, y, x, w []float32) {
 	k := g.ci * g.kh * g.kw
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	forEachImage(g.b, func(b, threads int) {
-		src := im2colB{x: x[b*inSize : (b+1)*inSize], g: g}
+		var src bSource = im2colB{x: x[b*inSize : (b+1)*inSize], g: g}
+		if g.pointwise() { // im2col is the image itself
+			src = denseB{data: x[b*inSize : (b+1)*inSize], ld: g.h * g.w}
+		}
 		a := cachedA{denseA{data: w, ld: k}, w, useConvForward} // packed once for the batch
 		gemmPacked(g.co, g.ho*g.wo, k, 1, a, src, 0, y[b*outSize:(b+1)*outSize], g.ho*g.wo, threads)
 	})
@@ -56,7 +64,10 @@ func convGenericBackwardInput(g convGeom, dx, dy, w []float32) {
 	k := g.co * taps
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	forEachImage(g.b, func(b, threads int) {
-		src := dyGatherB{dy: dy[b*outSize : (b+1)*outSize], g: g}
+		var src bSource = dyGatherB{dy: dy[b*outSize : (b+1)*outSize], g: g}
+		if g.pointwise() { // the gather is dy itself
+			src = denseB{data: dy[b*outSize : (b+1)*outSize], ld: g.h * g.w}
+		}
 		a := cachedA{denseA{data: wt, ld: k}, w, useConvBackward}
 		gemmPacked(g.ci, g.h*g.w, k, 1, a, src, 0, dx[b*inSize:(b+1)*inSize], g.h*g.w, threads)
 	})

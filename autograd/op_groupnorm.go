@@ -209,16 +209,9 @@ func (d gnShape) eachGroup(k int, body func(r, q int)) {
 	parallel.For(k*d.b*d.g, run)
 }
 
-// centeredAffine sets out = a·t + b·(x − m) + c (t nil: no t term), each step
-// rounded to float32 (the simd rounding contract). Subtracting the mean
-// before scaling keeps the cancellation of a large mean out of b's product;
-// the three passes run over one channel, which stays in L1.
+// centeredAffine sets out = a·t + b·(x − m) + c (t nil: no t term) in one
+// pass (simd.CenteredAffine). Subtracting the mean before scaling keeps a
+// large mean's cancellation out of b's product.
 func centeredAffine(out, t, x []float32, a, b, m, c float32) {
-	simd.AddConst(out, -m, x)
-	if t == nil {
-		simd.ScaleTo(out, b, out)
-	} else {
-		simd.Axpby(a, t, b, out)
-	}
-	simd.AddConst(out, c, out)
+	simd.CenteredAffine(out, t, x, a, b, m, c)
 }

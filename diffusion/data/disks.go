@@ -16,7 +16,7 @@ type DiskParams struct {
 }
 
 // drawDiskParams samples radius ~ U(3, n/2−3), centre ~ U(r, n−r) in each
-// coordinate, foreground and background ~ U(0, 1), as in STUDY.md.
+// coordinate, foreground and background ~ U(0, 1), as in docs/study.md.
 func drawDiskParams(n int, r *rng) DiskParams {
 	rad := r.uniform(3, float64(n)/2-3)
 	return DiskParams{

@@ -1,5 +1,6 @@
 // Package sample draws images from a blind denoiser with the stochastic
-// coarse-to-fine ascent of Kadkhodaie & Simoncelli (STUDY.md A, Algorithm 1):
+// coarse-to-fine ascent of Kadkhodaie & Simoncelli (Algorithm 1 in
+// docs/study.md):
 //
 //	y0 ~ N(m, σ0²I); repeat: d = f(y) − y; σ_t² = ‖d‖²/D;
 //	h_t = h0·t/(1 + h0(t−1)); γ_t² = ((1 − βh_t)² − (1 − h_t)²)σ_t²;

@@ -23,16 +23,10 @@ var (
 	goldenFillUniform = []float32{0.88951814, 0.6284069, 0.49399948, 0.5691759}
 )
 
-// normalsPinned reports whether this architecture reproduces the pinned
+// normalsPinned says whether this architecture reproduces the pinned
 // normals: they go through math.Log and math.Sincos, whose last bit may
 // differ where Go uses other implementations (or fuses multiply-adds).
-func normalsPinned(t *testing.T) bool {
-	if runtime.GOARCH != "amd64" {
-		t.Logf("normals pinned on amd64 only; skipping them on %s", runtime.GOARCH)
-		return false
-	}
-	return true
-}
+var normalsPinned = runtime.GOARCH == "amd64"
 
 func TestRNGGoldenStream(t *testing.T) {
 	r := tensor.NewRNG(42)
@@ -63,9 +57,8 @@ func TestRNGGoldenStream(t *testing.T) {
 	if r.Shuffle(p); !slices.Equal(p, []int{2, 4, 3, 1, 0}) {
 		t.Fatalf("Shuffle = %v, want [2 4 3 1 0]", p)
 	}
-	pinned := normalsPinned(t)
 	for i, w := range []float64{-0.9334001217844067, 0.6872308514385648, -1.1663172214612543} {
-		if g := r.Normal(); g != w && pinned {
+		if g := r.Normal(); g != w && normalsPinned {
 			t.Fatalf("Normal %d = %v, want %v", i, g, w)
 		}
 	}
@@ -73,18 +66,10 @@ func TestRNGGoldenStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(text) != goldenState && pinned {
+	if string(text) != goldenState && normalsPinned {
 		t.Fatalf("state after the draws:\n%s\nwant\n%s", text, goldenState)
 	}
-	a := make([]float32, len(goldenFillNormal))
-	r.FillNormal(a, 1, 2)
-	if !slices.Equal(a, goldenFillNormal) && pinned {
-		t.Fatalf("FillNormal = %v, want %v", a, goldenFillNormal)
-	}
-	b := make([]float32, len(goldenFillUniform))
-	if r.FillUniform(b, -1, 1); !slices.Equal(b, goldenFillUniform) {
-		t.Fatalf("FillUniform = %v, want %v", b, goldenFillUniform)
-	}
+	checkAfterGoldenState(t, r, "after the draws")
 	r.Jump()
 	if g0, g1 := r.Uint64(), r.Uint64(); g0 != 0x765606b4b66cc832 || g1 != 0x25e5e951f1fb7dac {
 		t.Fatalf("after Jump: %#x %#x, want 0x765606b4b66cc832 0x25e5e951f1fb7dac", g0, g1)
@@ -92,6 +77,21 @@ func TestRNGGoldenStream(t *testing.T) {
 	z := tensor.NewRNG(0)
 	if g0, g1 := z.Uint64(), z.Uint64(); g0 != 0x99ec5f36cb75f2b4 || g1 != 0xbf6e1f784956452a {
 		t.Fatalf("seed 0: %#x %#x, want 0x99ec5f36cb75f2b4 0xbf6e1f784956452a", g0, g1)
+	}
+}
+
+// checkAfterGoldenState checks that r, in goldenState, continues with the
+// pinned FillNormal then FillUniform values.
+func checkAfterGoldenState(t *testing.T, r *tensor.RNG, when string) {
+	t.Helper()
+	a := make([]float32, len(goldenFillNormal))
+	r.FillNormal(a, 1, 2)
+	if !slices.Equal(a, goldenFillNormal) && normalsPinned {
+		t.Fatalf("FillNormal %s = %v, want %v", when, a, goldenFillNormal)
+	}
+	b := make([]float32, len(goldenFillUniform))
+	if r.FillUniform(b, -1, 1); !slices.Equal(b, goldenFillUniform) {
+		t.Fatalf("FillUniform %s = %v, want %v", when, b, goldenFillUniform)
 	}
 }
 
@@ -109,13 +109,5 @@ func TestRNGGoldenStateLoads(t *testing.T) {
 	if string(again) != goldenState {
 		t.Fatalf("loaded state saves as\n%s\nwant\n%s", again, goldenState)
 	}
-	a := make([]float32, len(goldenFillNormal))
-	r.FillNormal(a, 1, 2)
-	if !slices.Equal(a, goldenFillNormal) && normalsPinned(t) {
-		t.Fatalf("FillNormal after loading = %v, want %v", a, goldenFillNormal)
-	}
-	b := make([]float32, len(goldenFillUniform))
-	if r.FillUniform(b, -1, 1); !slices.Equal(b, goldenFillUniform) {
-		t.Fatalf("FillUniform after loading = %v, want %v", b, goldenFillUniform)
-	}
+	checkAfterGoldenState(t, &r, "after loading")
 }

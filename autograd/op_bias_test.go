@@ -29,13 +29,13 @@ func channelAddRef(x, b []float64, nb, c, hw int, perImage bool) []float64 {
 
 func TestAddChannelBias(t *testing.T) {
 	rng := rand.New(rand.NewPCG(32, 33))
-	x := gradcheck.RandTensor(rng, 1, 2, 3, 2, 3)
-	b := gradcheck.RandTensor(rng, 1, 3)
-	v := gradcheck.RandTensor(rng, 1, 2, 3)
-	gradcheck.Check(t, gradcheck.Case{Name: "add_channel_bias", Inputs: []*tensor.Tensor{x, b},
+	x := randTensor(rng, 1, 2, 3, 2, 3)
+	b := randTensor(rng, 1, 3)
+	v := randTensor(rng, 1, 2, 3)
+	checkTape(t, tapeCase{Name: "add_channel_bias", Inputs: []*tensor.Tensor{x, b},
 		Build: func(_ *Tape, in []*Var) *Var { return AddChannelBias(in[0], in[1]) },
 		Ref:   func(in [][]float64) []float64 { return channelAddRef(in[0], in[1], 2, 3, 6, false) }})
-	gradcheck.Check(t, gradcheck.Case{Name: "add_channel_vectors", Inputs: []*tensor.Tensor{x, v},
+	checkTape(t, tapeCase{Name: "add_channel_vectors", Inputs: []*tensor.Tensor{x, v},
 		Build: func(_ *Tape, in []*Var) *Var { return AddChannelVectors(in[0], in[1]) },
 		Ref:   func(in [][]float64) []float64 { return channelAddRef(in[0], in[1], 2, 3, 6, true) }})
 }
@@ -45,10 +45,10 @@ func TestAddChannelBias(t *testing.T) {
 func TestConvStride2WithBias(t *testing.T) {
 	rng := rand.New(rand.NewPCG(34, 35))
 	for _, c := range []struct{ b, ci, h, w, co int }{{2, 3, 6, 6, 4}, {1, 2, 5, 7, 3}} {
-		x := gradcheck.RandTensor(rng, 1, c.b, c.ci, c.h, c.w)
-		w := gradcheck.RandTensor(rng, 1, c.co, c.ci, 3, 3)
-		bias := gradcheck.RandTensor(rng, 1, c.co)
-		gradcheck.Check(t, gradcheck.Case{Name: "conv_stride2_bias", Inputs: []*tensor.Tensor{x, w, bias},
+		x := randTensor(rng, 1, c.b, c.ci, c.h, c.w)
+		w := randTensor(rng, 1, c.co, c.ci, 3, 3)
+		bias := randTensor(rng, 1, c.co)
+		checkTape(t, tapeCase{Name: "conv_stride2_bias", Inputs: []*tensor.Tensor{x, w, bias},
 			Build: func(_ *Tape, v []*Var) *Var { return AddChannelBias(Conv2d(v[0], v[1], 2, 1), v[2]) },
 			Ref: func(in [][]float64) []float64 {
 				return conv3x3Stride2Ref(in[0], in[1], in[2], c.b, c.ci, c.h, c.w, c.co)
@@ -64,10 +64,10 @@ func TestConv2dBias(t *testing.T) {
 		{2, 3, 5, 4, 4, 3, 1, 1}, {2, 2, 6, 5, 3, 3, 2, 1}, {1, 4, 3, 3, 2, 1, 1, 0},
 	} {
 		s := gradcheck.NCHW(c.b, c.ci, c.h, c.w)
-		x := gradcheck.RandTensor(rng, 1, c.b, c.ci, c.h, c.w)
-		w := gradcheck.RandTensor(rng, 1, c.co, c.ci, c.k, c.k)
-		bias := gradcheck.RandTensor(rng, 1, c.co)
-		gradcheck.Check(t, gradcheck.Case{Name: "conv2d_bias", Inputs: []*tensor.Tensor{x, w, bias},
+		x := randTensor(rng, 1, c.b, c.ci, c.h, c.w)
+		w := randTensor(rng, 1, c.co, c.ci, c.k, c.k)
+		bias := randTensor(rng, 1, c.co)
+		checkTape(t, tapeCase{Name: "conv2d_bias", Inputs: []*tensor.Tensor{x, w, bias},
 			Build: func(_ *Tape, v []*Var) *Var { return Conv2dBias(v[0], v[1], v[2], c.stride, c.pad) },
 			Ref: func(in [][]float64) []float64 {
 				y, o := gradcheck.Conv2dRef(in[0], s, in[1], c.co, c.k, c.k, c.stride, c.pad)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	. "github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -45,15 +44,15 @@ func TestGroupNorm(t *testing.T) {
 		{2, 3, 2, 2, 3}, // one channel per group: instance norm
 		{3, 6, 1, 2, 3},
 	} {
-		x := gradcheck.RandTensor(rng, 1, c.nb, c.c, c.h, c.w)
+		x := randTensor(rng, 1, c.nb, c.c, c.h, c.w)
 		// Means far from zero make the mean terms of the derivative matter.
 		for i := range x.Data() {
 			x.Data()[i] += 0.8
 		}
-		w := gradcheck.RandTensor(rng, 1, c.c)
-		b := gradcheck.RandTensor(rng, 1, c.c)
+		w := randTensor(rng, 1, c.c)
+		b := randTensor(rng, 1, c.c)
 		hw := c.h * c.w
-		gradcheck.Check(t, gradcheck.Case{Name: "groupnorm", Inputs: []*tensor.Tensor{x, w, b},
+		checkTape(t, tapeCase{Name: "groupnorm", Inputs: []*tensor.Tensor{x, w, b},
 			Build: func(_ *Tape, v []*Var) *Var { return GroupNorm(v[0], v[1], v[2], c.groups) },
 			Ref:   func(in [][]float64) []float64 { return groupNormRef(in[0], in[1], in[2], c.nb, c.c, hw, c.groups) }})
 	}
@@ -64,17 +63,17 @@ func TestGroupNorm(t *testing.T) {
 func TestGroupNormForwardLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(40, 41))
 	const nb, c, h, w, groups = 3, 32, 16, 16, 8
-	x := gradcheck.RandTensor(rng, 1, nb, c, h, w)
+	x := randTensor(rng, 1, nb, c, h, w)
 	for i := range x.Data() {
 		x.Data()[i] += float32(i / (h * w) % 7)
 	}
-	wt, bt := gradcheck.RandTensor(rng, 1, c), gradcheck.RandTensor(rng, 1, c)
+	wt, bt := randTensor(rng, 1, c), randTensor(rng, 1, c)
 	tp := NewTape()
 	y := GroupNorm(tp.Leaf(x, false), tp.Leaf(wt, false), tp.Leaf(bt, false), groups)
 	if err := tp.Err(); err != nil {
 		t.Fatal(err)
 	}
-	want := groupNormRef(gradcheck.To64(x), gradcheck.To64(wt), gradcheck.To64(bt), nb, c, h*w, groups)
+	want := groupNormRef(to64(x), to64(wt), to64(bt), nb, c, h*w, groups)
 	for i, v := range y.Value.Data() {
 		if math.Abs(float64(v)-want[i]) > 2e-6*(1+math.Abs(want[i])) {
 			t.Fatalf("element %d: %v, want %v", i, v, want[i])
@@ -87,7 +86,7 @@ func TestGroupNormForwardLarge(t *testing.T) {
 func TestGroupNormConstantGroup(t *testing.T) {
 	x := tensor.Full(3, 1, 2, 2, 2)
 	w, b := tensor.Full(2, 2), tensor.Full(0.5, 2)
-	gradcheck.Check(t, gradcheck.Case{Name: "groupnorm_const", Inputs: []*tensor.Tensor{x, w, b},
+	checkTape(t, tapeCase{Name: "groupnorm_const", Inputs: []*tensor.Tensor{x, w, b},
 		Build: func(_ *Tape, v []*Var) *Var { return GroupNorm(v[0], v[1], v[2], 1) },
 		Ref:   func(in [][]float64) []float64 { return groupNormRef(in[0], in[1], in[2], 1, 2, 4, 1) }})
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -30,13 +29,13 @@ func linearRef(x, w, b []float64, n, in, out int) []float64 {
 func TestLinear(t *testing.T) {
 	rng := rand.New(rand.NewPCG(30, 31))
 	for _, c := range []struct{ n, in, out int }{{3, 4, 5}, {1, 6, 2}, {4, 1, 3}} {
-		x := gradcheck.RandTensor(rng, 1, c.n, c.in)
-		w := gradcheck.RandTensor(rng, 1, c.out, c.in)
-		b := gradcheck.RandTensor(rng, 1, c.out)
-		gradcheck.Check(t, gradcheck.Case{Name: "linear", Inputs: []*tensor.Tensor{x, w, b},
+		x := randTensor(rng, 1, c.n, c.in)
+		w := randTensor(rng, 1, c.out, c.in)
+		b := randTensor(rng, 1, c.out)
+		checkTape(t, tapeCase{Name: "linear", Inputs: []*tensor.Tensor{x, w, b},
 			Build: func(_ *Tape, v []*Var) *Var { return Linear(v[0], v[1], v[2]) },
 			Ref:   func(in [][]float64) []float64 { return linearRef(in[0], in[1], in[2], c.n, c.in, c.out) }})
-		gradcheck.Check(t, gradcheck.Case{Name: "linear_nobias", Inputs: []*tensor.Tensor{x, w},
+		checkTape(t, tapeCase{Name: "linear_nobias", Inputs: []*tensor.Tensor{x, w},
 			Build: func(_ *Tape, v []*Var) *Var { return Linear(v[0], v[1], nil) },
 			Ref:   func(in [][]float64) []float64 { return linearRef(in[0], in[1], nil, c.n, c.in, c.out) }})
 	}

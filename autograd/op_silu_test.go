@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	. "github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -20,8 +19,8 @@ func siluRef(x []float64) []float64 {
 
 func TestSiLU(t *testing.T) {
 	rng := rand.New(rand.NewPCG(42, 43))
-	x := gradcheck.RandTensor(rng, 3, 2, 3, 2, 2)
-	gradcheck.Check(t, gradcheck.Case{Name: "silu", Inputs: []*tensor.Tensor{x},
+	x := randTensor(rng, 3, 2, 3, 2, 2)
+	checkTape(t, tapeCase{Name: "silu", Inputs: []*tensor.Tensor{x},
 		Build: func(_ *Tape, v []*Var) *Var { return SiLU(v[0]) },
 		Ref:   func(in [][]float64) []float64 { return siluRef(in[0]) }})
 }
@@ -76,8 +75,8 @@ func TestSiLUValues(t *testing.T) {
 // test with -race).
 func TestSiLUConcurrentDerivatives(t *testing.T) {
 	rng := rand.New(rand.NewPCG(44, 45))
-	x := gradcheck.RandTensor(rng, 2, 1, 4, 8, 8)
-	v := gradcheck.RandTensor(rng, 1, 1, 4, 8, 8)
+	x := randTensor(rng, 2, 1, 4, 8, 8)
+	v := randTensor(rng, 1, 1, 4, 8, 8)
 	tp := NewTape()
 	in := tp.Leaf(x, true)
 	out := SiLU(SiLU(in))

@@ -5,15 +5,14 @@ import (
 	"testing"
 
 	. "github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
 func TestUpsampleNearest2x(t *testing.T) {
 	rng := rand.New(rand.NewPCG(36, 37))
 	const nb, c, h, w = 2, 2, 3, 2
-	x := gradcheck.RandTensor(rng, 1, nb, c, h, w)
-	gradcheck.Check(t, gradcheck.Case{Name: "upsample_nearest2x", Inputs: []*tensor.Tensor{x},
+	x := randTensor(rng, 1, nb, c, h, w)
+	checkTape(t, tapeCase{Name: "upsample_nearest2x", Inputs: []*tensor.Tensor{x},
 		Build: func(_ *Tape, v []*Var) *Var { return UpsampleNearest2x(v[0]) },
 		Ref: func(in [][]float64) []float64 {
 			y := make([]float64, 0, 4*len(in[0]))

@@ -115,9 +115,9 @@ func TestTCUNetDerivatives(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	x := gc.RandTensor(rng, 1, 2, 2, 8, 8)
-	v := gc.RandTensor(rng, 1, 2, 2, 8, 8)
-	u := gc.RandTensor(rng, 1, 2, 2, 8, 8)
+	x := randTensor(rng, 1, 2, 2, 8, 8)
+	v := randTensor(rng, 1, 2, 2, 8, 8)
+	u := randTensor(rng, 1, 2, 2, 8, 8)
 	times := tensor.New(2)
 	copy(times.Data(), []float32{10, 700})
 	eval := func(x *tensor.Tensor, ts *tensor.Tensor) *tensor.Tensor {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	gc "github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
@@ -68,7 +67,7 @@ func TestTorchParityTCUNet(t *testing.T) {
 		ts := strconv.FormatFloat(float64(c.time), 'g', -1, 32)
 		what := "tc-unet " + strconv.Itoa(i)
 
-		x := gc.RandTensor(rng, 1, 3, c.channels, c.side, c.side)
+		x := randTensor(rng, 1, 3, c.channels, c.side, c.side)
 		xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
 		out := filepath.Join(dir, "out.npy")
 		runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out, "--time", ts)
@@ -79,8 +78,8 @@ func TestTorchParityTCUNet(t *testing.T) {
 		}
 		ptCompareRel(t, what+" forward", y.Value, ptLoadNpy(t, out))
 
-		x1 := gc.RandTensor(rng, 1, 1, c.channels, c.side, c.side)
-		v := gc.RandTensor(rng, 1, 1, c.channels, c.side, c.side)
+		x1 := randTensor(rng, 1, 1, c.channels, c.side, c.side)
+		v := randTensor(rng, 1, 1, c.channels, c.side, c.side)
 		x1in, vin := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1), ptSaveNpy(t, filepath.Join(dir, "v.npy"), v)
 		tp = autograd.NewTape()
 		in := tp.Leaf(x1, true)
@@ -94,7 +93,7 @@ func TestTorchParityTCUNet(t *testing.T) {
 		}
 		runTorchRef(t, "jvp", "--ckpt", ckpt, "--input", x1in, "--tangent", vin, "--output", out, "--time", ts)
 		ptCompareRel(t, what+" jvp", jv, ptLoadNpy(t, out))
-		u := gc.RandTensor(rng, 1, 1, c.channels, c.side, c.side)
+		u := randTensor(rng, 1, 1, c.channels, c.side, c.side)
 		uin := ptSaveNpy(t, filepath.Join(dir, "u.npy"), u)
 		g, err := tp.VJP(y1, u, []*autograd.Var{in})
 		if err != nil {

@@ -1,6 +1,6 @@
 // Package metrics measures denoisers: PSNR of images in [0,1] and the table
 // of output PSNR against input PSNR over a grid of noise levels, on training
-// and held-out images (STUDY.md A, claim 1).
+// and held-out images (docs/study.md, study A, claim 1).
 package metrics
 
 import (

@@ -53,3 +53,23 @@ func BenchmarkTCUNetForwardBatch128(b *testing.B) {
 		tp.Release(y.Value)
 	}
 }
+
+// BenchmarkTCUNetJVPBlock16Applied times a block of 16 JVPs of net(·, t) at
+// a recorded 28×28 image (the inner loop of Jacobian spectra in study B).
+func BenchmarkTCUNetJVPBlock16Applied(b *testing.B) {
+	net, _ := NewTCUNet(1, 32, []int{1, 2, 2}, 1, 8, tensor.NewRNG(1))
+	tp := autograd.NewTape()
+	in := tp.Leaf(uniformInput(1, 1, 28, 28), true)
+	y := net.Forward(tp, in, tensor.Full(500, 1), false)
+	if err := tp.Err(); err != nil {
+		b.Fatal(err)
+	}
+	v := uniformInput(16, 1, 28, 28)
+	for b.Loop() {
+		jv, err := tp.JVP(y, []*autograd.Var{in}, []*tensor.Tensor{v})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tensor.Recycle(jv)
+	}
+}

@@ -41,7 +41,7 @@ func GroupNorm(x, weight, bias *Var, groups int) *Var {
 			for c := q * d.cg; c < (q+1)*d.cg; c++ {
 				off := d.chanOff(r, c)
 				a := float64(w[c]) * o.rstd[u]
-				centeredAffine(y.Data()[off:off+d.hw], nil, xd[off:off+d.hw], 0, float32(a), float32(mu), bb[c])
+				simd.CenteredAffine(y.Data()[off:off+d.hw], nil, xd[off:off+d.hw], 0, float32(a), float32(mu), bb[c])
 			}
 		})
 		return y, o, nil
@@ -49,7 +49,9 @@ func GroupNorm(x, weight, bias *Var, groups int) *Var {
 }
 
 // gnOp keeps each (image, group)'s mean and 1/sd; the normalized input is
-// recomputed from x when needed rather than stored.
+// recomputed from x when needed rather than stored. Every pass ends in
+// simd.CenteredAffine, a·t + b·(x − μ) + c, with the mean subtracted before
+// scaling so a large mean does not cancel in b's product.
 type gnOp struct {
 	d          gnShape
 	mean, rstd []float64 // per image·groups + group
@@ -94,7 +96,7 @@ func (o *gnOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 			if dx != nil {
 				t = dx[to : to+d.hw]
 			}
-			centeredAffine(y.Data()[to:to+d.hw], t, x[xo:xo+d.hw],
+			simd.CenteredAffine(y.Data()[to:to+d.hw], t, x[xo:xo+d.hw],
 				float32(g*rs), float32((dg-g*rs*m2)*rs), float32(mu), float32(db-g*rs*m1))
 		}
 	})
@@ -133,7 +135,7 @@ func (o *gnOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tensor.Te
 		b /= float64(d.n())
 		for c := q * d.cg; c < (q+1)*d.cg; c++ {
 			xo, to := d.chanOff(n, c), d.chanOff(r, c)
-			centeredAffine(gx.Data()[to:to+d.hw], gd[to:to+d.hw], x[xo:xo+d.hw],
+			simd.CenteredAffine(gx.Data()[to:to+d.hw], gd[to:to+d.hw], x[xo:xo+d.hw],
 				float32(float64(w[c])*rs), float32(-rs*rs*b), float32(mu), float32(-rs*a))
 		}
 	})
@@ -207,11 +209,4 @@ func (d gnShape) eachGroup(k int, body func(r, q int)) {
 		return
 	}
 	parallel.For(k*d.b*d.g, run)
-}
-
-// centeredAffine sets out = a·t + b·(x − m) + c (t nil: no t term) in one
-// pass (simd.CenteredAffine). Subtracting the mean before scaling keeps a
-// large mean's cancellation out of b's product.
-func centeredAffine(out, t, x []float32, a, b, m, c float32) {
-	simd.CenteredAffine(out, t, x, a, b, m, c)
 }

@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -18,12 +19,16 @@ func SiLU(x *Var) *Var {
 	})
 }
 
-// siluOp keeps the derivative silu'(x), computed on first use and shared by
-// every later JVP and VJP of the recording (a Jacobian spectrum applies it
-// thousands of times; the exponential is the expensive part).
+// siluOp keeps the derivative silu'(x), computed on its second use and
+// shared by every later JVP and VJP of the recording (a Jacobian spectrum
+// applies it thousands of times; the exponential is the expensive part).
+// The first use, when it is a VJP of one vector (a training step's only
+// one), multiplies by the derivative as it computes it instead, without
+// keeping it. Both paths give the same bits.
 type siluOp struct {
 	once  sync.Once
 	deriv *tensor.Tensor
+	uses  atomic.Int32
 }
 
 func (*siluOp) name() string { return "silu" }
@@ -48,11 +53,19 @@ func (o *siluOp) releaseBuffers() {
 
 // The Jacobian is diagonal, the same for every vector of the block.
 func (o *siluOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	o.uses.Add(1)
 	return scaleBlocks(tin[0], o.derivative(out.inputs[0].Value.Data()))
 }
 
 func (o *siluOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
-	return []*tensor.Tensor{scaleBlocks(g, o.derivative(out.inputs[0].Value.Data()))}
+	x := out.inputs[0].Value.Data()
+	if o.uses.Add(1) == 1 && k == 1 {
+		y := tensor.Empty(g.Shape()...)
+		yd, gd := y.Data(), g.Data()
+		splitElements(len(x), func(lo, hi int) { simd.SiLUBackward(yd[lo:hi], gd[lo:hi], x[lo:hi]) })
+		return []*tensor.Tensor{y}
+	}
+	return []*tensor.Tensor{scaleBlocks(g, o.derivative(x))}
 }
 
 // scaleBlocks returns t·f elementwise, f repeated over the block's vectors.

@@ -109,3 +109,29 @@ func TestSiLUConcurrentDerivatives(t *testing.T) {
 		}
 	}
 }
+
+// The first VJP of a recording computes silu' on the fly, later ones use
+// the kept derivative: the same bits either way.
+func TestSiLUVJPPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(48, 49))
+	x := randTensor(rng, 3, 2, 4, 9, 9)
+	u := randTensor(rng, 1, 2, 4, 9, 9)
+	tp := NewTape()
+	in := tp.Leaf(x, true)
+	y := SiLU(in)
+	var got [][]float32
+	for range 3 {
+		g, err := tp.VJP(y, u, []*Var{in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g[0].Data())
+	}
+	for p := 1; p < len(got); p++ {
+		for i := range got[0] {
+			if math.Float32bits(got[p][i]) != math.Float32bits(got[0][i]) {
+				t.Fatalf("VJP %d element %d: %v, first VJP %v", p, i, got[p][i], got[0][i])
+			}
+		}
+	}
+}

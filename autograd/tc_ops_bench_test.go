@@ -36,7 +36,9 @@ func BenchmarkTCOps(b *testing.B) {
 			{"groupnorm/vjp", 3, func() { tensor.Recycle(gn.op.vjp(gn, g, []bool{true, true, true}, 1)[0]) }},
 			{"groupnorm/jvp", 3, func() { tensor.Recycle(gn.op.jvp(gn, []*tensor.Tensor{g, nil, nil}, 1)) }},
 			{"silu/forward", 2, func() { tensor.Recycle(SiLU(xv).Value) }},
+			// A later VJP (silu' kept) and a first one (computed on the fly).
 			{"silu/vjp", 3, func() { tensor.Recycle(si.op.vjp(si, g, []bool{true}, 1)[0]) }},
+			{"silu/vjp-first", 3, func() { tensor.Recycle((&siluOp{}).vjp(si, g, []bool{true}, 1)[0]) }},
 			// The derivative's first use: silu'(x) computed and kept.
 			{"silu/derivative", 2, func() {
 				o := &siluOp{}

@@ -17,8 +17,9 @@ import "math"
 // Neither form cancels, and at ±Inf they give the limits (Inf, 0; 1, 0).
 
 var (
-	siluImpl      = siluGeneric
-	siluDerivImpl = siluDerivGeneric
+	siluImpl         = siluGeneric
+	siluDerivImpl    = siluDerivGeneric
+	siluBackwardImpl = siluBackwardGeneric
 )
 
 // SiLU computes dst = x·sigmoid(x). dst may alias x.
@@ -39,6 +40,17 @@ func SiLUDerivative(dst, x []float32) {
 	siluDerivImpl(dst, x)
 }
 
+// SiLUBackward computes dst = g·silu'(x): SiLUDerivative and a product in
+// one pass, bit for bit the same as the two. dst may alias g or x.
+func SiLUBackward(dst, g, x []float32) {
+	checkLen("SiLUBackward", "dst", len(dst), "x", len(x))
+	checkLen("SiLUBackward", "g", len(g), "x", len(x))
+	if len(x) == 0 {
+		return
+	}
+	siluBackwardImpl(dst, g, x)
+}
+
 func siluGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -54,16 +66,28 @@ func siluGeneric(dst, x []float32) {
 func siluDerivGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
-		e := expNeg(negAbs(v))
-		inv := 1 / (1 + e)
-		ei := e * inv
-		s, sc := inv, ei
-		if !(v >= 0) {
-			s, sc = ei, inv
-		}
-		xc := min(max(v, -88), 88)
-		dst[i] = s * (1 + float32(xc*sc))
+		dst[i] = siluDeriv1(v)
 	}
+}
+
+func siluBackwardGeneric(dst, g, x []float32) {
+	dst, g = dst[:len(x)], g[:len(x)]
+	for i, v := range x {
+		dst[i] = g[i] * siluDeriv1(v)
+	}
+}
+
+// siluDeriv1 is silu'(v), the steps every kernel set performs.
+func siluDeriv1(v float32) float32 {
+	e := expNeg(negAbs(v))
+	inv := 1 / (1 + e)
+	ei := e * inv
+	s, sc := inv, ei
+	if !(v >= 0) {
+		s, sc = ei, inv
+	}
+	xc := min(max(v, -88), 88)
+	return s * (1 + float32(xc*sc))
 }
 
 // negAbs is −|v| (the sign bit set).

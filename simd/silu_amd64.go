@@ -6,9 +6,9 @@ package simd
 var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512, AVX2:
-		siluImpl, siluDerivImpl = siluAVX2, siluDerivAVX2
+		siluImpl, siluDerivImpl, siluBackwardImpl = siluAVX2, siluDerivAVX2, siluBackwardAVX2
 	default:
-		siluImpl, siluDerivImpl = siluGeneric, siluDerivGeneric
+		siluImpl, siluDerivImpl, siluBackwardImpl = siluGeneric, siluDerivGeneric, siluBackwardGeneric
 	}
 })
 
@@ -19,3 +19,6 @@ func siluAVX2(dst, x []float32)
 
 //go:noescape
 func siluDerivAVX2(dst, x []float32)
+
+//go:noescape
+func siluBackwardAVX2(dst, g, x []float32)

@@ -279,3 +279,37 @@ dtail:
 ddone:
 	VZEROUPPER
 	RET
+
+// func siluBackwardAVX2(dst, g, x []float32): dst = g·silu'(x). DX g.
+TEXT ·siluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ g_base+24(FP), DX
+	MOVQ x_base+48(FP), SI
+	MOVQ x_len+56(FP), CX
+
+bloop8:
+	CMPQ CX, $8
+	JL   btail
+	VMOVUPS (SI), Y0
+	SILU_DERIV
+	VMULPS (DX), Y3, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  bloop8
+
+btail:
+	TESTQ CX, CX
+	JZ    bdone
+	TAIL_MASK_Y14
+	VMASKMOVPS (SI), Y14, Y0
+	SILU_DERIV
+	VMASKMOVPS (DX), Y14, Y1
+	VMULPS Y1, Y3, Y3
+	VMASKMOVPS Y3, Y14, (DI)
+
+bdone:
+	VZEROUPPER
+	RET

@@ -62,6 +62,37 @@ func TestSiLUKernelsMatchGeneric(t *testing.T) {
 	}
 }
 
+// SiLUBackward is g·SiLUDerivative(x) bit for bit, at every level, also
+// in place.
+func TestSiLUBackward(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 9))
+		for _, n := range testLengths {
+			x := newGuarded(n, n%8)
+			copy(x.s(), siluInputs(rng, n))
+			g := make([]float32, n)
+			fillRandom(rng, g, true)
+			want := make([]float32, n)
+			SiLUDerivative(want, x.s())
+			Mul(want, g, want)
+			dst := newGuarded(n, (n+3)%8)
+			SiLUBackward(dst.s(), g, x.s())
+			dst.checkGuards(t, "SiLUBackward dst")
+			for i, got := range dst.s() {
+				if !sameBits(got, want[i]) {
+					t.Fatalf("n=%d: x=%v g=%v gives %v, want %v", n, x.s()[i], g[i], got, want[i])
+				}
+			}
+			SiLUBackward(g, g, x.s())
+			for i, got := range g {
+				if !sameBits(got, want[i]) {
+					t.Fatalf("in place n=%d: element %d %v, want %v", n, i, got, want[i])
+				}
+			}
+		}
+	})
+}
+
 // The values against float64 math: a few ulp in the polynomial's range,
 // tiny absolute error where the true value leaves the normal range.
 func TestSiLUAccuracy(t *testing.T) {

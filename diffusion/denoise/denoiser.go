@@ -91,6 +91,9 @@ func (f Func) Denoise(ctx context.Context, y *tensor.Tensor, sigma []float64) (*
 	if err := Check(y, sigma); err != nil {
 		return nil, err
 	}
+	if f.F == nil {
+		return nil, fmt.Errorf("denoise: Func without a function")
+	}
 	out, err := f.F(ctx, y, sigma)
 	if err != nil {
 		return nil, err

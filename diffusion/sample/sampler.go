@@ -1,5 +1,6 @@
 // Package sample draws images from a denoiser with the stochastic
-// coarse-to-fine ascent of Kadkhodaie & Simoncelli (STUDY.md A, Algorithm 1):
+// coarse-to-fine ascent of Kadkhodaie & Simoncelli (Algorithm 1 in
+// docs/study.md):
 //
 //	y0 ~ N(m, σ0²I); repeat: d = f(y) − y; σ_t² = ‖d‖²/D;
 //	h_t = h0·t/(1 + h0(t−1)); γ_t² = ((1 − βh_t)² − (1 − h_t)²)σ_t²;
@@ -30,6 +31,7 @@ import (
 	"slices"
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
+	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -107,13 +109,8 @@ func (o Options) check(d int) error {
 }
 
 // streamSeed gives sample i's noise stream a seed that depends only on
-// (seed, i), decorrelated by a splitmix64 finalizer.
-func streamSeed(seed uint64, i int) uint64 {
-	z := seed + 0x9e3779b97f4a7c15*uint64(i+1)
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
+// (seed, i): SplitMix64's output i+1 from seed.
+func streamSeed(seed uint64, i int) uint64 { return rng.SplitMix64At(seed, uint64(i+1)) }
 
 // StepSize is h_t of Algorithm 1 (t counts from 1).
 func StepSize(h0 float64, t int) float64 {

@@ -1,9 +1,9 @@
 // Package spectral analyses a denoiser f through its Jacobian ∇f(y) at one
-// noisy image (STUDY.md A.3): the exact Jacobian from blocks of JVPs, the
-// top and bottom eigenpairs of its symmetric part (J+Jᵀ)/2 by Lanczos, the
-// dense eigendecomposition for small images, the asymmetry ‖J−Jᵀ‖_F/‖J‖_F,
-// the effective dimension tr∇f (exact, or Hutchinson's estimate), and the
-// SURE estimate of the denoising error.
+// noisy image (docs/study.md, study A, claim 3): the exact Jacobian from
+// blocks of JVPs, the top and bottom eigenpairs of its symmetric part
+// (J+Jᵀ)/2 by Lanczos, the dense eigendecomposition for small images, the
+// asymmetry ‖J−Jᵀ‖_F/‖J‖_F, the effective dimension tr∇f (exact, or
+// Hutchinson's estimate), and the SURE estimate of the denoising error.
 //
 // The analysis takes any denoise.Denoiser that can be differentiated, and
 // everything below it works on a denoise.Linear: a map linearized at one

@@ -11,7 +11,8 @@ import (
 // SURE is Stein's unbiased estimate of the squared error ‖f(y) − x‖² of a
 // denoiser at y = x + σz, computable without x:
 // 2σ²·tr∇f(y) + ‖y − f(y)‖² − σ²d. Its expectation over z equals the
-// expected squared error (STUDY.md A.3); divide by d for a per-pixel MSE.
+// expected squared error (docs/study.md, study A, claim 3); divide by d for
+// a per-pixel MSE.
 func SURE(sigma, trace float64, y, fy []float32) float64 {
 	var r float64
 	for i := range y {

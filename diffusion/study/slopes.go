@@ -21,7 +21,8 @@ type SlopeResult struct {
 	Paper   float64       // the paper's measured slope, NaN when none
 }
 
-// paperSlopes are the paper's measured C^α slopes (STUDY.md A.4).
+// paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,
+// claim 4).
 var paperSlopes = map[float64]float64{1: 0.46, 2: 0.61, 3: 0.75, 5: 0.83}
 
 // FitSlope is the least-squares slope of y on x.

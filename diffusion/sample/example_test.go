@@ -1,9 +1,11 @@
 package sample_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -11,16 +13,16 @@ import (
 // Algorithm 1 with a toy denoiser that shrinks every pixel halfway toward
 // grey (0.5): the chains converge onto the flat grey image.
 func ExampleRun() {
-	grey := func(y *tensor.Tensor) (*tensor.Tensor, error) {
+	grey := denoise.Func{R: denoise.Unit, F: func(_ context.Context, y *tensor.Tensor, _ []float64) (*tensor.Tensor, error) {
 		f := y.Clone()
 		for i, v := range f.Data() {
 			f.Data()[i] = 0.5 + (v-0.5)/2
 		}
 		return f, nil
-	}
+	}}
 	opt := sample.Defaults()
 	opt.Seed, opt.Mean = 1, 0.5
-	res, err := sample.Run(grey, 4, 8, 8, opt)
+	res, err := sample.Run(context.Background(), grey, 4, 8, 8, opt)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"testing"
@@ -44,7 +45,7 @@ func TestSamplerNoiseGolden(t *testing.T) {
 	}
 	opt := Defaults()
 	opt.Seed, opt.Batch, opt.MaxSteps = 42, 2, 2
-	res, err := Run(half, 2, 2, 2, opt)
+	res, err := Run(context.Background(), blind(half), 2, 2, 2, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 )
 
-// The analyses take any Linear; here an explicit 3×3 Jacobian. Full
+// The analyses take any denoise.Linear; here an explicit 3×3 Jacobian. Full
 // recovers it from JVPs with the unit vectors, Trace is the effective
 // dimension tr∇f, DenseEigen diagonalizes the symmetric part (J+Jᵀ)/2 and
 // Asymmetry is ‖J−Jᵀ‖_F/‖J‖_F.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -34,7 +35,7 @@ func SquaredError(fy, x []float32) float64 {
 // HutchinsonTrace estimates tr J as the mean of zᵀJz over probes Rademacher
 // vectors z (unbiased; variance 2‖(J+Jᵀ)/2‖_F² − 2Σ J_ii² per probe), pushed
 // through JVPs block at a time. It returns the estimate and its standard error.
-func HutchinsonTrace(lin Linear, probes, block int, seed uint64) (trace, stderr float64, err error) {
+func HutchinsonTrace(lin denoise.Linear, probes, block int, seed uint64) (trace, stderr float64, err error) {
 	if probes < 1 {
 		return 0, 0, fmt.Errorf("spectral: Hutchinson needs at least one probe, got %d", probes)
 	}
@@ -72,7 +73,7 @@ func HutchinsonTrace(lin Linear, probes, block int, seed uint64) (trace, stderr 
 // AsymmetryEstimate estimates ‖J − Jᵀ‖_F / ‖J‖_F from Gaussian probes z:
 // E‖(J − Jᵀ)z‖² = ‖J − Jᵀ‖_F² and E‖Jz‖² = ‖J‖_F², for images too large
 // for the exact Jacobian.
-func AsymmetryEstimate(lin Linear, probes, block int, seed uint64) (float64, error) {
+func AsymmetryEstimate(lin denoise.Linear, probes, block int, seed uint64) (float64, error) {
 	if probes < 1 {
 		return 0, fmt.Errorf("spectral: asymmetry estimate needs at least one probe, got %d", probes)
 	}

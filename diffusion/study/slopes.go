@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 )
@@ -96,7 +97,7 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 			if err != nil {
 				return nil, err
 			}
-			curve, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
+			curve, err := metrics.Evaluate(r.Ctx, denoise.Blind(net), "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
 			if err != nil {
 				return nil, err
 			}

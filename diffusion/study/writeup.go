@@ -11,7 +11,9 @@ import (
 func f2(v float64) string { return report.Fmt(v, 2) }
 func f3(v float64) string { return report.Fmt(v, 3) }
 
-// WriteGAHB writes every figure, table and the report of a run.
+// WriteGAHB writes every figure, table and the report of a run, and
+// claims.json: study A's claims judged from the run's named numbers (a part
+// missing from res leaves its claims not measured).
 func WriteGAHB(out string, res *Results) error {
 	p := res.Preset
 	doc := &report.Doc{Dir: out}
@@ -53,7 +55,7 @@ func WriteGAHB(out string, res *Results) error {
 		list[i], measured[i] = c.Claim, c.Text
 	}
 	doc.Table(report.ClaimTable(list, measured))
-	doc.P("The claims with the numbers each verdict rests on are in claims.json.")
+	doc.P("The claims with the numbers each verdict rests on are in `claims.json`.")
 	if err := report.WriteClaims(filepath.Join(out, "claims.json"), list); err != nil {
 		return err
 	}

@@ -173,12 +173,12 @@ func (d *Doc) Save(title string) error {
 // pageStyle lays the report out for a window of about 1280 pixels and less:
 // text in a column of at most 1100 pixels, figures scaled down to it, and
 // tables that fit it, their headers wrapping (a wide table gets a smaller
-// font) and numbers right-aligned, text left-aligned.
+// font), numbers right-aligned, text left-aligned, verdicts on one line.
 const pageStyle = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45}" +
 	"table{border-collapse:collapse;margin:1em 0;max-width:100%}" +
 	"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}" +
 	"th{vertical-align:bottom;overflow-wrap:break-word;background:#f4f4f4}" +
-	"td.num{text-align:right;white-space:nowrap}" +
+	"td.num{text-align:right;white-space:nowrap}td.verdict{white-space:nowrap}" +
 	"table.wide{font-size:0.8em}table.wide td,table.wide th{padding:2px 4px}" +
 	"img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-style:italic;color:#444}" +
 	"pre{background:#f4f4f4;padding:8px;overflow-x:auto}"
@@ -201,9 +201,12 @@ func writeHTMLTable(b *strings.Builder, t *Table) {
 	for _, r := range t.Rows {
 		b.WriteString("<tr>")
 		for _, c := range r {
-			if numericCell(c) {
+			switch {
+			case numericCell(c):
 				fmt.Fprintf(b, "<td class=\"num\">%s</td>", inline(c))
-			} else {
+			case isVerdict(c):
+				fmt.Fprintf(b, "<td class=\"verdict\">%s</td>", inline(c))
+			default:
 				fmt.Fprintf(b, "<td>%s</td>", inline(c))
 			}
 		}
@@ -222,6 +225,16 @@ func numericCell(c string) bool {
 		return isNumber(k) && isNumber(n)
 	}
 	return isNumber(c)
+}
+
+// isVerdict reports whether a cell is one bold span (a claim's verdict),
+// kept on one line.
+func isVerdict(c string) bool {
+	inner, ok := strings.CutPrefix(c, "**")
+	if inner, ok = strings.CutSuffix(inner, "**"); !ok || inner == "" {
+		return false
+	}
+	return !strings.Contains(inner, "*")
 }
 
 func isNumber(s string) bool {

@@ -99,7 +99,7 @@ func TestTableRendering(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`<table class="wide">`, "<table><tr><th>a</th>", `<td>x</td>`, `<td class="num">3/32</td>`, `<td class="num">n/a</td>`,
-		`<td class="num">-0.5</td>`, `<td class="num">1e-3</td>`, `<td class="num">—</td>`, `<td>text | with pipe</td>`, `<td><b>holds</b></td>`,
+		`<td class="num">-0.5</td>`, `<td class="num">1e-3</td>`, `<td class="num">—</td>`, `<td>text | with pipe</td>`, `<td class="verdict"><b>holds</b></td>`,
 		`<td class="num">0.99951</td>`, "max-width:1100px"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("html lacks %s", want)
@@ -107,5 +107,49 @@ func TestTableRendering(t *testing.T) {
 	}
 	if md := wide.Markdown(); !strings.Contains(md, `| text \| with pipe |`) {
 		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+func TestClipSegment(t *testing.T) {
+	near := func(a, b float64) bool { return a-b < 1e-12 && b-a < 1e-12 }
+	for _, c := range []struct {
+		seg, want [4]float64
+		in        bool
+	}{
+		{[4]float64{1, 1, 2, 2}, [4]float64{1, 1, 2, 2}, true},       // inside
+		{[4]float64{5, 5, 5, 15}, [4]float64{5, 5, 5, 10}, true},     // leaves at the bottom (y = 10)
+		{[4]float64{-5, 5, 15, 5}, [4]float64{0, 5, 10, 5}, true},    // crosses both sides
+		{[4]float64{-5, -5, 15, 15}, [4]float64{0, 0, 10, 10}, true}, // the diagonal through two corners
+		{[4]float64{11, 0, 11, 10}, [4]float64{}, false},             // parallel, outside
+		{[4]float64{9, 13, 13, 9}, [4]float64{}, false},              // misses the corner
+		{[4]float64{2, 20, 8, 12}, [4]float64{}, false},              // wholly below
+		{[4]float64{5, 15, 5, 5}, [4]float64{5, 10, 5, 5}, true},     // enters from below
+	} {
+		x0, y0, x1, y1, in := clipSegment(c.seg[0], c.seg[1], c.seg[2], c.seg[3], 0, 10, 0, 10)
+		if in != c.in || in && !(near(x0, c.want[0]) && near(y0, c.want[1]) && near(x1, c.want[2]) && near(y1, c.want[3])) {
+			t.Errorf("clip %v: %v %v %v %v %v, want %v %v", c.seg, x0, y0, x1, y1, in, c.want, c.in)
+		}
+	}
+}
+
+// A curve below a fixed y range stops at the frame: none of its colour
+// appears under the x axis.
+func TestPlotClipsToFrame(t *testing.T) {
+	col := Palette[2]
+	p := &Plot{LogY: true, YMin: 1e-3, YMax: 1.5, Series: []Series{{X: []float64{1, 2, 3}, Y: []float64{1, 0.1, 1e-7}, Color: &col, Markers: true}}}
+	c := p.Render()
+	found := false
+	for y := 0; y < plotH; y++ {
+		for x := 0; x < plotW; x++ {
+			if c.Img.RGBAAt(x, y) == col {
+				found = true
+				if y > plotH-marginB+1 {
+					t.Fatalf("series ink at (%d, %d), below the frame at y = %d", x, y, plotH-marginB)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the series is not drawn")
 	}
 }

@@ -240,7 +240,10 @@ func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
 		if !ok(i-1) || !ok(i) {
 			continue
 		}
-		xa, ya, xb, yb := ax.pix(s.X[i-1]), ay.pix(s.Y[i-1]), ax.pix(s.X[i]), ay.pix(s.Y[i])
+		xa, ya, xb, yb, in := clipSegment(ax.pix(s.X[i-1]), ay.pix(s.Y[i-1]), ax.pix(s.X[i]), ay.pix(s.Y[i]), ax.p0, ax.p1, ay.p1, ay.p0)
+		if !in {
+			continue
+		}
 		if s.Dashed {
 			c.Dashed(xa, ya, xb, yb, 6, col)
 		} else {
@@ -249,12 +252,38 @@ func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
 	}
 	if s.Markers {
 		for i := 0; i < n; i++ {
-			if ok(i) {
-				x, y := int(math.Round(ax.pix(s.X[i]))), int(math.Round(ay.pix(s.Y[i])))
+			px, py := ax.pix(s.X[i]), ay.pix(s.Y[i])
+			if ok(i) && px >= ax.p0 && px <= ax.p1 && py >= ay.p1 && py <= ay.p0 {
+				x, y := int(math.Round(px)), int(math.Round(py))
 				c.Rect(x-3, y-3, x+4, y+4, col)
 			}
 		}
 	}
+}
+
+// clipSegment cuts the segment (x0,y0)–(x1,y1) to the rectangle
+// [xmin,xmax]×[ymin,ymax] (Liang–Barsky), so a curve that leaves a fixed
+// axis range stops at the frame instead of running over the tick labels;
+// in is false when no part of it lies inside.
+func clipSegment(x0, y0, x1, y1, xmin, xmax, ymin, ymax float64) (cx0, cy0, cx1, cy1 float64, in bool) {
+	dx, dy := x1-x0, y1-y0
+	t0, t1 := 0.0, 1.0
+	for _, e := range [4]struct{ p, q float64 }{{-dx, x0 - xmin}, {dx, xmax - x0}, {-dy, y0 - ymin}, {dy, ymax - y0}} {
+		switch {
+		case e.p == 0:
+			if e.q < 0 {
+				return 0, 0, 0, 0, false // parallel to this edge and outside it
+			}
+		case e.p < 0:
+			t0 = math.Max(t0, e.q/e.p)
+		default:
+			t1 = math.Min(t1, e.q/e.p)
+		}
+	}
+	if t0 > t1 {
+		return 0, 0, 0, 0, false
+	}
+	return x0 + t0*dx, y0 + t0*dy, x0 + t1*dx, y0 + t1*dy, true
 }
 
 func (p *Plot) drawLegend(c *Canvas, f frame) {

@@ -1,8 +1,13 @@
 // Package nn holds the study's bias-free networks (BF-UNet, BF-CNN) built
 // from autograd ops, their initialization, and their optimizer (Adam with a
-// step learning-rate schedule). Parameter and buffer names follow the
-// state-dict names of the PyTorch twin torch_reference.py (see
-// docs/reproduce.md), so checkpoints load into the reference networks.
+// step learning-rate schedule). A Net predicts the noise: Denoise and
+// Linearize (JVP and VJP at an image) apply the denoiser y − net(y), and
+// NoiseStep takes one training step on the noise-prediction loss.
+//
+// Checkpoints are safetensors files (SaveModel, LoadModel) whose parameter
+// and buffer names are the state-dict names of the PyTorch twin
+// torch_reference.py (see docs/reproduce.md), so they load into the
+// reference networks; their metadata names the architecture (NewFromMeta).
 package nn
 
 import (

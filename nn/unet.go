@@ -8,12 +8,13 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// BFUNet is the authors' bias-free "universal blind" UNet (STUDY.md A): level
-// b has width base·2^b; encoder levels are two conv–BN–ReLU (the first conv
-// of level 0 without BN) followed by 2×2 average pooling; the middle is two
-// conv–BN–ReLU at width base·2^levels; decoder levels upsample with a 2×2
-// stride-2 transposed conv, concatenate the skip and apply conv–BN–ReLU
-// (twice, except once at level 0); a final 3×3 conv maps to one channel.
+// BFUNet is the authors' bias-free "universal blind" UNet (docs/study.md,
+// study A): level b has width base·2^b; encoder levels are two conv–BN–ReLU
+// (the first conv of level 0 without BN) followed by 2×2 average pooling;
+// the middle is two conv–BN–ReLU at width base·2^levels; decoder levels
+// upsample with a 2×2 stride-2 transposed conv, concatenate the skip and
+// apply conv–BN–ReLU (twice, except once at level 0); a final 3×3 conv maps
+// to one channel.
 // It predicts the noise: the denoiser is y − net(y).
 type BFUNet struct {
 	registry

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/atomicfile"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -74,7 +76,7 @@ func runDenoise(args []string) error {
 			return err
 		}
 	}
-	f, err := nn.Denoise(net, y)
+	f, err := denoise.Blind(net).Denoise(context.Background(), y, denoise.Same(*sigma, y.Dim(0)))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -92,5 +93,5 @@ func runEval(args []string) error {
 	if err := net.CheckInput([]int{1, 1, ds.Train.H, ds.Train.W}); err != nil {
 		return fmt.Errorf("%s images are %dx%d: %w", cfg.Data, ds.Train.H, ds.Train.W, err)
 	}
-	return printEval(net, ds, sigmas, *n, *noiseSeed, *asJSON)
+	return printEval(denoise.Blind(net), ds, sigmas, *n, *noiseSeed, *asJSON)
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 	"github.com/harmonic-go/harmonic/nn"
@@ -52,7 +54,7 @@ func runJacobian(args []string) error {
 	for i := range y {
 		y[i] += x[i]
 	}
-	a, err := spectral.Analyze(net, y, x, h, w, *sigma, spectral.Options{K: *k, Exact: *exact, Block: *block, Seed: *seed})
+	a, err := spectral.Analyze(context.Background(), denoise.Blind(net), y, x, h, w, *sigma, spectral.Options{K: *k, Exact: *exact, Block: *block, Seed: *seed})
 	if err != nil {
 		return err
 	}

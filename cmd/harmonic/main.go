@@ -1,4 +1,3 @@
-// Command harmonic trains and analyses diffusion denoisers on the CPU.
 package main
 
 import (

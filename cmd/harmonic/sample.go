@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
 	"github.com/harmonic-go/harmonic/diffusion/train"
@@ -45,7 +47,7 @@ func runSample(args []string) error {
 		return err
 	}
 	side := imageSide(*size, *ckpt)
-	res, err := sample.Run(sample.NetDenoiser(net), *n, side, side, opt)
+	res, err := sample.Run(context.Background(), denoise.Blind(net), *n, side, side, opt)
 	if err != nil {
 		return err
 	}

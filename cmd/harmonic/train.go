@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
@@ -126,7 +127,7 @@ func runTrain(args []string) error {
 	if len(sigmas) == 0 || (res.Stopped && !errors.Is(context.Cause(ctx), errTimeLimit)) {
 		return nil
 	}
-	return printEval(tr.Net, ds, sigmas, *evalN, 0, false)
+	return printEval(denoise.Blind(tr.Net), ds, sigmas, *evalN, 0, false)
 }
 
 // setupRun opens the data and builds a fresh trainer, or restores one.
@@ -265,7 +266,7 @@ func parseSigmas(s string) ([]float64, error) {
 
 // printEval prints (or writes as JSON) the PSNR table on the first n train
 // and test images.
-func printEval(net nn.Net, ds *data.Dataset, sigmas []float64, n int, seed uint64, asJSON bool) error {
+func printEval(den denoise.Denoiser, ds *data.Dataset, sigmas []float64, n int, seed uint64, asJSON bool) error {
 	var tab metrics.Table
 	for _, s := range []struct {
 		split string
@@ -281,7 +282,8 @@ func printEval(net nn.Net, ds *data.Dataset, sigmas []float64, n int, seed uint6
 				return err
 			}
 		}
-		rows, err := metrics.Evaluate(net, s.split, set, sigmas, seed)
+		// Not the run's context: the table is printed after a time limit too.
+		rows, err := metrics.Evaluate(context.Background(), den, s.split, set, sigmas, seed)
 		if err != nil {
 			return err
 		}

@@ -33,6 +33,7 @@
 //     in sources.go, and caches under CacheDir() ($HARMONIC_DATA, default
 //     ~/.cache/harmonic).
 //
-// Randomness comes from this package's own generator (xoshiro256**), so a
-// seed keeps naming the same images even if other generators change.
+// Randomness comes from internal/rng's xoshiro256** (image k of a generated
+// set from rng.Derive(seed, k)), whose streams are pinned by golden tests,
+// so a seed keeps naming the same images.
 package data

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
@@ -98,16 +99,16 @@ func Patches(photos []Photo, size, count int, seed uint64, dd *Deduper) (*Set, e
 	if err != nil {
 		return nil, err
 	}
-	r := newRNG(seed ^ saltPatches)
+	r := rng.New(seed ^ saltPatches)
 	seen := map[[3]int32]bool{}
 	got := 0
 	for draws := 0; got < count; draws++ {
 		if draws >= 50*count+1000 {
 			return nil, fmt.Errorf("patches: found only %d distinct non-duplicate %d×%d patches of the %d wanted in %d draws", got, size, size, count, draws)
 		}
-		k := r.intn(len(photos))
+		k := r.Intn(len(photos))
 		p := &photos[k]
-		y, x := r.intn(p.H-size+1), r.intn(p.W-size+1)
+		y, x := r.Intn(p.H-size+1), r.Intn(p.W-size+1)
 		key := [3]int32{int32(k), int32(y), int32(x)}
 		if seen[key] {
 			continue

@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // Permutation is a fixed random reordering of the d pixels of an image: the
@@ -14,7 +16,7 @@ type Permutation []int
 
 // NewPermutation draws a uniform permutation of d pixels from seed.
 func NewPermutation(d int, seed uint64) Permutation {
-	return Permutation(newRNG(seed ^ 0x53485546464c45).perm(d))
+	return Permutation(rng.New(seed ^ 0x53485546464c45).Perm(d))
 }
 
 // Apply shuffles every image of s in place.
@@ -87,7 +89,7 @@ func ApplyW(s *Set, mask []float32, gamma float64, seed uint64) ([]float64, erro
 	}
 	c := make([]float64, s.N)
 	for i := range c {
-		c[i] = derive(seed^0x574d41534b, uint64(i)).uniform(-1, 1)
+		c[i] = rng.Derive(seed^0x574d41534b, uint64(i)).Uniform(-1, 1)
 		g := float32(gamma * c[i])
 		img := s.Image(i)
 		for j, m := range mask {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 )
@@ -21,7 +22,8 @@ type SlopeResult struct {
 	Paper   float64       // the paper's measured slope, NaN when none
 }
 
-// paperSlopes are the paper's measured C^α slopes (STUDY.md A.4).
+// paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,
+// claim 4).
 var paperSlopes = map[float64]float64{1: 0.46, 2: 0.61, 3: 0.75, 5: 0.83}
 
 // FitSlope is the least-squares slope of y on x.
@@ -98,7 +100,7 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 			if err != nil {
 				return nil, err
 			}
-			curve, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
+			curve, err := metrics.Evaluate(r.Ctx, denoise.Blind(net), "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
 			if err != nil {
 				return nil, err
 			}

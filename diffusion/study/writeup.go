@@ -18,7 +18,7 @@ func WriteGAHB(out string, res *Results) error {
 	p := res.Preset
 	doc := &report.Doc{Dir: out}
 	doc.H1("Generalization in diffusion models arises from geometry-adaptive harmonic representations: reproduction")
-	doc.P("Kadkhodaie, Guth, Simoncelli & Mallat (ICLR 2024), section A of STUDY.md, rerun by `harmonic study gahb --preset %s` "+
+	doc.P("Kadkhodaie, Guth, Simoncelli & Mallat (ICLR 2024), study A of docs/study.md, rerun by `harmonic study gahb --preset %s` "+
 		"on `%s` (%d×%d images): bias-free UNet, %d level(s), base width %d, %d Adam steps of batch %d per model, %d models. "+
 		"Training time summed over the models: %s; wall time of this invocation: %s (models and results found on disk are reused, so a resumed run is faster).",
 		p.Name, p.Data, p.Size, p.Size, p.Levels, p.Base, p.Steps, p.Batch, res.Models,

@@ -1,7 +1,7 @@
-// Package train trains the study's blind denoisers (STUDY.md A): images in
-// [0,1], noise level σ = U² with U ~ Uniform[0,1] per image, noisy = x + σz,
-// loss = Σ (net(noisy) − σz)² / batch, Adam with a step learning-rate
-// schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
+// Package train trains the study's blind denoisers (docs/study.md, study
+// A): images in [0,1], noise level σ = U² with U ~ Uniform[0,1] per image,
+// noisy = x + σz, loss = Σ (net(noisy) − σz)² / batch, Adam with a step
+// learning-rate schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
 // a resumed run ends bit-identical to an uninterrupted one.
 package train
 

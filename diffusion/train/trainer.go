@@ -6,6 +6,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -92,8 +93,7 @@ func (t *Trainer) addNoise() {
 	d := t.set.D()
 	x, y, n := t.clean.Data(), t.noisy.Data(), t.target.Data()
 	for i := range t.Cfg.Batch {
-		u := t.noise.Float64()
-		sigma := float32(u * u)
+		sigma := float32(schedule.BlindSigma(t.noise))
 		zi := n[i*d : (i+1)*d]
 		t.noise.FillNormal(zi, 0, 1)
 		for j := range zi {

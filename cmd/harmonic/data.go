@@ -24,14 +24,22 @@ const dataUsage = `usage:
 NAME for show and stats is any data spec: ` + data.Kinds
 
 func runData(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, dataUsage)
-		return errors.New("missing subcommand")
+		return usageError{errors.New("missing subcommand")}
 	}
 	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Println(dataUsage)
+		return flag.ErrHelp
 	case "fetch":
+		fetchUsage := fmt.Sprintf("usage: harmonic data fetch NAME (one of %v)", data.SourceNames())
+		if len(args) == 2 && isHelp(args[1]) {
+			fmt.Println(fetchUsage)
+			return flag.ErrHelp
+		}
 		if len(args) != 2 {
-			return fmt.Errorf("usage: harmonic data fetch NAME (one of %v)", data.SourceNames())
+			return usageError{errors.New(fetchUsage)}
 		}
 		return data.Fetch(args[1], "", os.Stdout)
 	case "show":
@@ -39,8 +47,10 @@ func runData(args []string) error {
 	case "stats":
 		return runDataStats(args[1:], os.Stdout)
 	}
-	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
+	return usageError{fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)}
 }
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 // dataFlags are the options show and stats share with train's --data.
 type dataFlags struct {
@@ -69,7 +79,7 @@ func parseWithName(fs *flag.FlagSet, args []string) (string, error) {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return "", err
 	}
 	if name == "" && fs.NArg() > 0 {

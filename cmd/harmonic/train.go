@@ -74,8 +74,8 @@ func runTrain(args []string) error {
 	evalSigma := fs.String("eval-sigma", "0.05,0.1,0.2", "after training, print PSNR at these σ on train and test images (\"\": skip)")
 	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table")
 	quiet := fs.Bool("quiet", false, "no progress line")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %v", fs.Args())
@@ -133,17 +133,11 @@ func runTrain(args []string) error {
 // setupRun opens the data and builds a fresh trainer, or restores one.
 func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*train.Trainer, *data.Dataset, error) {
 	if resume {
-		var bad []string
-		fs.Visit(func(f *flag.Flag) {
-			if !resumable[f.Name] {
-				bad = append(bad, "--"+f.Name)
-			}
-		})
 		stored, err := train.LoadConfig(out)
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(bad) > 0 {
+		if bad := changedFlags(fs, stored); len(bad) > 0 {
 			return nil, nil, fmt.Errorf("--resume continues the run stored in %s; %s cannot change (stored: %s)", out, strings.Join(bad, ", "), describeConfig(stored))
 		}
 		if isSet(fs, "steps") {
@@ -194,6 +188,53 @@ func defaultSize(c train.Config) int {
 		return 40
 	}
 	return sp.DefaultSize()
+}
+
+// changedFlags lists the run-defining flags given with --resume whose value
+// differs from the stored run's, each as "--NAME GIVEN (stored STORED)".
+// Passing a flag again with the value the run already has is not a change
+// (a command line repeated with --resume added works); values compare as
+// the flag package prints them, so --lr 1e-3 equals a stored 0.001. A
+// given 0 for --size or --lr-every, which a new run resolves from the other
+// settings, is compared as what it resolves to for the stored run.
+func changedFlags(fs *flag.FlagSet, stored train.Config) []string {
+	// The stored run's values as flag values: flags bound to a config,
+	// which then holds the stored run (defining them set the defaults).
+	var cur train.Config
+	storedFS := flag.NewFlagSet("stored", flag.ContinueOnError)
+	trainFlags(storedFS, &cur)
+	cur = stored
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if resumable[f.Name] {
+			return
+		}
+		was := storedFS.Lookup(f.Name)
+		given := f.Value.String()
+		if was == nil { // every flag of train is a resumable one or a trainFlags one
+			bad = append(bad, "--"+f.Name)
+			return
+		}
+		if resolved(f.Name, given, stored) != was.Value.String() {
+			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, was.Value.String()))
+		}
+	})
+	return bad
+}
+
+// resolved is the value a flag given as value means for the stored run: a
+// 0 for --size or --lr-every is resolved as a new run resolves it.
+func resolved(name, value string, stored train.Config) string {
+	if value != "0" {
+		return value
+	}
+	switch name {
+	case "size":
+		return strconv.Itoa(defaultSize(stored))
+	case "lr-every":
+		return strconv.Itoa(max(1, stored.Steps/3))
+	}
+	return value
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {
@@ -290,13 +331,4 @@ func (p *progressLine) finish() {
 	if p.shown && p.tty {
 		fmt.Fprintln(os.Stderr)
 	}
-}
-
-// helpIsNoError turns -h into a clean exit (the flag package already
-// printed the usage).
-func helpIsNoError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
 }

@@ -44,7 +44,7 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.NTest, "ntest", 1000, "number of held-out test images")
 	fs.Uint64Var(&c.DataSeed, "data-seed", 0, "seed of the data generator (synthetic data, patches, --shuffle)")
 	fs.BoolVar(&c.Shuffle, "shuffle", false, "apply one fixed random pixel permutation to every image")
-	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: bf-unet or bf-cnn")
+	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: "+strings.Join(nn.Archs(), " or "))
 	fs.IntVar(&c.Levels, "levels", 1, "bf-unet levels (20x20: 1, 40x40: 2, 80x80: 3 in the paper)")
 	fs.IntVar(&c.Layers, "layers", 21, "bf-cnn layers")
 	fs.IntVar(&c.Base, "base", 64, "channels of the first level (bf-unet) or of every layer (bf-cnn)")
@@ -187,8 +187,9 @@ func defaultSize(c train.Config) int {
 		return 0 // Validate reports the spec
 	}
 	if sp.Synthetic() {
-		if c.Arch == "bf-unet" && c.Levels >= 1 && c.Levels <= 3 {
-			return 20 << (c.Levels - 1)
+		// A bf-unet of 1, 2, 3 levels (images divisible by 2, 4, 8).
+		if m, err := nn.InputMultiple(c.NetConfig()); err == nil && m >= 2 && m <= 8 {
+			return 10 * m
 		}
 		return 40
 	}

@@ -50,7 +50,7 @@ func Evaluate(net nn.Net, split string, set *data.Set, sigmas []float64, seed ui
 	for lo := 0; lo < set.N; lo += batch {
 		hi := min(set.N, lo+batch)
 		x := set.Pixels[lo*d : hi*d]
-		y := tensor.New(hi-lo, 1, set.H, set.W)
+		y := tensor.New(hi-lo, set.Channels(), set.H, set.W)
 		for k, s := range sigmas {
 			yd := y.Data()
 			for j := range yd {

@@ -32,8 +32,9 @@ type Config struct {
 	Levels int    `json:"levels,omitempty"`
 	Layers int    `json:"layers,omitempty"`
 	Base   int    `json:"base"`
-	// Channels of the images and the network: 0 or 1 grayscale (stored as
-	// 0, so a grayscale run's config reads as before channels existed), 3 RGB.
+	// Channels of the images and the network: 1 or 0 grayscale (stored
+	// as 0, so a grayscale run's config reads as before channels existed),
+	// 3 RGB (photos, folder and npy data).
 	Channels int `json:"channels,omitempty"`
 
 	// Optimization: total steps, batch size, Adam learning rate, multiplied
@@ -73,8 +74,8 @@ func (c Config) Validate() error {
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("train: checkpoint period %d is negative", c.CheckpointEvery)
 	}
-	if c.Channels < 0 {
-		return fmt.Errorf("train: %d image channels", c.Channels)
+	if c.Channels != 0 && c.Channels != 1 && c.Channels != 3 {
+		return fmt.Errorf("train: %d image channels; want 1 (grayscale) or 3 (RGB)", c.Channels)
 	}
 	net := c.NetConfig()
 	if err := nn.Check(net); err != nil {
@@ -105,7 +106,7 @@ func (c Config) NewNet() (nn.Net, error) {
 // DataOptions are the data.Open options of the run: `harmonic data export`
 // uses them too, so it writes exactly the images the run trains on.
 func (c Config) DataOptions() data.Options {
-	return data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle}
+	return data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle, Channels: c.Channels}
 }
 
 // OpenData loads or generates the configured train and test sets.
@@ -114,6 +115,9 @@ func (c Config) OpenData() (*data.Dataset, error) {
 }
 
 func (c Config) marshal() string {
+	if c.Channels == 1 {
+		c.Channels = 0 // a grayscale run's config reads as before channels existed
+	}
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic(err) // a struct of plain fields always marshals

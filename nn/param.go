@@ -3,6 +3,12 @@
 // step learning-rate schedule). Parameter and buffer names follow the
 // state-dict names of the PyTorch twin torch_reference.py (see
 // docs/reproduce.md), so checkpoints load into the reference networks.
+//
+// Architectures are registered by name (Register; bf-unet and bf-cnn
+// register themselves): a Config (arch, channels, base, levels or layers) is
+// exactly a checkpoint's metadata, New(cfg, rng) builds any registered
+// network and Load(path) reads a checkpoint back with its Config, so no code
+// outside nn switches on architecture names.
 package nn
 
 import (

@@ -45,7 +45,8 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.NTest, "ntest", 1000, "number of held-out test images")
 	fs.Uint64Var(&c.DataSeed, "data-seed", 0, "seed of the data generator (synthetic data, patches, --shuffle)")
 	fs.BoolVar(&c.Shuffle, "shuffle", false, "apply one fixed random pixel permutation to every image")
-	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: bf-unet or bf-cnn")
+	fs.IntVar(&c.Channels, "channels", 1, "image channels: 1 (grayscale) or 3 (RGB: photos, folder:PATH, npy:PATH)")
+	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: "+strings.Join(nn.Archs(), " or "))
 	fs.IntVar(&c.Levels, "levels", 1, "bf-unet levels (20x20: 1, 40x40: 2, 80x80: 3 in the paper)")
 	fs.IntVar(&c.Layers, "layers", 21, "bf-cnn layers")
 	fs.IntVar(&c.Base, "base", 64, "channels of the first level (bf-unet) or of every layer (bf-cnn)")
@@ -182,8 +183,9 @@ func defaultSize(c train.Config) int {
 		return 0 // Validate reports the spec
 	}
 	if sp.Synthetic() {
-		if c.Arch == "bf-unet" && c.Levels >= 1 && c.Levels <= 3 {
-			return 20 << (c.Levels - 1)
+		// A bf-unet of 1, 2, 3 levels (images divisible by 2, 4, 8).
+		if m, err := nn.InputMultiple(c.NetConfig()); err == nil && m >= 2 && m <= 8 {
+			return 10 * m
 		}
 		return 40
 	}
@@ -244,8 +246,8 @@ func isSet(fs *flag.FlagSet, name string) bool {
 }
 
 func describeConfig(c train.Config) string {
-	return fmt.Sprintf("data %s size %d n %d, %s levels %d layers %d base %d, batch %d lr %g seed %d",
-		c.Data, c.Size, c.NTrain, c.Arch, c.Levels, c.Layers, c.Base, c.Batch, c.LR, c.Seed)
+	return fmt.Sprintf("data %s size %d n %d channels %d, %s levels %d layers %d base %d, batch %d lr %g seed %d",
+		c.Data, c.Size, c.NTrain, max(1, c.Channels), c.Arch, c.Levels, c.Layers, c.Base, c.Batch, c.LR, c.Seed)
 }
 
 // parseSigmas reads a comma-separated list of noise levels.

@@ -230,7 +230,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("after deleting a's metrics: %+v", s)
 	}
 	text := s.String()
-	for _, want := range []string{"5 jobs, 3 to run, estimated 2s (plus 2 jobs without an estimate)", "test/const     2       1        2s", "test/sum     3       2         -"} {
+	for _, want := range []string{"5 jobs, 3 to run, estimated 2s (plus 2 jobs without an estimate)", "  test/const      2       1        2s\n", "  test/sum        3       2         -\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary text does not hold %q:\n%s", want, text)
 		}

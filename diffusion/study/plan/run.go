@@ -147,12 +147,6 @@ func RunOne(ctx context.Context, planPath string, index int, opt Options) error 
 		log.printf("[%s %s] already done", j.ID, j.Kind)
 		return nil
 	}
-	at := p.positions()
-	for _, d := range j.Deps {
-		if !Done(out, d) {
-			return fmt.Errorf("job %s: %w: %s has no %s", p.name(index), ErrNotReady, p.name(at[d]), metricsFile)
-		}
-	}
 	// Everything downstream of this job is stale once it runs again.
 	dependants := p.dependants()
 	seen := make([]bool, len(p.Jobs))
@@ -167,7 +161,7 @@ func RunOne(ctx context.Context, planPath string, index int, opt Options) error 
 	}
 	t0 := time.Now()
 	log.printf("[%s %s] start (index %d of %d)", j.ID, j.Kind, index, len(p.Jobs))
-	if err := execute(ctx, p, at, index, out, opt.threads(), log); err != nil {
+	if err := execute(ctx, p, p.positions(), index, out, opt.threads(), log); err != nil {
 		return fmt.Errorf("job %s: %w", p.name(index), err)
 	}
 	log.printf("[%s %s] done in %s", j.ID, j.Kind, time.Since(t0).Round(time.Millisecond))

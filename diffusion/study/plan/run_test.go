@@ -93,6 +93,21 @@ func TestDeletingMetricsRerunsTheJobAndItsDependants(t *testing.T) {
 	if got := value(t, out, ids["d"]); got != 112 {
 		t.Errorf("d = %g after the rerun, want 112", got)
 	}
+
+	// The same through RunOne: running c again deletes d's directory.
+	os.Remove(filepath.Join(RunDir(out, ids["c"]), metricsFile))
+	os.WriteFile(leftover, []byte("from the old c"), 0o644)
+	planPath := filepath.Join(out, planFile)
+	if err := RunOne(t.Context(), planPath, p.Index(ids["c"]), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(RunDir(out, ids["d"])); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("RunOne of c left d's old directory: %v", err)
+	}
+	if err := RunOne(t.Context(), planPath, p.Index(ids["d"]), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantCalls(t, out, ids, map[string]int{"a": 1, "b": 1, "c": 3, "d": 3, "e": 1})
 }
 
 var errCrash = errors.New("simulated crash")
@@ -327,6 +342,8 @@ func TestConcurrentRunRespectsDeps(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				return fmt.Errorf("the pool never ran %d jobs at once", workers)
 			}
+			// Stay running a while: a pool that starts too many jobs is caught here.
+			time.Sleep(30 * time.Millisecond)
 		}
 		mu.Lock()
 		clock++

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -85,16 +84,18 @@ func (s Summary) String() string {
 		fmt.Fprintf(&b, " (plus %d jobs without an estimate)", s.Unestimated)
 	}
 	b.WriteString("\n")
-	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "kind\tjobs\tto run\testimate\t")
+	width := len("kind")
+	for _, k := range s.Kinds {
+		width = max(width, len(k.Kind))
+	}
+	fmt.Fprintf(&b, "  %-*s %6s %7s %9s\n", width, "kind", "jobs", "to run", "estimate")
 	for _, k := range s.Kinds {
 		est := "-"
 		if k.Estimated {
 			est = seconds(k.Seconds)
 		}
-		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t\n", k.Kind, k.Jobs, k.ToRun, est)
+		fmt.Fprintf(&b, "  %-*s %6d %7d %9s\n", width, k.Kind, k.Jobs, k.ToRun, est)
 	}
-	w.Flush()
 	return b.String()
 }
 

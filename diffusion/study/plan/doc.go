@@ -58,7 +58,8 @@
 // the first error stops scheduling (running jobs finish) and is returned
 // naming the job's ID and kind; cancelling ctx stops the same way. RunOne runs
 // one job of a saved plan and fails with ErrNotReady if a dependency is not
-// done. Both produce the same bytes: a job's outputs depend only on its
-// config, its dependencies' outputs and its code, never on which executor,
-// process or thread count ran it.
+// done. Both give a job the same inputs (config, dependencies' outputs and
+// metrics) and write the same config.json and metrics.json, so as long as a
+// kind's outputs depend only on those and not on Env.Threads, a folder filled
+// by RunOne processes in any order is byte for byte the one Run fills.
 package plan

@@ -16,6 +16,7 @@
 //	sample    draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)
 //	jacobian  the Jacobian of a denoiser at a noisy image: eigenpairs of (J+Jᵀ)/2, tr∇f, asymmetry, SURE
 //	study     rerun a study (gahb: Kadkhodaie et al., ICLR 2024) with figures, tables and a report
+//	job       run one job of a study's plan (job run --plan OUT/plan.json --index I), e.g. as a Slurm array task
 //
 // 'harmonic COMMAND -h' (or 'harmonic help COMMAND') lists the flags of one
 // command on stdout and exits 0; an unknown command or flag exits 2, a

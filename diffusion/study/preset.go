@@ -102,15 +102,38 @@ func Full() Preset {
 	return p
 }
 
-// PresetByName returns quick or full.
+// smokeName is the name of the smoke preset, whose report says that its
+// numbers mean nothing.
+const smokeName = "smoke"
+
+// Smoke is a preset for testing the whole pipeline (plan → jobs → report)
+// in seconds: 14×14 images (the disks need 14), a UNet of base 4 trained 20 steps, N ∈ {1, 4},
+// two C^α models so that every claim gets a verdict. Its numbers are not
+// claimed to mean anything.
+func Smoke() Preset {
+	p := Quick()
+	p.Name, p.Size, p.Base = smokeName, 14, 4
+	p.Steps, p.Batch, p.LREvery = 20, 8, 0
+	p.Ns, p.SlopeN, p.Alphas = []int{1, 4}, 4, []float64{1, 2}
+	p.NTest, p.NEval = 6, 3
+	p.EvalSigmas, p.SlopeSigmas = []float64{0.05, 0.1, 0.2}, []float64{0.05, 0.1}
+	p.Samples, p.Sampler.MaxSteps = 3, 20
+	p.JacSigmas, p.JacImages = []float64{0.1, 0.2}, 2
+	p.EstimateFull = false
+	return p
+}
+
+// PresetByName returns quick, full or smoke.
 func PresetByName(name string) (Preset, error) {
 	switch name {
 	case "quick":
 		return Quick(), nil
 	case "full":
 		return Full(), nil
+	case smokeName:
+		return Smoke(), nil
 	}
-	return Preset{}, fmt.Errorf("study: unknown preset %q (want quick or full)", name)
+	return Preset{}, fmt.Errorf("study: unknown preset %q (want quick, full or smoke)", name)
 }
 
 // pool is the number of training images generated per dataset.

@@ -113,7 +113,7 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 }
 
 // StepSeconds times training steps of a preset's network on random data
-// (after one warm-up step) the way TrainAll runs them, Threads() models at
+// (after one warm-up step) the way the study's plan runs them, Threads() models at
 // once on one thread each, and returns the wall time per step of the run
 // (the time of one step divided by the models running together).
 func StepSeconds(p Preset, steps int) (float64, error) {

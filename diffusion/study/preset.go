@@ -3,6 +3,14 @@
 // (Kadkhodaie, Guth, Simoncelli & Mallat, ICLR 2024) and writes figures,
 // tables and a report that says, from the measured numbers, which claims
 // hold at the chosen scale.
+//
+// A study is a plan of jobs (package plan): PlanGAHB lists study A's, one
+// gahb-train job per model and the jobs that read the models (gahb-sweep,
+// gahb-twonet, gahb-jacobian, gahb-slope). Each job writes its numbers to
+// OUT/runs/<id>/metrics.json and its images beside it; RunGAHB runs the jobs
+// not done, then reads them all back (collectGAHB) and judges the claims
+// from those numbers only, so a report written after the jobs ran one per
+// process (`harmonic job run`) is the report of an in-process run.
 package study
 
 import (
@@ -58,7 +66,7 @@ type Preset struct {
 // to memorize N = 10: output PSNR on its own training images at σ = 0.01
 // was 26.9 dB after 2000 steps and 32.7 dB after 8000 (N = 1: 43 dB), and
 // its samples stayed at cosine 0.92 from the nearest training image. Models
-// train two at a time (TrainAll), which pays for the longer runs.
+// train two at a time (RunGAHB's default --jobs), which pays for the longer runs.
 func Quick() Preset {
 	s := sample.Defaults()
 	s.MaxSteps = 1500

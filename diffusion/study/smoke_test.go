@@ -11,6 +11,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 )
 
@@ -122,6 +123,31 @@ func TestSmokePlanRunsResumesAndReruns(t *testing.T) {
 		t.Fatalf("after deleting one model's metrics.json the run started\n%v\nwant that job and its dependants\n%v", got, want)
 	}
 	sameFiles(t, "rerun", first, reportFiles(t, out))
+
+	// Claims whose jobs are not done read "not measured"; the others keep their verdicts.
+	for _, id := range gp.twonet {
+		if err := os.Remove(filepath.Join(plan.RunDir(out, id), "metrics.json")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := collectGAHB(p, out, gp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.TwoNets) != 0 || res.Sweep == nil || len(res.Slopes) != len(gp.slopes) {
+		t.Fatalf("collected %d two-network results (want 0), sweep %v, %d slopes", len(res.TwoNets), res.Sweep != nil, len(res.Slopes))
+	}
+	for _, c := range gahbClaims(gahbNumbers(res)) {
+		was := claims[c.ID].Verdict
+		switch {
+		case c.ID == "A.2a" || c.ID == "A.2b":
+			if c.Verdict != report.NotMeasured {
+				t.Errorf("%s without its two-network jobs: %q", c.ID, c.Verdict)
+			}
+		case c.Verdict != was:
+			t.Errorf("%s: %q without the two-network jobs, %q with them", c.ID, c.Verdict, was)
+		}
+	}
 }
 
 // Running every job of the smoke plan on its own (plan.RunOne, what

@@ -180,7 +180,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	tco, px := k.Cout, k.Px
 	var wp []float32
 	if batch*g.ho*g.wo <= packCacheMaxPixels {
-		wp = cachedWeights3x3(w, g.co, g.ci, tco, flip)
+		wp = cachedWeights3x3(w, g.co, g.ci, k, flip)
 	} else {
 		wp = packWeights3x3(w, g.co, g.ci, tco, flip)
 		defer putBuf(wp)

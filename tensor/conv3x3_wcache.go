@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"sync"
 	"unsafe"
+
+	"github.com/harmonic-go/harmonic/simd"
 )
 
 // Packed-weight cache for small convolutions. Packing 256×256×3×3 weights
@@ -32,11 +34,17 @@ const (
 	packCacheFloats  = 64 << 20
 )
 
+// packKey names one packing of one weight buffer: everything its contents
+// depend on. The kernel the packing is laid out for is named by its level
+// and tile shape, so a test or benchmark that switches the level
+// (simd.Use) or the Winograd mode (which only chooses the variant, in
+// wino) never gets a packing made for another kernel.
 type packKey struct {
 	src       *float32
 	n         int
+	level     simd.Level // kernel set the packing was made under (filled in by cachedPack)
 	outC, inC int
-	tco       int
+	tco, px   int // kernel tile: output channels (A rows) × pixels (B columns)
 	flip      bool
 	wino      int // Winograd tile size, 0 if not transformed (conv3x3_winograd.go)
 	gemmA     gemmAKey
@@ -72,16 +80,16 @@ func floatBytes(f []float32) []byte {
 // cachedWeights3x3 returns packWeights3x3(w, ...) from the cache when the
 // same buffer holds the same values as when it was packed, packing and
 // caching it otherwise. The result must not be modified or returned to the pool.
-func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
-	return cachedPack(w, packKey{outC: outC, inC: inC, tco: tco, flip: flip},
-		func() []float32 { return packWeights3x3(w, outC, inC, tco, flip) })
+func cachedWeights3x3(w []float32, outC, inC int, k simd.Conv3x3Kernel, flip bool) []float32 {
+	return cachedPack(w, packKey{outC: outC, inC: inC, tco: k.Cout, px: k.Px, flip: flip},
+		func() []float32 { return packWeights3x3(w, outC, inC, k.Cout, flip) })
 }
 
-// cachedPack returns the packing of w described by key (its buffer fields
-// are filled in here) from the cache, or calls pack, which returns a pooled
+// cachedPack returns the packing of w described by key (its buffer and
+// level fields are filled in here) from the cache, or calls pack, which returns a pooled
 // buffer, and caches a copy of the result.
 func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
-	key.src, key.n = &w[0], len(w)
+	key.src, key.n, key.level = &w[0], len(w), simd.Current()
 	packCache.Lock()
 	packCache.tick++
 	var hit *packEntry

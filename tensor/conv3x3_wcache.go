@@ -3,8 +3,10 @@ package tensor
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 )
 
@@ -77,6 +79,27 @@ func floatBytes(f []float32) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
 }
 
+// sameFloats reports whether a and b hold the same bits. Large buffers (a
+// 256-channel layer's weights are 2.4 MB) are compared in chunks over the
+// threads: every convolution of one image checks its weights this way, and
+// on one goroutine the check would hold up the others.
+func sameFloats(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	n, t := len(a), Threads()
+	if n < 1<<16 || t == 1 {
+		return bytes.Equal(floatBytes(a), floatBytes(b))
+	}
+	var differ atomic.Bool
+	parallel.For(t, func(lo, hi int) {
+		if !bytes.Equal(floatBytes(a[lo*n/t:hi*n/t]), floatBytes(b[lo*n/t:hi*n/t])) {
+			differ.Store(true)
+		}
+	})
+	return !differ.Load()
+}
+
 // cachedWeights3x3 returns packWeights3x3(w, ...) from the cache when the
 // same buffer holds the same values as when it was packed, packing and
 // caching it otherwise. The result must not be modified or returned to the pool.
@@ -102,7 +125,7 @@ func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
 	packCache.Unlock()
 	// Entries are immutable: compare outside the lock, so that goroutines
 	// running JVPs on one network at once do not queue behind each other.
-	if hit != nil && (hit.frozen || bytes.Equal(floatBytes(hit.saved), floatBytes(w))) {
+	if hit != nil && (hit.frozen || sameFloats(hit.saved, w)) {
 		return hit.packed
 	}
 

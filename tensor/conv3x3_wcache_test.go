@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -86,5 +87,33 @@ func TestPackCacheKeysKernel(t *testing.T) {
 	// differently).
 	if len(forwards) < 2 {
 		t.Fatalf("all %d settings gave the same forward bits: the test cannot see a mixed-up packing", len(settings))
+	}
+}
+
+// TestSameFloats checks the split comparison against a plain loop over the
+// bits, with one differing element at the ends and in the middle of a
+// buffer large enough to be split, on one and on two threads.
+func TestSameFloats(t *testing.T) {
+	defer SetThreads(Threads())
+	const n = 1<<16 + 37
+	a := make([]float32, n)
+	for i := range a {
+		a[i] = float32(i%1000) * 0.25
+	}
+	for _, th := range []int{1, 2, 3} {
+		SetThreads(th)
+		if !sameFloats(a, append([]float32(nil), a...)) {
+			t.Fatalf("%d threads: a copy compares different", th)
+		}
+		if sameFloats(a, a[:n-1]) {
+			t.Fatalf("%d threads: buffers of different lengths compare equal", th)
+		}
+		for _, i := range []int{0, 1, n / 3, n / 2, n - 2, n - 1} {
+			b := append([]float32(nil), a...)
+			b[i] = math.Float32frombits(math.Float32bits(b[i]) ^ 1) // the last bit
+			if sameFloats(a, b) {
+				t.Fatalf("%d threads: a difference at %d of %d went unseen", th, i, n)
+			}
+		}
 	}
 }

@@ -31,7 +31,7 @@ import (
 // (runtime.Gosched) between polls, so goroutines with work run first.
 const (
 	spinWorker = 50 * time.Microsecond
-	spinCaller = 100 * time.Microsecond
+	spinCaller = 50 * time.Microsecond
 )
 
 type pool struct {

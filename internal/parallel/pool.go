@@ -170,46 +170,41 @@ func (p *pool) take() (*job, int) {
 }
 
 // work is a worker goroutine: run chunks while there are any, poll for a
-// while, then park until a job is posted (or exit if the pool shrank).
+// while, then park until a job is posted (or exit if the pool shrank). The
+// exit check and the park happen under one hold of p.mu, so a resize's
+// broadcast cannot slip in between.
 func (p *pool) work() {
 	for {
 		p.mu.Lock()
 		j, c := p.take()
-		for j == nil {
+		for spun := false; j == nil; j, c = p.take() {
 			if p.live > p.size {
 				p.live--
 				p.mu.Unlock()
 				return
 			}
-			p.mu.Unlock()
-			if p.poll() {
+			if !spun {
+				p.mu.Unlock()
+				p.poll()
 				p.mu.Lock()
-				j, c = p.take()
+				spun = true
 				continue
-			}
-			p.mu.Lock()
-			if j, c = p.take(); j != nil {
-				break
 			}
 			p.parked++
 			p.wake.Wait()
 			p.parked--
-			j, c = p.take()
+			spun = false
 		}
 		p.mu.Unlock()
 		j.runChunk(c)
 	}
 }
 
-// poll reports whether a job was posted within spinWorker.
-func (p *pool) poll() bool {
-	for start := time.Now(); time.Since(start) < spinWorker; {
-		if p.open.Load() > 0 {
-			return true
-		}
+// poll returns when a job is listed or after spinWorker.
+func (p *pool) poll() {
+	for start := time.Now(); p.open.Load() == 0 && time.Since(start) < spinWorker; {
 		runtime.Gosched()
 	}
-	return false
 }
 
 // Panic is what For, ForEach and ForEachWorker panic with when a body

@@ -20,7 +20,7 @@ var _ = register(command{
 })
 
 const studyUsage = `usage: harmonic study [gahb] --preset quick|full|smoke [--data SPEC] [--out DIR] [--steps N]
-                      [--jobs N] [--threads T] [--plan-only] [--estimate]
+                      [--jobs N] [--plan-only] [--estimate]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
   smoke: tiny sizes, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
@@ -46,7 +46,6 @@ func runStudy(args []string) error {
 	steps := fs.Int("steps", 0, "override the training steps per model")
 	estimate := fs.Bool("estimate", false, "only time a few training steps and print the preset's expected wall time")
 	jobs := fs.Int("jobs", tensor.Threads(), "jobs run at once (models trained side by side)")
-	threads := fs.Int("threads", 0, "threads per job (0: the cores shared among the jobs)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), studyUsage)
@@ -60,9 +59,6 @@ func runStudy(args []string) error {
 	}
 	if *jobs < 1 {
 		return usageError{fmt.Errorf("--jobs %d: want at least 1", *jobs)}
-	}
-	if *threads < 0 {
-		return usageError{fmt.Errorf("--threads %d: want 0 (the cores shared among the jobs) or more", *threads)}
 	}
 	p, err := study.PresetByName(*preset)
 	if err != nil {
@@ -90,7 +86,7 @@ func runStudy(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = study.RunGAHB(ctx, p, *out, study.Options{Jobs: *jobs, Threads: *threads, Log: os.Stderr})
+	_, err = study.RunGAHB(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
 	return err
 }
 

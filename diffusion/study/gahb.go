@@ -51,10 +51,7 @@ type Options struct {
 	// 16 ms per step on one thread beside another training, 15 ms on two
 	// threads alone, so a pair takes about 1.9× less time).
 	Jobs int
-	// Threads of each job (default tensor.Threads() / Jobs, at least 1).
-	// No result depends on it.
-	Threads int
-	Log     io.Writer // progress (default: none)
+	Log  io.Writer // progress (default: none)
 }
 
 // RunGAHB runs (or resumes) the whole study into out: it plans it (PlanGAHB),
@@ -77,19 +74,13 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 	if jobs <= 0 {
 		jobs = tensor.Threads()
 	}
-	threads := opt.Threads
-	if threads <= 0 {
-		threads = max(1, tensor.Threads()/jobs)
-	}
 	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), %d jobs in all, output in %s\n",
 		p.Name, len(p.allSpecs()), p.Steps, p.Size, p.Size, p.Levels, p.Base, len(gp.Jobs), out)
-	// The jobs share the process's thread count: give each its share, as
-	// the models trained side by side had one thread each.
-	if prev := tensor.Threads(); threads != prev {
-		tensor.SetThreads(threads)
-		defer tensor.SetThreads(prev)
-	}
-	if err := plan.Run(ctx, gp.Plan, out, plan.Options{Jobs: jobs, Threads: threads, Log: log}); err != nil {
+	// The jobs run side by side on the process's one worker pool (each
+	// splits its layers as it would alone; a layer whose helpers are busy
+	// with another job runs on its own goroutine), so no thread count is
+	// changed for them; Env.Threads tells each job its share.
+	if err := plan.Run(ctx, gp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
 		return nil, err
 	}
 	res, err := collectGAHB(p, out, gp)
@@ -114,7 +105,7 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 
 // StepSeconds times training steps of a preset's network on random data
 // (after one warm-up step) the way the study's plan runs them, Threads() models at
-// once on one thread each, and returns the wall time per step of the run
+// once on the shared worker pool, and returns the wall time per step of the run
 // (the time of one step divided by the models running together).
 func StepSeconds(p Preset, steps int) (float64, error) {
 	cfg := train.Config{Data: "cmix:2", Size: p.Size, NTrain: p.Batch, NTest: 1, Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
@@ -130,8 +121,6 @@ func StepSeconds(p Preset, steps int) (float64, error) {
 		}
 		trainers[i] = tr
 	}
-	defer tensor.SetThreads(workers)
-	tensor.SetThreads(1)
 	errs := make([]error, workers)
 	run := func(n int) {
 		var wg sync.WaitGroup

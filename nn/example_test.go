@@ -20,7 +20,7 @@ func ExampleNewBFUNet() {
 	}
 	fmt.Printf("%s: %d parameters\n", nn.Describe(net), net.NumParams())
 	fmt.Printf("arch %s: %d trained tensors, %d in a checkpoint (with running_sd)\n",
-		net.Meta()["arch"], len(net.Params()), len(net.State()))
+		net.Config().Arch, len(net.Params()), len(net.State()))
 	// Output:
 	// the bf-unet L=1 base 64: 366080 parameters
 	// arch bf-unet: 11 trained tensors, 15 in a checkpoint (with running_sd)

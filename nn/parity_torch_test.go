@@ -87,7 +87,7 @@ func TestTorchParityLinearization(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, net := range []Net{u, c} {
 		randomizeBN(net, rng) // gammas of order one, so the network matters
-		arch := net.Meta()["arch"]
+		arch := net.Config().Arch
 		ckpt := filepath.Join(dir, arch+".safetensors")
 		if err := SaveModel(ckpt, net, nil); err != nil {
 			t.Fatal(err)

@@ -34,8 +34,8 @@ func runDenoise(args []string) error {
 	seed := fs.Uint64("seed", 0, "seed of the added noise")
 	noisyOut := fs.String("noisy", "", "also write the noisy input to this file (.png or .npy)")
 	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *ckpt == "" || fs.NArg() != 2 {
 		return errors.New(denoiseUsage)

@@ -17,8 +17,11 @@
 //	jacobian  the Jacobian of a denoiser at a noisy image: eigenpairs of (J+Jᵀ)/2, tr∇f, asymmetry, SURE
 //	heat      blur .npy images by the heat equation at time t (study C's forward process): heat blur --input --t --output
 //	study     rerun a study (gahb: Kadkhodaie et al., ICLR 2024) with figures, tables and a report
+//	job       run one job of a study's plan (job run --plan OUT/plan.json --index I), e.g. as a Slurm array task
 //
-// 'harmonic COMMAND -h' lists the flags of one command. The commands parse
+// 'harmonic COMMAND -h' (or 'harmonic help COMMAND') lists the flags of one
+// command on stdout and exits 0; an unknown command or flag exits 2, a
+// command that fails exits 1. The commands parse
 // flags and call the library; scientific defaults (sizes, budgets, noise
 // levels) live in the study presets.
 //

@@ -35,8 +35,8 @@ func runEval(args []string) error {
 		f := dataFS.Lookup(name)
 		fs.Var(f.Value, name, f.Usage+" (default: the checkpoint's run)")
 	}
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *ckpt == "" || fs.NArg() > 0 {
 		return errors.New("usage: harmonic eval --ckpt DIR|MODEL.safetensors [--sigma 0.05,0.1] [--json] [--data SPEC]")

@@ -32,7 +32,7 @@ func runJacobian(args []string) error {
 	exact := fs.Bool("exact", false, "form the full d×d Jacobian (written as jacobian.npy) and diagonalize it densely")
 	block := fs.Int("block", spectral.DefaultBlock, "tangent vectors per batched JVP")
 	out := fs.String("out", "", "output directory (required)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *ckpt == "" || *image == "" || *out == "" {

@@ -76,7 +76,7 @@ func denoiseSet(ctx context.Context, den denoise.Denoiser, split string, set *da
 	for lo := 0; lo < set.N; lo += batch {
 		hi := min(set.N, lo+batch)
 		x := set.Pixels[lo*d : hi*d]
-		y := tensor.New(hi-lo, 1, set.H, set.W)
+		y := tensor.New(hi-lo, set.Channels(), set.H, set.W)
 		for k, s := range sigmas {
 			yd := y.Data()
 			for j := range yd {

@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
@@ -66,7 +67,9 @@ func (r *Runner) slopeSpecs() []struct {
 	}
 	add("disks", "disks", false, 1)
 	add("shuffled "+p.Data, p.Data, true, math.NaN())
-	if !containsData(p.Alphas, p.Data) {
+	// The unshuffled counterpart of the shuffled model, unless it is one
+	// of the models above already (the same spec would be listed twice).
+	if !containsData(p.Alphas, p.Data) && p.Data != "disks" {
 		add(p.Data, p.Data, false, math.NaN())
 	}
 	return out
@@ -111,7 +114,7 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 			return nil, err
 		}
 		v.Name, v.Optimal, v.Paper = s.name, s.opt, math.NaN()
-		if s.spec.Train.Data[:4] == "cmix" && !s.spec.Train.Shuffle {
+		if strings.HasPrefix(s.spec.Train.Data, "cmix:") && !s.spec.Train.Shuffle {
 			var a float64
 			fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
 			if ps, ok := paperSlopes[a]; ok {

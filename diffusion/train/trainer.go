@@ -30,7 +30,7 @@ type Trainer struct {
 	sampler *data.Sampler
 	noise   *tensor.RNG
 
-	clean, noisy, target *tensor.Tensor // batch buffers [B,1,H,W], reused
+	clean, noisy, target *tensor.Tensor // batch buffers [B,C,H,W], reused
 	tape                 *autograd.Tape // reset every step
 }
 
@@ -50,7 +50,10 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 	if set.H != cfg.Size || set.W != cfg.Size {
 		return nil, fmt.Errorf("train: the data are %dx%d images, the run is configured for %dx%d", set.H, set.W, cfg.Size, cfg.Size)
 	}
-	shape := []int{cfg.Batch, 1, set.H, set.W}
+	if c := max(1, cfg.Channels); set.Channels() != c {
+		return nil, fmt.Errorf("train: the data have %d channels, the run is configured for %d", set.Channels(), c)
+	}
+	shape := []int{cfg.Batch, set.Channels(), set.H, set.W}
 	if err := net.CheckInput(shape); err != nil {
 		return nil, err
 	}

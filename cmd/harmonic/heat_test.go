@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -78,6 +79,10 @@ func TestHeatBlurCommandErrors(t *testing.T) {
 		err := runHeat(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("heat %v: error %v, want one containing %q", c.args, err, c.want)
+		}
+		var ue usageError
+		if isUsage := errors.As(err, &ue); isUsage != (c.want == "usage") {
+			t.Errorf("heat %v: usage error %v, want %v (exit code 2 only for a bad command line)", c.args, isUsage, c.want == "usage")
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Fatalf("heat %v: wrote %s despite the error", c.args, out)

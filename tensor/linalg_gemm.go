@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/harmonic-go/harmonic/simd"
@@ -24,13 +25,52 @@ import (
 // disjoint rectangles of C, so they never share a sum.
 const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB: half of L1
 
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float64
+// matrices, where op(X) is X or Xᵀ: op(A) is m×k, op(B) is k×n, C is m×n
+// with row stride ldc. A is stored m×k with row stride lda (k×m when
+// transA), B k×n with row stride ldb (n×k when transB). beta == 0 ignores
+// C's old contents. The first depth slab adds round(beta·C) to its
+// round(alpha·sum), later slabs add to C as laGemm does, so beta == 1 gives
+// laGemm's bits. It panics on inconsistent sizes (a programmer error), like
+// Sgemm, and runs on Threads() goroutines. C must not overlap A or B.
+func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("tensor: Dgemm with negative size m=%d n=%d k=%d", m, n, k))
+	}
+	checkDgemmOperand("A", a, lda, m, k, transA)
+	checkDgemmOperand("B", b, ldb, k, n, transB)
+	if m > 0 && n > 0 && (ldc < n || len(c) < (m-1)*ldc+n) {
+		panic(fmt.Sprintf("tensor: Dgemm C is %dx%d but ldc=%d and len(c)=%d", m, n, ldc, len(c)))
+	}
+	dgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkDgemmOperand panics unless x holds a row-major rows×cols operand
+// (stored cols×rows when trans) with row stride ld.
+func checkDgemmOperand(name string, x []float64, ld, rows, cols int, trans bool) {
+	if trans {
+		rows, cols = cols, rows
+	}
+	if rows > 0 && cols > 0 && (ld < cols || len(x) < (rows-1)*ld+cols) {
+		panic(fmt.Sprintf("tensor: Dgemm %s is stored %dx%d but ld=%d and len=%d", name, rows, cols, ld, len(x)))
+	}
+}
+
 // laGemm computes C[m×n] += alpha·op(A)·op(B) where op(A) is m×k and op(B)
 // is k×n; lda, ldb, ldc are row strides of the stored matrices.
 func laGemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if m <= 0 || n <= 0 || k <= 0 || alpha == 0 {
+	dgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, 1, c, ldc)
+}
+
+func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m <= 0 || n <= 0 {
 		return
 	}
-	g := laGemmJob{m: m, n: n, k: k, alpha: alpha, transA: transA, transB: transB,
+	if k <= 0 || alpha == 0 {
+		scaleRows64(m, n, beta, c, ldc)
+		return
+	}
+	g := laGemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, transA: transA, transB: transB,
 		a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, micro: simd.DgemmKernel()}
 	if laGemmTuning.micro != nil {
 		g.micro = *laGemmTuning.micro
@@ -59,6 +99,20 @@ func laGemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 	j0, j1 := splitTiles(n, nr, tn, 0)
 	g.run(i0, i1, j0, j1)
 	wg.Wait()
+}
+
+// scaleRows64 sets C = beta·C (beta == 0 clears C, NaNs included).
+func scaleRows64(m, n int, beta float64, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
 }
 
 // laGemmBlocks sizes the row and column blocks for a goroutine that
@@ -96,7 +150,7 @@ var laGemmTuning struct {
 
 type laGemmJob struct {
 	m, n, k        int
-	alpha          float64
+	alpha, beta    float64
 	transA, transB bool
 	a, b, c        []float64
 	lda, ldb, ldc  int
@@ -133,20 +187,24 @@ func (g *laGemmJob) run(i0, i1, j0, j1 int) {
 			kcb := min(kc, g.k-pc)
 			pb := s.b[:ceilDiv(ncb, nr)*nr*kcb]
 			laPackB(pb, g.transB, g.b, g.ldb, pc, kcb, jc, ncb, nr)
+			beta := 1.0
+			if pc == 0 {
+				beta = g.beta
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mcb := min(mc, i1-ic)
 				pa := s.a[:ceilDiv(mcb, mr)*mr*kcb]
 				laPackA(pa, g.transA, g.a, g.lda, ic, mcb, pc, kcb, mr)
-				g.macroTile(pa, pb, s.tile, ic, mcb, jc, ncb, kcb)
+				g.macroTile(pa, pb, s.tile, ic, mcb, jc, ncb, kcb, beta)
 			}
 		}
 	}
 }
 
 // macroTile adds a packed mcb×kcb A block times a packed kcb×ncb B block
-// into C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop: it
+// into beta·C[ic:ic+mcb, jc:jc+ncb]. The B micro-panel is the outer loop: it
 // stays in L1 while the A micro-panels stream past it from L2.
-func (g *laGemmJob) macroTile(pa, pb, tile []float64, ic, mcb, jc, ncb, kcb int) {
+func (g *laGemmJob) macroTile(pa, pb, tile []float64, ic, mcb, jc, ncb, kcb int, beta float64) {
 	mr, nr, ldc := g.micro.MR, g.micro.NR, g.ldc
 	for jr := 0; jr < ncb; jr += nr {
 		bp := pb[jr*kcb : (jr+nr)*kcb]
@@ -156,17 +214,21 @@ func (g *laGemmJob) macroTile(pa, pb, tile []float64, ic, mcb, jc, ncb, kcb int)
 			rows := min(mr, mcb-ir)
 			cOff := (ic+ir)*ldc + jc + jr
 			if rows == mr && cols == nr {
-				g.micro.Kernel(kcb, ap, bp, g.c[cOff:], ldc, g.alpha, 1)
+				g.micro.Kernel(kcb, ap, bp, g.c[cOff:], ldc, g.alpha, beta)
 				continue
 			}
 			// Edge tile: the kernel writes the slab sums (alpha 1 is
-			// exact), then C += alpha·sum rounds as the kernel would.
+			// exact), then C = alpha·sum + beta·C rounds as the kernel would.
 			g.micro.Kernel(kcb, ap, bp, tile, nr, 1, 0)
 			for i := 0; i < rows; i++ {
 				ci := g.c[cOff+i*ldc : cOff+i*ldc+cols]
 				ti := tile[i*nr : i*nr+cols]
 				for j := range ci {
-					ci[j] += float64(g.alpha * ti[j])
+					v := float64(g.alpha * ti[j])
+					if beta != 0 {
+						v += float64(beta * ci[j])
+					}
+					ci[j] = v
 				}
 			}
 		}

@@ -8,13 +8,21 @@ import (
 	"github.com/harmonic-go/harmonic/simd"
 )
 
-// laGemmReference is C += alpha·op(A)·op(B) as a triple loop in laGemm's
-// documented rounding order: per entry, each 256-deep slab sums its
-// products from +0 in depth order, then C += alpha·slab, every multiply
-// and add rounded on its own.
-func laGemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+// dgemmReference is C = alpha·op(A)·op(B) + beta·C as a triple loop in
+// Dgemm's documented rounding order: per entry, each 256-deep slab sums its
+// products from +0 in depth order; the first slab gives alpha·slab +
+// beta·C (C unread when beta is 0), the others C += alpha·slab; every
+// multiply and add rounds on its own. k == 0 or alpha == 0 only scale C.
+func dgemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
+			if k == 0 || alpha == 0 {
+				c[i*ldc+j] = float64(beta * c[i*ldc+j])
+				if beta == 0 {
+					c[i*ldc+j] = 0
+				}
+				continue
+			}
 			for k0 := 0; k0 < k; k0 += laGemmKC {
 				s := 0.0
 				for p := k0; p < min(k, k0+laGemmKC); p++ {
@@ -31,7 +39,14 @@ func laGemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda i
 					}
 					s += float64(x * y)
 				}
-				c[i*ldc+j] += float64(alpha * s)
+				switch {
+				case k0 > 0 || beta == 1:
+					c[i*ldc+j] += float64(alpha * s)
+				case beta == 0:
+					c[i*ldc+j] = float64(alpha * s)
+				default:
+					c[i*ldc+j] = float64(alpha*s) + float64(beta*c[i*ldc+j])
+				}
 			}
 		}
 	}
@@ -93,7 +108,7 @@ func TestLaGemmMatchesReference(t *testing.T) {
 		for ci, g := range laGemmCases() {
 			a, lda, b, ldb, c, ldc := g.operands(uint64(ci + 1))
 			want := append([]float64(nil), c...)
-			laGemmReference(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, want, ldc)
+			dgemmReference(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, 1, want, ldc)
 			laGemm(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, c, ldc)
 			for i := range c {
 				if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
@@ -101,6 +116,59 @@ func TestLaGemmMatchesReference(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDgemmBeta checks Dgemm's beta against the reference at every level:
+// beta 0 must not read C (NaNs there vanish), k == 0 and alpha == 0 only
+// scale C; entries outside the product stay untouched.
+func TestDgemmBeta(t *testing.T) {
+	defer func(l simd.Level) { _ = simd.Use(string(l)) }(simd.Current())
+	for _, l := range simd.Available() {
+		if err := simd.Use(string(l)); err != nil {
+			t.Fatal(err)
+		}
+		for ci, g := range []laGemmCase{{m: 13, n: 19, k: 300, alpha: 1}, {m: 50, n: 33, k: 7, ta: true, alpha: -2, ldcPad: 3},
+			{m: 7, n: 9, k: 0, alpha: 1, ldcPad: 1}, {m: 8, n: 16, k: 600, tb: true, alpha: 0.5}, {m: 6, n: 8, k: 5, alpha: 0}} {
+			for _, beta := range []float64{0, 1, -0.5} {
+				a, lda, b, ldb, c, ldc := g.operands(uint64(ci + 50))
+				if beta == 0 {
+					for i := 0; i < g.m; i++ {
+						for j := 0; j < g.n; j++ {
+							c[i*ldc+j] = math.NaN()
+						}
+					}
+				}
+				want := append([]float64(nil), c...)
+				dgemmReference(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, beta, want, ldc)
+				Dgemm(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, beta, c, ldc)
+				for i := range c {
+					if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("%s %v beta=%v: C[%d,%d] = %v, want exactly %v", l, g, beta, i/ldc, i%ldc, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestDgemmRejectsShortOperands(t *testing.T) {
+	a, b, c := make([]float64, 6), make([]float64, 6), make([]float64, 4)
+	for name, f := range map[string]func(){
+		"A":        func() { Dgemm(false, false, 2, 2, 3, 1, a[:5], 3, b, 2, 0, c, 2) },
+		"Aᵀ ld":    func() { Dgemm(true, false, 2, 2, 3, 1, a, 1, b, 2, 0, c, 2) },
+		"B":        func() { Dgemm(false, false, 2, 2, 3, 1, a, 3, b[:5], 2, 0, c, 2) },
+		"C":        func() { Dgemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c[:3], 2) },
+		"negative": func() { Dgemm(false, false, -1, 2, 3, 1, a, 3, b, 2, 0, c, 2) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
 	}
 }
 

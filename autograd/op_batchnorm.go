@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -277,7 +278,7 @@ func (d bnShape) eachChannel(k int, body func(j, c int)) {
 		run(0, k*d.c)
 		return
 	}
-	tensor.ParallelFor(k*d.c, run)
+	parallel.For(k*d.c, run)
 }
 
 // centeredDot returns Σ t·(x − mu) over channel c of vector j of the block

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	. "github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/autograd/gradcheck"
+	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -52,5 +53,5 @@ func splitElements(n int, body func(lo, hi int)) {
 		body(0, n)
 		return
 	}
-	tensor.ParallelFor(n, body)
+	parallel.For(n, body)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // gemmShape is M×K×N: square sizes and the im2col shape of a 3×3 64→64
@@ -61,7 +62,7 @@ func reportGFLOPs(b *testing.B, s gemmShape, times []time.Duration) {
 	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)/med.Seconds()/1e9, "GFLOP/s")
 }
 
-// BenchmarkDgemm runs the float64 Dgemm per square size and thread count,
+// BenchmarkDgemm runs the float64 linalg.Dgemm per square size and thread count,
 // e.g. -bench 'Dgemm/1024/threads=1'.
 func BenchmarkDgemm(b *testing.B) {
 	defer tensor.SetThreads(tensor.Threads())
@@ -78,7 +79,7 @@ func BenchmarkDgemm(b *testing.B) {
 				var times []time.Duration
 				for b.Loop() {
 					t0 := time.Now()
-					tensor.Dgemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
+					linalg.Dgemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
 					times = append(times, time.Since(t0))
 				}
 				reportGFLOPs(b, s, times)

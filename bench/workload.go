@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// A Workload is one named, timed task. Its names match those of
-// ../shared/tools/torch_reference.py bench exactly, so the two tables can be
-// joined row by row.
+// A Workload is one named, timed task. Its names match those of the PyTorch
+// reference script's table (torch_reference.py bench, see docs/reproduce.md)
+// exactly, so the two tables can be joined row by row.
 type Workload struct {
 	Name string
 	// Prepare builds the inputs (untimed) and returns the function that one

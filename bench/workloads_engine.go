@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // Engine workloads: GEMM of any shape, the float64 GEMM of the eigensolvers
@@ -37,7 +38,7 @@ var _ = register(Workload{Name: "dgemm 1024x1024x1024 float64", Prepare: func() 
 	for i := range a {
 		a[i], b[i] = rng.Normal(), rng.Normal()
 	}
-	return func() { tensor.Dgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) }, nil
+	return func() { linalg.Dgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) }, nil
 }})
 
 var _ = register(Workload{Name: "conv3x3 64->64 [16,64,40,40] forward", Prepare: func() (func(), error) {

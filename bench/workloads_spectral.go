@@ -4,6 +4,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // Jacobian workloads of torch_reference.py bench, on the 2-level U-Net
@@ -38,8 +39,8 @@ var _ = register(Workload{Name: "bf-unet L=2 40x40 Lanczos 50 iterations, (J+J^T
 	return func() {
 		lin, err := spectral.AtImage(net, y)
 		must(err)
-		op := tensor.Float32Operator(&spectral.SymPart{Lin: lin})
-		_, err = tensor.Lanczos(op, tensor.LanczosOptions{Wanted: 50, Which: tensor.LanczosLargest, MaxSteps: 50, BlockSize: 1, Seed: 1, SkipVectors: true})
+		op := linalg.Float32Operator(&spectral.SymPart{Lin: lin})
+		_, err = linalg.Lanczos(op, linalg.LanczosOptions{Wanted: 50, Which: linalg.LanczosLargest, MaxSteps: 50, BlockSize: 1, Seed: 1, SkipVectors: true})
 		must(err)
 	}, nil
 }})

@@ -10,10 +10,11 @@ import (
 	"strings"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
-// Model checkpoints follow the contract at the top of
-// ../shared/tools/torch_reference.py: one safetensors file holding exactly the
+// Model checkpoints follow the contract of the PyTorch twin torch_reference.py
+// (see docs/reproduce.md): one safetensors file holding exactly the
 // network's state dict (weights, gammas and running_sd, PyTorch names, float32)
 // with header metadata arch, levels (bf-unet) or layers (bf-cnn), and base, all
 // strings. The reference loader rejects any extra tensor name, so training
@@ -37,7 +38,7 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 	for i, p := range state {
 		names[i], values[i] = p.Name, p.Value
 	}
-	return tensor.SaveSafetensors(path, names, values, meta)
+	return codec.SaveSafetensors(path, names, values, meta)
 }
 
 // LoadModel reads a model checkpoint, builds the network its metadata names
@@ -45,7 +46,7 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 // (its model.safetensors is read). The metadata is returned for provenance.
 func LoadModel(path string) (Net, map[string]string, error) {
 	path = ModelPath(path)
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
@@ -63,7 +64,7 @@ func LoadModel(path string) (Net, map[string]string, error) {
 // architecture must match net's exactly (resuming a run).
 func LoadModelInto(path string, net Net) (map[string]string, error) {
 	path = ModelPath(path)
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}

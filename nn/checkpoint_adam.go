@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // Optimizer checkpoints (SaveAdam / LoadAdam) and the helpers they share;
@@ -81,13 +82,13 @@ func SaveAdam(path string, a *Adam, extra map[string]string) error {
 		names = append(names, "adam.m."+p.Name, "adam.v."+p.Name)
 		ts = append(ts, a.M[i], a.V[i])
 	}
-	return tensor.SaveSafetensors(path, names, ts, meta)
+	return codec.SaveSafetensors(path, names, ts, meta)
 }
 
 // LoadAdam restores the state written by SaveAdam into a (built over the same
 // parameters) and returns the file's metadata.
 func LoadAdam(path string, a *Adam) (map[string]string, error) {
-	meta, _, tensors, err := tensor.LoadSafetensors(path)
+	meta, _, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // contractUNet2 lists the torch_reference.py contract's names and shapes for
@@ -39,7 +40,7 @@ func TestSaveModelWritesContract(t *testing.T) {
 	if err := SaveModel(path, net, map[string]string{"step": "7"}); err != nil {
 		t.Fatal(err)
 	}
-	meta, names, tensors, err := tensor.LoadSafetensors(path)
+	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestLoadModelErrors(t *testing.T) {
 	}
 	// A file with one tensor changed, dropped or added, saved from the good one.
 	edited := func(name string, edit func(names []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor)) string {
-		meta, names, m, err := tensor.LoadSafetensors(good)
+		meta, names, m, err := codec.LoadSafetensors(good)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +143,7 @@ func TestLoadModelErrors(t *testing.T) {
 		}
 		names, ts = edit(names, ts, meta)
 		p := filepath.Join(dir, name)
-		if err := tensor.SaveSafetensors(p, names, ts, meta); err != nil {
+		if err := codec.SaveSafetensors(p, names, ts, meta); err != nil {
 			t.Fatal(err)
 		}
 		return p

@@ -3,8 +3,8 @@
 package nn
 
 // Parity with the PyTorch reference networks: a harmonic checkpoint is run
-// through ../shared/tools/torch_reference.py (forward in eval and train mode,
-// jvp, vjp) and compared with harmonic's own outputs.
+// through the PyTorch twin torch_reference.py (see docs/reproduce.md; forward
+// in eval and train mode, jvp, vjp) and compared with harmonic's own outputs.
 //
 //	go test -tags torchparity -run TorchParity -v ./nn/
 //
@@ -26,6 +26,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // parityTol is the largest accepted max|harmonic − torch| / max|torch|.
@@ -85,7 +86,7 @@ func checkParity(t *testing.T, python, script string, net Net, rng *tensor.RNG) 
 	file := func(name string, x *tensor.Tensor) string {
 		p := filepath.Join(dir, name)
 		if x != nil {
-			if err := tensor.SaveNpy(p, x); err != nil {
+			if err := codec.SaveNpy(p, x); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -99,7 +100,7 @@ func checkParity(t *testing.T, python, script string, net Net, rng *tensor.RNG) 
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("%s %v: %v\n%s", script, args, err, stderr.String())
 		}
-		y, err := tensor.LoadNpy(out)
+		y, err := codec.LoadNpy(out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,8 +219,8 @@ func torchReference(t *testing.T) (python, script string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// From the module root: ../shared/tools/torch_reference.py; worktrees
-	// one level deeper look one more level up.
+	// Beside the module root, where the development checkout keeps the
+	// reference scripts; worktrees one level deeper look one more level up.
 	for ; ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			for _, rel := range []string{"../shared/tools", "../../shared/tools"} {

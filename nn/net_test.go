@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	gc "github.com/harmonic-go/harmonic/autograd/gradcheck"
+	gc "github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 

@@ -1,8 +1,8 @@
 // Package nn holds the study's bias-free networks (BF-UNet, BF-CNN) built
 // from autograd ops, their initialization, and their optimizer (Adam with a
-// step learning-rate schedule). Parameter and buffer names follow PyTorch's
-// state-dict names of ../shared/tools/torch_reference.py, so checkpoints load
-// into the reference networks.
+// step learning-rate schedule). Parameter and buffer names follow the
+// state-dict names of the PyTorch twin torch_reference.py (see
+// docs/reproduce.md), so checkpoints load into the reference networks.
 package nn
 
 import (

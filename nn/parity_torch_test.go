@@ -5,9 +5,9 @@
 //	go test -tags torchparity ./nn/
 //
 // It needs Debian's PyTorch (`apt-get install -y python3-torch python3-numpy`,
-// run by /usr/bin/python3) and torch_reference.py, found through the
-// environment variable HARMONIC_TORCH_REFERENCE or at tools/ or
-// ../shared/tools/ above the module root.
+// run by /usr/bin/python3) and the PyTorch twin torch_reference.py (see
+// docs/reproduce.md): set HARMONIC_TORCH_REFERENCE to its path; without it
+// the test looks in a few directories beside the module root.
 
 package nn
 
@@ -21,8 +21,9 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	gc "github.com/harmonic-go/harmonic/autograd/gradcheck"
+	gc "github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 func torchScript(t *testing.T) string {
@@ -48,7 +49,7 @@ func runTorchRef(t *testing.T, args ...string) {
 }
 
 func ptLoadNpy(t *testing.T, path string) *tensor.Tensor {
-	x, err := tensor.LoadNpy(path)
+	x, err := codec.LoadNpy(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func ptLoadNpy(t *testing.T, path string) *tensor.Tensor {
 }
 
 func ptSaveNpy(t *testing.T, path string, x *tensor.Tensor) string {
-	if err := tensor.SaveNpy(path, x); err != nil {
+	if err := codec.SaveNpy(path, x); err != nil {
 		t.Fatal(err)
 	}
 	return path

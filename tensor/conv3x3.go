@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"sync"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 )
 
@@ -229,7 +230,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 		// block over several images at once instead of streaming all the
 		// weights through the cache for every band of every image.
 		group := max(1, min(batch, imagesOuterFloats/g.padded))
-		parallelFor(batch, func(lo, hi int) {
+		parallel.For(batch, func(lo, hi int) {
 			xps, scratch := getBuf(min(group, hi-lo)*g.padded), getBuf(scratchLen)
 			defer putBuf(xps)
 			defer putBuf(scratch)
@@ -250,7 +251,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 		return
 	}
 	if batch >= Threads() {
-		parallelFor(batch, func(lo, hi int) {
+		parallel.For(batch, func(lo, hi int) {
 			xp, scratch := getBuf(g.padded), getBuf(scratchLen)
 			defer putBuf(xp)
 			defer putBuf(scratch)
@@ -265,7 +266,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	defer putBuf(xp)
 	for b := 0; b < batch; b++ {
 		g.padImage(xp, x[b*inSize:(b+1)*inSize])
-		parallelFor(nbands, func(lo, hi int) {
+		parallel.For(nbands, func(lo, hi int) {
 			scratch := getBuf(scratchLen)
 			defer putBuf(scratch)
 			doBands(xp, y[b*outSize:(b+1)*outSize], scratch, lo, hi)

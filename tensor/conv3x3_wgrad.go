@@ -1,6 +1,9 @@
 package tensor
 
-import "github.com/harmonic-go/harmonic/simd"
+import (
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
+)
 
 // Weight gradient of the 3×3 stride-1 convolution on the padded grid:
 // dw[o,c,kh,kw] = Σ_b Σ_q dyg[b,o,q] · xp[b,c,kh·wp + kw + q], where dyg is
@@ -39,14 +42,14 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 		n := min(group, g.b-b0)
 		xs, dys := buf[:g.ci*n*gr.plane+64], buf[g.ci*n*gr.plane+64:]
 		clear(xs[g.ci*n*gr.plane:]) // slack read (times zero dy) past the last plane
-		parallelFor(n, func(lo, hi int) {
+		parallel.For(n, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				b := b0 + i
 				gr.padChannels(xs[i*gr.plane:], x[b*inSize:(b+1)*inSize], n*gr.plane)
 				gridDy(dys[i*ldg:], dy[b*outSize:(b+1)*outSize], gr, coPad, ldg, n*ldg)
 			}
 		})
-		parallelFor(blocks*g.ci, func(lo, hi int) {
+		parallel.For(blocks*g.ci, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				ob, c := t/g.ci, t%g.ci
 				for kh := 0; kh < 3; kh++ {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 )
 
@@ -207,7 +208,7 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 	planes := alg.planes
 	chunks := ceilDiv(p.tiles, p.chunk)
 	if chunks >= Threads() {
-		parallelFor(chunks, func(lo, hi int) {
+		parallel.For(chunks, func(lo, hi int) {
 			v, m := getBuf(planes*p.vXi), getBuf(planes*p.mXi)
 			defer putBuf(v)
 			defer putBuf(m)
@@ -228,8 +229,8 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 	mr := p.micro.MR
 	for t0 := 0; t0 < p.tiles; t0 += p.chunk {
 		t1 := min(p.tiles, t0+p.chunk)
-		parallelFor(g.ci, func(lo, hi int) { p.input(v, x, t0, t1, lo, hi) })
-		parallelFor(p.coPad/mr, func(lo, hi int) {
+		parallel.For(g.ci, func(lo, hi int) { p.input(v, x, t0, t1, lo, hi) })
+		parallel.For(p.coPad/mr, func(lo, hi int) {
 			p.multiply(m, v, u, t1-t0, lo, hi)
 			p.output(y, m, t0, t1, lo*mr, min(g.co, hi*mr))
 		})

@@ -1,5 +1,7 @@
 package tensor
 
+import "github.com/harmonic-go/harmonic/internal/parallel"
+
 // Weight transforms of the Winograd convolutions (conv3x3_winograd.go):
 // U = G k Gᵀ for every 3×3 kernel k, packed as GEMM A micro-panels.
 
@@ -10,7 +12,7 @@ package tensor
 // complete one MR-float run in every plane, so the writes stream.
 func (p winoPlan) weights(w []float32, flip bool) []float32 {
 	u := getBuf(p.alg.planes * p.uXi) // callers putBuf it
-	parallelFor(p.coPad/p.micro.MR, func(lo, hi int) { p.weightPanels(u, w, flip, lo, hi) })
+	parallel.For(p.coPad/p.micro.MR, func(lo, hi int) { p.weightPanels(u, w, flip, lo, hi) })
 	return u
 }
 

@@ -1,5 +1,7 @@
 package tensor
 
+import "github.com/harmonic-go/harmonic/internal/parallel"
+
 // Implicit-GEMM convolution for any kernel size, stride and padding. Per image,
 // y = W[Co, Ci·kh·kw] × im2col[Ci·kh·kw, Ho·Wo], with im2col read in place by
 // a GEMM source. Used for every geometry the direct 3×3 kernel does not cover.
@@ -11,7 +13,7 @@ package tensor
 func forEachImage(batch int, body func(b, threads int)) {
 	t := Threads()
 	if batch >= t {
-		parallelFor(batch, func(lo, hi int) {
+		parallel.For(batch, func(lo, hi int) {
 			for b := lo; b < hi; b++ {
 				body(b, 1)
 			}

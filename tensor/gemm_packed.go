@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/simd"
 )
 
@@ -98,7 +99,7 @@ func (g gemmJob) parallel(tm, tn int) {
 	}
 	chunks = min(chunks, ceilDiv(n, nr))
 	var nextUnit, nextChunk atomic.Int64
-	var packed, wg sync.WaitGroup
+	var packed sync.WaitGroup
 	packed.Add(units)
 	work := func() {
 		for u := int(nextUnit.Add(1) - 1); u < units; u = int(nextUnit.Add(1) - 1) {
@@ -111,15 +112,10 @@ func (g gemmJob) parallel(tm, tn int) {
 			g.run(0, m, j0, j1)
 		}
 	}
-	for t := 1; t < tn; t++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
+	// A team of tn: every member packs shared A units, waits for all of
+	// them, then takes column chunks; a member that starts late finds
+	// nothing left and returns.
+	parallel.ForEachWorker(tn, tn, func(_, _ int) { work() })
 	if shared != nil {
 		gemmSharedPool.Put(shared)
 	}
@@ -127,20 +123,11 @@ func (g gemmJob) parallel(tm, tn int) {
 
 // parallelGrid gives each of tm×tn goroutines one rectangle of C.
 func (g *gemmJob) parallelGrid(tm, tn int) {
-	var wg sync.WaitGroup
-	for t := 1; t < tm*tn; t++ {
+	parallel.ForEachWorker(tm*tn, tm*tn, func(_, t int) {
 		i0, i1 := splitTiles(g.m, g.micro.MR, tm, t/tn)
 		j0, j1 := splitTiles(g.n, g.micro.NR, tn, t%tn)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.run(i0, i1, j0, j1)
-		}()
-	}
-	i0, i1 := splitTiles(g.m, g.micro.MR, tm, 0)
-	j0, j1 := splitTiles(g.n, g.micro.NR, tn, 0)
-	g.run(i0, i1, j0, j1)
-	wg.Wait()
+		g.run(i0, i1, j0, j1)
+	})
 }
 
 // sharedALimit bounds (in floats) the A matrix that column-splitting

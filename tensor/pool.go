@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+)
 
 // AvgPool2x2 averages non-overlapping 2×2 windows of an NCHW tensor
 // [B, C, H, W] with even H and W, giving [B, C, H/2, W/2]. Each output is
@@ -14,7 +18,7 @@ func AvgPool2x2(x *Tensor) (*Tensor, error) {
 	oh, ow := h/2, w/2
 	y := Empty(b, c, oh, ow)
 	src, dst := x.Data(), y.data
-	parallelFor(b*c, func(lo, hi int) {
+	parallel.For(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			in, out := src[p*h*w:(p+1)*h*w], dst[p*oh*ow:(p+1)*oh*ow]
 			for i := 0; i < oh; i++ {
@@ -45,7 +49,7 @@ func AvgPool2x2Backward(dy *Tensor) (*Tensor, error) {
 		return nil, err
 	}
 	src, dst := dy.Data(), dx.data
-	parallelFor(b*c, func(lo, hi int) {
+	parallel.For(b*c, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			g, out := src[p*h*w:(p+1)*h*w], dst[p*ih*iw:(p+1)*ih*iw]
 			for i := 0; i < h; i++ {

@@ -1,5 +1,7 @@
 // Package tensor holds dense float32 arrays and the numerical routines the
-// engine is built from: GEMM, convolution, pooling, reductions, RNG and I/O.
+// engine is built from: GEMM, convolution, pooling, reductions and RNG.
+// float64 linear algebra lives in tensor/linalg, file formats in tensor/codec,
+// transforms in tensor/dsp.
 package tensor
 
 import (
@@ -94,6 +96,15 @@ func (t *Tensor) Data() []float32 {
 // maxElements bounds the element count of one tensor (2^40 float32 = 4 TiB),
 // far above any real use but low enough that shape products cannot overflow int.
 const maxElements = 1 << 40
+
+// MaxElements is the largest element count a tensor may have; decoders
+// (tensor/codec) reject headers that declare more.
+const MaxElements = maxElements
+
+// CheckedNumel is the element count of shape, or an error naming the shape
+// when a size is negative or the count exceeds MaxElements: what a decoder
+// checks before it allocates for a shape read from a file.
+func CheckedNumel(shape []int) (int, error) { return numel(shape) }
 
 func numel(shape []int) (int, error) {
 	n := 1

@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
-	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 var _ = register(command{
@@ -129,7 +129,7 @@ func runDataShow(args []string) error {
 	if df.wGamma != 0 {
 		lo, hi = 0, 0 // values leave [0, 1]: scale to the data
 	}
-	if err := tensor.WritePNGGrid(*out, set.Tensor(), c, lo, hi); err != nil {
+	if err := codec.WritePNGGrid(*out, set.Tensor(), c, lo, hi); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %d %s images (%d×%d) to %s\n", set.N, name, set.H, set.W, *out)

@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 var _ = register(command{
@@ -94,13 +96,13 @@ func imageKind(path string) string {
 func readImages(path string) (*tensor.Tensor, error) {
 	switch imageKind(path) {
 	case "png":
-		img, err := tensor.ReadImage(path)
+		img, err := codec.ReadImage(path)
 		if err != nil {
 			return nil, err
 		}
 		return img.Contiguous().Reshape(1, 1, img.Dim(0), img.Dim(1))
 	case "npy":
-		t, err := tensor.LoadNpy(path)
+		t, err := codec.LoadNpy(path)
 		if err != nil {
 			return nil, err
 		}
@@ -125,43 +127,19 @@ func readImages(path string) (*tensor.Tensor, error) {
 // grid with separators.
 func writeImages(path string, t *tensor.Tensor) error {
 	if imageKind(path) == "npy" {
-		return tensor.SaveNpy(path, t)
+		return codec.SaveNpy(path, t)
 	}
 	if b := t.Dim(0); b > 1 {
 		cols := 1
 		for cols*cols < b {
 			cols++
 		}
-		return tensor.WritePNGGrid(path, t, cols, 0, 1)
+		return codec.WritePNGGrid(path, t, cols, 0, 1)
 	}
 	h, w := t.Dim(2), t.Dim(3)
 	img := image.NewGray(image.Rect(0, 0, w, h))
 	for i, v := range t.Contiguous().Data() {
 		img.Pix[i] = uint8(math.Round(float64(max(0, min(1, v))) * 255))
 	}
-	return writeFileAtomic(path, func(f *os.File) error { return png.Encode(f, img) })
-}
-
-// writeFileAtomic writes through a temporary file renamed over path, so a
-// reader never sees a partial file.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 var _ = register(command{
@@ -75,9 +76,9 @@ func readOneImage(path string) ([]float32, int, int, error) {
 	var t *tensor.Tensor
 	var err error
 	if strings.HasSuffix(strings.ToLower(path), ".npy") {
-		t, err = tensor.LoadNpy(path)
+		t, err = codec.LoadNpy(path)
 	} else {
-		t, err = tensor.ReadImage(path)
+		t, err = codec.ReadImage(path)
 	}
 	if err != nil {
 		return nil, 0, 0, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // The sample and jacobian commands run end to end on a tiny network and
@@ -26,7 +27,7 @@ func TestSampleAndJacobianCommands(t *testing.T) {
 	if err := runSample([]string{"--ckpt", ckpt, "--n", "3", "--size", "8", "--max-steps", "50", "--out", out}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := tensor.LoadNpy(filepath.Join(out, "samples.npy"))
+	s, err := codec.LoadNpy(filepath.Join(out, "samples.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestSampleAndJacobianCommands(t *testing.T) {
 	img := tensor.New(8, 8)
 	tensor.NewRNG(2).FillUniform(img.Data(), 0, 1)
 	in := filepath.Join(dir, "x.npy")
-	if err := tensor.SaveNpy(in, img); err != nil {
+	if err := codec.SaveNpy(in, img); err != nil {
 		t.Fatal(err)
 	}
 	jout := filepath.Join(dir, "j")

@@ -17,6 +17,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 var _ = register(command{
@@ -109,7 +110,7 @@ func runTrain(args []string) error {
 	res, err := tr.Run(ctx, *out, line.update)
 	line.finish()
 	if err != nil {
-		if meta, _, _, e := tensor.LoadSafetensors(nn.ModelPath(*out)); e == nil {
+		if meta, _, _, e := codec.LoadSafetensors(nn.ModelPath(*out)); e == nil {
 			return fmt.Errorf("%w\nthe last checkpoint in %s is at step %s", err, *out, meta["step"])
 		}
 		return err

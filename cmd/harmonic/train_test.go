@@ -12,6 +12,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // tinyRun is a run small enough for a test: 8×8 C^α images, a 1-level UNet of
@@ -92,7 +93,7 @@ func TestTrainResumeEvalDenoise(t *testing.T) {
 	x := tensor.New(2, 1, 8, 8)
 	tensor.NewRNG(1).FillUniform(x.Data(), 0, 1)
 	in := filepath.Join(dir, "x.npy")
-	if err := tensor.SaveNpy(in, x); err != nil {
+	if err := codec.SaveNpy(in, x); err != nil {
 		t.Fatal(err)
 	}
 	got := filepath.Join(dir, "y.npy")
@@ -101,7 +102,7 @@ func TestTrainResumeEvalDenoise(t *testing.T) {
 	}
 	net, _, _ := nn.LoadModel(out)
 	want, _ := nn.Denoise(net, x)
-	y, err := tensor.LoadNpy(got)
+	y, err := codec.LoadNpy(got)
 	if err != nil || !slices.Equal(y.Data(), want.Data()) || !slices.Equal(y.Shape(), []int{2, 1, 8, 8}) {
 		t.Errorf("denoise .npy differs from nn.Denoise (%v)", err)
 	}
@@ -109,11 +110,11 @@ func TestTrainResumeEvalDenoise(t *testing.T) {
 	if err := runDenoise([]string{"--ckpt", out, "--add-noise", "0.1", "--seed", "3", in, png}); err != nil {
 		t.Fatal(err)
 	}
-	if img, err := tensor.ReadImage(png); err != nil || img.Dim(0) < 8 {
+	if img, err := codec.ReadImage(png); err != nil || img.Dim(0) < 8 {
 		t.Errorf("denoised PNG: %v", err)
 	}
 	odd := filepath.Join(dir, "odd.npy")
-	tensor.SaveNpy(odd, tensor.New(1, 1, 7, 8))
+	codec.SaveNpy(odd, tensor.New(1, 1, 7, 8))
 	if err := runDenoise([]string{"--ckpt", out, odd, got}); err == nil || !strings.Contains(err.Error(), "divisible by 2") {
 		t.Errorf("7×8 image: %v", err)
 	}

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
 // C^α images (Kadkhodaie et al. 2024, App. E): two regular textures separated
 // by a C^α contour. Everything follows the authors' construction in numpy
-// conventions (fft unnormalized, ifft divided by n, real part kept):
+// conventions (dsp.FFT unnormalized, dsp.IFFT divided by n, real part kept):
 //   - contour c ~ U[−1,1]^n, its FFT multiplied by |k|^−α with the DC gain
 //     copied from its neighbour (gain 1, since |±1|^−α = 1), inverse FFT;
 //     edge row in column j = round(C[j]·n) + n/2;
@@ -32,7 +35,7 @@ func CAlpha(n, count int, alpha float64, seed uint64) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	parallelImages(count, func(i int) {
+	parallel.ForEach(count, func(i int) {
 		cAlphaImage(s.Image(i), n, alpha, derive(seed, uint64(i)))
 	})
 	return s, nil
@@ -44,15 +47,15 @@ func cAlphaContour(n int, alpha float64, r *rng) []float64 {
 	for i := range x {
 		x[i] = complex(r.uniform(-1, 1), 0)
 	}
-	fft(x, false)
+	dsp.FFT(x, false)
 	for k := range x {
-		f := freqIndex(k, n)
+		f := dsp.FreqIndex(k, n)
 		if f == 0 {
 			f = 1 // DC gain copied from its neighbour
 		}
 		x[k] *= complex(math.Pow(math.Abs(float64(f)), -alpha), 0)
 	}
-	ifftNormalized(x)
+	dsp.IFFT(x)
 	out := make([]float64, n)
 	for i := range x {
 		out[i] = real(x[i])
@@ -72,11 +75,11 @@ func cAlphaBackgrounds(n int, alpha float64, r *rng) (b1, b2 []float64) {
 	for i := range x {
 		x[i] += complex(0, r.normal())
 	}
-	fft2(x, n, n, false)
+	dsp.FFT2(x, n, n, false)
 	for i, g := range backgroundFilter(n, alpha) {
 		x[i] *= complex(g, 0)
 	}
-	fft2(x, n, n, true)
+	dsp.FFT2(x, n, n, true)
 	b1, b2 = make([]float64, n*n), make([]float64, n*n)
 	inv := 1 / float64(n*n)
 	for i := range x {
@@ -101,9 +104,9 @@ func backgroundFilter(n int, alpha float64) []float64 {
 	}
 	f := make([]float64, n*n)
 	for ky := 0; ky < n; ky++ {
-		fy := float64(freqIndex(ky, n))
+		fy := float64(dsp.FreqIndex(ky, n))
 		for kx := 0; kx < n; kx++ {
-			fx := float64(freqIndex(kx, n))
+			fx := float64(dsp.FreqIndex(kx, n))
 			k2 := fx*fx + fy*fy
 			if k2 == 0 {
 				k2 = 1

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/simd"
+	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
 // Near-duplicate removal as the authors did for CelebA: each image is
@@ -47,38 +48,7 @@ type Deduper struct {
 
 // NewDeduper makes an empty deduper.
 func NewDeduper() *Deduper {
-	return &Deduper{basis: dctBasis(dedupSide, dedupProj), grid: map[cellKey][]int32{}}
-}
-
-// dctBasis returns the k orthonormal 2-D DCT-II basis images of an n×n grid
-// with the lowest frequencies (by p+q, then p), skipping the constant one.
-func dctBasis(n, k int) [][]float32 {
-	var out [][]float32
-	for s := 1; len(out) < k; s++ {
-		for p := 0; p <= s && len(out) < k; p++ {
-			q := s - p
-			if p >= n || q >= n {
-				continue
-			}
-			v := make([]float32, n*n)
-			for i := 0; i < n; i++ {
-				for j := 0; j < n; j++ {
-					v[i*n+j] = float32(dctCoef(p, n) * dctCoef(q, n) *
-						math.Cos(math.Pi*float64((2*i+1)*p)/float64(2*n)) *
-						math.Cos(math.Pi*float64((2*j+1)*q)/float64(2*n)))
-				}
-			}
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func dctCoef(p, n int) float64 {
-	if p == 0 {
-		return math.Sqrt(1 / float64(n))
-	}
-	return math.Sqrt(2 / float64(n))
+	return &Deduper{basis: dsp.DCT2Basis(dedupSide, dedupProj), grid: map[cellKey][]int32{}}
 }
 
 // dedupFeature pools an h×w image to 20×20, removes the mean and normalizes.

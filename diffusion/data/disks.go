@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
 )
 
 // DiskParams are the 5 coordinates of one image on the disk manifold, in
@@ -38,7 +40,7 @@ func Disks(n, count int, seed uint64) (*Set, []DiskParams, error) {
 		return nil, nil, err
 	}
 	params := make([]DiskParams, count)
-	parallelImages(count, func(i int) {
+	parallel.ForEach(count, func(i int) {
 		params[i] = drawDiskParams(n, derive(seed, uint64(i)))
 		renderDisk(s.Image(i), n, params[i])
 	})

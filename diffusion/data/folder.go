@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // ImageFiles lists the PNG and JPEG files directly inside dir, sorted by name
@@ -59,7 +61,7 @@ func LoadFolder(dir string, size int) (*Set, error) {
 		return nil, err
 	}
 	errs := make([]error, len(files))
-	parallelImages(len(files), func(i int) {
+	parallel.ForEach(len(files), func(i int) {
 		img, err := LoadImageSquare(files[i], size)
 		if err != nil {
 			errs[i] = err
@@ -117,4 +119,4 @@ func splitTail(all *Set, what string, nTrain, nTest int) (*Dataset, error) {
 }
 
 // readGray decodes an image file to gray [H, W] in [0, 1].
-func readGray(path string) (*tensor.Tensor, error) { return tensor.ReadImage(path) }
+func readGray(path string) (*tensor.Tensor, error) { return codec.ReadImage(path) }

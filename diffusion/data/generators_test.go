@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
 // logLogSlope fits log P(k) = a + b log k by least squares over k = 1..kmax.
@@ -54,10 +56,10 @@ func TestCAlphaBackgroundSpectrumSlope(t *testing.T) {
 			for i, v := range b {
 				x[i] = complex(v, 0)
 			}
-			fft2(x, n, n, false)
+			dsp.FFT2(x, n, n, false)
 			for ky := 0; ky < n; ky++ {
 				for kx := 0; kx < n; kx++ {
-					fy, fx := float64(freqIndex(ky, n)), float64(freqIndex(kx, n))
+					fy, fx := float64(dsp.FreqIndex(ky, n)), float64(dsp.FreqIndex(kx, n))
 					k := int(math.Round(math.Hypot(fx, fy)))
 					if k < n {
 						a := x[ky*n+kx]
@@ -319,4 +321,24 @@ func TestGeneratorsIndependentOfGOMAXPROCS(t *testing.T) {
 	if !equal(a.Pixels, c.Pixels) || !equal(b.Pixels, d.Pixels) {
 		t.Fatal("generated images depend on GOMAXPROCS")
 	}
+}
+
+// naiveDFT is the forward DFT by its O(n²) definition, independent of the
+// FFT the generators use.
+func naiveDFT(x []complex128, inverse bool) []complex128 {
+	n := len(x)
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	out := make([]complex128, n)
+	for k := 0; k < n; k++ {
+		var s complex128
+		for j := 0; j < n; j++ {
+			ang := sign * 2 * math.Pi * float64((k*j)%n) / float64(n)
+			s += x[j] * complex(math.Cos(ang), math.Sin(ang))
+		}
+		out[k] = s
+	}
+	return out
 }

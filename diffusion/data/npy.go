@@ -3,15 +3,15 @@ package data
 import (
 	"fmt"
 
-	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // LoadNpyImages reads a .npy array of grayscale images, shape [N, H, W] or
-// [N, 1, H, W] (any dtype tensor.LoadNpy converts). Values are expected in
+// [N, 1, H, W] (any dtype codec.LoadNpy converts). Values are expected in
 // [0, 1]; an array whose values reach above 1 but not above 255 is taken as
 // 8-bit and divided by 255. Anything else is an error naming the file.
 func LoadNpyImages(path string) (*Set, error) {
-	t, err := tensor.LoadNpy(path)
+	t, err := codec.LoadNpy(path)
 	if err != nil {
 		return nil, err
 	}

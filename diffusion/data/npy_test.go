@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 func saveNpy(t *testing.T, path string, vals []float32, shape ...int) {
@@ -15,7 +16,7 @@ func saveNpy(t *testing.T, path string, vals []float32, shape ...int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tensor.SaveNpy(path, x); err != nil {
+	if err := codec.SaveNpy(path, x); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // Photo is one grayscale photograph, h×w row-major in [0, 1].
@@ -31,7 +33,7 @@ func LoadPhotos(dir string, shortSide int) ([]Photo, error) {
 	}
 	photos := make([]Photo, len(files))
 	errs := make([]error, len(files))
-	parallelImages(len(files), func(i int) {
+	parallel.ForEach(len(files), func(i int) {
 		photos[i], errs[i] = loadPhoto(files[i], shortSide)
 	})
 	for _, err := range errs {
@@ -48,13 +50,13 @@ func LoadPhotos(dir string, shortSide int) ([]Photo, error) {
 // cache (rebuilt if missing or unreadable), so a failure to write it is ignored.
 func loadPhoto(path string, shortSide int) (Photo, error) {
 	cache := filepath.Join(filepath.Dir(path), fmt.Sprintf(".gray%d", shortSide), filepath.Base(path)+".npy")
-	if t, err := tensor.LoadNpy(cache); err == nil && t.Rank() == 2 {
+	if t, err := codec.LoadNpy(cache); err == nil && t.Rank() == 2 {
 		return Photo{Name: filepath.Base(path), H: t.Dim(0), W: t.Dim(1), Pix: t.Data()}, nil
 	}
 	p, err := decodePhoto(path, shortSide)
 	if err == nil && os.MkdirAll(filepath.Dir(cache), 0o755) == nil {
 		if t, terr := tensor.FromSlice(p.Pix, p.H, p.W); terr == nil {
-			_ = tensor.SaveNpy(cache, t)
+			_ = codec.SaveNpy(cache, t)
 		}
 	}
 	return p, err

@@ -5,7 +5,6 @@
 package report
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -14,59 +13,37 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
-// WriteAtomic writes path through a temporary file in the same directory,
-// synced and renamed into place, so an interrupted run (Ctrl-C) leaves
-// either the old file or the complete new one, never half of it.
-func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
+// WriteAtomic writes path through internal/atomicfile (a temporary file in
+// the same directory, synced, mode 0644, renamed into place), creating the
+// directory first, so an interrupted run (Ctrl-C) leaves either the old file
+// or the complete new one, never half of it.
+func WriteAtomic(path string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	return atomicfile.Write(path, write)
+}
+
+// SaveNpy writes t as .npy atomically, creating the directory.
+func SaveNpy(path string, t *tensor.Tensor) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+	return codec.SaveNpy(path, t)
 }
 
-// SaveNpy writes t as .npy atomically.
-func SaveNpy(path string, t *tensor.Tensor) error {
-	return WriteAtomic(path, func(w io.Writer) error { return tensor.WriteNpy(w, t) })
-}
-
-// SaveNpy64 writes float64 values with the given shape as a float32 .npy.
+// SaveNpy64 writes float64 values with the given shape as a '<f8' .npy
+// atomically, creating the directory.
 func SaveNpy64(path string, v []float64, shape ...int) error {
-	f := make([]float32, len(v))
-	for i, x := range v {
-		f[i] = float32(x)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
 	}
-	t, err := tensor.FromSlice(f, shape...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return SaveNpy(path, t)
+	return codec.SaveNpy64(path, v, shape...)
 }
 
 // WriteJSON writes v as indented JSON atomically.
@@ -179,7 +156,7 @@ func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, sym
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return tensor.WritePNGGrid(path, upscale(img, minTile), cols, lo, hi)
+	return codec.WritePNGGrid(path, upscale(img, minTile), cols, lo, hi)
 }
 
 // minTile is the smallest displayed tile side: small images are enlarged

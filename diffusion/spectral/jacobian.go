@@ -3,10 +3,9 @@ package spectral
 import (
 	"fmt"
 	"math"
-	"sync"
-	"sync/atomic"
 
-	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // DefaultBlock is the number of tangents per batched JVP when none is given:
@@ -16,7 +15,7 @@ const DefaultBlock = 32
 
 // Full returns the exact Jacobian J (d×d row-major float64, J[i·d+j] =
 // ∂f_i/∂y_j) from d JVPs with the unit vectors, block at a time. With
-// Threads() > 1 the blocks are shared among that many workers (JVPs on one
+// parallel.Workers() > 1 the blocks are shared among that many workers (JVPs on one
 // linearization only read it); each column is computed the same way
 // whichever worker takes it, so J does not depend on the thread count.
 func Full(lin Linear, block int) ([]float64, error) {
@@ -27,26 +26,20 @@ func Full(lin Linear, block int) ([]float64, error) {
 	block = min(block, d)
 	J := make([]float64, d*d)
 	nblocks := (d + block - 1) / block
-	workers := min(tensor.Threads(), nblocks)
+	workers := min(parallel.Workers(), nblocks)
 	errs := make([]error, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			src := make([]float32, block*d)
-			dst := make([]float32, block*d)
-			for {
-				b := int(next.Add(1)) - 1
-				if b >= nblocks || errs[w] != nil {
-					return
-				}
-				errs[w] = fullBlock(lin, J, src, dst, b*block, min(block, d-b*block))
-			}
-		}(w)
-	}
-	wg.Wait()
+	src := make([][]float32, workers)
+	dst := make([][]float32, workers)
+	parallel.ForEachWorker(workers, nblocks, func(w, b int) {
+		if errs[w] != nil {
+			return
+		}
+		if src[w] == nil {
+			src[w] = make([]float32, block*d)
+			dst[w] = make([]float32, block*d)
+		}
+		errs[w] = fullBlock(lin, J, src[w], dst[w], b*block, min(block, d-b*block))
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -120,9 +113,9 @@ func (e *Eigen) Vector(k int) []float32 {
 }
 
 // DenseEigen diagonalizes the symmetric part of the exact Jacobian with
-// tensor.EigSym (float64, all d pairs) and returns them largest first.
+// linalg.EigSym (float64, all d pairs) and returns them largest first.
 func DenseEigen(J []float64, d int) (*Eigen, error) {
-	vals, vecs, err := tensor.EigSym(J, d)
+	vals, vecs, err := linalg.EigSym(J, d)
 	if err != nil {
 		return nil, fmt.Errorf("spectral: dense eigendecomposition of a %d×%d Jacobian: %w", d, d, err)
 	}

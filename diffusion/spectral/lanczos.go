@@ -3,13 +3,13 @@ package spectral
 import (
 	"fmt"
 	"math"
-	"sync"
 
-	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // SymPart is the operator (J+Jᵀ)/2 of a Linear, applied to a block as
-// (JVP + VJP)/2; it satisfies tensor.SymOperator32.
+// (JVP + VJP)/2; it satisfies linalg.SymOperator32.
 type SymPart struct {
 	Lin Linear
 	tmp []float32
@@ -25,20 +25,17 @@ func (s *SymPart) Apply(dst, src []float32, k int) error {
 	}
 	t := s.tmp[:len(src)]
 	var jerr, verr error
-	if tensor.Threads() > 1 {
-		// J·v and Jᵀ·v are independent passes over the same (read-only)
-		// linearization: run them side by side.
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			verr = s.Lin.VJP(t, src, k)
-		}()
-		jerr = s.Lin.JVP(dst, src, k)
-		wg.Wait()
-	} else {
-		jerr, verr = s.Lin.JVP(dst, src, k), s.Lin.VJP(t, src, k)
-	}
+	// J·v and Jᵀ·v are independent passes over the same (read-only)
+	// linearization: with more than one worker they run side by side.
+	parallel.For(2, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if i == 0 {
+				jerr = s.Lin.JVP(dst, src, k)
+			} else {
+				verr = s.Lin.VJP(t, src, k)
+			}
+		}
+	})
 	if jerr != nil {
 		return jerr
 	}
@@ -68,7 +65,7 @@ type LanczosResult struct {
 }
 
 // Lanczos computes extreme eigenpairs of (J+Jᵀ)/2 with block Lanczos and
-// full reorthogonalization (tensor.Lanczos), without forming J.
+// full reorthogonalization (linalg.Lanczos), without forming J.
 func Lanczos(lin Linear, opt LanczosOptions) (*LanczosResult, error) {
 	d := lin.Dim()
 	if opt.Top < 0 || opt.Bottom < 0 || opt.Top+opt.Bottom == 0 {
@@ -81,10 +78,10 @@ func Lanczos(lin Linear, opt LanczosOptions) (*LanczosResult, error) {
 		steps = (max(100, 6*pairs) + block - 1) / block
 	}
 	steps = min(steps, (d+block-1)/block)
-	op := tensor.Float32Operator(&SymPart{Lin: lin})
+	op := linalg.Float32Operator(&SymPart{Lin: lin})
 	res := &LanczosResult{}
-	run := func(which tensor.LanczosEnd, wanted int) (*Eigen, []float64, error) {
-		r, err := tensor.Lanczos(op, tensor.LanczosOptions{Wanted: wanted, Which: which, MaxSteps: steps, BlockSize: block, Seed: opt.Seed})
+	run := func(which linalg.LanczosEnd, wanted int) (*Eigen, []float64, error) {
+		r, err := linalg.Lanczos(op, linalg.LanczosOptions{Wanted: wanted, Which: which, MaxSteps: steps, BlockSize: block, Seed: opt.Seed})
 		if err != nil {
 			return nil, nil, fmt.Errorf("spectral: Lanczos on (J+Jᵀ)/2 (%d pixels): %w", d, err)
 		}
@@ -97,20 +94,20 @@ func Lanczos(lin Linear, opt LanczosOptions) (*LanczosResult, error) {
 	case opt.Top > 0 && opt.Bottom > 0 && opt.Top == opt.Bottom:
 		var both *Eigen
 		var resid []float64
-		if both, resid, err = run(tensor.LanczosBoth, opt.Top); err != nil {
+		if both, resid, err = run(linalg.LanczosBoth, opt.Top); err != nil {
 			return nil, err
 		}
 		res.Top, res.TopResid, res.Bottom, res.BottomResid = split(both, resid, opt.Top)
 		return res, nil
 	case opt.Top > 0:
-		if res.Top, res.TopResid, err = run(tensor.LanczosLargest, opt.Top); err != nil {
+		if res.Top, res.TopResid, err = run(linalg.LanczosLargest, opt.Top); err != nil {
 			return nil, err
 		}
 	}
 	if opt.Bottom > 0 {
 		var e *Eigen
 		var r []float64
-		if e, r, err = run(tensor.LanczosSmallest, opt.Bottom); err != nil {
+		if e, r, err = run(linalg.LanczosSmallest, opt.Bottom); err != nil {
 			return nil, err
 		}
 		res.Bottom, res.BottomResid = reverse(e, r)

@@ -10,6 +10,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // A training checkpoint is a directory:
@@ -65,7 +66,7 @@ func LoadConfig(dir string) (Config, error) {
 // nn.LoadAdam once the network exists).
 func loadState(dir string) (map[string]string, error) {
 	path := filepath.Join(dir, StateFile)
-	meta, _, _, err := tensor.LoadSafetensors(path)
+	meta, _, _, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w (is %s a directory written by harmonic train?)", err, dir)
 	}

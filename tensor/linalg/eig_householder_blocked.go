@@ -1,0 +1,78 @@
+package linalg
+
+// Blocked Householder tridiagonalization (LAPACK dsytrd/dlatrd, lower,
+// adapted to full row-major storage). A panel of nb reflectors is computed
+// against the not-yet-updated trailing matrix, with the panel's pending
+// rank-2 updates applied only where needed: to the row being reduced, and
+// as O(m·nb) corrections to each product A₂₂·v. The trailing matrix then
+// gets all nb rank-2 updates at once, A₂₂ −= V·Wᵀ + W·Vᵀ, as two matrix
+// products. Half of the 2n³ flops (the products A₂₂·v) remain a read-only
+// pass per column; the other half run at laGemm's register-tiled rate
+// instead of the unblocked code's memory-bound read-modify-write.
+
+// eigTridiagPanel is the panel width nb, and eigTridiagPanelMin the smallest
+// trailing block worth a panel (below it the unblocked code is faster).
+const (
+	eigTridiagPanel    = 32
+	eigTridiagPanelMin = 256
+)
+
+// eigTridiagPanels reduces columns 0..kEnd-1 of a (see eigTridiagonalize)
+// in panels, filling d, e, tau for them, and returns kEnd; rows and columns
+// ≥ kEnd are left fully updated for the unblocked code.
+func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
+	nb := eigTridiagPanel
+	vp := make([]float64, nb*n) // row p: reflector of column k0+p (absolute indices)
+	wp := make([]float64, nb*n) // row p: its w vector
+	p := make([]float64, n)
+	coefW := make([]float64, nb)
+	coefV := make([]float64, nb)
+	k0 := 0
+	for ; n-k0 >= eigTridiagPanelMin; k0 += nb {
+		for i := range vp {
+			vp[i] = 0
+			wp[i] = 0
+		}
+		for jj := 0; jj < nb; jj++ {
+			j := k0 + jj
+			row := a[j*n : (j+1)*n]
+			// Row j gets the panel's earlier updates (columns j..n-1).
+			for q := 0; q < jj; q++ {
+				vq, wq := vp[q*n:(q+1)*n], wp[q*n:(q+1)*n]
+				eigRank2Row(row[j:], vq[j], wq[j], vq[j:], wq[j:])
+			}
+			d[j] = row[j]
+			v := row[j+1:]
+			e[j], tau[j] = eigHouseholder(v)
+			copy(vp[jj*n+j+1:(jj+1)*n], v)
+			if tau[j] == 0 {
+				continue // w = 0
+			}
+			// p = (A₂₂ − V·Wᵀ − W·Vᵀ)·v over rows j+1..n-1, with A₂₂ as it
+			// was before this panel.
+			eigTrailingPass(a, n, j, nil, nil, v, p)
+			pj := p[j+1:]
+			for q := 0; q < jj; q++ {
+				coefW[q] = laDot(wp[q*n+j+1:(q+1)*n], v)
+				coefV[q] = laDot(vp[q*n+j+1:(q+1)*n], v)
+			}
+			for q := 0; q < jj; q++ {
+				laAxpy(-coefW[q], vp[q*n+j+1:(q+1)*n], pj)
+				laAxpy(-coefV[q], wp[q*n+j+1:(q+1)*n], pj)
+			}
+			// w = τp − (τ²/2)(pᵀv)v, as in the unblocked code.
+			t := tau[j]
+			for i := range pj {
+				pj[i] *= t
+			}
+			laAxpy(-0.5*t*laDot(pj, v), v, pj)
+			copy(wp[jj*n+j+1:(jj+1)*n], pj)
+		}
+		// Trailing block rows/columns ≥ t: A −= Vᵀ-panel products.
+		t := k0 + nb
+		m := n - t
+		laGemm(true, false, m, m, nb, -1, vp[t:], n, wp[t:], n, a[t*n+t:], n)
+		laGemm(true, false, m, m, nb, -1, wp[t:], n, vp[t:], n, a[t*n+t:], n)
+	}
+	return k0
+}

@@ -1,0 +1,354 @@
+package linalg
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+)
+
+// Cuppen's divide and conquer for the eigenvectors of a symmetric
+// tridiagonal matrix (LAPACK dstedc/dlaed0-3): split T at the middle into
+// two tridiagonals plus a rank-one term, solve the halves recursively, then
+// merge by solving the secular equation of D + ρzzᵀ. The merge's O(n³) work
+// is two matrix products (laGemm), where QL spends 6 flops per entry per
+// plane rotation on a memory-bound stream; and clustered spectra (network
+// Jacobians, image covariances) deflate, which makes merges cheaper still.
+// Orthogonality comes from the Gu–Eisenstat trick: z is recomputed from the
+// computed roots so that the eigenvectors are exact for a nearby problem.
+
+// tridiagDCLeaf is the size below which subproblems use QL directly.
+const tridiagDCLeaf = 32
+
+// tridiagDC overwrites d with the eigenvalues (ascending) of the tridiagonal
+// (d, e) (e[i] couples i and i+1; len(e) ≥ n−1, not modified) and returns
+// Z, n×n row-major with column j the eigenvector of d[j].
+func tridiagDC(d, e []float64) ([]float64, error) {
+	n := len(d)
+	z := make([]float64, n*n)
+	if n == 0 {
+		return z, nil
+	}
+	ee := append([]float64(nil), e[:n-1]...)
+	// Unit scaling by a power of two (exact) keeps the secular equation's
+	// products and the deflation tolerances in range.
+	scale := laPow2Scale(math.Max(laMaxAbs(d), laMaxAbs(ee)))
+	for i := range d {
+		d[i] *= scale
+	}
+	for i := range ee {
+		ee[i] *= scale
+	}
+	if err := dcSolve(d, ee, z, n); err != nil {
+		return nil, err
+	}
+	for i := range d {
+		d[i] /= scale
+	}
+	return z, nil
+}
+
+// dcSolve solves the tridiagonal (d, e), len(e) = len(d)−1, into the
+// len(d)×len(d) block of z at stride ldz (which must be zero on entry).
+func dcSolve(d, e, z []float64, ldz int) error {
+	n := len(d)
+	if n <= tridiagDCLeaf {
+		return dcLeaf(d, e, z, ldz)
+	}
+	k := n / 2
+	beta := e[k-1]
+	// T = diag(T1', T2') + |β|·vvᵀ with v = e_{k-1} + sign(β)·e_k, where
+	// T1', T2' have |β| taken off their touching diagonal entries.
+	ab := math.Abs(beta)
+	d[k-1] -= ab
+	d[k] -= ab
+	if err := dcSolve(d[:k], e[:k-1], z, ldz); err != nil {
+		return err
+	}
+	if err := dcSolve(d[k:], e[k:], z[k*ldz+k:], ldz); err != nil {
+		return err
+	}
+	// z-vector of the merge: Qᵀv = (last row of Z1, ±first row of Z2)/√2
+	// for ρ = 2|β| and a unit vector.
+	zv := make([]float64, n)
+	sgn := 1 / math.Sqrt2
+	if beta < 0 {
+		sgn = -sgn
+	}
+	for i := 0; i < k; i++ {
+		zv[i] = z[(k-1)*ldz+i] / math.Sqrt2
+	}
+	for i := 0; i < n-k; i++ {
+		zv[k+i] = sgn * z[k*ldz+k+i]
+	}
+	return dcMerge(d, zv, 2*ab, z, ldz, k)
+}
+
+// dcLeaf solves a small tridiagonal by QL into z (ascending eigenvalues).
+func dcLeaf(d, e, z []float64, ldz int) error {
+	n := len(d)
+	w := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		w[i*n+i] = 1
+	}
+	ee := make([]float64, n)
+	copy(ee, e)
+	if err := tridiagQL(d, ee, w); err != nil {
+		return err
+	}
+	perm := dcAscending(d)
+	vals := make([]float64, n)
+	for c, p := range perm {
+		vals[c] = d[p]
+		for r := 0; r < n; r++ {
+			z[r*ldz+c] = w[r*n+p]
+		}
+	}
+	copy(d, vals)
+	return nil
+}
+
+// dcAscending returns the permutation sorting x ascending (stable).
+func dcAscending(x []float64) []int {
+	perm := make([]int, len(x))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, func(i, j int) int {
+		switch {
+		case x[i] < x[j]:
+			return -1
+		case x[i] > x[j]:
+			return 1
+		}
+		return 0
+	})
+	return perm
+}
+
+// dcRot is a deflating plane rotation of sorted coordinates p < q.
+type dcRot struct {
+	p, q int
+	c, s float64
+}
+
+// dcMerge computes the eigen-decomposition of diag(d) + ρ·zv·zvᵀ (d[:k] and
+// d[k:] each ascending, ‖zv‖ = 1, ρ ≥ 0) and multiplies it into the block
+// diagonal diag(Z1, Z2) held in z, leaving the merged eigenvectors there and
+// the ascending eigenvalues in d.
+func dcMerge(d, zv []float64, rho float64, z []float64, ldz, k int) error {
+	n := len(d)
+	perm := dcAscending(d)
+	ds := make([]float64, n)
+	zs := make([]float64, n)
+	for i, p := range perm {
+		ds[i], zs[i] = d[p], zv[p]
+	}
+	deflated, rots := dcDeflate(ds, zs, rho)
+	var idx []int
+	for j := 0; j < n; j++ {
+		if !deflated[j] {
+			idx = append(idx, j)
+		}
+	}
+	kk := len(idx)
+	dk := make([]float64, kk)
+	zk := make([]float64, kk)
+	for i, j := range idx {
+		dk[i], zk[i] = ds[j], zs[j]
+	}
+	u, lam, err := dcSecularVectors(dk, zk, rho)
+	if err != nil {
+		return err
+	}
+	// Output order: all eigenvalues ascending. The merged eigenvectors are
+	// diag(Z1, Z2)·Y with Y = P·G_1⋯G_r·X: X (sorted coordinates × output
+	// columns) holds the secular eigenvectors of the roots and unit vectors
+	// for deflated coordinates, G are the deflating rotations and P undoes
+	// the sort. Y is built with its rows already in unsorted order.
+	vals := make([]float64, 0, n)
+	src := make([]int, 0, n) // ≥ 0: deflated coordinate; < 0: root −1−i
+	for j := 0; j < n; j++ {
+		if deflated[j] {
+			vals = append(vals, ds[j])
+			src = append(src, j)
+		}
+	}
+	vals = append(vals, lam...)
+	for i := range lam {
+		src = append(src, -1-i)
+	}
+	order := dcAscending(vals)
+	y := make([]float64, n*n)
+	for c, o := range order {
+		d[c] = vals[o]
+		if s := src[o]; s >= 0 {
+			y[perm[s]*n+c] = 1
+		} else {
+			ui := u[(-1-s)*kk : (-s)*kk]
+			for jj, j := range idx {
+				y[perm[j]*n+c] = ui[jj]
+			}
+		}
+	}
+	// The rotations were applied to the coordinates in order, so their
+	// product acts on the rows last-first.
+	for r := len(rots) - 1; r >= 0; r-- {
+		g := rots[r]
+		rp, rq := y[perm[g.p]*n:(perm[g.p]+1)*n], y[perm[g.q]*n:(perm[g.q]+1)*n]
+		for c := range rp {
+			a, b := rp[c], rq[c]
+			rp[c] = g.c*a - g.s*b
+			rq[c] = g.s*a + g.c*b
+		}
+	}
+	dcMultiply(z, ldz, k, y, order, src)
+	return nil
+}
+
+// dcMultiply overwrites the n×n block of z, holding diag(Z1, Z2) (Z1 k×k),
+// with diag(Z1, Z2)·Y. Columns of Y from secular roots are dense and go
+// through two matrix products that skip the zero blocks; columns from
+// deflated coordinates have a handful of nonzeros (the coordinate and its
+// rotation partners) and are combined directly, so strongly deflating
+// merges (clustered spectra) cost far less than n³.
+func dcMultiply(z []float64, ldz, k int, y []float64, order, src []int) {
+	n := len(order)
+	var dense, sparse []int // output columns of each kind
+	for c, o := range order {
+		if src[o] < 0 {
+			dense = append(dense, c)
+		} else {
+			sparse = append(sparse, c)
+		}
+	}
+	nr := len(dense)
+	yr := make([]float64, n*nr)
+	for r := 0; r < n; r++ {
+		for t, c := range dense {
+			yr[r*nr+t] = y[r*n+c]
+		}
+	}
+	outR := make([]float64, n*nr)
+	laGemm(false, false, k, nr, k, 1, z, ldz, yr, nr, outR, nr)
+	laGemm(false, false, n-k, nr, n-k, 1, z[k*ldz+k:], ldz, yr[k*nr:], nr, outR[k*nr:], nr)
+	outS := make([]float64, len(sparse)*n) // row t: output column sparse[t]
+	parallel.For(len(sparse), func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			c, col := sparse[t], outS[t*n:(t+1)*n]
+			for r := 0; r < n; r++ {
+				w := y[r*n+c]
+				if w == 0 {
+					continue
+				}
+				i0, i1 := 0, k // column r of diag(Z1, Z2) lives in one half
+				if r >= k {
+					i0, i1 = k, n
+				}
+				for i := i0; i < i1; i++ {
+					col[i] += w * z[i*ldz+r]
+				}
+			}
+		}
+	})
+	for i := 0; i < n; i++ {
+		zi := z[i*ldz : i*ldz+n]
+		for t, c := range dense {
+			zi[c] = outR[i*nr+t]
+		}
+		for t, c := range sparse {
+			zi[c] = outS[t*n+i]
+		}
+	}
+}
+
+// dcDeflate marks coordinates of the sorted problem diag(ds) + ρ·zs·zsᵀ
+// whose eigenpair is already known to working accuracy (LAPACK dlaed2): a
+// negligible z component, or two nearly equal diagonal entries, in which
+// case a rotation zeroes one of their z components. ds and zs are updated
+// in place; the rotations are returned in the order applied.
+func dcDeflate(ds, zs []float64, rho float64) ([]bool, []dcRot) {
+	n := len(ds)
+	tol := 8 * laEps * math.Max(laMaxAbs(ds), rho)
+	deflated := make([]bool, n)
+	for j := range zs {
+		if rho*math.Abs(zs[j]) <= tol {
+			deflated[j] = true
+			zs[j] = 0
+		}
+	}
+	var rots []dcRot
+	prev := -1
+	for j := 0; j < n; j++ {
+		if deflated[j] {
+			continue
+		}
+		if prev >= 0 {
+			s, c := zs[prev], zs[j]
+			tau := math.Hypot(c, s)
+			t := ds[j] - ds[prev]
+			c /= tau
+			s = -s / tau
+			if math.Abs(t*c*s) <= tol {
+				zs[j], zs[prev] = tau, 0
+				dp := ds[prev]*c*c + ds[j]*s*s
+				ds[j] = ds[prev]*s*s + ds[j]*c*c
+				ds[prev] = dp
+				// The basis changes by G with columns p: (c, s), q: (−s, c)
+				// (LAPACK's drot on Q); the merge applies G to X's rows.
+				rots = append(rots, dcRot{p: prev, q: j, c: c, s: s})
+				deflated[prev] = true
+			}
+		}
+		prev = j
+	}
+	return deflated, rots
+}
+
+// dcSecularVectors solves the secular equation 1 + ρ·Σ z_j²/(d_j − λ) = 0
+// for all K roots (d strictly ascending, z nonzero, ρ > 0) and returns the
+// eigenvectors (K×K, row i for root i) and the roots. Roots are independent,
+// so they are found in parallel; each eigenvector uses the Gu–Eisenstat z.
+func dcSecularVectors(d, z []float64, rho float64) (u, lam []float64, err error) {
+	kk := len(d)
+	u = make([]float64, kk*kk) // first δ_i[j] = d_j − λ_i, then vectors
+	lam = make([]float64, kk)
+	fails := make([]bool, kk)
+	parallel.For(kk, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			var ok bool
+			lam[i], ok = dcSecularRoot(d, z, rho, i, u[i*kk:(i+1)*kk])
+			fails[i] = !ok
+		}
+	})
+	for i, f := range fails {
+		if f {
+			return nil, nil, fmt.Errorf("tridiag: secular equation root %d of %d did not converge", i, kk)
+		}
+	}
+	// ẑ_j² = (λ_j − d_j)·Π_{i≠j} (d_j − λ_i)/(d_j − d_i), sign of z_j.
+	zhat := make([]float64, kk)
+	for j := 0; j < kk; j++ {
+		w := -u[j*kk+j]
+		for i := 0; i < kk; i++ {
+			if i != j {
+				w *= u[i*kk+j] / (d[j] - d[i])
+			}
+		}
+		zhat[j] = math.Copysign(math.Sqrt(math.Abs(w)), z[j])
+	}
+	parallel.For(kk, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ui := u[i*kk : (i+1)*kk]
+			for j := range ui {
+				ui[j] = zhat[j] / ui[j]
+			}
+			inv := 1 / laNorm(ui)
+			for j := range ui {
+				ui[j] *= inv
+			}
+		}
+	})
+	return u, lam, nil
+}

@@ -68,7 +68,9 @@ func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		return
 	}
 	if k <= 0 || alpha == 0 {
-		scaleRows64(m, n, beta, c, ldc)
+		if beta != 1 {
+			scaleRows64(m, n, beta, c, ldc)
+		}
 		return
 	}
 	g := laGemmJob{m: m, n: n, k: k, alpha: alpha, beta: beta, transA: transA, transB: transB,

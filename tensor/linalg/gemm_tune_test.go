@@ -20,7 +20,8 @@ import (
 // TestLaGemmTune is a tuning aid, not a test: DGEMM_TUNE="m,k,n" prints the
 // best single-thread CPU time of laGemm with each float64 micro-kernel
 // (DGEMM_BLOCKS="mc,nc;mc,nc…" tries block sizes in turn, DGEMM_MICRO picks
-// kernels by name, DGEMM_ROUNDS repeats the whole set to beat noise).
+// kernels by name, DGEMM_ROUNDS repeats the whole set to beat noise;
+// DGEMM_THREADS=t > 1 reports wall time and process CPU time per thread).
 func TestLaGemmTune(t *testing.T) {
 	spec := os.Getenv("DGEMM_TUNE")
 	if spec == "" {
@@ -44,7 +45,9 @@ func TestLaGemmTune(t *testing.T) {
 	rounds, _ := strconv.Atoi(os.Getenv("DGEMM_ROUNDS"))
 	defer func() { laGemmTuning.mc, laGemmTuning.nc, laGemmTuning.micro = 0, 0, nil }()
 	defer parallel.SetWorkers(parallel.Workers())
-	parallel.SetWorkers(1)
+	th, _ := strconv.Atoi(os.Getenv("DGEMM_THREADS"))
+	th = max(th, 1)
+	parallel.SetWorkers(th)
 	a, b, c := laBenchMatrix(max(m, k)), laBenchMatrix(max(k, n)), make([]float64, m*n)
 	fmt.Printf("caches %+v\n", caches)
 	for range max(rounds, 1) {
@@ -55,15 +58,23 @@ func TestLaGemmTune(t *testing.T) {
 			laGemmTuning.micro = &mic
 			for _, bl := range blocks {
 				laGemmTuning.mc, laGemmTuning.nc = bl[0], bl[1]
-				best := time.Hour
+				best, bestCPU := time.Hour, time.Hour
 				runtime.LockOSThread()
 				for r := 0; r < max(3, int(3e9/float64(2*m*n*k))); r++ {
-					t0 := threadCPU()
+					t0, w0, p0 := threadCPU(), time.Now(), processCPU()
 					laGemm(false, false, m, n, k, 1, a, max(m, k), b, max(k, n), c, n)
-					best = min(best, threadCPU()-t0)
+					if th == 1 {
+						best = min(best, threadCPU()-t0)
+					} else {
+						best, bestCPU = min(best, time.Since(w0)), min(bestCPU, (processCPU()-p0)/time.Duration(th))
+					}
 				}
 				runtime.UnlockOSThread()
-				fmt.Printf("%-14s blocks %v %dx%dx%d best %.3fms %.1f GFLOP/s\n", mic.Name, bl, m, k, n, best.Seconds()*1e3, 2*float64(m*n*k)/best.Seconds()/1e9)
+				fmt.Printf("%-14s blocks %v %dx%dx%d threads=%d best %.3fms %.1f GFLOP/s", mic.Name, bl, m, k, n, th, best.Seconds()*1e3, 2*float64(m*n*k)/best.Seconds()/1e9)
+				if th > 1 {
+					fmt.Printf(", CPU/thread %.3fms", bestCPU.Seconds()*1e3)
+				}
+				fmt.Println()
 			}
 		}
 	}
@@ -76,4 +87,10 @@ func threadCPU() time.Duration {
 	const clockThreadCPUTime = 3
 	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
 	return time.Duration(ts.Nano())
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

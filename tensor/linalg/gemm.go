@@ -23,7 +23,7 @@ import (
 // Structure (GotoBLAS/BLIS): columns of C in nc blocks, depth in kc slabs
 // (the B block packed into nr-wide micro-panels), rows in mc blocks (the A
 // block packed into mr-tall micro-panels), then micro-tiles. Goroutines own
-// disjoint rectangles of C, so they never share a sum.
+// disjoint parts of C (gemm_parallel.go), so they never share a sum.
 const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB: half of L1
 
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float64
@@ -79,19 +79,13 @@ func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		g.micro = *laGemmTuning.micro
 	}
 	mr, nr := g.micro.MR, g.micro.NR
-	tm, tn := laGemmGrid(ceilDiv(m, mr), ceilDiv(n, nr), laGemmWorkers(m, n, k, parallel.Workers()))
+	g.workers = laGemmWorkers(m, n, k, parallel.Workers())
+	tm, tn := laGemmGrid(ceilDiv(m, mr), ceilDiv(n, nr), g.workers)
 	g.mc, g.nc = laGemmBlocks(ceilDiv(m, tm), mr, nr)
 	if laGemmTuning.mc > 0 {
 		g.mc, g.nc = max(mr, laGemmTuning.mc/mr*mr), max(nr, laGemmTuning.nc/nr*nr)
 	}
-	// One rectangle of C per index; parallel.For gives each worker one.
-	parallel.For(tm*tn, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			i0, i1 := splitTiles(m, mr, tm, t/tn)
-			j0, j1 := splitTiles(n, nr, tn, t%tn)
-			g.run(i0, i1, j0, j1)
-		}
-	})
+	g.parallel(tm, tn)
 }
 
 // scaleRows64 sets C = beta·C (beta == 0 clears C, NaNs included).
@@ -121,28 +115,6 @@ func laGemmBlocks(mt, mr, nr int) (mc, nc int) {
 	return mc, nc
 }
 
-// laGemmWorkers bounds the goroutines so that each gets enough work to pay
-// for starting it (tens of microseconds on these VMs against roughly 30
-// flops a nanosecond).
-func laGemmWorkers(m, n, k, workers int) int {
-	const minFlopsPerWorker = 1 << 21
-	return max(1, min(workers, 2*m*n*k/minFlopsPerWorker))
-}
-
-// laGemmGrid picks tm×tn ≤ t goroutines over a tilesM×tilesN grid of
-// micro-tiles, minimizing the largest share (ties go to splitting columns,
-// which keeps each goroutine's A block whole).
-func laGemmGrid(tilesM, tilesN, t int) (tm, tn int) {
-	best := -1
-	for cn := min(t, tilesN); cn >= 1; cn-- {
-		cm := min(t/cn, tilesM)
-		if share := ceilDiv(tilesM, cm) * ceilDiv(tilesN, cn); best < 0 || share < best {
-			best, tm, tn = share, cm, cn
-		}
-	}
-	return tm, tn
-}
-
 // laGemmTuning overrides the kernel and blocks (tuning only).
 var laGemmTuning struct {
 	micro  *simd.DgemmMicro
@@ -157,15 +129,9 @@ type laGemmJob struct {
 	lda, ldb, ldc  int
 	micro          simd.DgemmMicro
 	mc, nc         int
+	workers        int
+	sharedA        []float64 // all of op(A) packed once for every column chunk, or nil
 }
-
-// splitTiles returns part p of n elements split into parts on multiples of tile.
-func splitTiles(n, tile, parts, p int) (lo, hi int) {
-	tiles := ceilDiv(n, tile)
-	return min(n, p*tiles/parts*tile), min(n, (p+1)*tiles/parts*tile)
-}
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // laGemmScratch holds one goroutine's packing buffers; pooled so that the
 // eigensolvers' many panel updates do not allocate.
@@ -187,7 +153,9 @@ func (g *laGemmJob) run(i0, i1, j0, j1 int) {
 	nc := min(g.nc, ceilDiv(j1-j0, nr)*nr)
 	s := laGemmScratchPool.Get().(*laGemmScratch)
 	defer laGemmScratchPool.Put(s)
-	s.a = growFloat64(s.a, mc*kc)
+	if g.sharedA == nil {
+		s.a = growFloat64(s.a, mc*kc)
+	}
 	s.b = growFloat64(s.b, nc*kc)
 	s.tile = growFloat64(s.tile, mr*nr)
 	for jc := j0; jc < j1; jc += nc {
@@ -202,8 +170,15 @@ func (g *laGemmJob) run(i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mcb := min(mc, i1-ic)
-				pa := s.a[:ceilDiv(mcb, mr)*mr*kcb]
-				laPackA(pa, g.transA, g.a, g.lda, ic, mcb, pc, kcb, mr)
+				var pa []float64
+				if g.sharedA != nil {
+					// Slab pc holds all row panels, after the earlier slabs' rows.
+					off := pc*ceilDiv(g.m, mr)*mr + ic*kcb
+					pa = g.sharedA[off : off+ceilDiv(mcb, mr)*mr*kcb]
+				} else {
+					pa = s.a[:ceilDiv(mcb, mr)*mr*kcb]
+					laPackA(pa, g.transA, g.a, g.lda, ic, mcb, pc, kcb, mr)
+				}
 				g.macroTile(pa, pb, s.tile, ic, mcb, jc, ncb, kcb, beta)
 			}
 		}

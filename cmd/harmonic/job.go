@@ -26,20 +26,23 @@ not done fails and says which. Without --index, $SLURM_ARRAY_TASK_ID is the inde
 runs a plan of n jobs (with the array tasks ordered by their dependencies).`
 
 func runJob(args []string) error {
-	if len(args) == 0 || args[0] != "run" {
-		fmt.Fprintln(os.Stderr, jobUsage)
-		if len(args) == 0 {
-			return errors.New("missing subcommand (available: run)")
-		}
-		return fmt.Errorf("unknown subcommand %q (available: run)", args[0])
+	if len(args) == 0 {
+		return usageError{errors.New("missing subcommand (available: run)")}
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(os.Stdout, jobUsage)
+		return flag.ErrHelp
+	}
+	if args[0] != "run" {
+		return usageError{fmt.Errorf("unknown subcommand %q (available: run)", args[0])}
 	}
 	fs := flag.NewFlagSet("job run", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), jobUsage); fs.PrintDefaults() }
 	planPath := fs.String("plan", "", "the plan.json a study wrote into its output folder")
 	index := fs.Int("index", -1, "position of the job in plan.json (default: $SLURM_ARRAY_TASK_ID)")
 	threads := fs.Int("threads", 0, "threads the job may use (0: all cores)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -32,18 +32,22 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/diffusion/analytic"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 // analyticParityTol is the largest accepted max|harmonic − reference| on
-// x̂0 in [−1,1]: float32 output with float32 GEMMs for distances and the
-// covariance (observed up to about 1e-5).
-const analyticParityTol = 5e-5
+// x̂0 in [−1,1]: float32 output, float32 GEMMs for distances, float32 partial
+// sums (observed: Wiener 1e-7, optimal 6e-8, locality 2e-6).
+const analyticParityTol = 1e-5
 
 func TestAnalyticParity(t *testing.T) {
 	python, script := analyticReference(t)
 	dir := t.TempDir()
+	if keep := os.Getenv("HARMONIC_PARITY_DIR"); keep != "" { // keep the arrays for a look
+		dir = keep
+	}
 	train := filepath.Join(dir, "train.npy")
 	if err := runDataExport([]string{"mnist", "--n", "1000", "--out", train}, io.Discard); err != nil {
 		t.Logf("MNIST unavailable (%v); using disks", err)
@@ -76,7 +80,7 @@ func TestAnalyticParity(t *testing.T) {
 				xt.Data()[i*d+j] = float32(math.Sqrt(a)*x0 + math.Sqrt(1-a)*rng.NormFloat64())
 			}
 		}
-		in := filepath.Join(dir, "xt.npy")
+		in := filepath.Join(dir, "xt_"+formatFloat(a)+".npy")
 		if err := codec.SaveNpy(in, xt); err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +91,8 @@ func TestAnalyticParity(t *testing.T) {
 			}
 			as := formatFloat(a)
 			args := []string{"--method", method, "--train", tr, "--input", in, "--alphabar", as, "--tau", "0.005"}
-			ours, ref := filepath.Join(dir, "ours.npy"), filepath.Join(dir, "ref.npy")
+			ours := filepath.Join(dir, "ours_"+method+"_"+as+".npy")
+			ref := filepath.Join(dir, "ref_"+method+"_"+as+".npy")
 			if err := runAnalyticPredict(append(args, "--output", ours), io.Discard); err != nil {
 				t.Fatalf("%s ᾱ=%v: %v", method, a, err)
 			}
@@ -100,11 +105,28 @@ func TestAnalyticParity(t *testing.T) {
 			if err1 != nil || err2 != nil {
 				t.Fatal(err1, err2)
 			}
-			var e float64
-			for i, v := range want.Data() {
-				e = math.Max(e, math.Abs(float64(got.Data()[i]-v)))
+			// Pixels whose mask column has an entry within rounding of
+			// the threshold are decided by rounding (the eigensolvers
+			// differ in the last bits), so they are left out and counted.
+			var skip []bool
+			if method == "locality" {
+				skip = tieColumns(t, trainVaried, a, 0.005)
 			}
-			t.Logf("%-8s ᾱ=%-4v max|harmonic − reference| = %.3g", method, a, e)
+			var e float64
+			at, skipped := 0, 0
+			for i, v := range want.Data() {
+				if skip != nil && skip[i%d] {
+					skipped++
+					continue
+				}
+				if ei := math.Abs(float64(got.Data()[i] - v)); ei > e {
+					e, at = ei, i
+				}
+			}
+			t.Logf("%-8s ᾱ=%-4v max|harmonic − reference| = %.3g (image %d, pixel %d; %d of %d values at a threshold tie left out)", method, a, e, at/d, at%d, skipped, want.Numel())
+			if skipped*100 > want.Numel() {
+				t.Errorf("%s ᾱ=%v: %d of %d values left out as threshold ties, more than 1%%", method, a, skipped, want.Numel())
+			}
 			if !(e <= analyticParityTol) {
 				t.Errorf("%s ᾱ=%v: harmonic differs from analytic_reference.py by %g (tolerance %g)", method, a, e, analyticParityTol)
 			}
@@ -149,4 +171,40 @@ func analyticReference(t *testing.T) (python, script string) {
 	}
 	t.Skip("analytic_reference.py not found at ../shared/tools/ from the module root; set HARMONIC_ANALYTIC_REFERENCE to its path")
 	return
+}
+
+// tieMargin is the relative distance from the locality threshold below
+// which a mask entry counts as a tie: far above float64 rounding of the
+// filter's entries (about 1e-12 relative on these data), far below the
+// spacing of the entries.
+const tieMargin = 1e-5
+
+// tieColumns marks the output pixels whose mask column at ᾱ has an entry
+// within tieMargin of the threshold, from harmonic's own filter.
+func tieColumns(t *testing.T, trainPath string, a, tau float64) []bool {
+	u, err := codec.LoadNpy(trainPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := u.Clone()
+	for i, v := range x.Data() {
+		x.Data()[i] = 2*v - 1
+	}
+	s, err := analytic.ComputeStats(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := analytic.NewLocality(x, s, tau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	margins, err := l.ThresholdMargins(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]bool, len(margins))
+	for m, v := range margins {
+		out[m] = v < tieMargin
+	}
+	return out
 }

@@ -38,7 +38,13 @@ func testSet(seed int64, n int) (*tensor.Tensor, *rand.Rand) {
 }
 
 func TestStatsMatchBruteForce(t *testing.T) {
-	x, _ := testSet(1, 70)
+	x, rng := testSet(1, 70)
+	checkStats(t, x)
+	checkStats(t, testImages(rng, 33, 1, 3, 5)) // d = 15: a partial 4×4 block
+}
+
+func checkStats(t *testing.T, x *tensor.Tensor) {
+	t.Helper()
 	s, err := ComputeStats(x)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +63,7 @@ func TestStatsMatchBruteForce(t *testing.T) {
 			for k, l := range s.Values {
 				v += l * s.Vectors[k*d+a] * s.Vectors[k*d+b]
 			}
-			if math.Abs(v-cov[a*d+b]) > 1e-6 {
+			if math.Abs(v-cov[a*d+b]) > 1e-12 {
 				t.Fatalf("reconstructed cov[%d,%d] = %v, want %v", a, b, v, cov[a*d+b])
 			}
 		}
@@ -92,7 +98,7 @@ func TestWienerEqualsClosedForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		for j := range d {
-			if e := math.Abs(f[j] - p[5*d+j]/math.Sqrt(a)); e > 1e-6/math.Sqrt(a) { // the covariance comes from float32 GEMMs
+			if e := math.Abs(f[j] - p[5*d+j]/math.Sqrt(a)); e > 1e-9/math.Sqrt(a) {
 				t.Fatalf("ᾱ=%v sensitivity[5,%d] off by %g", a, j, e)
 			}
 		}

@@ -107,6 +107,46 @@ func (l *Locality) Mask(alphabar float64) ([]float32, error) {
 	return out, nil
 }
 
+// ThresholdMargins returns, for each output pixel m, how close column m
+// of R comes to the threshold: min_n |R[n,m] − τ·G| / (τ·G), G = max R. A
+// column within float64 rounding of the threshold (margin ≲ 1e-6) has a
+// mask entry that rounding decides, in any implementation.
+func (l *Locality) ThresholdMargins(alphabar float64) ([]float64, error) {
+	if err := checkAlphabar(alphabar); err != nil {
+		return nil, err
+	}
+	r, thr := l.normalized(alphabar)
+	d := l.t.d
+	out := make([]float64, d)
+	for m := range d {
+		out[m] = math.Inf(1)
+		for n := range d {
+			out[m] = math.Min(out[m], math.Abs(r[n*d+m]-thr)/thr)
+		}
+	}
+	return out, nil
+}
+
+// normalized returns R[n,m] = |P[n,m]/P[n,n]| (a diagonal below 1e-6
+// replaced by 1, as the released code does) and the threshold τ·max R.
+func (l *Locality) normalized(alphabar float64) (r []float64, thr float64) {
+	d := l.t.d
+	p := l.s.Filter((1 - alphabar) / alphabar)
+	var gmax float64
+	for n := range d {
+		dn := p[n*d+n]
+		if math.Abs(dn) < 1e-6 {
+			dn = 1
+		}
+		inv := 1 / dn
+		for m := range d {
+			p[n*d+m] = math.Abs(p[n*d+m] * inv)
+			gmax = math.Max(gmax, p[n*d+m])
+		}
+	}
+	return p, l.Tau * gmax
+}
+
 // columns returns the mask's columns at ᾱ, kept for the last ᾱ asked
 // (a sampler asks for one ᾱ per step, for all its batches).
 func (l *Locality) columns(alphabar float64) []maskColumn {
@@ -116,28 +156,13 @@ func (l *Locality) columns(alphabar float64) []maskColumn {
 		return l.maskCols
 	}
 	d := l.t.d
-	p := l.s.Filter((1 - alphabar) / alphabar)
-	inv := make([]float64, d)
-	for n := range d {
-		dn := p[n*d+n]
-		if math.Abs(dn) < 1e-6 {
-			dn = 1
-		}
-		inv[n] = 1 / dn
-	}
-	var gmax float64
-	for n := range d {
-		for m := range d {
-			gmax = math.Max(gmax, math.Abs(p[n*d+m]*inv[n]))
-		}
-	}
-	thr := l.Tau * gmax
+	r, thr := l.normalized(alphabar)
 	cols := make([]maskColumn, d)
 	parallel.For(d, func(lo, hi int) {
 		for m := lo; m < hi; m++ {
 			var ones, zeros []int32
 			for n := range d {
-				if math.Abs(p[n*d+m]*inv[n]) >= thr {
+				if r[n*d+m] >= thr {
 					ones = append(ones, int32(n))
 				} else {
 					zeros = append(zeros, int32(n))
@@ -167,12 +192,17 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 	xt = xt.Contiguous()
 	cols := l.columns(alphabar)
 	d, n := t.d, t.n
-	ra := float32(math.Sqrt(alphabar))
+	ra := math.Sqrt(alphabar)
 	hard := alphabar == 1 // σ = 0: the softmax becomes an argmin (ties averaged)
 	inv2v := 1 / (2 * (1 - alphabar))
 	out := tensor.New(xt.Shape()...)
 	delta := make([]float32, d*localityBlock)
-	tot := make([]float32, localityBlock)
+	tot := make([]float64, localityBlock)
+	allRows := make([]int32, d)
+	for j := range allRows {
+		allRows[j] = int32(j)
+	}
+	cut := softmaxCutoff + math.Log(float64(n))
 	// Streamed softmax state per output pixel: running max logit (or, for
 	// hard, the running min distance), Σ e^(ℓ−max), Σ e^(ℓ−max)·x_i[m].
 	mx := make([]float64, d)
@@ -188,33 +218,33 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 				return nil, err
 			}
 			nb := min(localityBlock, n-i0)
-			clear(tot[:nb])
 			for j := range d {
 				row := delta[j*nb : (j+1)*nb]
 				src := l.xT[j*n+i0 : j*n+i0+nb]
-				yj := y[j]
+				// In float64: a float32 √ᾱ alone moves D by a systematic
+				// 1e-7 relative, which 1/(2(1−ᾱ)) amplifies at low noise.
+				yj := float64(y[j])
 				for k, v := range src {
-					e := yj - ra*v
-					row[k] = e * e
+					e := yj - ra*float64(v)
+					row[k] = float32(e * e)
 				}
-				simd.Add(tot[:nb], tot[:nb], row)
 			}
+			sumRows(tot[:nb], delta, nb, allRows)
 			parallel.For(d, func(lo, hi int) {
-				acc := make([]float32, nb)
+				acc := make([]float64, nb)
 				for m := lo; m < hi; m++ {
 					col := cols[m]
-					clear(acc)
-					for _, r := range col.rows {
-						simd.Add(acc, acc, delta[int(r)*nb:(int(r)+1)*nb])
-					}
+					sumRows(acc, delta, nb, col.rows)
 					if col.complement {
-						simd.Sub(acc, tot[:nb], acc)
+						for k, v := range tot[:nb] {
+							acc[k] = v - acc[k]
+						}
 					}
 					xm := l.xT[m*n+i0 : m*n+i0+nb]
 					if hard {
 						hardUpdate(acc, xm, &mx[m], &sum[m], &num[m])
 					} else {
-						softUpdate(acc, xm, inv2v, &mx[m], &sum[m], &num[m])
+						softUpdate(acc, xm, inv2v, cut, &mx[m], &sum[m], &num[m])
 					}
 				}
 			})
@@ -227,13 +257,37 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 	return out, nil
 }
 
+// sumGroup is how many float32 rows are summed in float32 before the
+// partial sum is added to the float64 total: the float32 error stays that
+// of an 8-term sum, while the float32 adds run at SIMD speed.
+const sumGroup = 8
+
+// sumRows sets acc[k] = Σ_{r∈rows} delta[r·nb + k] for k < nb, summing
+// groups of sumGroup rows in float32 and the groups in float64.
+func sumRows(acc []float64, delta []float32, nb int, rows []int32) {
+	clear(acc[:nb])
+	var part [localityBlock]float32
+	p := part[:nb]
+	for g := 0; g < len(rows); g += sumGroup {
+		clear(p)
+		for _, r := range rows[g:min(g+sumGroup, len(rows))] {
+			simd.Add(p, p, delta[int(r)*nb:(int(r)+1)*nb])
+		}
+		for k, v := range p {
+			acc[k] += float64(v)
+		}
+	}
+}
+
 // softUpdate folds one block of distances D (logits −D·inv2v) and pixel
 // values x into a streamed softmax: the running sums are rescaled when the
 // block raises the maximum, so the result is the exact global softmax.
-func softUpdate(dist, x []float32, inv2v float64, mx, sum, num *float64) {
+// Weights below e^−cut of the running maximum are dropped (their total is
+// below float64 resolution of the sum), which skips most exponentials.
+func softUpdate(dist []float64, x []float32, inv2v, cut float64, mx, sum, num *float64) {
 	bm := math.Inf(-1)
 	for _, v := range dist {
-		bm = math.Max(bm, -float64(v)*inv2v)
+		bm = math.Max(bm, -v*inv2v)
 	}
 	if bm > *mx {
 		if *sum != 0 {
@@ -246,7 +300,11 @@ func softUpdate(dist, x []float32, inv2v float64, mx, sum, num *float64) {
 	m := *mx
 	s, u := *sum, *num
 	for k, v := range dist {
-		e := expNeg(-float64(v)*inv2v - m)
+		l := -v*inv2v - m
+		if l < -cut {
+			continue
+		}
+		e := expNeg(l)
 		s += e
 		u += e * float64(x[k])
 	}
@@ -255,9 +313,9 @@ func softUpdate(dist, x []float32, inv2v float64, mx, sum, num *float64) {
 
 // hardUpdate is softUpdate's σ → 0 limit: the mean of x over the images
 // at the smallest distance (mx holds −min D).
-func hardUpdate(dist, x []float32, mx, sum, num *float64) {
+func hardUpdate(dist []float64, x []float32, mx, sum, num *float64) {
 	for k, v := range dist {
-		l := -float64(v)
+		l := -v
 		switch {
 		case l > *mx:
 			*mx, *sum, *num = l, 1, float64(x[k])

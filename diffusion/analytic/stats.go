@@ -28,14 +28,9 @@ type Stats struct {
 // Dim is d = C·H·W.
 func (s *Stats) Dim() int { return s.C * s.H * s.W }
 
-// statsChunk is the number of images whose float32 Gram matrix is formed
-// in one GEMM before it is added to the float64 sum: each chunk's
-// rounding error is that of a short float32 sum of centred values.
-const statsChunk = 256
-
 // ComputeStats computes the statistics of images x [N,C,H,W] in [−1,1].
-// The covariance is accumulated in float64 from float32 GEMMs over chunks
-// of centred images; the eigendecomposition is float64. Errors: fewer than
+// The covariance and the eigendecomposition are float64 (the centred
+// products are summed over chunks of images, O(N·d²/2) flops). Errors: fewer than
 // two images, NaN or Inf values, a shape that is not [N,C,H,W].
 func ComputeStats(x *tensor.Tensor) (*Stats, error) {
 	if x == nil || x.Rank() != 4 {
@@ -65,30 +60,24 @@ func ComputeStats(x *tensor.Tensor) (*Stats, error) {
 		mean[j] /= float64(n)
 	}
 	cov := make([]float64, d*d)
-	chunk := make([]float32, statsChunk*d)
-	gram := make([]float32, d*d)
-	for i0 := 0; i0 < n; i0 += statsChunk {
-		k := min(statsChunk, n-i0)
+	ck := min(gramChunk, n)
+	chunk := make([]float64, ck*d)
+	at := make([]float64, ck*d)
+	for i0 := 0; i0 < n; i0 += ck {
+		k := min(ck, n-i0)
 		for i := range k {
 			src := data[(i0+i)*d : (i0+i+1)*d]
 			dst := chunk[i*d : (i+1)*d]
 			for j := range d {
-				dst[j] = float32(float64(src[j]) - mean[j])
+				dst[j] = float64(src[j]) - mean[j]
 			}
 		}
-		tensor.Sgemm(true, false, d, d, k, 1, chunk[:k*d], d, chunk[:k*d], d, 0, gram, d)
-		for j, v := range gram {
-			cov[j] += float64(v)
-		}
+		addGram(cov, chunk[:k*d], at[:k*d], k, d)
 	}
 	inv := 1 / float64(n-1)
-	for j := range cov {
-		cov[j] *= inv
-	}
-	// Symmetrize exactly: the GEMM's two triangles may round differently.
 	for r := range d {
-		for q := r + 1; q < d; q++ {
-			v := (cov[r*d+q] + cov[q*d+r]) / 2
+		for q := r; q < d; q++ {
+			v := cov[r*d+q] * inv
 			cov[r*d+q], cov[q*d+r] = v, v
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -49,7 +50,7 @@ const softmaxCutoff = 40
 
 // refineMax is the largest candidate count recomputed in float64 (d flops
 // each); above it the float32 weights are used directly.
-const refineMax = 1024
+const refineMax = 256
 
 // PredictVP returns x̂0 for x_t [B,C,H,W] at ᾱ.
 func (o *Optimal) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar float64) (*tensor.Tensor, error) {
@@ -158,8 +159,9 @@ func (o *Optimal) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar flo
 }
 
 // weightedSum computes num[r] = Σ_i w[r,i] xc_i for nb rows: one GEMM when
-// the weights are dense, a sum over the non-zero weights (axpy-like, in
-// float64) when most are zero.
+// the weights are dense, else float32 axpys over the non-zero weights,
+// training images in the outer loop (in chunks that stay in cache) so each
+// image is read once for all the rows that weight it.
 func weightedSum(t *trainSet, w []float32, nb int, num []float32) {
 	n, d := t.n, t.d
 	nz := 0
@@ -168,23 +170,23 @@ func weightedSum(t *trainSet, w []float32, nb int, num []float32) {
 			nz++
 		}
 	}
-	if nz*8 > nb*n {
+	if nz*4 > nb*n {
 		tensor.Sgemm(false, false, nb, d, n, 1, w, n, t.xc, d, 0, num, d)
 		return
 	}
-	parallel.ForEach(nb, func(r int) {
-		acc := make([]float64, d)
-		for i, v := range w[r*n : (r+1)*n] {
-			if v == 0 {
-				continue
+	clear(num[:nb*d])
+	const chunk = 64
+	parallel.For(nb, func(lo, hi int) {
+		for i0 := 0; i0 < n; i0 += chunk {
+			i1 := min(i0+chunk, n)
+			for r := lo; r < hi; r++ {
+				dst := num[r*d : (r+1)*d]
+				for i, v := range w[r*n+i0 : r*n+i1] {
+					if v != 0 {
+						simd.Axpy(v, t.xc[(i0+i)*d:(i0+i+1)*d], dst)
+					}
+				}
 			}
-			wv := float64(v)
-			for j, x := range t.xc[i*d : (i+1)*d] {
-				acc[j] += wv * float64(x)
-			}
-		}
-		for j, v := range acc {
-			num[r*d+j] = float32(v)
 		}
 	})
 }

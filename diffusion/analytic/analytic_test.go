@@ -363,3 +363,24 @@ func firstImage(x *tensor.Tensor) *tensor.Tensor {
 	one, _ := tensor.FromSlice(append([]float32(nil), x.Data()[:d]...), 1, x.Dim(1), x.Dim(2), x.Dim(3))
 	return one
 }
+
+// At ᾱ = 1 (σ = 0) each pixel takes the mean over the training images at
+// the smallest masked distance; for a training image as input that
+// distance is 0 and every image attaining it has the same pixel value, so
+// the input comes back exactly.
+func TestLocalityNoNoiseReturnsTrainingImage(t *testing.T) {
+	x, _ := testSet(12, 150)
+	s, _ := ComputeStats(x)
+	l, _ := NewLocality(x, s, 0.05)
+	d := x.Numel() / x.Dim(0)
+	xt, _ := tensor.FromSlice(append([]float32(nil), x.Data()[7*d:9*d]...), 2, 2, 3, 4)
+	got, err := l.PredictVP(ctx, xt, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got.Data() {
+		if v != xt.Data()[i] {
+			t.Fatalf("value %d: locality at ᾱ=1 gives %v for the training image's %v", i, v, xt.Data()[i])
+		}
+	}
+}

@@ -57,7 +57,7 @@ func TestTorchParity(t *testing.T) {
 
 // parityName names a network for subtests.
 func parityName(net Net) string {
-	m := net.Meta()
+	m := net.Config().Meta()
 	if m["arch"] == "bf-unet" {
 		return "bf-unet-L" + m["levels"] + "-base" + m["base"]
 	}

@@ -20,7 +20,6 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	gc "github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
@@ -74,12 +73,12 @@ func TestTorchParityLinearization(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, net := range []Net{u, c} {
 		randomizeBN(net, rng) // gammas of order one, so the network matters
-		arch := net.Meta()["arch"]
+		arch := net.Config().Arch
 		ckpt := filepath.Join(dir, arch+".safetensors")
 		if err := SaveModel(ckpt, net, nil); err != nil {
 			t.Fatal(err)
 		}
-		x := gc.RandTensor(rng, 1, 3, 1, 8, 8)
+		x := randTensor(rng, 1, 3, 1, 8, 8)
 		xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
 		out := filepath.Join(dir, "out.npy")
 
@@ -100,8 +99,8 @@ func TestTorchParityLinearization(t *testing.T) {
 		restore(net, saved)
 		ptCompareRel(t, arch+" forward train", ft.Value, ptLoadNpy(t, out))
 
-		x1 := gc.RandTensor(rng, 1, 1, 1, 8, 8)
-		v := gc.RandTensor(rng, 1, 1, 1, 8, 8)
+		x1 := randTensor(rng, 1, 1, 1, 8, 8)
+		v := randTensor(rng, 1, 1, 1, 8, 8)
 		x1in, vin := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1), ptSaveNpy(t, filepath.Join(dir, "v.npy"), v)
 		lin, err := Linearize(net, x1, false)
 		if err != nil {

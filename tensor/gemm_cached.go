@@ -19,6 +19,9 @@ type cachedA struct {
 const (
 	useUpForward uint8 = iota + 1
 	useUpBackward
+	useConvForward  // w [Co, Ci·kh·kw] of an implicit-GEMM convolution
+	useConvBackward // its transpose, for the gathered input gradient
+	useConvColumns  // its transpose, for the columns of a strided input gradient
 )
 
 // cachedSharedA returns the whole packed A of g from the cache (packing and

@@ -1,7 +1,14 @@
-// Package tensor holds dense float32 arrays and the numerical routines the
-// engine is built from: GEMM, convolution, pooling, reductions and RNG.
-// float64 linear algebra lives in tensor/linalg, file formats in tensor/codec,
-// transforms in tensor/dsp.
+// Package tensor holds strided float32 arrays and the numerical routines the
+// engine is built from. A Tensor is a view (shape, strides, offset) of a
+// buffer, so Slice, Transpose and Permute copy nothing (nor does Reshape of a
+// contiguous tensor); elementwise operations broadcast as numpy does. Beside them: reductions, the packed
+// GEMM (MatMul, Gemm), 3×3 convolutions (direct, implicit GEMM and
+// Winograd), the 2×2 transposed convolution, 2×2 average pooling, buffer
+// recycling (Empty, Recycle), weight snapshots and a seeded RNG. Images are
+// [B,C,H,W]; errors name the shapes.
+//
+// float64 linear algebra lives in tensor/linalg, file formats in
+// tensor/codec, transforms in tensor/dsp.
 package tensor
 
 import (

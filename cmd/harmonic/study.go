@@ -30,7 +30,7 @@ func runStudy(args []string) error {
 	}
 	if args[0] != "gahb" {
 		fmt.Fprintln(os.Stderr, studyUsage)
-		return fmt.Errorf("unknown study %q (available: gahb)", args[0])
+		return usageError{fmt.Errorf("unknown study %q (available: gahb)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
 	preset := fs.String("preset", "quick", "quick or full")
@@ -38,7 +38,11 @@ func runStudy(args []string) error {
 	out := fs.String("out", "", "output directory (default: gahb-PRESET)")
 	steps := fs.Int("steps", 0, "override the training steps per model")
 	estimate := fs.Bool("estimate", false, "only time a few training steps and print the preset's expected wall time")
-	if err := fs.Parse(args[1:]); err != nil {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), studyUsage)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	p, err := study.PresetByName(*preset)

@@ -119,3 +119,29 @@ func TestTrainAllMatchesOneAtATime(t *testing.T) {
 		}
 	}
 }
+
+// `harmonic study --data disks` runs end to end: the disks are then both the
+// sweep's data and a slope experiment (the report used to dereference a
+// missing unshuffled result), and every claim gets a verdict.
+func TestGAHBDisksData(t *testing.T) {
+	out := t.TempDir()
+	p := tiny()
+	p.Data = "disks"
+	var log bytes.Buffer
+	if _, err := RunGAHB(context.Background(), p, out, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	claims := readClaims(t, out)
+	plain, ok1 := claims["A.6"].Evidence["slope_unshuffled"]
+	disks, ok2 := claims["A.5"].Evidence["slope_disks"]
+	if !ok1 || !ok2 || plain != disks {
+		t.Errorf("A.6's unshuffled model is not the disks model: %v vs %v", claims["A.6"].Evidence, claims["A.5"].Evidence)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(md), "\n| disks |"); n != 1 {
+		t.Errorf("the slope table lists the disks %d times", n)
+	}
+}

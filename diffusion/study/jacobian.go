@@ -1,13 +1,14 @@
 package study
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
-	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -54,11 +55,11 @@ func (r *Runner) Jacobians(spec ModelSpec, label string) (*JacResult, error) {
 			return nil, err
 		}
 		fmt.Fprintf(r.Log, "Jacobian analysis of %s\n", spec.Label)
-		return analyzeModel(net, ds.Test, label, p.JacSigmas, p.JacImages, p.Seed)
+		return analyzeModel(r.Ctx, denoise.Blind(net), ds.Test, label, p.JacSigmas, p.JacImages, p.Seed)
 	})
 }
 
-func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, images int, seed uint64) (*JacResult, error) {
+func analyzeModel(ctx context.Context, den denoise.Denoiser, test *data.Set, label string, sigmas []float64, images int, seed uint64) (*JacResult, error) {
 	d := test.D()
 	res := &JacResult{Label: label, D: d}
 	images = min(images, test.N)
@@ -80,7 +81,7 @@ func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, im
 			if !exact && i == 0 {
 				k = 64
 			}
-			a, err := spectral.Analyze(net, y, x, test.H, test.W, sigma, spectral.Options{K: k, Exact: exact, Seed: seed})
+			a, err := spectral.Analyze(ctx, den, y, x, test.H, test.W, sigma, spectral.Options{K: k, Exact: exact, Seed: seed})
 			if err != nil {
 				return nil, err
 			}

@@ -1,5 +1,5 @@
 // Package study composes data, training, sampling and Jacobian analysis
-// into the reproductions of STUDY.md: `harmonic study gahb` runs section A
+// into the reproductions of docs/study.md: `harmonic study gahb` runs study A
 // (Kadkhodaie, Guth, Simoncelli & Mallat, ICLR 2024) and writes figures,
 // tables and a report that says, from the measured numbers, which claims
 // hold at the chosen scale.

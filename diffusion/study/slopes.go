@@ -3,7 +3,9 @@ package study
 import (
 	"fmt"
 	"math"
+	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 )
@@ -20,7 +22,8 @@ type SlopeResult struct {
 	Paper   float64       // the paper's measured slope, NaN when none
 }
 
-// paperSlopes are the paper's measured C^α slopes (STUDY.md A.4).
+// paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,
+// claim 4).
 var paperSlopes = map[float64]float64{1: 0.46, 2: 0.61, 3: 0.75, 5: 0.83}
 
 // FitSlope is the least-squares slope of y on x.
@@ -64,7 +67,9 @@ func (r *Runner) slopeSpecs() []struct {
 	}
 	add("disks", "disks", false, 1)
 	add("shuffled "+p.Data, p.Data, true, math.NaN())
-	if !containsData(p.Alphas, p.Data) {
+	// The unshuffled counterpart of the shuffled model, unless it is one
+	// of the models above already (the same spec would be listed twice).
+	if !containsData(p.Alphas, p.Data) && p.Data != "disks" {
 		add(p.Data, p.Data, false, math.NaN())
 	}
 	return out
@@ -95,7 +100,7 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 			if err != nil {
 				return nil, err
 			}
-			curve, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
+			curve, err := metrics.Evaluate(r.Ctx, denoise.Blind(net), "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
 			if err != nil {
 				return nil, err
 			}
@@ -109,7 +114,7 @@ func (r *Runner) Slopes() ([]*SlopeResult, error) {
 			return nil, err
 		}
 		v.Name, v.Optimal, v.Paper = s.name, s.opt, math.NaN()
-		if s.spec.Train.Data[:4] == "cmix" && !s.spec.Train.Shuffle {
+		if strings.HasPrefix(s.spec.Train.Data, "cmix:") && !s.spec.Train.Shuffle {
 			var a float64
 			fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
 			if ps, ok := paperSlopes[a]; ok {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 )
@@ -40,11 +41,11 @@ func (r *Runner) Sweep() (*SweepResult, error) {
 				return pair{}, err
 			}
 			ds, _ := r.Data(spec)
-			tr, err := metrics.Evaluate(net, "train", evalSet(set, p.NEval), p.EvalSigmas, p.Seed+11)
+			tr, err := metrics.Evaluate(r.Ctx, denoise.Blind(net), "train", evalSet(set, p.NEval), p.EvalSigmas, p.Seed+11)
 			if err != nil {
 				return pair{}, err
 			}
-			te, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), p.EvalSigmas, p.Seed+12)
+			te, err := metrics.Evaluate(r.Ctx, denoise.Blind(net), "test", evalSet(ds.Test, p.NEval), p.EvalSigmas, p.Seed+12)
 			return pair{tr, te}, err
 		})
 		if err != nil {

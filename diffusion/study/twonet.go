@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -189,7 +190,7 @@ func (r *Runner) sampleModel(s ModelSpec, opt sample.Options) (*data.Set, *sampl
 	}
 	p := r.Preset
 	fmt.Fprintf(r.Log, "sampling %d images from %s\n", p.Samples, s.Label)
-	sm, err := sample.Run(sample.NetDenoiser(net), p.Samples, p.Size, p.Size, opt)
+	sm, err := sample.Run(r.Ctx, denoise.Blind(net), p.Samples, p.Size, p.Size, opt)
 	if err != nil {
 		return nil, nil, err
 	}

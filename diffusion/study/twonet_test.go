@@ -67,7 +67,20 @@ func TestTwoNetConvergedSubsets(t *testing.T) {
 	}
 }
 
-// The A.2 verdicts rest on converged chains and are undetermined when fewer
+// claimOf judges study A's claims on results holding only two-network
+// experiments and returns the claim id.
+func claimOf(t *testing.T, id string, tn ...*TwoNet) judged {
+	t.Helper()
+	for _, c := range gahbClaims(gahbNumbers(&Results{TwoNets: tn})) {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no claim %s", id)
+	return judged{}
+}
+
+// The A.2 verdicts rest on converged chains and are not measured when fewer
 // than minConverged pairs converged at the largest N.
 func TestOneScoreVerdict(t *testing.T) {
 	all := func(n int, v bool) []bool {
@@ -91,21 +104,24 @@ func TestOneScoreVerdict(t *testing.T) {
 	div2 := []bool{false, false, false, true, true, true}
 	pair := []float64{0.98, 0.98, 0.98, 0.1, 0.1, 0.1}
 	large := handNet(1000, all(6, true), conv2, all(6, false), div2, pair, cos(6, 0.9))
-	if m := oneScoreClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") || !strings.Contains(m, "3/6 pairs") {
-		t.Fatalf("3 converged pairs should leave the claim undetermined: %s", m)
+	if c := claimOf(t, "A.2b", small, large); c.Verdict != report.NotMeasured || !strings.Contains(c.Text, "**not measured**") || !strings.Contains(c.Text, "3/6 pairs") {
+		t.Fatalf("3 converged pairs should leave the claim not measured: %s: %s", c.Verdict, c.Text)
 	}
 	large.Conv2[3], large.Div2[3], large.Diverged2 = true, false, 2
 	large.Pair[3] = 0.98
-	m := oneScoreClaim([]*TwoNet{small, large})
-	if !strings.Contains(m, "**holds**") || !strings.Contains(m, "0.980 at N=1000 over the 4/6 pairs") {
-		t.Fatalf("4 converged pairs at 0.98 vs 0.3 at small N and 0.9 to the nearest: %s", m)
+	c := claimOf(t, "A.2b", small, large)
+	if c.Verdict != report.Holds || !strings.Contains(c.Text, "**holds**") || !strings.Contains(c.Text, "0.980 at N=1000 over the 4/6 pairs") {
+		t.Fatalf("4 converged pairs at 0.98 vs 0.3 at small N and 0.9 to the nearest: %s", c.Text)
 	}
-	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**holds**") {
-		t.Fatalf("small N at 0.99 from 6 converged samples: %s", m)
+	if c.Evidence["twonet_N1000_pair_cos"] != 0.98 || c.Evidence["twonet_N10_pair_cos"] != 0.3 || c.Evidence["twonet_N1000_pairs_converged"] != 4 {
+		t.Fatalf("evidence %v", c.Evidence)
+	}
+	if c := claimOf(t, "A.2a", small, large); c.Verdict != report.Holds || !strings.Contains(c.Text, "**holds**") {
+		t.Fatalf("small N at 0.99 from 6 converged samples: %s", c.Text)
 	}
 	small.Conv1 = []bool{true, true, true, false, false, false}
-	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") {
-		t.Fatalf("3 converged S1 samples at small N: %s", m)
+	if c := claimOf(t, "A.2a", small, large); c.Verdict != report.NotMeasured || !strings.Contains(c.Text, "**not measured**") {
+		t.Fatalf("3 converged S1 samples at small N: %s", c.Text)
 	}
 }
 

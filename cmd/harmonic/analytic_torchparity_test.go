@@ -22,7 +22,6 @@ package main
 // and both definitions agree.
 
 import (
-	"bytes"
 	"io"
 	"math"
 	"math/rand"
@@ -135,43 +134,6 @@ func TestAnalyticParity(t *testing.T) {
 }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-
-// analyticReference finds the interpreter (with numpy and scipy) and
-// analytic_reference.py, or skips with installation instructions.
-func analyticReference(t *testing.T) (python, script string) {
-	python = os.Getenv("HARMONIC_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import numpy, scipy").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import numpy and scipy (%v: %s).\nInstall Debian's packages: apt-get update && apt-get install -y python3-numpy python3-scipy python3-torch", python, err, bytes.TrimSpace(out))
-	}
-	if s := os.Getenv("HARMONIC_ANALYTIC_REFERENCE"); s != "" {
-		return python, s
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			// Beside the module root (the development checkout); worktrees
-			// one level deeper look one more level up.
-			for _, rel := range []string{"../shared/tools", "../../shared/tools"} {
-				p := filepath.Join(dir, rel, "analytic_reference.py")
-				if _, err := os.Stat(p); err == nil {
-					return python, p
-				}
-			}
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	t.Skip("analytic_reference.py not found at ../shared/tools/ from the module root; set HARMONIC_ANALYTIC_REFERENCE to its path")
-	return
-}
 
 // tieMargin is the relative distance from the locality threshold below
 // which a mask entry counts as a tie: far above float64 rounding of the

@@ -25,6 +25,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/internal/refscript"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
@@ -202,39 +203,8 @@ func compare(t *testing.T, what string, identity, got, want *tensor.Tensor) {
 	}
 }
 
-// torchReference finds the Python interpreter (with torch and numpy) and the
-// reference script, or skips with installation instructions.
+// torchReference finds the Python interpreter and torch_reference.py, or skips with
+// installation instructions.
 func torchReference(t *testing.T) (python, script string) {
-	python = os.Getenv("HARMONIC_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import torch, numpy").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import torch and numpy (%v: %s).\nInstall Debian's packages: sudo apt-get update && sudo apt-get install -y python3-torch python3-numpy\n(or set HARMONIC_PYTHON to an interpreter that has them)", python, err, bytes.TrimSpace(out))
-	}
-	if s := os.Getenv("HARMONIC_TORCH_REFERENCE"); s != "" {
-		return python, s
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Beside the module root, where the development checkout keeps the
-	// reference scripts; worktrees one level deeper look one more level up.
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			for _, rel := range []string{"../shared/tools", "../../shared/tools"} {
-				p := filepath.Join(dir, rel, "torch_reference.py")
-				if _, err := os.Stat(p); err == nil {
-					return python, p
-				}
-			}
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	t.Skip("torch_reference.py not found at ../shared/tools/ from the module root; set HARMONIC_TORCH_REFERENCE to its path")
-	return
+	return refscript.Locate(t, refscript.Script{Name: "torch_reference.py", PathEnv: "HARMONIC_TORCH_REFERENCE", Modules: []string{"torch", "numpy"}})
 }

@@ -1,9 +1,6 @@
 package codec
 
 import (
-	"image"
-	"image/color"
-	"image/jpeg"
 	"image/png"
 	"math"
 	"os"
@@ -15,14 +12,7 @@ import (
 
 func TestReadImageRGBPlanes(t *testing.T) {
 	dir := t.TempDir()
-	img := image.NewNRGBA(image.Rect(0, 0, 3, 2))
-	img.Set(0, 0, color.NRGBA{255, 0, 0, 255})
-	img.Set(1, 0, color.NRGBA{0, 255, 255, 255})
-	img.Set(2, 1, color.NRGBA{30, 60, 90, 255})
-	p := filepath.Join(dir, "a.png")
-	f, _ := os.Create(p)
-	png.Encode(f, img)
-	f.Close()
+	p := writePNGFixture(t, dir)
 	x, err := ReadImageRGB(p)
 	if err != nil {
 		t.Fatal(err)
@@ -50,14 +40,7 @@ func TestReadImageRGBPlanes(t *testing.T) {
 		}
 	}
 	// JPEG (the YCbCr path): a flat colour decodes to about that colour.
-	rgba := image.NewRGBA(image.Rect(0, 0, 16, 16))
-	for i := 0; i < len(rgba.Pix); i += 4 {
-		rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2], rgba.Pix[i+3] = 200, 100, 40, 255
-	}
-	jp := filepath.Join(dir, "b.jpg")
-	f, _ = os.Create(jp)
-	jpeg.Encode(f, rgba, &jpeg.Options{Quality: 95})
-	f.Close()
+	jp := writeFlatJPEG(t, dir, 200, 100, 40)
 	j, err := ReadImageRGB(jp)
 	if err != nil {
 		t.Fatal(err)

@@ -17,23 +17,19 @@ func touch(t *testing.T, path string) {
 	}
 }
 
+// The script is found at ../shared/tools from the module root (the
+// development checkout) and at ../../shared/tools (a worktree one level
+// deeper), from any folder inside the module.
 func TestFindBesideModuleRoot(t *testing.T) {
-	top := t.TempDir()
-	touch(t, filepath.Join(top, "main", "go.mod"))
-	touch(t, filepath.Join(top, "shared", "tools", "ref.py"))
-	got, ok := find(filepath.Join(top, "main", "pkg", "sub"), "ref.py")
-	if want := filepath.Join(top, "shared", "tools", "ref.py"); !ok || got != want {
-		t.Fatalf("find from the checkout = %q, %v; want %q", got, ok, want)
-	}
-}
-
-func TestFindFromWorktree(t *testing.T) {
-	top := t.TempDir()
-	touch(t, filepath.Join(top, "wt", "x", "go.mod"))
-	touch(t, filepath.Join(top, "shared", "tools", "ref.py"))
-	got, ok := find(filepath.Join(top, "wt", "x", "pkg"), "ref.py")
-	if want := filepath.Join(top, "shared", "tools", "ref.py"); !ok || got != want {
-		t.Fatalf("find from a worktree = %q, %v; want %q", got, ok, want)
+	for _, root := range [][]string{{"main"}, {"wt", "x"}} {
+		top := t.TempDir()
+		touch(t, filepath.Join(append(append([]string{top}, root...), "go.mod")...))
+		touch(t, filepath.Join(top, "shared", "tools", "ref.py"))
+		from := filepath.Join(append(append([]string{top}, root...), "pkg", "sub")...)
+		got, ok := find(from, "ref.py")
+		if want := filepath.Join(top, "shared", "tools", "ref.py"); !ok || got != want {
+			t.Fatalf("find from %s = %q, %v; want %q", from, got, ok, want)
+		}
 	}
 }
 

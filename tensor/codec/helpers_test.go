@@ -122,3 +122,18 @@ func writeImage(t *testing.T, path string, encode func(*os.File) error) string {
 	}
 	return path
 }
+
+// readPNG decodes the PNG file at path, failing t on any error.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return img
+}

@@ -3,7 +3,6 @@ package codec
 import (
 	"errors"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,12 +23,7 @@ func TestWritePNGGridLayoutAndValues(t *testing.T) {
 	if err := WritePNGGrid(path, x, 2, 0, 1); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	if b := img.Bounds(); b.Dx() != 9 || b.Dy() != 7 {
 		t.Fatalf("grid is %v, want 9×7", b)
 	}

@@ -1,9 +1,7 @@
 package codec
 
 import (
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -70,12 +68,7 @@ func TestWritePNGGridRGB(t *testing.T) {
 	if err := WritePNGGrid(path, x, 2, 0, 1); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	if bd := img.Bounds(); bd.Dx() != 2*(w+1)+1 || bd.Dy() != 2*(h+1)+1 {
 		t.Fatalf("grid %v", bd)
 	}

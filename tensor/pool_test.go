@@ -51,12 +51,8 @@ func TestAvgPool2x2Adjoint(t *testing.T) {
 	if !slices.Equal(dx.shape, x.shape) {
 		t.Fatalf("backward shape %v", dx.shape)
 	}
-	var lhs, rhs float64
-	for _, idx := range allIndices(y.shape) {
-		lhs += float64(y.At(idx...)) * float64(g.At(idx...))
-	}
+	lhs, rhs := inner64(y, g), inner64(x, dx)
 	for _, idx := range allIndices(x.shape) {
-		rhs += float64(x.At(idx...)) * float64(dx.At(idx...))
 		if want := g.At(idx[0], idx[1], idx[2]/2, idx[3]/2) / 4; dx.At(idx...) != want {
 			t.Fatalf("backward at %v: %v want %v", idx, dx.At(idx...), want)
 		}

@@ -42,12 +42,8 @@ func TestUpsampleNearest2xBackward(t *testing.T) {
 	if !slices.Equal(dx.shape, x.shape) {
 		t.Fatalf("backward shape %v", dx.shape)
 	}
-	var lhs, rhs float64
-	for _, idx := range allIndices(y.shape) {
-		lhs += float64(y.At(idx...)) * float64(g.At(idx...))
-	}
+	lhs, rhs := inner64(y, g), inner64(x, dx)
 	for _, idx := range allIndices(x.shape) {
-		rhs += float64(x.At(idx...)) * float64(dx.At(idx...))
 		var want float64
 		for p := range 2 {
 			for q := range 2 {

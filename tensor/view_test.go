@@ -24,6 +24,17 @@ func flatIndex(shape, idx []int) int {
 	return f
 }
 
+// inner64 is <a, b> over the logical elements (views allowed) of two
+// tensors of the same shape, accumulated in float64: the two sides of an
+// adjoint check <F x, g> = <x, Fᵀ g>.
+func inner64(a, b *Tensor) float64 {
+	var s float64
+	for _, idx := range allIndices(a.shape) {
+		s += float64(a.At(idx...)) * float64(b.At(idx...))
+	}
+	return s
+}
+
 // allIndices lists every index tuple of shape in row-major order.
 func allIndices(shape []int) [][]int {
 	n := 1

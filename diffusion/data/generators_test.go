@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
@@ -31,7 +32,7 @@ func TestCAlphaContourSpectrumSlope(t *testing.T) {
 			for i, v := range c {
 				x[i] = complex(v, 0)
 			}
-			naive := naiveDFT(x, false) // independent of the generator's fft
+			naive := gradcheck.DFTRef(x, false) // independent of the generator's fft
 			for k := range naive {
 				a := naive[k]
 				power[k] += real(a)*real(a) + imag(a)*imag(a)
@@ -322,24 +323,4 @@ func TestGeneratorsIndependentOfGOMAXPROCS(t *testing.T) {
 	if !equal(a.Pixels, c.Pixels) || !equal(b.Pixels, d.Pixels) {
 		t.Fatal("generated images depend on GOMAXPROCS")
 	}
-}
-
-// naiveDFT is the forward DFT by its O(n²) definition, independent of the
-// FFT the generators use.
-func naiveDFT(x []complex128, inverse bool) []complex128 {
-	n := len(x)
-	sign := -1.0
-	if inverse {
-		sign = 1
-	}
-	out := make([]complex128, n)
-	for k := 0; k < n; k++ {
-		var s complex128
-		for j := 0; j < n; j++ {
-			ang := sign * 2 * math.Pi * float64((k*j)%n) / float64(n)
-			s += x[j] * complex(math.Cos(ang), math.Sin(ang))
-		}
-		out[k] = s
-	}
-	return out
 }

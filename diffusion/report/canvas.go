@@ -82,17 +82,9 @@ func TextWidth(s string, scale int) int {
 // scale×scale block. Unknown characters are drawn as a box.
 func (c *Canvas) Text(x, y int, s string, scale int, col color.RGBA) {
 	for _, r := range s {
-		g, ok := glyphs5x7[r]
-		if !ok && r != ' ' {
-			g = [7]uint8{0x1f, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1f}
-		}
-		for row := 0; row < 7; row++ {
-			for bit := 0; bit < 5; bit++ {
-				if g[row]&(0x10>>bit) != 0 {
-					c.Rect(x+bit*scale, y+row*scale, x+(bit+1)*scale, y+(row+1)*scale, col)
-				}
-			}
-		}
+		litPixels(r, func(row, bit int) {
+			c.Rect(x+bit*scale, y+row*scale, x+(bit+1)*scale, y+(row+1)*scale, col)
+		})
 		x += 6 * scale
 	}
 }
@@ -101,19 +93,27 @@ func (c *Canvas) Text(x, y int, s string, scale int, col color.RGBA) {
 // its baseline running upwards from (x, y) with the glyph tops to the left.
 func (c *Canvas) TextUp(x, y int, s string, scale int, col color.RGBA) {
 	for _, r := range s {
-		g, ok := glyphs5x7[r]
-		if !ok && r != ' ' {
-			g = [7]uint8{0x1f, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1f}
-		}
-		for row := 0; row < 7; row++ {
-			for bit := 0; bit < 5; bit++ {
-				if g[row]&(0x10>>bit) != 0 {
-					px, py := x+row*scale, y-(bit+1)*scale
-					c.Rect(px, py, px+scale, py+scale, col)
-				}
+		litPixels(r, func(row, bit int) {
+			px, py := x+row*scale, y-(bit+1)*scale
+			c.Rect(px, py, px+scale, py+scale, col)
+		})
+		y -= 6 * scale
+	}
+}
+
+// litPixels calls f for every lit pixel (row 0–6 from the top, bit 0–4 from
+// the left) of r's 5×7 glyph; an unknown character other than space is a box.
+func litPixels(r rune, f func(row, bit int)) {
+	g, ok := glyphs5x7[r]
+	if !ok && r != ' ' {
+		g = [7]uint8{0x1f, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1f}
+	}
+	for row := 0; row < 7; row++ {
+		for bit := 0; bit < 5; bit++ {
+			if g[row]&(0x10>>bit) != 0 {
+				f(row, bit)
 			}
 		}
-		y -= 6 * scale
 	}
 }
 

@@ -140,3 +140,25 @@ func BNRef(x, gamma, running []float64, b, c, hw int) []float64 {
 
 // NCHW returns the shape [b, c, h, w].
 func NCHW(b, c, h, w int) Shape4 { return Shape4{B: b, C: c, H: h, W: w} }
+
+// DFTRef is the discrete Fourier transform by its O(n²) definition,
+// out[k] = Σ_j x[j]·exp(∓2πi·jk/n) (minus forward, plus for the unnormalised
+// inverse), the reference the FFTs are checked on. (k·j) mod n keeps the
+// angle's argument small, so the twiddles stay accurate for large n.
+func DFTRef(x []complex128, inverse bool) []complex128 {
+	n := len(x)
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	out := make([]complex128, n)
+	for k := 0; k < n; k++ {
+		var s complex128
+		for j := 0; j < n; j++ {
+			ang := sign * 2 * math.Pi * float64((k*j)%n) / float64(n)
+			s += x[j] * complex(math.Cos(ang), math.Sin(ang))
+		}
+		out[k] = s
+	}
+	return out
+}

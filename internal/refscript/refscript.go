@@ -56,6 +56,9 @@ func Find(s Script) (python, script string, err error) {
 func find(s Script) (found, error) {
 	python := cmp.Or(os.Getenv("HARMONIC_PYTHON"), "/usr/bin/python3")
 	imports := strings.Join(s.Modules, ", ")
+	if len(s.Modules) == 0 {
+		imports = "sys"
+	}
 	if out, err := exec.Command(python, "-c", "import "+imports).CombinedOutput(); err != nil {
 		return found{}, fmt.Errorf("torchparity: %s cannot import %s (%v: %s)\n"+
 			"install Debian's packages (apt-get update && apt-get install -y %s) "+

@@ -2,10 +2,7 @@ package codec
 
 import (
 	"errors"
-	"image"
 	"image/color"
-	"image/jpeg"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -26,12 +23,7 @@ func TestWritePNGGridLayoutAndValues(t *testing.T) {
 	if err := WritePNGGrid(path, x, 2, 0, 1); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	if b := img.Bounds(); b.Dx() != 9 || b.Dy() != 7 {
 		t.Fatalf("grid is %v, want 9×7", b)
 	}
@@ -68,14 +60,7 @@ func TestWritePNGGridLayoutAndValues(t *testing.T) {
 
 func TestReadImageGrayIsMeanOfRGB(t *testing.T) {
 	dir := t.TempDir()
-	img := image.NewNRGBA(image.Rect(0, 0, 3, 2))
-	img.Set(0, 0, color.NRGBA{255, 0, 0, 255})
-	img.Set(1, 0, color.NRGBA{0, 255, 255, 255})
-	img.Set(2, 1, color.NRGBA{30, 60, 90, 255})
-	p := filepath.Join(dir, "a.png")
-	f, _ := os.Create(p)
-	png.Encode(f, img)
-	f.Close()
+	p := writePNGFixture(t, dir)
 	g, err := ReadImage(p)
 	if err != nil {
 		t.Fatal(err)
@@ -90,18 +75,7 @@ func TestReadImageGrayIsMeanOfRGB(t *testing.T) {
 		}
 	}
 	// JPEG (YCbCr fast path): a flat grey decodes to about that grey.
-	gr := image.NewGray(image.Rect(0, 0, 16, 16))
-	for i := range gr.Pix {
-		gr.Pix[i] = 100
-	}
-	rgb := image.NewRGBA(gr.Bounds())
-	for i := 0; i < len(rgb.Pix); i += 4 {
-		rgb.Pix[i], rgb.Pix[i+1], rgb.Pix[i+2], rgb.Pix[i+3] = 100, 100, 100, 255
-	}
-	jp := filepath.Join(dir, "b.jpg")
-	f, _ = os.Create(jp)
-	jpeg.Encode(f, rgb, &jpeg.Options{Quality: 95})
-	f.Close()
+	jp := writeFlatJPEG(t, dir, 100, 100, 100)
 	j, err := ReadImage(jp)
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,7 @@
 package codec
 
 import (
-	"image"
-	"image/color"
-	"image/jpeg"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,14 +10,7 @@ import (
 
 func TestReadImageRGBPlanes(t *testing.T) {
 	dir := t.TempDir()
-	img := image.NewNRGBA(image.Rect(0, 0, 3, 2))
-	img.Set(0, 0, color.NRGBA{255, 0, 0, 255})
-	img.Set(1, 0, color.NRGBA{0, 255, 255, 255})
-	img.Set(2, 1, color.NRGBA{30, 60, 90, 255})
-	p := filepath.Join(dir, "a.png")
-	f, _ := os.Create(p)
-	png.Encode(f, img)
-	f.Close()
+	p := writePNGFixture(t, dir)
 	x, err := ReadImageRGB(p)
 	if err != nil {
 		t.Fatal(err)
@@ -50,14 +38,7 @@ func TestReadImageRGBPlanes(t *testing.T) {
 		}
 	}
 	// JPEG (the YCbCr path): a flat colour decodes to about that colour.
-	rgba := image.NewRGBA(image.Rect(0, 0, 16, 16))
-	for i := 0; i < len(rgba.Pix); i += 4 {
-		rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2], rgba.Pix[i+3] = 200, 100, 40, 255
-	}
-	jp := filepath.Join(dir, "b.jpg")
-	f, _ = os.Create(jp)
-	jpeg.Encode(f, rgba, &jpeg.Options{Quality: 95})
-	f.Close()
+	jp := writeFlatJPEG(t, dir, 200, 100, 40)
 	j, err := ReadImageRGB(jp)
 	if err != nil {
 		t.Fatal(err)
@@ -87,12 +68,7 @@ func TestWritePNGGridRGB(t *testing.T) {
 	if err := WritePNGGrid(path, x, 2, 0, 1); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	if bd := img.Bounds(); bd.Dx() != 2*(w+1)+1 || bd.Dy() != 2*(h+1)+1 {
 		t.Fatalf("grid %v", bd)
 	}

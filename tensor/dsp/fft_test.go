@@ -5,25 +5,9 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
-)
 
-func naiveDFT(x []complex128, inverse bool) []complex128 {
-	n := len(x)
-	sign := -1.0
-	if inverse {
-		sign = 1
-	}
-	out := make([]complex128, n)
-	for k := 0; k < n; k++ {
-		var s complex128
-		for j := 0; j < n; j++ {
-			ang := sign * 2 * math.Pi * float64((k*j)%n) / float64(n)
-			s += x[j] * complex(math.Cos(ang), math.Sin(ang))
-		}
-		out[k] = s
-	}
-	return out
-}
+	"github.com/harmonic-go/harmonic/internal/gradcheck"
+)
 
 func TestFFTMatchesNaiveDFT(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 0))
@@ -39,7 +23,7 @@ func TestFFTMatchesNaiveDFT(t *testing.T) {
 			for i := range x {
 				x[i] = complex(r.NormFloat64(), r.NormFloat64())
 			}
-			want := naiveDFT(x, inv)
+			want := gradcheck.DFTRef(x, inv)
 			got := append([]complex128(nil), x...)
 			FFT(got, inv)
 			for k := range want {

@@ -4,7 +4,8 @@ package simd
 // dst[r·dstStride + j] = src[r·srcStride + j] for r < rows, j < n.
 // Convolutions move images to and from their padded grids with it; one call
 // per channel instead of one memmove per row saves most of the call overhead
-// on the short rows (10..80 floats) of the study's images.
+// on the short rows (10..80 floats) of the study's images. dst and src must
+// not overlap (the vector tail copies some floats twice).
 func CopyRows(dst, src []float32, rows, n, dstStride, srcStride int) {
 	if rows <= 0 || n <= 0 {
 		return

@@ -35,16 +35,34 @@ loop16:
 
 tail8:
 	CMPQ R12, $8
-	JLT  tail1
+	JLT  tail
 	VMOVUPS (R11), Y0
 	VMOVUPS Y0, (R10)
 	ADDQ    $32, R10
 	ADDQ    $32, R11
 	SUBQ    $8, R12
 
-tail1:
+	// The last 1..7 floats: a row of at least 8 copies its last 8 floats
+	// again (overlapping what is done) instead of a scalar loop, which cost
+	// most of the time on the 7..28-float rows of small images.
+tail:
 	TESTQ R12, R12
 	JZ    next
+	CMPQ  DX, $8
+	JLT   short
+	VMOVUPS -32(R11)(R12*4), Y0
+	VMOVUPS Y0, -32(R10)(R12*4)
+	JMP     next
+
+	// A row of 4..7 floats: its first 4 and its last 4 (overlapping).
+short:
+	CMPQ    R12, $4
+	JLT     loop1
+	VMOVUPS (R11), X0
+	VMOVUPS -16(R11)(R12*4), X1
+	VMOVUPS X0, (R10)
+	VMOVUPS X1, -16(R10)(R12*4)
+	JMP     next
 
 loop1:
 	MOVL (R11), AX

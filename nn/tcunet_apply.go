@@ -1,0 +1,38 @@
+package nn
+
+import (
+	"github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// Apply returns net(x, t) for a batch x [B,Channels,H,W] at one time value
+// for every image, with constant weights (evaluation).
+func (n *TCUNet) Apply(x *tensor.Tensor, t float32) (*tensor.Tensor, error) {
+	if err := n.CheckInput(x.Shape()); err != nil {
+		return nil, err
+	}
+	tp := autograd.NewTape()
+	y := n.Forward(tp, tp.Leaf(x.Contiguous(), false), tensor.Full(t, x.Dim(0)), false)
+	if err := tp.Err(); err != nil {
+		return nil, err
+	}
+	tp.Release(y.Value)
+	return y.Value, nil
+}
+
+// LinearizeAt records x ↦ net(x, t) at x with constant weights; the
+// Linearization's JVP and VJP are then the Jacobian of the raw network
+// with respect to its image input at the fixed time t (what
+// torch_reference.py's jvp and vjp compute for a tc-unet).
+func (n *TCUNet) LinearizeAt(x *tensor.Tensor, t float32) (*Linearization, error) {
+	if err := n.CheckInput(x.Shape()); err != nil {
+		return nil, err
+	}
+	tp := autograd.NewTape()
+	in := tp.Leaf(x.Contiguous(), true)
+	out := n.Forward(tp, in, tensor.Full(t, x.Dim(0)), false)
+	if err := tp.Err(); err != nil {
+		return nil, err
+	}
+	return &Linearization{tp: tp, in: in, out: out}, nil
+}

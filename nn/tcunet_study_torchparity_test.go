@@ -156,7 +156,7 @@ np.save(out + "_weights.npy", w)
 // step agree too.
 func TestTorchParityTCUNetTrainStep(t *testing.T) {
 	dir := t.TempDir()
-	script := torchScript(t)
+	python, script := torchReference(t)
 	ckpt := filepath.Join(dir, "tc.safetensors")
 	net := studyTCUNet(t, ckpt, 1, 32, 40)
 	const batch, side = 4, 28
@@ -197,7 +197,7 @@ func TestTorchParityTCUNetTrainStep(t *testing.T) {
 	tIn := ptSaveNpy(t, filepath.Join(dir, "t.npy"), times)
 	const lr = 2e-4
 	prefix := filepath.Join(dir, "step")
-	cmd := exec.Command("/usr/bin/python3", "-c", adamStepScript, filepath.Dir(script), ckpt, xtIn, tIn, epsIn,
+	cmd := exec.Command(python, "-c", adamStepScript, filepath.Dir(script), ckpt, xtIn, tIn, epsIn,
 		strconv.FormatFloat(lr, 'g', -1, 64), prefix)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("torch training step: %v\n%s", err, b)

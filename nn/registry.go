@@ -25,6 +25,9 @@ type Architecture struct {
 	// Meta, when set, is the checkpoint metadata of cfg (otherwise
 	// Config.Meta's arch, base, levels or layers, and channels for colour).
 	Meta func(cfg Config) map[string]string
+	// Conditioned says New builds a Conditioned network (net(x, t)), not a
+	// blind Net.
+	Conditioned bool
 }
 
 var (
@@ -97,6 +100,16 @@ func InputMultiple(cfg Config) (int, error) {
 		return 0, err
 	}
 	return a.InputMultiple(cfg), nil
+}
+
+// IsConditioned says whether cfg's architecture is time-conditioned (New
+// returns a Conditioned) rather than blind (a Net).
+func IsConditioned(cfg Config) (bool, error) {
+	a, err := architecture(cfg.Arch)
+	if err != nil {
+		return false, err
+	}
+	return a.Conditioned, nil
 }
 
 // New builds the network cfg describes, its weights drawn from rng (the

@@ -43,6 +43,7 @@ func init() {
 			c = TCUNetDefaults(c)
 			return fmt.Sprintf("the tc-unet base %d mult %s res_blocks %d groups %d", c.Base, formatMult(c.Mult), c.ResBlocks, c.Groups)
 		},
+		Conditioned: true,
 		Meta: func(c Config) map[string]string {
 			c = TCUNetDefaults(c)
 			return map[string]string{

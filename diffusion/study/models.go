@@ -199,9 +199,13 @@ func (r *Runner) Model(s ModelSpec) (nn.Net, error) {
 	if err := report.WriteJSON(donePath, modelDone{Spec: s, Loss: res.Smoothed, Seconds: time.Since(start).Seconds()}); err != nil {
 		return nil, err
 	}
+	net, err = nn.AsNet(tr.Model())
+	if err != nil {
+		return nil, err
+	}
 	r.markFinished(key)
-	r.nets[key] = tr.Net
-	return tr.Net, nil
+	r.nets[key] = net
+	return net, nil
 }
 
 func (r *Runner) markFinished(key string) {

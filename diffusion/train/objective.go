@@ -94,8 +94,9 @@ func (o *blindObjective) draw(clean *tensor.Tensor, noise *tensor.RNG) {
 	}
 }
 
-// vpEpsObjective is DDPM's ε-prediction: x0 = 2u − 1, per image a step
-// t ~ U{0..T−1} then ε ~ N(0, I), x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε, loss
+// vpEpsObjective is DDPM's ε-prediction: x0 = 2u − 1, a step
+// t ~ U{0..T−1} for each image of the batch, then ε ~ N(0, I) image by
+// image, x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε, loss
 // Σ (ε̂(x_t, t) − ε)² / B.
 type vpEpsObjective struct {
 	net     nn.Conditioned

@@ -33,7 +33,7 @@ func (g *gemmJob) cachedSharedA() []float32 {
 	if !ok || rowsPad*g.k > sharedALimit {
 		return nil
 	}
-	key := packKey{gemmA: gemmAKey{use: ca.use, m: g.m, k: g.k, kc: kc, mr: mr}}
+	key := packKey{tco: mr, px: g.micro.NR, gemmA: gemmAKey{use: ca.use, m: g.m, k: g.k, kc: kc, mr: mr}}
 	return cachedPack(ca.w, key, func() []float32 {
 		packer := *g
 		packer.sharedA = getBuf(rowsPad * g.k)

@@ -111,7 +111,7 @@ func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results
 
 // StepSeconds times training steps of a preset's network on random data
 // (after one warm-up step) the way TrainAll runs them, Threads() models at
-// once on one thread each, and returns the wall time per step of the run
+// once on the shared worker pool, and returns the wall time per step of the run
 // (the time of one step divided by the models running together).
 func StepSeconds(p Preset, steps int) (float64, error) {
 	cfg := train.Config{Data: "cmix:2", Size: p.Size, NTrain: p.Batch, NTest: 1, Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
@@ -127,8 +127,6 @@ func StepSeconds(p Preset, steps int) (float64, error) {
 		}
 		trainers[i] = tr
 	}
-	defer tensor.SetThreads(workers)
-	tensor.SetThreads(1)
 	errs := make([]error, workers)
 	run := func(n int) {
 		var wg sync.WaitGroup

@@ -84,8 +84,9 @@ func TestFitSlopeAndMedian(t *testing.T) {
 	}
 }
 
-// TrainAll trains several models at once, one thread each; every model must
-// come out byte for byte as when trained alone on two threads.
+// TrainAll trains several models at once on the shared pool; every model
+// must come out byte for byte as when trained one at a time on one thread,
+// and the thread count must be left alone.
 func TestTrainAllMatchesOneAtATime(t *testing.T) {
 	defer tensor.SetThreads(tensor.Threads())
 	p := tiny()

@@ -246,12 +246,14 @@ func (r *Runner) finishedOnDisk(s ModelSpec) bool {
 }
 
 // TrainAll trains the models of specs not finished yet, Threads() of them
-// at once with one thread each, and measures the seconds per step of the
-// whole phase. The study's networks are small, and two independent
-// trainings keep two cores busier than one training split over both (the
-// quick preset's 16×16 UNet: about 16 ms per step on one thread beside
-// another training, 15 ms on two threads alone, so a pair takes about 1.9×
-// less time).
+// at once, and measures the seconds per step of the whole phase. The
+// study's networks are small, and independent trainings keep the cores
+// busier than one training split over all of them (the quick preset's
+// 16×16 UNet: about 16 ms per step beside another training, 15 ms on two
+// threads alone, so a pair takes about 1.9× less time). The trainings share
+// the process's one worker pool: each splits its layers as it would alone,
+// and a layer whose helpers are busy with the other training runs on its own
+// goroutine, so no thread count is changed for them.
 // A model's weights do not depend on the thread count, so they are the
 // same as trained one after another. The first error stops the others at
 // their next checkpoint.
@@ -262,13 +264,8 @@ func (r *Runner) TrainAll(specs []ModelSpec) error {
 			todo = append(todo, s)
 		}
 	}
-	threads := tensor.Threads()
-	r.workers = max(1, min(threads, len(todo)))
+	r.workers = max(1, min(tensor.Threads(), len(todo)))
 	defer func() { r.workers = 1 }()
-	if r.workers > 1 {
-		tensor.SetThreads(1)
-		defer tensor.SetThreads(threads)
-	}
 	parent := r.Ctx
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()

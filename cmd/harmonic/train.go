@@ -142,7 +142,7 @@ func runTrain(args []string) error {
 		return nil
 	}
 	if net, ok := tr.Model().(nn.Conditioned); ok {
-		if *evalT == "" {
+		if *evalT == "" || tr.Cfg.Objective != "vp-eps" {
 			return nil
 		}
 		return printEpsMSE(net, ds, evalSteps, *evalN)

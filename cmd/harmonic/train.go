@@ -117,9 +117,9 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d), %d threads -> %s\n",
+	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d)%s, %d threads -> %s\n",
 		nn.Describe(tr.Net), tr.Net.NumParams(), tr.Cfg.NTrain, tr.Cfg.Data, tr.Cfg.Size, tr.Cfg.Size, tr.Step, tr.Cfg.Steps,
-		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, tensor.Threads(), *out)
+		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, loopOptions(tr.Cfg), tensor.Threads(), *out)
 
 	line := newProgressLine(*quiet)
 	res, err := tr.Run(ctx, *out, line.update)
@@ -152,6 +152,25 @@ func runTrain(args []string) error {
 		return err
 	}
 	return printEval(denoise.Blind(net), ds, sigmas, *evalN, 0, false)
+}
+
+// loopOptions names the objective and the loop options a run uses beyond
+// study A's ("" for a plain blind run, whose line reads as before).
+func loopOptions(c train.Config) string {
+	var s string
+	if c.Objective != "" {
+		s += ", objective " + c.Objective
+	}
+	if c.Warmup > 0 {
+		s += fmt.Sprintf(", warm-up %d", c.Warmup)
+	}
+	if c.EMA > 0 {
+		s += fmt.Sprintf(", EMA %g", c.EMA)
+	}
+	if c.Clip > 0 {
+		s += fmt.Sprintf(", clip %g", c.Clip)
+	}
+	return s
 }
 
 // printEpsMSE prints the ε-MSE of a vp-eps network on the first n held-out

@@ -16,7 +16,7 @@ import (
 // tinyTC is a vp-eps run of a two-level tc-unet small enough for a test,
 // with every training option on (EMA, warm-up, clipping).
 func tinyTC(out string, extra ...string) []string {
-	return append([]string{"--arch", "tc-unet", "--objective", "vp-eps", "--data", "cmix:2", "--size", "8", "--n", "40",
+	return append([]string{"--arch", "tc-unet", "--objective", "vp-eps", "--data", "cmix:2", "--size", "16", "--n", "40",
 		"--ntest", "4", "--base", "4", "--mult", "1,2", "--groups", "2", "--batch", "16", "--steps", "8", "--every", "2",
 		"--lr-every", "2", "--ema", "0.9", "--warmup", "3", "--clip", "1", "--out", out, "--quiet", "--eval-t", ""}, extra...)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
+	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -202,7 +203,8 @@ func printEpsMSE(net nn.Conditioned, ds *data.Dataset, steps []int, n int) error
 	return nil
 }
 
-// parseSteps reads a comma-separated list of schedule steps.
+// parseSteps reads a comma-separated list of steps of the DDPM schedule
+// vp-eps trains on.
 func parseSteps(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -210,8 +212,8 @@ func parseSteps(s string) ([]int, error) {
 			continue
 		}
 		v, err := strconv.Atoi(f)
-		if err != nil || v < 0 {
-			return nil, fmt.Errorf("schedule step %q is not an integer >= 0", f)
+		if T := schedule.DDPM().T(); err != nil || v < 0 || v >= T {
+			return nil, fmt.Errorf("--eval-t: schedule step %q is not an integer in 0..%d", f, T-1)
 		}
 		out = append(out, v)
 	}

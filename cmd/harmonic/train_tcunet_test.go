@@ -44,6 +44,7 @@ func TestTrainTCUNetFlagErrors(t *testing.T) {
 		{tinyTC(out, "--ema", "1"), "EMA decay 1"},
 		{tinyTC(out, "--clip", "-1"), "gradient clip -1"},
 		{tinyTC(out, "--warmup", "-2"), "warm-up -2"},
+		{tinyTC(out, "--eval-t", "10,1000"), `--eval-t: schedule step "1000" is not an integer in 0..999`},
 		// A checkpoint of another architecture given to --arch.
 		{tinyTC(blind, "--resume"), "--arch tc-unet (stored bf-unet)"},
 	} {

@@ -15,6 +15,7 @@
 //	eval      a denoiser's output PSNR against input PSNR over a grid of σ, on train and held-out images
 //	sample    draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)
 //	jacobian  the Jacobian of a denoiser at a noisy image: eigenpairs of (J+Jᵀ)/2, tr∇f, asymmetry, SURE
+//	heat      blur .npy images by the heat equation at time t (study C's forward process): heat blur --input --t --output
 //	study     rerun a study (gahb: Kadkhodaie et al., ICLR 2024) with figures, tables and a report
 //	job       run one job of a study's plan (job run --plan OUT/plan.json --index I), e.g. as a Slurm array task
 //

@@ -1,10 +1,6 @@
 package study
 
 import (
-	"bytes"
-	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +11,7 @@ import (
 // handNet builds a TwoNet of len(conv1) samples whose cosines are given
 // directly; pair i has cosine pair[i] and nearest-image cosine near[i].
 func handNet(n int, conv1, conv2, div1, div2 []bool, pair, near []float64) *TwoNet {
-	t := &TwoNet{Version: twoNetVersion, N: n, Conv1: conv1, Conv2: conv2, Div1: div1, Div2: div2,
+	t := &TwoNet{N: n, Conv1: conv1, Conv2: conv2, Div1: div1, Div2: div2,
 		Pair: pair, PairMR: pair, NearS1: near, NearS2: near, NearS1MR: near}
 	for i := range conv1 {
 		if conv1[i] {
@@ -122,36 +118,5 @@ func TestOneScoreVerdict(t *testing.T) {
 	small.Conv1 = []bool{true, true, true, false, false, false}
 	if c := claimOf(t, "A.2a", small, large); c.Verdict != report.NotMeasured || !strings.Contains(c.Text, "**not measured**") {
 		t.Fatalf("3 converged S1 samples at small N: %s", c.Text)
-	}
-}
-
-// A cached two-network result of the layout before divergence detection
-// (no per-sample flags, no version) is recomputed, not read as if no sample
-// had converged; a current one is reused.
-func TestTwoNetCacheLayout(t *testing.T) {
-	r := NewRunner(context.Background(), t.TempDir(), tiny(), &bytes.Buffer{})
-	params := []any{"k"}
-	path := filepath.Join(r.Out, "cache", "twonet-"+hashOf(params)+".json")
-	old := map[string]any{"N": 10, "Pair": []float64{0.5}, "Converged1": 1, "Converged2": 1}
-	if err := report.WriteJSON(path, old); err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	compute := func() (*TwoNet, error) {
-		calls++
-		T := []bool{true}
-		return handNet(10, T, T, []bool{false}, []bool{false}, []float64{0.7}, []float64{0.9}), nil
-	}
-	for range 2 {
-		v, err := Cached(r, "twonet", params, compute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if calls != 1 || v.Pair[0] != 0.7 || !v.Conv1[0] {
-			t.Fatalf("after %d computations: %+v", calls, v)
-		}
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -20,11 +20,15 @@ func WriteGAHB(out string, res *Results) error {
 	doc.H1("Generalization in diffusion models arises from geometry-adaptive harmonic representations: reproduction")
 	doc.P("Kadkhodaie, Guth, Simoncelli & Mallat (ICLR 2024), study A of docs/study.md, rerun by `harmonic study gahb --preset %s` "+
 		"on `%s` (%d×%d images): bias-free UNet, %d level(s), base width %d, %d Adam steps of batch %d per model, %d models. "+
-		"Training time summed over the models: %s; wall time of this invocation: %s (models and results found on disk are reused, so a resumed run is faster).",
+		"Training time summed over the models: %s; wall time of this invocation: %s (jobs found done under runs/ are reused, so a resumed run is faster).",
 		p.Name, p.Data, p.Size, p.Size, p.Levels, p.Base, p.Steps, p.Batch, res.Models,
 		(time.Duration(res.TrainSeconds) * time.Second).Round(time.Second), res.Wall.Round(time.Second))
+	if p.Name == smokeName {
+		doc.P("**Smoke preset**: tiny images, networks and step counts that only check that the pipeline (plan, jobs, report) runs end to end. " +
+			"Its numbers and verdicts are not claimed to mean anything about the study.")
+	}
 	if res.StepSeconds > 0 {
-		doc.P("Measured training speed: %.1f ms per step for this preset.", 1000*res.StepSeconds)
+		doc.P("Measured training speed: %.1f ms per step of one model (%d jobs run at a time).", 1000*res.StepSeconds, max(res.Jobs, 1))
 	}
 	if res.FullStepSeconds > 0 {
 		doc.P("Full preset (40×40, 2 levels, base 64, N up to 10^5, %d steps of batch %d per model): %.2f s per training step measured here "+

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 
+	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
@@ -68,4 +69,18 @@ func ExampleFFT2() {
 		}
 	}
 	// Output: bin (7,3) frequency (-1,3) magnitude 64.0000
+}
+
+// The 2-D DCT-II of a batch of one 4×4 constant image has a single
+// coefficient, the DC one, of size 4·value (orthonormal: √(16)·value); IDCT2
+// brings the image back.
+func ExampleDCT2() {
+	x := tensor.Full(0.5, 1, 1, 4, 4)
+	c, _ := dsp.DCT2(x)
+	fmt.Printf("DC %.4f, coefficient (0,1) %.4f, (2,3) %.4f\n", c.At(0, 0, 0, 0), round4(float64(c.At(0, 0, 0, 1))), round4(float64(c.At(0, 0, 2, 3))))
+	back, _ := dsp.IDCT2(c)
+	fmt.Printf("back: %.4f %.4f\n", back.At(0, 0, 0, 0), back.At(0, 0, 3, 2))
+	// Output:
+	// DC 2.0000, coefficient (0,1) 0.0000, (2,3) 0.0000
+	// back: 0.5000 0.5000
 }

@@ -55,7 +55,9 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.ResBlocks, "res-blocks", 0, "tc-unet residual blocks per level (0: 1)")
 	fs.IntVar(&c.Groups, "groups", 0, "tc-unet GroupNorm groups, min(groups, width) per norm (0: 8)")
 	fs.StringVar(&c.Objective, "objective", "blind", "training objective: "+strings.Join(train.Objectives(), ", ")+
-		" (blind for bf-unet/bf-cnn; vp-eps for tc-unet)")
+		" (blind for bf-unet/bf-cnn; vp-eps or heat for tc-unet)")
+	fs.IntVar(&c.HeatK, "heat-k", 0, fmt.Sprintf("heat: blur levels K, trained k ~ U{1..K} (0: %d)", train.DefaultHeatK))
+	fs.Float64Var(&c.HeatSigmaMax, "heat-sigma-max", 0, fmt.Sprintf("heat: blur σ_B,K of the last level in pixels (0: %g)", float64(train.DefaultHeatSigmaMax)))
 	fs.IntVar(&c.Warmup, "warmup", 0, "linear learning-rate warm-up over this many steps (0: none)")
 	fs.Float64Var(&c.EMA, "ema", 0, "decay of the moving average of the weights saved as the model, e.g. 0.999 (0: none)")
 	fs.Float64Var(&c.Clip, "clip", 0, "clip the gradient to this global L2 norm (0: none)")
@@ -318,6 +320,9 @@ func resolveNet(fs *flag.FlagSet, cfg *train.Config) error {
 	}
 	if cfg.Objective == "blind" {
 		cfg.Objective = ""
+	}
+	if cfg.Objective == "heat" { // stored resolved, as the run uses them
+		cfg.HeatK, cfg.HeatSigmaMax = cfg.HeatLevels(), cfg.HeatSigmaMaxOrDefault()
 	}
 	return nil
 }

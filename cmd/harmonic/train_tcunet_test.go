@@ -45,6 +45,9 @@ func TestTrainTCUNetFlagErrors(t *testing.T) {
 		{tinyTC(out, "--clip", "-1"), "gradient clip -1"},
 		{tinyTC(out, "--warmup", "-2"), "warm-up -2"},
 		{tinyTC(out, "--eval-t", "10,1000"), `--eval-t: schedule step "1000" is not an integer in 0..999`},
+		{tinyTC(out, "--heat-k", "5"), `heat levels 5 and σ_max 0 belong to the heat objective, not "vp-eps"`},
+		{tinyTC(out, "--objective", "heat", "--heat-sigma-max", "0.2"), "σ_max = 0.2"},
+		{tinyTC(out, "--objective", "heat", "--heat-k", "-1"), "K = -1"},
 		// A checkpoint of another architecture given to --arch.
 		{tinyTC(blind, "--resume"), "--arch tc-unet (stored bf-unet)"},
 	} {

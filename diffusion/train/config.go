@@ -8,7 +8,10 @@
 //     loss = Σ (net(noisy) − σz)² / batch;
 //   - vp-eps (studies B, C, time-conditioned networks): x = 2u − 1 in
 //     [−1,1], t ~ U{0..T−1} of the DDPM schedule, x_t = √ᾱ_t x + √(1−ᾱ_t) ε,
-//     loss = Σ (ε̂(x_t, t) − ε)² / batch.
+//     loss = Σ (ε̂(x_t, t) − ε)² / batch;
+//   - heat (study C, time-conditioned networks): images in [0,1], a level
+//     k ~ U{1..K} of the heat blur schedule, input ũ = u_k + 0.01ε, loss
+//     Σ (u_{k−1} − (ũ + f(ũ, k)))² / batch.
 //
 // Runs checkpoint periodically (model, optimizer and RNG state) and a
 // resumed run ends bit-identical to an uninterrupted one.
@@ -20,6 +23,7 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/heat"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -71,6 +75,11 @@ type Config struct {
 	// (0: none); with it model.safetensors holds the average and the
 	// training state the raw weights.
 	EMA float64 `json:"ema,omitempty"`
+	// HeatK is the heat objective's number of blur levels K and
+	// HeatSigmaMax its largest blur σ_B,K in pixels (0: DefaultHeatK,
+	// DefaultHeatSigmaMax; other objectives leave them 0).
+	HeatK        int     `json:"heat_k,omitempty"`
+	HeatSigmaMax float64 `json:"heat_sigma_max,omitempty"`
 	// Clip rescales the gradient to global L2 norm at most Clip, as
 	// torch.nn.utils.clip_grad_norm_ (0: none).
 	Clip float64 `json:"clip,omitempty"`
@@ -114,6 +123,13 @@ func (c Config) Validate() error {
 	if err != nil {
 		return err
 	}
+	if obj.name == "heat" {
+		if _, err := heat.NewSchedule(c.HeatLevels(), c.HeatSigmaMaxOrDefault()); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+	} else if c.HeatK != 0 || c.HeatSigmaMax != 0 {
+		return fmt.Errorf("train: heat levels %d and σ_max %v belong to the heat objective, not %q", c.HeatK, c.HeatSigmaMax, obj.name)
+	}
 	if c.Channels != 0 && c.Channels != 1 && c.Channels != 3 {
 		return fmt.Errorf("train: %d image channels; want 1 (grayscale) or 3 (RGB)", c.Channels)
 	}
@@ -133,6 +149,23 @@ func (c Config) Validate() error {
 		return fmt.Errorf("train: objective %q trains %s, not %s", obj.name, kind, net)
 	}
 	return nil
+}
+
+// HeatLevels is the heat objective's K (HeatK, or DefaultHeatK).
+func (c Config) HeatLevels() int {
+	if c.HeatK == 0 {
+		return DefaultHeatK
+	}
+	return c.HeatK
+}
+
+// HeatSigmaMaxOrDefault is the heat objective's σ_max (HeatSigmaMax, or
+// DefaultHeatSigmaMax).
+func (c Config) HeatSigmaMaxOrDefault() float64 {
+	if c.HeatSigmaMax == 0 {
+		return DefaultHeatSigmaMax
+	}
+	return c.HeatSigmaMax
 }
 
 // Schedule is the run's learning-rate schedule.

@@ -24,23 +24,26 @@ type objective interface {
 type objectiveKind struct {
 	name        string
 	conditioned bool
-	build       func(net nn.Model, shape []int) (objective, error)
+	build       func(net nn.Model, shape []int, cfg Config) (objective, error)
 }
 
 var objectives = map[string]objectiveKind{
-	"blind": {name: "blind", build: func(net nn.Model, shape []int) (objective, error) {
+	"blind": {name: "blind", build: func(net nn.Model, shape []int, _ Config) (objective, error) {
 		n, err := nn.AsNet(net)
 		if err != nil {
 			return nil, err
 		}
 		return &blindObjective{net: n, noisy: tensor.New(shape...), target: tensor.New(shape...)}, nil
 	}},
-	"vp-eps": {name: "vp-eps", conditioned: true, build: func(net nn.Model, shape []int) (objective, error) {
+	"vp-eps": {name: "vp-eps", conditioned: true, build: func(net nn.Model, shape []int, _ Config) (objective, error) {
 		n, err := nn.AsConditioned(net)
 		if err != nil {
 			return nil, err
 		}
 		return &vpEpsObjective{net: n, sched: schedule.DDPM(), xt: tensor.New(shape...), eps: tensor.New(shape...), times: tensor.New(shape[0])}, nil
+	}},
+	"heat": {name: "heat", conditioned: true, build: func(net nn.Model, shape []int, cfg Config) (objective, error) {
+		return newHeatObjective(net, shape, cfg.HeatLevels(), cfg.HeatSigmaMaxOrDefault())
 	}},
 }
 

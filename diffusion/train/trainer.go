@@ -73,7 +73,7 @@ func newTrainer(cfg Config, set *data.Set, net nn.Model, noise *tensor.RNG) (*Tr
 	if err != nil {
 		return nil, err
 	}
-	obj, err := kind.build(net, shape)
+	obj, err := kind.build(net, shape, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("train: objective %s: %w", kind.name, err)
 	}

@@ -24,7 +24,7 @@ import (
 
 var _ = register(command{
 	name:    "train",
-	summary: "train a blind denoiser (bf-unet, bf-cnn) or a time-conditioned tc-unet (vp-eps) on a dataset, with checkpoints and resume",
+	summary: "train a blind denoiser (bf-unet, bf-cnn) or a time-conditioned tc-unet (vp-eps, heat) on a dataset, with checkpoints and resume",
 	run:     runTrain,
 })
 

@@ -73,17 +73,23 @@ func TestTrainProcess(t *testing.T) {
 	}
 }
 
-// A tc-unet vp-eps run (EMA, warm-up, clipping) killed with SIGKILL after a
-// checkpoint and resumed ends with the same model and training-state bytes
-// as the run trained straight through.
+// A tc-unet run of each conditioned objective (EMA, warm-up, clipping)
+// killed with SIGKILL after a checkpoint and resumed ends with the same
+// model and training-state bytes as the run trained straight through.
 func TestTrainTCUNetKilledResume(t *testing.T) {
+	for _, obj := range []string{"vp-eps", "heat"} {
+		t.Run(obj, func(t *testing.T) { killAndResume(t, "--objective", obj) })
+	}
+}
+
+func killAndResume(t *testing.T, flags ...string) {
 	dir := t.TempDir()
 	straight, killed := filepath.Join(dir, "straight"), filepath.Join(dir, "killed")
-	if err := runTrain(tinyTC(straight)); err != nil {
+	if err := runTrain(tinyTC(straight, flags...)); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestTrainProcess$")
-	cmd.Env = append(os.Environ(), "HARMONIC_TEST_TRAIN_ARGS="+strings.Join(tinyTC(killed, "--steps", "400"), "\n"))
+	cmd.Env = append(os.Environ(), "HARMONIC_TEST_TRAIN_ARGS="+strings.Join(tinyTC(killed, append(flags, "--steps", "400")...), "\n"))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

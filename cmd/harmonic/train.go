@@ -371,7 +371,11 @@ func changedFlags(fs *flag.FlagSet, stored train.Config) []string {
 			return
 		}
 		if resolved(f.Name, given, stored) != was.Value.String() {
-			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, was.Value.String()))
+			shown := was.Value.String()
+			if f.Name == "objective" && shown == "" {
+				shown = "blind" // stored as "" (resolveNet)
+			}
+			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, shown))
 		}
 	})
 	return bad

@@ -76,9 +76,9 @@ var metaSizes = []struct {
 	{"groups", func(c *Config) *int { return &c.Groups }},
 }
 
-// parseMult reads a comma-separated list of positive width multipliers
-// ("1,2,2").
-func parseMult(s string) ([]int, error) {
+// ParseMult reads a tc-unet's width multipliers from their flag and
+// metadata form, a comma-separated list of positive integers ("1,2,2").
+func ParseMult(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.Atoi(strings.TrimSpace(f))
@@ -89,10 +89,6 @@ func parseMult(s string) ([]int, error) {
 	}
 	return out, nil
 }
-
-// ParseMult reads a tc-unet's width multipliers from their flag and
-// metadata form "1,2,2".
-func ParseMult(s string) ([]int, error) { return parseMult(s) }
 
 // formatMult writes multipliers as ParseMult reads them.
 func formatMult(mult []int) string {
@@ -124,7 +120,7 @@ func ConfigFromMeta(meta map[string]string) (Config, error) {
 		*k.field(&c) = v
 	}
 	if s, ok := meta["mult"]; ok {
-		mult, err := parseMult(s)
+		mult, err := ParseMult(s)
 		if err != nil {
 			return Config{}, fmt.Errorf("metadata \"mult\": %w", err)
 		}

@@ -6,15 +6,14 @@
 //
 // It needs Debian's PyTorch (`apt-get install -y python3-torch python3-numpy`,
 // run by /usr/bin/python3) and the PyTorch twin torch_reference.py (see
-// docs/reproduce.md): set HARMONIC_TORCH_REFERENCE to its path; without it
-// the test looks in a few directories beside the module root.
+// docs/reproduce.md): HARMONIC_TORCH_REFERENCE, by default
+// ../shared/tools/torch_reference.py from the module root (torchReference).
 
 package nn
 
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -25,23 +24,10 @@ import (
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
-func torchScript(t *testing.T) string {
-	if p := os.Getenv("HARMONIC_TORCH_REFERENCE"); p != "" {
-		return p
-	}
-	for _, p := range []string{"../tools/torch_reference.py", "../../shared/tools/torch_reference.py", "../../../shared/tools/torch_reference.py"} {
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
-	}
-	t.Skip("torch_reference.py not found; set HARMONIC_TORCH_REFERENCE")
-	return ""
-}
-
 func runTorchRef(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := exec.Command("/usr/bin/python3", append([]string{torchScript(t)}, args...)...)
+	python, script := torchReference(t)
+	cmd := exec.Command(python, append([]string{script}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("torch_reference.py %v: %v\n%s", args, err, out)
 	}

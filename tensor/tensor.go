@@ -100,38 +100,6 @@ func (t *Tensor) Data() []float32 {
 	return t.data[t.offset : t.offset+t.Numel()]
 }
 
-// maxElements bounds the element count of one tensor (2^40 float32 = 4 TiB),
-// far above any real use but low enough that shape products cannot overflow int.
-const maxElements = 1 << 40
-
-// MaxElements is the largest element count a tensor may have; decoders
-// (tensor/codec) reject headers that declare more.
-const MaxElements = maxElements
-
-// CheckedNumel is the element count of shape, or an error naming the shape
-// when a size is negative or the count exceeds MaxElements: what a decoder
-// checks before it allocates for a shape read from a file.
-func CheckedNumel(shape []int) (int, error) { return numel(shape) }
-
-func numel(shape []int) (int, error) {
-	n := 1
-	for _, s := range shape {
-		if s < 0 {
-			return 0, fmt.Errorf("tensor: negative size in shape %v", shape)
-		}
-	}
-	for _, s := range shape {
-		if s == 0 {
-			return 0, nil
-		}
-		if n > maxElements/s {
-			return 0, fmt.Errorf("tensor: shape %v has more than %d elements", shape, maxElements)
-		}
-		n *= s
-	}
-	return n, nil
-}
-
 func contiguousStrides(shape []int) []int {
 	st := make([]int, len(shape))
 	acc := 1

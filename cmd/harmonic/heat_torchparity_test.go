@@ -13,11 +13,9 @@ package main
 // ../shared/tools/analytic_reference.py from the module root).
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -75,41 +73,4 @@ func TestHeatParity(t *testing.T) {
 			}
 		}
 	}
-}
-
-// analyticReference finds the Python interpreter (with numpy and scipy) and
-// analytic_reference.py, or skips with installation instructions.
-func analyticReference(t *testing.T) (python, script string) {
-	python = os.Getenv("HARMONIC_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import numpy, scipy").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import numpy and scipy (%v: %s).\nInstall Debian's packages: sudo apt-get update && sudo apt-get install -y python3-numpy python3-scipy\n(or set HARMONIC_PYTHON to an interpreter that has them)", python, err, bytes.TrimSpace(out))
-	}
-	if s := os.Getenv("HARMONIC_ANALYTIC_REFERENCE"); s != "" {
-		return python, s
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Beside the module root, where the development checkout keeps the
-	// reference scripts; worktrees one level deeper look one more level up.
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			for _, rel := range []string{"../shared/tools", "../../shared/tools"} {
-				p := filepath.Join(dir, rel, "analytic_reference.py")
-				if _, err := os.Stat(p); err == nil {
-					return python, p
-				}
-			}
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	t.Skip("analytic_reference.py not found at ../shared/tools/ from the module root; set HARMONIC_ANALYTIC_REFERENCE to its path")
-	return
 }

@@ -40,12 +40,13 @@ func runStudy(args []string) error {
 		return usageError{fmt.Errorf("unknown study %q (available: gahb)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
-	preset := fs.String("preset", "quick", "quick or full")
+	preset := fs.String("preset", "quick", "smoke, quick or full")
 	dataSpec := fs.String("data", "", "dataset of the N sweep and two-network experiment (default: the preset's, cmix:2)")
 	out := fs.String("out", "", "output directory (default: gahb-PRESET)")
 	steps := fs.Int("steps", 0, "override the training steps per model")
 	estimate := fs.Bool("estimate", false, "only time a few training steps and print the preset's expected wall time")
-	jobs := fs.Int("jobs", tensor.Threads(), "jobs run at once (models trained side by side)")
+	jobs := fs.Int("jobs", 0, "jobs run at once (models trained side by side; 0: one per thread)")
+	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), studyUsage)
@@ -57,8 +58,17 @@ func runStudy(args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	if *jobs < 1 {
-		return usageError{fmt.Errorf("--jobs %d: want at least 1", *jobs)}
+	if *jobs < 0 {
+		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
+	}
+	if *threads < 0 {
+		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	}
+	if *threads > 0 {
+		tensor.SetThreads(*threads) // once, before any work: jobs never change it
+	}
+	if *jobs == 0 {
+		*jobs = tensor.Threads()
 	}
 	p, err := study.PresetByName(*preset)
 	if err != nil {

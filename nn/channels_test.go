@@ -45,7 +45,7 @@ func TestColourNetMatchesNaiveConvolutions(t *testing.T) {
 	y := tensor.New(b, c, h, w)
 	tensor.NewRNG(6).FillUniform(y.Data(), 0, 1)
 	tp := autograd.NewTape()
-	got := net.Forward(tp, tp.Leaf(y, false), false)
+	got := net.(Net).Forward(tp, tp.Leaf(y, false), false)
 	if err := tp.Err(); err != nil {
 		t.Fatal(err)
 	}

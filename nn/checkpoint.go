@@ -22,7 +22,7 @@ import (
 // SaveModel writes net's state dict to path atomically (temporary file,
 // fsync, rename). extra metadata is added to the contract's keys, which it
 // may not override.
-func SaveModel(path string, net Net, extra map[string]string) error {
+func SaveModel(path string, net Model, extra map[string]string) error {
 	meta := net.Config().Meta()
 	for k, v := range extra {
 		if _, ok := meta[k]; ok {
@@ -40,19 +40,35 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 }
 
 // Load reads a model checkpoint, builds the network its metadata names
-// (ConfigFromMeta, New) and fills it with the stored tensors. path may be a
-// checkpoint directory (its model.safetensors is read).
-func Load(path string) (Net, Config, error) {
-	net, _, err := LoadModel(path)
+// (ConfigFromMeta, New) and fills it with the stored tensors: a Net or a
+// Conditioned. path may be a checkpoint directory (its model.safetensors is
+// read).
+func Load(path string) (Model, Config, error) {
+	net, _, err := LoadAny(path)
 	if err != nil {
 		return nil, Config{}, err
 	}
 	return net, net.Config(), nil
 }
 
-// LoadModel is Load returning the whole header metadata (the Config's keys
-// and provenance such as the step) instead of the Config.
+// LoadModel loads a blind network (Net) with the whole header metadata
+// (the Config's keys and provenance such as the step); a time-conditioned
+// checkpoint is an error naming it.
 func LoadModel(path string) (Net, map[string]string, error) {
+	m, meta, err := LoadAny(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	net, err := AsNet(m)
+	if err != nil {
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", ModelPath(path), err)
+	}
+	return net, meta, nil
+}
+
+// LoadAny is Load returning the whole header metadata instead of the
+// Config.
+func LoadAny(path string) (Model, map[string]string, error) {
 	path = ModelPath(path)
 	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
@@ -74,13 +90,13 @@ func LoadModel(path string) (Net, map[string]string, error) {
 
 // LoadModelInto fills an existing network from a model checkpoint whose
 // architecture must match net's exactly (resuming a run).
-func LoadModelInto(path string, net Net) (map[string]string, error) {
+func LoadModelInto(path string, net Model) (map[string]string, error) {
 	path = ModelPath(path)
 	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	if got, err := ConfigFromMeta(meta); err != nil || got != net.Config() {
+	if got, err := ConfigFromMeta(meta); err != nil || !got.Equal(net.Config()) {
 		return nil, fmt.Errorf("checkpoint %s: holds %s, expected %s", path, describeMeta(meta), Describe(net))
 	}
 	if err := setState(net, names, tensors); err != nil {
@@ -103,7 +119,7 @@ func ModelPath(path string) string {
 }
 
 // Describe names a network's architecture for messages ("the bf-unet L=2 base 64").
-func Describe(net Net) string { return net.Config().String() }
+func Describe(net Model) string { return net.Config().String() }
 
 // describeMeta names what a checkpoint's metadata describes, also when it
 // is no valid Config.
@@ -116,7 +132,7 @@ func describeMeta(m map[string]string) string {
 
 // setState copies the stored tensors into net after checking that the names
 // are exactly net's state dict and every shape matches.
-func setState(net Net, names []string, tensors map[string]*tensor.Tensor) error {
+func setState(net Model, names []string, tensors map[string]*tensor.Tensor) error {
 	if err := CheckStateNames(net, names); err != nil {
 		return err
 	}
@@ -134,7 +150,7 @@ func setState(net Net, names []string, tensors map[string]*tensor.Tensor) error 
 
 // CheckStateNames reports missing and unexpected tensor names against net's
 // state dict.
-func CheckStateNames(net Net, names []string) error {
+func CheckStateNames(net Model, names []string) error {
 	have := map[string]bool{}
 	for _, n := range names {
 		have[n] = true

@@ -68,6 +68,13 @@ func clip(s []string) []string {
 // SaveAdam writes the optimizer state (moments named adam.m.<param> and
 // adam.v.<param>, the step count in the metadata) so training resumes exactly.
 func SaveAdam(path string, a *Adam, extra map[string]string) error {
+	return SaveAdamWith(path, a, extra, nil)
+}
+
+// SaveAdamWith is SaveAdam that also stores the tensors more (under their
+// names, after the moments): run state the optimizer does not own, such as
+// the raw weights of a run whose model file holds their moving average.
+func SaveAdamWith(path string, a *Adam, extra map[string]string, more []*Param) error {
 	meta := map[string]string{}
 	for k, v := range extra {
 		meta[k] = v
@@ -82,12 +89,22 @@ func SaveAdam(path string, a *Adam, extra map[string]string) error {
 		names = append(names, "adam.m."+p.Name, "adam.v."+p.Name)
 		ts = append(ts, a.M[i], a.V[i])
 	}
+	for _, p := range more {
+		names = append(names, p.Name)
+		ts = append(ts, p.Value)
+	}
 	return codec.SaveSafetensors(path, names, ts, meta)
 }
 
 // LoadAdam restores the state written by SaveAdam into a (built over the same
 // parameters) and returns the file's metadata.
 func LoadAdam(path string, a *Adam) (map[string]string, error) {
+	return LoadAdamWith(path, a, nil)
+}
+
+// LoadAdamWith restores a state written by SaveAdamWith, filling more (the
+// file must hold exactly the moments and more's names).
+func LoadAdamWith(path string, a *Adam, more []*Param) (map[string]string, error) {
 	meta, _, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, err
@@ -96,6 +113,7 @@ func LoadAdam(path string, a *Adam) (map[string]string, error) {
 	for i, p := range a.params {
 		state = append(state, &Param{Name: "adam.m." + p.Name, Value: a.M[i]}, &Param{Name: "adam.v." + p.Name, Value: a.V[i]})
 	}
+	state = append(state, more...)
 	step, err := metaInt(meta, "adam.step")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

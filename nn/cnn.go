@@ -23,7 +23,7 @@ type BFCNN struct {
 
 func init() {
 	Register("bf-cnn", Architecture{
-		New: func(c Config, rng *tensor.RNG) (Net, error) { return newBFCNN(c.Channels, c.Layers, c.Base, rng) },
+		New: func(c Config, rng *tensor.RNG) (Model, error) { return newBFCNN(c.Channels, c.Layers, c.Base, rng) },
 		Check: func(c Config) error {
 			if c.Layers < 2 || c.Base < 1 {
 				return fmt.Errorf("bf-cnn needs layers >= 2 and base >= 1, got %d and %d", c.Layers, c.Base)

@@ -2,7 +2,9 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Config names a network: its architecture and the sizes that architecture
@@ -21,6 +23,21 @@ type Config struct {
 	Levels int `json:"levels,omitempty"`
 	// Layers of a bf-cnn (3×3 convolutions, the first and last included).
 	Layers int `json:"layers,omitempty"`
+	// Mult are a tc-unet's level width multipliers (level l has width
+	// Base·Mult[l]; each level but the last halves the image), ResBlocks
+	// its residual blocks per level and Groups its GroupNorm groups
+	// (min(Groups, width) per norm). Zero values mean the tc-unet defaults
+	// (TCUNetDefaults).
+	Mult      []int `json:"mult,omitempty"`
+	ResBlocks int   `json:"res_blocks,omitempty"`
+	Groups    int   `json:"groups,omitempty"`
+}
+
+// Equal reports whether c and o describe the same network sizes (Config
+// holds a slice, so == does not compile).
+func (c Config) Equal(o Config) bool {
+	return c.Arch == o.Arch && c.Channels == o.Channels && c.Base == o.Base && c.Levels == o.Levels &&
+		c.Layers == o.Layers && slices.Equal(c.Mult, o.Mult) && c.ResBlocks == o.ResBlocks && c.Groups == o.Groups
 }
 
 // ImageChannels is Channels with 0 read as 1.
@@ -31,6 +48,9 @@ func (c Config) ImageChannels() int { return max(1, c.Channels) }
 // only for colour networks, so grayscale checkpoints keep the reference's
 // exact keys (and the bytes harmonic wrote before channels existed).
 func (c Config) Meta() map[string]string {
+	if a, ok := lookup(c.Arch); ok && a.Meta != nil {
+		return a.Meta(c)
+	}
 	m := map[string]string{"arch": c.Arch, "base": strconv.Itoa(c.Base)}
 	for key, v := range map[string]int{"levels": c.Levels, "layers": c.Layers} {
 		if v != 0 {
@@ -52,6 +72,31 @@ var metaSizes = []struct {
 	{"levels", func(c *Config) *int { return &c.Levels }},
 	{"layers", func(c *Config) *int { return &c.Layers }},
 	{"channels", func(c *Config) *int { return &c.Channels }},
+	{"res_blocks", func(c *Config) *int { return &c.ResBlocks }},
+	{"groups", func(c *Config) *int { return &c.Groups }},
+}
+
+// ParseMult reads a tc-unet's width multipliers from their flag and
+// metadata form, a comma-separated list of positive integers ("1,2,2").
+func ParseMult(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 || v > 1<<10 {
+			return nil, fmt.Errorf("width multipliers %q: %q is not a positive integer", s, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// formatMult writes multipliers as ParseMult reads them.
+func formatMult(mult []int) string {
+	parts := make([]string, len(mult))
+	for i, m := range mult {
+		parts[i] = strconv.Itoa(m)
+	}
+	return strings.Join(parts, ",")
 }
 
 // ConfigFromMeta reads a Config from checkpoint metadata and checks it
@@ -73,6 +118,13 @@ func ConfigFromMeta(meta map[string]string) (Config, error) {
 			return Config{}, fmt.Errorf("metadata %q = %q is not a positive integer", k.key, s)
 		}
 		*k.field(&c) = v
+	}
+	if s, ok := meta["mult"]; ok {
+		mult, err := ParseMult(s)
+		if err != nil {
+			return Config{}, fmt.Errorf("metadata \"mult\": %w", err)
+		}
+		c.Mult = mult
 	}
 	if err := Check(c); err != nil {
 		return Config{}, fmt.Errorf("metadata: %w", err)

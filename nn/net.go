@@ -7,23 +7,15 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Net is a noise-predicting network of a registered architecture (New,
-// Register): BFUNet or BFCNN.
+// Net is a blind noise-predicting network of a registered architecture
+// (New, Register): BFUNet or BFCNN.
 type Net interface {
+	Model
 	// Forward records the network on tp and returns its prediction of the
 	// noise in y ([B,C,H,W]). train: batch statistics (running_sd updated)
 	// and weights that receive gradients; otherwise running_sd and constant
 	// weights. Errors surface through tp.Err().
 	Forward(tp *autograd.Tape, y *autograd.Var, train bool) *autograd.Var
-	// CheckInput says why an input shape does not fit the network.
-	CheckInput(shape []int) error
-	// Params are the trainable tensors, State all tensors of a checkpoint,
-	// both in PyTorch state-dict order.
-	Params() []*Param
-	State() []*Param
-	NumParams() int
-	// Config is the architecture; its Meta is the checkpoint metadata.
-	Config() Config
 }
 
 // DenoiserForward records the denoiser f(y) = y − net(y) (the network
@@ -59,7 +51,7 @@ func NoiseLoss(tp *autograd.Tape, net Net, noisy, noise *tensor.Tensor) (*autogr
 
 // Backward computes the gradient of a scalar loss recorded on tp by a
 // training forward pass of net and stores it in each parameter's Grad.
-func Backward(tp *autograd.Tape, loss *autograd.Var, net Net) error {
+func Backward(tp *autograd.Tape, loss *autograd.Var, net Model) error {
 	if err := tp.Backward(loss); err != nil {
 		return err
 	}

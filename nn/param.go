@@ -10,11 +10,20 @@
 // torch_reference.py (see docs/reproduce.md), so they load into the reference
 // networks.
 //
-// Architectures are registered by name (Register; bf-unet and bf-cnn
-// register themselves): a Config (arch, channels, base, levels or layers) is
-// exactly a checkpoint's metadata, New(cfg, rng) builds any registered
-// network and Load(path) reads a checkpoint back with its Config, so no code
-// outside nn switches on architecture names.
+// Architectures are registered by name (Register; bf-unet, bf-cnn and
+// tc-unet register themselves): a Config (arch, channels, base, levels or
+// layers, or a tc-unet's mult, res_blocks, groups) is exactly a checkpoint's
+// metadata, New(cfg, rng) builds any registered network and Load(path)
+// reads a checkpoint back with its Config, so no code outside nn switches
+// on architecture names.
+//
+// New and Load return a Model, which is one of two kinds: a Net, the blind
+// noise predictor net(y) of study A (bf-unet, bf-cnn), or a Conditioned,
+// the time-conditioned net(x, t) of studies B and C (tc-unet), told one
+// time value per image. IsConditioned says which kind a Config builds
+// before building it; AsNet and AsConditioned turn a Model into the kind a
+// caller needs, with an error naming the network otherwise (LoadModel
+// loads blind networks only).
 package nn
 
 import (

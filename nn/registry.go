@@ -12,8 +12,8 @@ import (
 // Architecture is what Register needs to know of a network family.
 type Architecture struct {
 	// New builds the network of cfg (already checked by Check, Channels
-	// at least 1) with weights drawn from rng.
-	New func(cfg Config, rng *tensor.RNG) (Net, error)
+	// at least 1) with weights drawn from rng: a Net or a Conditioned.
+	New func(cfg Config, rng *tensor.RNG) (Model, error)
 	// Check says why cfg's sizes make no network of this architecture,
 	// without building one (configs come from flags and files).
 	Check func(cfg Config) error
@@ -22,6 +22,12 @@ type Architecture struct {
 	InputMultiple func(cfg Config) int
 	// Describe names the network for messages ("the bf-unet L=2 base 64").
 	Describe func(cfg Config) string
+	// Meta, when set, is the checkpoint metadata of cfg (otherwise
+	// Config.Meta's arch, base, levels or layers, and channels for colour).
+	Meta func(cfg Config) map[string]string
+	// Conditioned says New builds a Conditioned network (net(x, t)), not a
+	// blind Net.
+	Conditioned bool
 }
 
 var (
@@ -96,13 +102,41 @@ func InputMultiple(cfg Config) (int, error) {
 	return a.InputMultiple(cfg), nil
 }
 
+// IsConditioned says whether cfg's architecture is time-conditioned (New
+// returns a Conditioned) rather than blind (a Net).
+func IsConditioned(cfg Config) (bool, error) {
+	a, err := architecture(cfg.Arch)
+	if err != nil {
+		return false, err
+	}
+	return a.Conditioned, nil
+}
+
 // New builds the network cfg describes, its weights drawn from rng (the
-// same rng state gives the same bits).
-func New(cfg Config, rng *tensor.RNG) (Net, error) {
+// same rng state gives the same bits): a Net or a Conditioned (see Model).
+func New(cfg Config, rng *tensor.RNG) (Model, error) {
 	if err := Check(cfg); err != nil {
 		return nil, err
 	}
 	a, _ := lookup(cfg.Arch)
 	cfg.Channels = cfg.ImageChannels()
 	return a.New(cfg, rng)
+}
+
+// AsNet is m as a blind Net, or an error naming the network when it is a
+// time-conditioned one.
+func AsNet(m Model) (Net, error) {
+	if n, ok := m.(Net); ok {
+		return n, nil
+	}
+	return nil, fmt.Errorf("%s is a time-conditioned network net(x, t), not a blind denoiser net(y)", m.Config())
+}
+
+// AsConditioned is m as a Conditioned network, or an error naming the
+// network when it is a blind one.
+func AsConditioned(m Model) (Conditioned, error) {
+	if n, ok := m.(Conditioned); ok {
+		return n, nil
+	}
+	return nil, fmt.Errorf("%s is a blind denoiser net(y), not a time-conditioned network net(x, t)", m.Config())
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // stateHash is FNV-1a over every state tensor's name and float32 bits.
-func stateHash(net Net) uint64 {
+func stateHash(net Model) uint64 {
 	h := fnv.New64a()
 	for _, p := range net.State() {
 		h.Write([]byte(p.Name))
@@ -55,7 +55,7 @@ func TestLoadGoldenCheckpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg != g.cfg {
+		if !cfg.Equal(g.cfg) {
 			t.Errorf("%s: config %+v, want %+v", path, cfg, g.cfg)
 		}
 		if h := stateHash(net); h != g.fileHash {
@@ -64,7 +64,7 @@ func TestLoadGoldenCheckpoints(t *testing.T) {
 		y := tensor.New(2, 1, 8, 8)
 		tensor.NewRNG(99).FillUniform(y.Data(), 0, 1)
 		tp := autograd.NewTape()
-		out := net.Forward(tp, tp.Leaf(y, false), false)
+		out := net.(Net).Forward(tp, tp.Leaf(y, false), false)
 		if err := tp.Err(); err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestNewInitBitsUnchanged(t *testing.T) {
 			if h := stateHash(net); h != g.initHash {
 				t.Errorf("New(%+v) state hash %#x, recorded %#x", c, h, g.initHash)
 			}
-			if net.Config() != g.cfg {
+			if !net.Config().Equal(g.cfg) {
 				t.Errorf("New(%+v).Config() = %+v, want %+v (unused sizes dropped, channels 1)", c, net.Config(), g.cfg)
 			}
 		}
@@ -115,7 +115,7 @@ func TestConfigMetaRoundTrip(t *testing.T) {
 			t.Errorf("%+v: metadata %v (channels only for colour)", c, m)
 		}
 		got, err := ConfigFromMeta(m)
-		if err != nil || got != c {
+		if err != nil || !got.Equal(c) {
 			t.Errorf("ConfigFromMeta(%v) = %+v, %v; want %+v", m, got, err, c)
 		}
 	}
@@ -130,7 +130,7 @@ func TestConfigErrors(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"base": "4"}, `no "arch"`},
-		{map[string]string{"arch": "resnet", "base": "4"}, `unknown architecture "resnet" (registered: bf-cnn, bf-unet)`},
+		{map[string]string{"arch": "resnet", "base": "4"}, `unknown architecture "resnet" (registered: bf-cnn, bf-unet, tc-unet)`},
 		{map[string]string{"arch": "bf-unet", "base": "4"}, "bf-unet needs levels >= 1"},
 		{map[string]string{"arch": "bf-cnn", "base": "4", "layers": "1"}, "bf-cnn needs layers >= 2"},
 		{map[string]string{"arch": "bf-unet", "base": "x", "levels": "1"}, `"base" = "x" is not a positive integer`},
@@ -167,7 +167,7 @@ func TestRegisterCustomArchitecture(t *testing.T) {
 		archMu.Unlock()
 	}()
 	Register(name, Architecture{
-		New: func(c Config, rng *tensor.RNG) (Net, error) {
+		New: func(c Config, rng *tensor.RNG) (Model, error) {
 			n, err := newBFCNN(c.Channels, 2, c.Base, rng)
 			return pairNet{n}, err
 		},
@@ -190,7 +190,7 @@ func TestRegisterCustomArchitecture(t *testing.T) {
 		t.Fatal(err)
 	}
 	back, cfg, err := Load(path)
-	if err != nil || cfg != net.Config() || stateHash(back) != stateHash(net) {
+	if err != nil || !cfg.Equal(net.Config()) || stateHash(back) != stateHash(net) {
 		t.Errorf("Load of a custom architecture: %+v, %v", cfg, err)
 	}
 	defer func() {
@@ -198,7 +198,7 @@ func TestRegisterCustomArchitecture(t *testing.T) {
 			t.Error("registering a name twice did not panic")
 		}
 	}()
-	Register(name, Architecture{New: func(Config, *tensor.RNG) (Net, error) { return nil, nil },
+	Register(name, Architecture{New: func(Config, *tensor.RNG) (Model, error) { return nil, nil },
 		Check: func(Config) error { return nil }, InputMultiple: func(Config) int { return 1 }, Describe: func(Config) string { return "" }})
 }
 

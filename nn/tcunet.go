@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -30,6 +29,84 @@ type TCUNet struct {
 	mid        []*resBlock
 	outGN      *groupNorm
 	outConv    *biasConv
+}
+
+func init() {
+	Register("tc-unet", Architecture{
+		New: func(c Config, rng *tensor.RNG) (Model, error) {
+			c = TCUNetDefaults(c)
+			return NewTCUNet(c.Channels, c.Base, c.Mult, c.ResBlocks, c.Groups, rng)
+		},
+		Check:         func(c Config) error { return checkTCUNet(TCUNetDefaults(c)) },
+		InputMultiple: func(c Config) int { return 1 << (len(TCUNetDefaults(c).Mult) - 1) },
+		Describe: func(c Config) string {
+			c = TCUNetDefaults(c)
+			return fmt.Sprintf("the tc-unet base %d mult %s res_blocks %d groups %d", c.Base, formatMult(c.Mult), c.ResBlocks, c.Groups)
+		},
+		Conditioned: true,
+		Meta: func(c Config) map[string]string {
+			c = TCUNetDefaults(c)
+			return map[string]string{
+				"arch": "tc-unet", "channels": strconv.Itoa(c.ImageChannels()), "base": strconv.Itoa(c.Base),
+				"mult": formatMult(c.Mult), "res_blocks": strconv.Itoa(c.ResBlocks), "groups": strconv.Itoa(c.Groups),
+			}
+		},
+	})
+}
+
+// TCUNetDefaults fills a tc-unet Config's zero sizes with the defaults of
+// studies B and C: base 32, mult 1,2,2, 1 res block per level, 8 groups.
+func TCUNetDefaults(c Config) Config {
+	if c.Base == 0 {
+		c.Base = 32
+	}
+	if len(c.Mult) == 0 {
+		c.Mult = []int{1, 2, 2}
+	}
+	if c.ResBlocks == 0 {
+		c.ResBlocks = 1
+	}
+	if c.Groups == 0 {
+		c.Groups = 8
+	}
+	return c
+}
+
+// checkTCUNet says why c's sizes build no tc-unet, without building it:
+// every GroupNorm's min(Groups, width) must divide its width, and those
+// widths are the level widths Base·Mult[l] and, at the decoder's first
+// block of each level, the concatenation of the level below (or the
+// middle) with the skip.
+func checkTCUNet(c Config) error {
+	if c.Base < 2 || c.Base%2 != 0 || c.Base > 1<<12 {
+		return fmt.Errorf("tc-unet needs an even base >= 2 (the time embedding's width), got %d", c.Base)
+	}
+	if c.ResBlocks < 1 || c.ResBlocks > 64 || c.Groups < 1 || len(c.Mult) > 12 {
+		return fmt.Errorf("tc-unet needs res_blocks >= 1, groups >= 1 and at most 12 levels, got %d, %d and mult %s", c.ResBlocks, c.Groups, formatMult(c.Mult))
+	}
+	w := make([]int, len(c.Mult))
+	for l, m := range c.Mult {
+		if m < 1 || m > 1<<10 {
+			return fmt.Errorf("tc-unet width multiplier %d in mult %s must be positive", m, formatMult(c.Mult))
+		}
+		w[l] = c.Base * m
+	}
+	widths := append([]int{c.Base}, w...)
+	last := len(w) - 1
+	for l := range w {
+		below := w[last]
+		if l < last {
+			below = w[l+1]
+		}
+		widths = append(widths, below+w[l])
+	}
+	for _, width := range widths {
+		if g := min(c.Groups, width); width%g != 0 {
+			return fmt.Errorf("tc-unet groups %d do not divide the width %d (base %d, mult %s): GroupNorm needs min(groups, width) to divide every width",
+				c.Groups, width, c.Base, formatMult(c.Mult))
+		}
+	}
+	return nil
 }
 
 // tcLevel is one encoder or decoder level: its ResBlocks and the
@@ -175,13 +252,10 @@ func (n *TCUNet) Forward(tp *autograd.Tape, x *autograd.Var, t *tensor.Tensor, t
 }
 
 // Meta is the checkpoint metadata of the torch_reference.py contract.
-func (n *TCUNet) Meta() map[string]string {
-	mult := make([]string, len(n.Mult))
-	for i, m := range n.Mult {
-		mult[i] = strconv.Itoa(m)
-	}
-	return map[string]string{
-		"arch": "tc-unet", "channels": strconv.Itoa(n.Channels), "base": strconv.Itoa(n.Base),
-		"mult": strings.Join(mult, ","), "res_blocks": strconv.Itoa(n.ResBlocks), "groups": strconv.Itoa(n.Groups),
-	}
+func (n *TCUNet) Meta() map[string]string { return n.Config().Meta() }
+
+// Config is the network's architecture, as its checkpoint records it.
+func (n *TCUNet) Config() Config {
+	return Config{Arch: "tc-unet", Channels: n.Channels, Base: n.Base, Mult: append([]int(nil), n.Mult...),
+		ResBlocks: n.ResBlocks, Groups: n.Groups}
 }

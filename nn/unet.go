@@ -34,7 +34,7 @@ type decLevel struct {
 
 func init() {
 	Register("bf-unet", Architecture{
-		New: func(c Config, rng *tensor.RNG) (Net, error) { return newBFUNet(c.Channels, c.Levels, c.Base, rng) },
+		New: func(c Config, rng *tensor.RNG) (Model, error) { return newBFUNet(c.Channels, c.Levels, c.Base, rng) },
 		Check: func(c Config) error {
 			if c.Levels < 1 || c.Base < 1 {
 				return fmt.Errorf("bf-unet needs levels >= 1 and base >= 1, got %d and %d", c.Levels, c.Base)

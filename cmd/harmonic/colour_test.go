@@ -67,7 +67,7 @@ func TestColourExportShowTrain(t *testing.T) {
 	if cfg.Channels != 3 {
 		t.Errorf("checkpoint config %+v, want 3 channels", cfg)
 	}
-	if _, err := nn.Denoise(net, x); err != nil {
+	if _, err := nn.Denoise(net.(nn.Net), x); err != nil {
 		t.Errorf("the colour network does not denoise the colour images: %v", err)
 	}
 

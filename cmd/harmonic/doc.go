@@ -10,7 +10,7 @@
 //	info      describe the CPU, the kernels in use, caches and threads
 //	bench     time named workloads; the same table as the PyTorch reference script's bench
 //	data      fetch, show and summarize datasets (fetch NAME | show NAME --out grid.png | stats NAME)
-//	train     train a blind bias-free denoiser (bf-unet or bf-cnn), with checkpoints and resume
+//	train     train a blind denoiser (bf-unet, bf-cnn) or a tc-unet (vp-eps, heat), with checkpoints and resume
 //	denoise   denoise images (PNG or .npy [B,1,H,W]) with a trained checkpoint
 //	eval      a denoiser's output PSNR against input PSNR over a grid of σ, on train and held-out images
 //	sample    draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)

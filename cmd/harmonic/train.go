@@ -15,6 +15,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
+	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -23,7 +24,7 @@ import (
 
 var _ = register(command{
 	name:    "train",
-	summary: "train a blind bias-free denoiser (bf-unet or bf-cnn) on a dataset, with checkpoints and resume",
+	summary: "train a blind denoiser (bf-unet, bf-cnn) or a time-conditioned tc-unet (vp-eps, heat) on a dataset, with checkpoints and resume",
 	run:     runTrain,
 })
 
@@ -49,7 +50,17 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: "+strings.Join(nn.Archs(), " or "))
 	fs.IntVar(&c.Levels, "levels", 1, "bf-unet levels (20x20: 1, 40x40: 2, 80x80: 3 in the paper)")
 	fs.IntVar(&c.Layers, "layers", 21, "bf-cnn layers")
-	fs.IntVar(&c.Base, "base", 64, "channels of the first level (bf-unet) or of every layer (bf-cnn)")
+	fs.IntVar(&c.Base, "base", 64, "channels of the first level (bf-unet, tc-unet: default 32) or of every layer (bf-cnn)")
+	fs.Var((*multFlag)(&c.Mult), "mult", "tc-unet level width multipliers (level l: base·mult[l]; default 1,2,2)")
+	fs.IntVar(&c.ResBlocks, "res-blocks", 0, "tc-unet residual blocks per level (0: 1)")
+	fs.IntVar(&c.Groups, "groups", 0, "tc-unet GroupNorm groups, min(groups, width) per norm (0: 8)")
+	fs.StringVar(&c.Objective, "objective", "blind", "training objective: "+strings.Join(train.Objectives(), ", ")+
+		" (blind for bf-unet/bf-cnn; vp-eps or heat for tc-unet)")
+	fs.IntVar(&c.HeatK, "heat-k", 0, fmt.Sprintf("heat: blur levels K, trained k ~ U{1..K} (0: %d)", train.DefaultHeatK))
+	fs.Float64Var(&c.HeatSigmaMax, "heat-sigma-max", 0, fmt.Sprintf("heat: blur σ_B,K of the last level in pixels (0: %g)", float64(train.DefaultHeatSigmaMax)))
+	fs.IntVar(&c.Warmup, "warmup", 0, "linear learning-rate warm-up over this many steps (0: none)")
+	fs.Float64Var(&c.EMA, "ema", 0, "decay of the moving average of the weights saved as the model, e.g. 0.999 (0: none)")
+	fs.Float64Var(&c.Clip, "clip", 0, "clip the gradient to this global L2 norm (0: none)")
 	fs.IntVar(&c.Steps, "steps", 3000, "total optimizer steps")
 	fs.IntVar(&c.Batch, "batch", 64, "images per step")
 	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate")
@@ -62,7 +73,7 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 // resumable flags may be given with --resume; all others come from the
 // checkpoint.
 var resumable = map[string]bool{"steps": true, "every": true, "out": true, "resume": true, "time-limit": true,
-	"threads": true, "eval-sigma": true, "eval-n": true, "quiet": true}
+	"threads": true, "eval-sigma": true, "eval-n": true, "eval-t": true, "quiet": true}
 
 func runTrain(args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
@@ -73,7 +84,8 @@ func runTrain(args []string) error {
 	limit := fs.Duration("time-limit", 0, "stop cleanly, with a checkpoint, after this wall time (e.g. 5m; 0: none)")
 	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
 	evalSigma := fs.String("eval-sigma", "0.05,0.1,0.2", "after training, print PSNR at these σ on train and test images (\"\": skip)")
-	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table")
+	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table (held-out images for the ε-MSE table)")
+	evalT := fs.String("eval-t", "10,100,250,500,750,990", "vp-eps: after training, print the held-out ε-MSE at these steps and t-averaged (\"\": skip)")
 	quiet := fs.Bool("quiet", false, "no progress line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -91,6 +103,10 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
+	evalSteps, err := parseSteps(*evalT)
+	if err != nil {
+		return err
+	}
 	// The time limit counts from here: data loading is part of the budget.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -104,9 +120,9 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d), %d threads -> %s\n",
+	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %d %s images %dx%d, steps %d..%d, batch %d, lr %g (×%g every %d)%s, %d threads -> %s\n",
 		nn.Describe(tr.Net), tr.Net.NumParams(), tr.Cfg.NTrain, tr.Cfg.Data, tr.Cfg.Size, tr.Cfg.Size, tr.Step, tr.Cfg.Steps,
-		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, tensor.Threads(), *out)
+		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, loopOptions(tr.Cfg), tensor.Threads(), *out)
 
 	line := newProgressLine(*quiet)
 	res, err := tr.Run(ctx, *out, line.update)
@@ -125,10 +141,108 @@ func runTrain(args []string) error {
 	default:
 		fmt.Fprintf(os.Stderr, "done: %d steps, smoothed loss %.4g, checkpoint in %s\n", res.Step, res.Smoothed, *out)
 	}
-	if len(sigmas) == 0 || (res.Stopped && !errors.Is(context.Cause(ctx), errTimeLimit)) {
+	if res.Stopped && !errors.Is(context.Cause(ctx), errTimeLimit) {
 		return nil
 	}
-	return printEval(denoise.Blind(tr.Net), ds, sigmas, *evalN, 0, false)
+	if net, ok := tr.Model().(nn.Conditioned); ok {
+		if *evalT == "" || tr.Cfg.Objective != "vp-eps" {
+			return nil
+		}
+		return printEpsMSE(net, ds, evalSteps, *evalN)
+	}
+	net, err := nn.AsNet(tr.Model())
+	if err != nil || len(sigmas) == 0 {
+		return err
+	}
+	return printEval(denoise.Blind(net), ds, sigmas, *evalN, 0, false)
+}
+
+// loopOptions names the objective and the loop options a run uses beyond
+// study A's ("" for a plain blind run, whose line reads as before).
+func loopOptions(c train.Config) string {
+	var s string
+	if c.Objective != "" {
+		s += ", objective " + c.Objective
+	}
+	if c.Warmup > 0 {
+		s += fmt.Sprintf(", warm-up %d", c.Warmup)
+	}
+	if c.EMA > 0 {
+		s += fmt.Sprintf(", EMA %g", c.EMA)
+	}
+	if c.Clip > 0 {
+		s += fmt.Sprintf(", clip %g", c.Clip)
+	}
+	return s
+}
+
+// printEpsMSE prints the ε-MSE of a vp-eps network on the first n held-out
+// images at each step and t-averaged; predicting ε̂ = 0 scores 1.
+func printEpsMSE(net nn.Conditioned, ds *data.Dataset, steps []int, n int) error {
+	set := ds.Test
+	if set == nil || set.N == 0 {
+		fmt.Fprintln(os.Stderr, "no held-out images (--ntest 0): no ε-MSE table")
+		return nil
+	}
+	if n > 0 && n < set.N {
+		var err error
+		if set, err = set.Slice(0, n); err != nil {
+			return err
+		}
+	}
+	rows, err := train.EvalEpsMSE(context.Background(), net, set, steps, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("held-out ε-MSE on %d test images (predicting 0 scores 1)\n", set.N)
+	for _, r := range rows {
+		if r.T < 0 {
+			fmt.Printf("  t-averaged  %.4f\n", r.MSE)
+		} else {
+			fmt.Printf("  t = %-7d %.4f\n", r.T, r.MSE)
+		}
+	}
+	return nil
+}
+
+// parseSteps reads a comma-separated list of steps of the DDPM schedule
+// vp-eps trains on.
+func parseSteps(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if T := schedule.DDPM().T(); err != nil || v < 0 || v >= T {
+			return nil, fmt.Errorf("--eval-t: schedule step %q is not an integer in 0..%d", f, T-1)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// multFlag is --mult: width multipliers written "1,2,2".
+type multFlag []int
+
+func (m *multFlag) String() string {
+	if m == nil {
+		return ""
+	}
+	parts := make([]string, len(*m))
+	for i, v := range *m {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (m *multFlag) Set(s string) error {
+	v, err := nn.ParseMult(s)
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // setupRun opens the data and builds a fresh trainer, or restores one.
@@ -160,6 +274,9 @@ func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*tra
 	if cfg.LREvery == 0 {
 		cfg.LREvery = max(1, cfg.Steps/3)
 	}
+	if err := resolveNet(fs, &cfg); err != nil {
+		return nil, nil, err
+	}
 	if cfg.Size == 0 {
 		cfg.Size = defaultSize(cfg)
 	}
@@ -172,6 +289,42 @@ func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*tra
 	}
 	tr, err := train.New(cfg, ds.Train)
 	return tr, ds, err
+}
+
+// resolveNet applies the network flags to the architecture: a
+// time-conditioned one gets the tc-unet defaults for the sizes not given
+// (base 32 unless --base is set) and the objective vp-eps unless one is
+// named; a blind one keeps none of them, so its stored config (and study
+// A's bytes) are as before. The objective blind is stored as "".
+func resolveNet(fs *flag.FlagSet, cfg *train.Config) error {
+	conditioned, err := nn.IsConditioned(cfg.NetConfig())
+	if err != nil {
+		return err // unknown architecture, named with the registered ones
+	}
+	if conditioned {
+		if !isSet(fs, "base") {
+			cfg.Base = 0
+		}
+		d := nn.TCUNetDefaults(cfg.NetConfig())
+		cfg.Base, cfg.Mult, cfg.ResBlocks, cfg.Groups = d.Base, d.Mult, d.ResBlocks, d.Groups
+		if !isSet(fs, "objective") {
+			cfg.Objective = "vp-eps"
+		}
+	} else {
+		for _, f := range []string{"mult", "res-blocks", "groups"} {
+			if isSet(fs, f) {
+				return fmt.Errorf("--%s sizes a tc-unet; --arch %s does not read it", f, cfg.Arch)
+			}
+		}
+		cfg.Mult, cfg.ResBlocks, cfg.Groups = nil, 0, 0
+	}
+	if cfg.Objective == "blind" {
+		cfg.Objective = ""
+	}
+	if cfg.Objective == "heat" { // stored resolved, as the run uses them
+		cfg.HeatK, cfg.HeatSigmaMax = cfg.HeatLevels(), cfg.HeatSigmaMaxOrDefault()
+	}
+	return nil
 }
 
 // defaultSize is the paper's image size for the UNet's depth (20², 40², 80²
@@ -218,7 +371,11 @@ func changedFlags(fs *flag.FlagSet, stored train.Config) []string {
 			return
 		}
 		if resolved(f.Name, given, stored) != was.Value.String() {
-			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, was.Value.String()))
+			shown := was.Value.String()
+			if f.Name == "objective" && shown == "" {
+				shown = "blind" // stored as "" (resolveNet)
+			}
+			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, shown))
 		}
 	})
 	return bad
@@ -227,6 +384,9 @@ func changedFlags(fs *flag.FlagSet, stored train.Config) []string {
 // resolved is the value a flag given as value means for the stored run: a
 // 0 for --size or --lr-every is resolved as a new run resolves it.
 func resolved(name, value string, stored train.Config) string {
+	if name == "objective" && value == "blind" {
+		return "" // how a blind run stores it
+	}
 	if value != "0" {
 		return value
 	}
@@ -246,8 +406,12 @@ func isSet(fs *flag.FlagSet, name string) bool {
 }
 
 func describeConfig(c train.Config) string {
-	return fmt.Sprintf("data %s size %d n %d channels %d, %s levels %d layers %d base %d, batch %d lr %g seed %d",
-		c.Data, c.Size, c.NTrain, max(1, c.Channels), c.Arch, c.Levels, c.Layers, c.Base, c.Batch, c.LR, c.Seed)
+	obj := c.Objective
+	if obj == "" {
+		obj = "blind"
+	}
+	return fmt.Sprintf("data %s size %d n %d channels %d, %s, objective %s, batch %d lr %g seed %d",
+		c.Data, c.Size, c.NTrain, max(1, c.Channels), c.NetConfig(), obj, c.Batch, c.LR, c.Seed)
 }
 
 // parseSigmas reads a comma-separated list of noise levels.

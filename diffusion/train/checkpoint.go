@@ -17,9 +17,10 @@ import (
 //
 //	model.safetensors        the network, exactly the torch_reference.py
 //	                         contract (loadable by PyTorch), plus metadata
-//	                         "step"
+//	                         "step"; with Config.EMA the averaged weights
 //	train_state.safetensors  Adam moments "adam.m.<param>", "adam.v.<param>"
-//	                         (nn.SaveAdam); metadata: adam.step, adam.beta1/2,
+//	                         (nn.SaveAdam), with Config.EMA the raw weights
+//	                         "raw.<tensor>"; metadata: adam.step, adam.beta1/2,
 //	                         adam.eps, format, step, rng (hex of the noise
 //	                         generator's exact state), config (JSON)
 //
@@ -47,10 +48,33 @@ func (t *Trainer) Save(dir string) error {
 		"rng":    hex.EncodeToString(rng),
 		"config": t.Cfg.marshal(),
 	}
-	if err := nn.SaveAdam(filepath.Join(dir, StateFile), t.Opt, meta); err != nil {
+	if err := nn.SaveAdamWith(filepath.Join(dir, StateFile), t.Opt, meta, t.rawState()); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Net, map[string]string{"step": step})
+	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Model(), map[string]string{"step": step})
+}
+
+// Model is the network the run's model file holds: the EMA weights when
+// Config.EMA is set, the trained ones otherwise.
+func (t *Trainer) Model() nn.Model {
+	if t.EMA != nil {
+		return t.EMA
+	}
+	return t.Net
+}
+
+// rawState names the trained weights for the training state when the model
+// file holds their average (nil otherwise): "raw.<tensor>", sharing Net's
+// storage.
+func (t *Trainer) rawState() []*nn.Param {
+	if t.EMA == nil {
+		return nil
+	}
+	var out []*nn.Param
+	for _, p := range t.Net.State() {
+		out = append(out, &nn.Param{Name: "raw." + p.Name, Value: p.Value, Buffer: p.Buffer})
+	}
+	return out
 }
 
 // LoadConfig reads the run configuration stored in a checkpoint directory.
@@ -100,13 +124,6 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	modelMeta, err := nn.LoadModelInto(filepath.Join(dir, nn.ModelFile), net)
-	if err != nil {
-		return nil, err
-	}
-	if modelMeta["step"] != meta["step"] {
-		return nil, fmt.Errorf("checkpoint %s: model is at step %s but the training state at step %s (interrupted save?)", dir, modelMeta["step"], meta["step"])
-	}
 	step, err1 := strconv.Atoi(meta["step"])
 	rngState, err2 := hex.DecodeString(meta["rng"])
 	if err1 != nil || err2 != nil || step < 0 {
@@ -120,7 +137,14 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := nn.LoadAdam(path, t.Opt); err != nil {
+	modelMeta, err := nn.LoadModelInto(filepath.Join(dir, nn.ModelFile), t.Model())
+	if err != nil {
+		return nil, err
+	}
+	if modelMeta["step"] != meta["step"] {
+		return nil, fmt.Errorf("checkpoint %s: model is at step %s but the training state at step %s (interrupted save?)", dir, modelMeta["step"], meta["step"])
+	}
+	if _, err := nn.LoadAdamWith(path, t.Opt, t.rawState()); err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	t.Step = step

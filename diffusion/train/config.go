@@ -1,15 +1,29 @@
-// Package train trains the study's blind denoisers (docs/study.md, study
-// A): images in [0,1], noise level σ = U² with U ~ Uniform[0,1] per image,
-// noisy = x + σz, loss = Σ (net(noisy) − σz)² / batch, Adam with a step
-// learning-rate schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
-// a resumed run ends bit-identical to an uninterrupted one.
+// Package train is the one training loop of the studies: Adam with a step
+// learning-rate schedule (optionally a linear warm-up, gradient clipping
+// by global norm and an EMA of the weights) on one of the objectives
+// (Objectives):
+//
+//   - blind (study A, blind networks): images in [0,1], noise level σ = U²
+//     with U ~ Uniform[0,1] per image, noisy = x + σz,
+//     loss = Σ (net(noisy) − σz)² / batch;
+//   - vp-eps (studies B, C, time-conditioned networks): x = 2u − 1 in
+//     [−1,1], t ~ U{0..T−1} of the DDPM schedule, x_t = √ᾱ_t x + √(1−ᾱ_t) ε,
+//     loss = Σ (ε̂(x_t, t) − ε)² / batch;
+//   - heat (study C, time-conditioned networks): images in [0,1], a level
+//     k ~ U{1..K} of the heat blur schedule, input ũ = u_k + 0.01ε, loss
+//     Σ (u_{k−1} − (ũ + f(ũ, k)))² / batch.
+//
+// Runs checkpoint periodically (model, optimizer and RNG state) and a
+// resumed run ends bit-identical to an uninterrupted one.
 package train
 
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/heat"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -27,11 +41,15 @@ type Config struct {
 	Shuffle  bool   `json:"shuffle"`
 
 	// Network: a registered nn architecture (nn.Archs) and its sizes, e.g.
-	// "bf-unet" (Levels, Base) or "bf-cnn" (Layers, Base); see NetConfig.
-	Arch   string `json:"arch"`
-	Levels int    `json:"levels,omitempty"`
-	Layers int    `json:"layers,omitempty"`
-	Base   int    `json:"base"`
+	// "bf-unet" (Levels, Base), "bf-cnn" (Layers, Base) or "tc-unet" (Base,
+	// Mult, ResBlocks, Groups); see NetConfig.
+	Arch      string `json:"arch"`
+	Levels    int    `json:"levels,omitempty"`
+	Layers    int    `json:"layers,omitempty"`
+	Base      int    `json:"base"`
+	Mult      []int  `json:"mult,omitempty"`
+	ResBlocks int    `json:"res_blocks,omitempty"`
+	Groups    int    `json:"groups,omitempty"`
 	// Channels of the images and the network: 1 or 0 grayscale (stored
 	// as 0, so a grayscale run's config reads as before channels existed),
 	// 3 RGB (photos, folder and npy data).
@@ -46,6 +64,25 @@ type Config struct {
 	LRFactor float64 `json:"lr_factor"`
 	// Seed drives initialization, batch order and the noise.
 	Seed uint64 `json:"seed"`
+
+	// Objective is one of Objectives ("" is blind, and stays "" in the
+	// stored config so study A's runs keep their bytes).
+	Objective string `json:"objective,omitempty"`
+	// Warmup multiplies the learning rate of step s (from 0) by
+	// min(1, (s+1)/Warmup) (0: none).
+	Warmup int `json:"warmup,omitempty"`
+	// EMA is the decay of the exponential moving average of the weights
+	// (0: none); with it model.safetensors holds the average and the
+	// training state the raw weights.
+	EMA float64 `json:"ema,omitempty"`
+	// HeatK is the heat objective's number of blur levels K and
+	// HeatSigmaMax its largest blur σ_B,K in pixels (0: DefaultHeatK,
+	// DefaultHeatSigmaMax; other objectives leave them 0).
+	HeatK        int     `json:"heat_k,omitempty"`
+	HeatSigmaMax float64 `json:"heat_sigma_max,omitempty"`
+	// Clip rescales the gradient to global L2 norm at most Clip, as
+	// torch.nn.utils.clip_grad_norm_ (0: none).
+	Clip float64 `json:"clip,omitempty"`
 	// CheckpointEvery saves a checkpoint every this many steps (0: only at
 	// the end or when stopped).
 	CheckpointEvery int `json:"checkpoint_every"`
@@ -74,6 +111,25 @@ func (c Config) Validate() error {
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("train: checkpoint period %d is negative", c.CheckpointEvery)
 	}
+	switch {
+	case c.Warmup < 0:
+		return fmt.Errorf("train: warm-up %d steps is negative", c.Warmup)
+	case !(c.EMA >= 0 && c.EMA < 1):
+		return fmt.Errorf("train: EMA decay %v must lie in [0,1) (0: no EMA)", c.EMA)
+	case !(c.Clip >= 0) || math.IsInf(c.Clip, 0):
+		return fmt.Errorf("train: gradient clip %v must be a finite norm >= 0 (0: none)", c.Clip)
+	}
+	obj, err := lookupObjective(c.Objective)
+	if err != nil {
+		return err
+	}
+	if obj.name == "heat" {
+		if _, err := heat.NewSchedule(c.HeatLevels(), c.HeatSigmaMaxOrDefault()); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+	} else if c.HeatK != 0 || c.HeatSigmaMax != 0 {
+		return fmt.Errorf("train: heat levels %d and σ_max %v belong to the heat objective, not %q", c.HeatK, c.HeatSigmaMax, obj.name)
+	}
 	if c.Channels != 0 && c.Channels != 1 && c.Channels != 3 {
 		return fmt.Errorf("train: %d image channels; want 1 (grayscale) or 3 (RGB)", c.Channels)
 	}
@@ -84,7 +140,32 @@ func (c Config) Validate() error {
 	if m, _ := nn.InputMultiple(net); c.Size%m != 0 {
 		return fmt.Errorf("train: %s needs the image size divisible by %d, got %d", net, m, c.Size)
 	}
+	// Which kind of network the architecture builds, without building it.
+	if conditioned, _ := nn.IsConditioned(net); conditioned != obj.conditioned {
+		kind := "a blind network (bf-unet, bf-cnn)"
+		if obj.conditioned {
+			kind = "a time-conditioned network (tc-unet)"
+		}
+		return fmt.Errorf("train: objective %q trains %s, not %s", obj.name, kind, net)
+	}
 	return nil
+}
+
+// HeatLevels is the heat objective's K (HeatK, or DefaultHeatK).
+func (c Config) HeatLevels() int {
+	if c.HeatK == 0 {
+		return DefaultHeatK
+	}
+	return c.HeatK
+}
+
+// HeatSigmaMaxOrDefault is the heat objective's σ_max (HeatSigmaMax, or
+// DefaultHeatSigmaMax).
+func (c Config) HeatSigmaMaxOrDefault() float64 {
+	if c.HeatSigmaMax == 0 {
+		return DefaultHeatSigmaMax
+	}
+	return c.HeatSigmaMax
 }
 
 // Schedule is the run's learning-rate schedule.
@@ -95,11 +176,12 @@ func (c Config) Schedule() nn.StepLR {
 // NetConfig is the network part of the run (its architecture ignores the
 // sizes it does not use, e.g. a bf-unet's Layers).
 func (c Config) NetConfig() nn.Config {
-	return nn.Config{Arch: c.Arch, Channels: c.Channels, Base: c.Base, Levels: c.Levels, Layers: c.Layers}
+	return nn.Config{Arch: c.Arch, Channels: c.Channels, Base: c.Base, Levels: c.Levels, Layers: c.Layers,
+		Mult: c.Mult, ResBlocks: c.ResBlocks, Groups: c.Groups}
 }
 
 // NewNet builds the configured network, initialized from Seed.
-func (c Config) NewNet() (nn.Net, error) {
+func (c Config) NewNet() (nn.Model, error) {
 	return nn.New(c.NetConfig(), tensor.NewRNG(c.Seed))
 }
 

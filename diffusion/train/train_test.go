@@ -218,16 +218,17 @@ func TestNoiseLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.sampler.Next(tr.clean.Data())
-	tr.addNoise()
+	o := tr.obj.(*blindObjective)
+	o.draw(tr.clean, tr.noise)
 	// E[σ²] = E[U⁴] = 1/5, so the target's mean square is 1/5.
 	var ms float64
-	for i, v := range tr.target.Data() {
+	for i, v := range o.target.Data() {
 		ms += float64(v) * float64(v)
-		if d := tr.noisy.Data()[i] - tr.clean.Data()[i] - v; math.Abs(float64(d)) > 1e-6 {
+		if d := o.noisy.Data()[i] - tr.clean.Data()[i] - v; math.Abs(float64(d)) > 1e-6 {
 			t.Fatalf("noisy − clean − target = %v at %d", d, i)
 		}
 	}
-	ms /= float64(tr.target.Numel())
+	ms /= float64(o.target.Numel())
 	if math.Abs(ms-0.2) > 0.02 {
 		t.Errorf("mean square of the noise is %.4f, want 1/5 for σ = U²", ms)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/diffusion/data"
-	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -16,22 +15,28 @@ import (
 // which both derive from Config.Seed.
 const noiseSalt = 0x6e6f_6973_65 // "noise"
 
-// Trainer holds a run's whole state: network, optimizer, batch sampler and
-// noise generator. Everything it does is a function of Config and Step, so
-// Save / Resume reproduce an uninterrupted run exactly.
+// Trainer holds a run's whole state: network, optimizer, batch sampler,
+// noise generator and (with Config.EMA) the averaged weights. Everything it
+// does is a function of Config and Step, so Save / Resume reproduce an
+// uninterrupted run exactly.
 type Trainer struct {
 	Cfg Config
-	Net nn.Net
+	// Net is the network being trained (the raw weights).
+	Net nn.Model
 	Opt *nn.Adam
+	// EMA is the moving average of Net's weights (nil without Config.EMA):
+	// the network the run's model file holds.
+	EMA nn.Model
 	// Step is the number of completed optimizer steps.
 	Step int
 
 	set     *data.Set
 	sampler *data.Sampler
 	noise   *tensor.RNG
+	obj     objective
 
-	clean, noisy, target *tensor.Tensor // batch buffers [B,C,H,W], reused
-	tape                 *autograd.Tape // reset every step
+	clean *tensor.Tensor // batch buffer [B,C,H,W], reused
+	tape  *autograd.Tape // reset every step
 }
 
 // New starts a fresh run of cfg on the training set.
@@ -43,10 +48,17 @@ func New(cfg Config, set *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTrainer(cfg, set, net, tensor.NewRNG(cfg.Seed^noiseSalt))
+	t, err := newTrainer(cfg, set, net, tensor.NewRNG(cfg.Seed^noiseSalt))
+	if err != nil {
+		return nil, err
+	}
+	if t.EMA != nil { // the average starts at the initial weights
+		copyState(t.EMA, t.Net)
+	}
+	return t, nil
 }
 
-func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trainer, error) {
+func newTrainer(cfg Config, set *data.Set, net nn.Model, noise *tensor.RNG) (*Trainer, error) {
 	if set.H != cfg.Size || set.W != cfg.Size {
 		return nil, fmt.Errorf("train: the data are %dx%d images, the run is configured for %dx%d", set.H, set.W, cfg.Size, cfg.Size)
 	}
@@ -57,21 +69,47 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 	if err := net.CheckInput(shape); err != nil {
 		return nil, err
 	}
+	kind, err := lookupObjective(cfg.Objective)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := kind.build(net, shape, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("train: objective %s: %w", kind.name, err)
+	}
 	sampler, err := data.NewSampler(set, cfg.Batch, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{
+	t := &Trainer{
 		Cfg: cfg, Net: net, Opt: nn.NewAdam(net.Params()),
-		set: set, sampler: sampler, noise: noise,
-		clean: tensor.New(shape...), noisy: tensor.New(shape...), target: tensor.New(shape...),
-		tape: autograd.NewTape(),
-	}, nil
+		set: set, sampler: sampler, noise: noise, obj: obj,
+		clean: tensor.New(shape...), tape: autograd.NewTape(),
+	}
+	if cfg.EMA > 0 {
+		if t.EMA, err = cfg.NewNet(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
-// TrainStep draws the next batch, adds noise, and takes one Adam step. It
-// returns the batch loss Σ (net(noisy) − noise)² / B. A loss that is not
-// finite stops before the update and is an error naming the step.
+// LR is the learning rate of step (from 0): the step schedule times the
+// linear warm-up.
+func (t *Trainer) LR(step int) float64 {
+	lr := t.Cfg.Schedule().At(step)
+	if w := t.Cfg.Warmup; w > 0 && step+1 < w {
+		lr *= float64(step+1) / float64(w)
+	}
+	return lr
+}
+
+// TrainStep draws the next batch, applies the objective, and takes one Adam
+// step (clipping the gradient and updating the EMA when configured). It
+// returns the batch loss. A loss that is not finite stops before the update
+// and is an error naming the step; so is a parameter that becomes NaN or
+// Inf in the update (ReLU maps NaN to 0, so a diverged weight need not show
+// in the loss).
 func (t *Trainer) TrainStep() (float64, error) {
 	t.sampler.Step = t.Step
 	idx := t.sampler.Indices()
@@ -81,8 +119,7 @@ func (t *Trainer) TrainStep() (float64, error) {
 	if s := simd.SumSquares(t.clean.Data()); math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
 		return 0, fmt.Errorf("train: step %d: the batch (images %v of %s) holds NaN or Inf pixels", t.Step+1, idx, t.set.Name)
 	}
-	t.addNoise()
-	l, err := nn.NoiseStep(t.tape, t.Net, t.Opt, t.Cfg.Schedule().At(t.Step), t.noisy, t.target)
+	l, err := t.update()
 	if err != nil {
 		return l, fmt.Errorf("train: step %d: %w", t.Step+1, err)
 	}
@@ -90,18 +127,39 @@ func (t *Trainer) TrainStep() (float64, error) {
 	return l, nil
 }
 
-// addNoise draws σ = U² per image and z ~ N(0, I): noisy = x + σz, and the
-// target (what the network must predict) is σz.
-func (t *Trainer) addNoise() {
-	d := t.set.D()
-	x, y, n := t.clean.Data(), t.noisy.Data(), t.target.Data()
-	for i := range t.Cfg.Batch {
-		sigma := float32(schedule.BlindSigma(t.noise))
-		zi := n[i*d : (i+1)*d]
-		t.noise.FillNormal(zi, 0, 1)
-		for j := range zi {
-			zi[j] *= sigma
-			y[i*d+j] = x[i*d+j] + zi[j]
+// update records the loss, backpropagates, clips and steps. The tape is
+// reset before and released after, so the activations live only during the
+// step and their memory serves the next one. For the blind objective
+// without clipping or EMA these are exactly nn.NoiseStep's operations, so
+// study A's runs keep their bits.
+func (t *Trainer) update() (float64, error) {
+	tp := t.tape
+	tp.Reset()
+	defer tp.Release()
+	loss, err := t.obj.loss(tp, t.clean, t.noise)
+	if err != nil {
+		return 0, err
+	}
+	l := float64(loss.Value.Data()[0])
+	if math.IsNaN(l) || math.IsInf(l, 0) {
+		return l, fmt.Errorf("loss is %v (the run diverged; try a lower learning rate)", l)
+	}
+	if err := nn.Backward(tp, loss, t.Net); err != nil {
+		return l, err
+	}
+	if t.Cfg.Clip > 0 {
+		ClipGradNorm(t.Net.Params(), t.Cfg.Clip)
+	}
+	if err := t.Opt.Update(t.LR(t.Step)); err != nil {
+		return l, err
+	}
+	for _, p := range t.Net.Params() {
+		if s := simd.SumSquares(p.Value.Data()); math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
+			return l, fmt.Errorf("parameter %s became NaN or Inf (loss %v)", p.Name, l)
 		}
 	}
+	if t.EMA != nil {
+		updateEMA(t.EMA, t.Net, float32(t.Cfg.EMA))
+	}
+	return l, nil
 }

@@ -115,8 +115,10 @@ func BatchNormEval(x, gamma *Var, runningSD *tensor.Tensor) *Var {
 		yt := tensor.Empty(x.Value.Shape()...)
 		for c, r := range runningSD.Data() {
 			o.inv[c] = 1 / float64(r)
-			d.combine(yt.Data(), nil, x.Value.Data(), 0, c, 0, float64(gamma.Value.Data()[c])*o.inv[c], 0)
 		}
+		d.eachChannel(1, func(_, c int) {
+			d.combine(yt.Data(), nil, x.Value.Data(), 0, c, 0, float64(gamma.Value.Data()[c])*o.inv[c], 0)
+		})
 		return yt, o, nil
 	})
 }
@@ -136,15 +138,13 @@ func (o *bnEvalOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	if tin[0] != nil {
 		dx = tin[0].Data()
 	}
-	for j := range k {
-		for c := range d.c {
-			var b float64
-			if tin[1] != nil {
-				b = float64(tin[1].Data()[j*d.c+c]) * o.inv[c]
-			}
-			d.combine(y.Data(), dx, x, j, c, float64(g[c])*o.inv[c], b, 0)
+	d.eachChannel(k, func(j, c int) {
+		var b float64
+		if tin[1] != nil {
+			b = float64(tin[1].Data()[j*d.c+c]) * o.inv[c]
 		}
-	}
+		d.combine(y.Data(), dx, x, j, c, float64(g[c])*o.inv[c], b, 0)
+	})
 	return y
 }
 
@@ -158,16 +158,14 @@ func (o *bnEvalOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tenso
 	if need[1] {
 		res[1] = tensor.New(k * d.c)
 	}
-	for j := range k {
-		for c := range d.c {
-			if res[0] != nil {
-				d.combine(res[0].Data(), gt.Data(), x, j, c, float64(g[c])*o.inv[c], 0, 0)
-			}
-			if res[1] != nil {
-				res[1].Data()[j*d.c+c] = float32(d.dot(gt.Data(), x, c, j) * o.inv[c])
-			}
+	d.eachChannel(k, func(j, c int) {
+		if res[0] != nil {
+			d.combine(res[0].Data(), gt.Data(), x, j, c, float64(g[c])*o.inv[c], 0, 0)
 		}
-	}
+		if res[1] != nil {
+			res[1].Data()[j*d.c+c] = float32(d.dot(gt.Data(), x, c, j) * o.inv[c])
+		}
+	})
 	return res
 }
 

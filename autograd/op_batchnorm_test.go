@@ -13,15 +13,15 @@ import (
 func TestBatchNormTrain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	for _, sh := range [][4]int{{3, 2, 2, 3}, {1, 3, 3, 3}, {1, 2, 1, 1}} { // the last: one value per channel, variance 0
-		x := gradcheck.RandTensor(rng, 1, sh[0], sh[1], sh[2], sh[3])
+		x := randTensor(rng, 1, sh[0], sh[1], sh[2], sh[3])
 		// A channel mean far from zero makes the mean term of the
 		// variance matter, which a wrong gradient would miss.
 		for i := range x.Data() {
 			x.Data()[i] += 0.7
 		}
-		gamma := gradcheck.RandTensor(rng, 1, sh[1])
+		gamma := randTensor(rng, 1, sh[1])
 		hw := sh[2] * sh[3]
-		gradcheck.Check(t, gradcheck.Case{Name: "bn_train", Inputs: []*tensor.Tensor{x, gamma},
+		checkTape(t, tapeCase{Name: "bn_train", Inputs: []*tensor.Tensor{x, gamma},
 			Build: func(_ *Tape, v []*Var) *Var { y, _ := BatchNormTrain(v[0], v[1]); return y },
 			Ref:   func(in [][]float64) []float64 { return gradcheck.BNRef(in[0], in[1], nil, sh[0], sh[1], hw) }})
 	}
@@ -29,10 +29,10 @@ func TestBatchNormTrain(t *testing.T) {
 
 func TestBatchNormTrainReturnsSD(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 11))
-	x := gradcheck.RandTensor(rng, 2, 4, 3, 5, 5)
+	x := randTensor(rng, 2, 4, 3, 5, 5)
 	tp := NewTape()
 	_, sd := BatchNormTrain(tp.Leaf(x, false), tp.Leaf(tensor.New(3), false))
-	xs := gradcheck.To64(x)
+	xs := to64(x)
 	for c := range 3 {
 		var s, ss float64
 		for b := range 4 {
@@ -56,15 +56,15 @@ func TestBatchNormTrainReturnsSD(t *testing.T) {
 
 func TestBatchNormEval(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 13))
-	x := gradcheck.RandTensor(rng, 1, 2, 3, 2, 2)
-	gamma := gradcheck.RandTensor(rng, 1, 3)
+	x := randTensor(rng, 1, 2, 3, 2, 2)
+	gamma := randTensor(rng, 1, 3)
 	running := tensor.New(3)
 	for i := range running.Data() {
 		running.Data()[i] = 0.5 + rng.Float32()
 	}
-	gradcheck.Check(t, gradcheck.Case{Name: "bn_eval", Inputs: []*tensor.Tensor{x, gamma},
+	checkTape(t, tapeCase{Name: "bn_eval", Inputs: []*tensor.Tensor{x, gamma},
 		Build: func(_ *Tape, v []*Var) *Var { return BatchNormEval(v[0], v[1], running) },
-		Ref:   func(in [][]float64) []float64 { return gradcheck.BNRef(in[0], in[1], gradcheck.To64(running), 2, 3, 4) }})
+		Ref:   func(in [][]float64) []float64 { return gradcheck.BNRef(in[0], in[1], to64(running), 2, 3, 4) }})
 }
 
 func TestBatchNormShapeErrors(t *testing.T) {

@@ -65,6 +65,56 @@ func (o convOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Te
 	return res
 }
 
+// Conv2dBias records Conv2d(x, w, stride, pad) plus b[c] on every pixel of
+// output channel c (b [Co]), as one op: the bias is added in place into the
+// convolution's output, so the pair costs no second output tensor and no
+// extra pass allocating one.
+func Conv2dBias(x, w, b *Var, stride, pad int) *Var {
+	return x.tape.record([]*Var{x, w, b}, func() (*tensor.Tensor, op, error) {
+		ws := tensor.Snapshot(w.Value)
+		y, err := tensor.Conv2d(x.Value, ws, stride, pad)
+		if err != nil {
+			return nil, nil, err
+		}
+		if bs := b.Value.Shape(); len(bs) != 1 || bs[0] != y.Dim(1) {
+			return nil, nil, fmt.Errorf("conv2d: weight %v has %d output channels, bias has shape %v", w.Value.Shape(), y.Dim(1), bs)
+		}
+		o := convBiasOp{conv: convOp{stride: stride, pad: pad, w: ws},
+			bias: chanBiasOp{b: y.Dim(0), c: y.Dim(1), hw: y.Dim(2) * y.Dim(3)}}
+		o.bias.add(y.Data(), y.Data(), b.Value.Data(), 1)
+		return y, o, nil
+	})
+}
+
+type convBiasOp struct {
+	conv convOp
+	bias chanBiasOp
+}
+
+func (convBiasOp) name() string { return "conv2d_bias" }
+
+// jvp: the convolution's JVP plus the bias tangent, added in place.
+func (o convBiasOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
+	var y *tensor.Tensor
+	if tin[0] != nil || tin[1] != nil {
+		y = o.conv.jvp(out, tin[:2], k)
+	} else {
+		y = tensor.New(blockShape(out.Value, k)...)
+	}
+	if tin[2] != nil {
+		o.bias.add(y.Data(), y.Data(), tin[2].Data(), k)
+	}
+	return y
+}
+
+func (o convBiasOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
+	res := append(o.conv.vjp(out, g, need[:2], k), nil)
+	if need[2] {
+		res[2] = o.bias.biasGrad(g, k)
+	}
+	return res
+}
+
 // ConvTranspose2x2 records the bias-free transposed convolution with kernel
 // 2 and stride 2 of x [B,Ci,H,W] with w [Ci,Co,2,2] (PyTorch layout).
 // It keeps a snapshot of w, as Conv2d.

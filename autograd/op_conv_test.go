@@ -18,8 +18,8 @@ func TestConv2d(t *testing.T) {
 		{1, 2, 3, 3, 1, 1, 1, 0}, // 1×1
 	} {
 		s := gradcheck.NCHW(c.b, c.ci, c.h, c.w)
-		x, w := gradcheck.RandTensor(rng, 1, c.b, c.ci, c.h, c.w), gradcheck.RandTensor(rng, 1, c.co, c.ci, c.k, c.k)
-		gradcheck.Check(t, gradcheck.Case{Name: "conv2d", Inputs: []*tensor.Tensor{x, w},
+		x, w := randTensor(rng, 1, c.b, c.ci, c.h, c.w), randTensor(rng, 1, c.co, c.ci, c.k, c.k)
+		checkTape(t, tapeCase{Name: "conv2d", Inputs: []*tensor.Tensor{x, w},
 			Build: func(_ *Tape, v []*Var) *Var { return Conv2d(v[0], v[1], c.stride, c.pad) },
 			Ref: func(in [][]float64) []float64 {
 				y, _ := gradcheck.Conv2dRef(in[0], s, in[1], c.co, c.k, c.k, c.stride, c.pad)
@@ -31,8 +31,8 @@ func TestConv2d(t *testing.T) {
 func TestConvTranspose2x2(t *testing.T) {
 	rng := rand.New(rand.NewPCG(22, 23))
 	s := gradcheck.NCHW(2, 3, 2, 3)
-	x, w := gradcheck.RandTensor(rng, 1, s.B, s.C, s.H, s.W), gradcheck.RandTensor(rng, 1, s.C, 2, 2, 2)
-	gradcheck.Check(t, gradcheck.Case{Name: "conv_transpose2x2", Inputs: []*tensor.Tensor{x, w},
+	x, w := randTensor(rng, 1, s.B, s.C, s.H, s.W), randTensor(rng, 1, s.C, 2, 2, 2)
+	checkTape(t, tapeCase{Name: "conv_transpose2x2", Inputs: []*tensor.Tensor{x, w},
 		Build: func(_ *Tape, v []*Var) *Var { return ConvTranspose2x2(v[0], v[1]) },
 		Ref: func(in [][]float64) []float64 {
 			y, _ := gradcheck.ConvT2Ref(in[0], s, in[1], 2)
@@ -43,8 +43,8 @@ func TestConvTranspose2x2(t *testing.T) {
 func TestAvgPool2x2(t *testing.T) {
 	rng := rand.New(rand.NewPCG(24, 25))
 	s := gradcheck.NCHW(2, 2, 4, 6)
-	x := gradcheck.RandTensor(rng, 1, s.B, s.C, s.H, s.W)
-	gradcheck.Check(t, gradcheck.Case{Name: "avgpool2x2", Inputs: []*tensor.Tensor{x},
+	x := randTensor(rng, 1, s.B, s.C, s.H, s.W)
+	checkTape(t, tapeCase{Name: "avgpool2x2", Inputs: []*tensor.Tensor{x},
 		Build: func(_ *Tape, v []*Var) *Var { return AvgPool2x2(v[0]) },
 		Ref: func(in [][]float64) []float64 {
 			y, _ := gradcheck.PoolRef(in[0], s)
@@ -55,8 +55,8 @@ func TestAvgPool2x2(t *testing.T) {
 func TestConcatChannels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(26, 27))
 	sa, sb := gradcheck.NCHW(2, 2, 3, 3), gradcheck.NCHW(2, 3, 3, 3)
-	a, b := gradcheck.RandTensor(rng, 1, 2, 2, 3, 3), gradcheck.RandTensor(rng, 1, 2, 3, 3, 3)
-	gradcheck.Check(t, gradcheck.Case{Name: "concat", Inputs: []*tensor.Tensor{a, b},
+	a, b := randTensor(rng, 1, 2, 2, 3, 3), randTensor(rng, 1, 2, 3, 3, 3)
+	checkTape(t, tapeCase{Name: "concat", Inputs: []*tensor.Tensor{a, b},
 		Build: func(_ *Tape, v []*Var) *Var { return ConcatChannels(v[0], v[1]) },
 		Ref: func(in [][]float64) []float64 {
 			y, _ := gradcheck.ConcatRef(in[0], sa, in[1], sb)
@@ -78,9 +78,9 @@ func TestConvShapeError(t *testing.T) {
 // in that case; the values used are the ones the forward pass used).
 func TestConvUsesRecordedWeights(t *testing.T) {
 	rng := rand.New(rand.NewPCG(24, 25))
-	x := gradcheck.RandTensor(rng, 1, 1, 16, 6, 6)
-	w := gradcheck.RandTensor(rng, 1, 16, 16, 3, 3)
-	u := gradcheck.RandTensor(rng, 1, 1, 16, 6, 6)
+	x := randTensor(rng, 1, 1, 16, 6, 6)
+	w := randTensor(rng, 1, 16, 16, 3, 3)
+	u := randTensor(rng, 1, 1, 16, 6, 6)
 	tp := NewTape()
 	in, wv := tp.Leaf(x, true), tp.Leaf(w, false)
 	out := Conv2d(in, wv, 1, 1)

@@ -83,6 +83,9 @@ func (tp *Tape) Release(keep ...*tensor.Tensor) {
 		}
 	}
 	for _, v := range tp.vars {
+		if r, ok := v.op.(opBuffers); ok {
+			r.releaseBuffers()
+		}
 		if v.op == nil || v.Value == nil || skip[v.Value.BufferID()] {
 			continue
 		}
@@ -91,3 +94,7 @@ func (tp *Tape) Release(keep ...*tensor.Tensor) {
 	}
 	tp.Reset()
 }
+
+// opBuffers is implemented by ops that keep buffers of their own beyond
+// the output (SiLU's derivative): Release hands those back too.
+type opBuffers interface{ releaseBuffers() }

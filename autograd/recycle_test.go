@@ -86,3 +86,27 @@ func sameBits(t *testing.T, what string, pass int, got, want []float32) {
 		}
 	}
 }
+
+// Release hands back the derivative SiLU keeps besides its output: the next
+// tensor.Empty of that size gets one of the recording's buffers.
+func TestReleaseRecyclesSiLUDerivative(t *testing.T) {
+	x := tensor.New(1, 8, 32, 32) // 8192 floats: above the recycling threshold
+	tensor.NewRNG(4).FillNormal(x.Data(), 0, 1)
+	tp := NewTape()
+	in := tp.Leaf(x, true)
+	y := SiLU(in)
+	if _, err := tp.JVP(y, []*Var{in}, []*tensor.Tensor{x}); err != nil { // keeps silu'
+		t.Fatal(err)
+	}
+	o := y.op.(*siluOp)
+	ids := map[uintptr]bool{o.deriv.BufferID(): true, y.Value.BufferID(): true}
+	tp.Release()
+	if o.deriv != nil {
+		t.Fatal("the op still holds its derivative after Release")
+	}
+	for range 2 {
+		if e := tensor.Empty(x.Shape()...); !ids[e.BufferID()] {
+			t.Fatal("tensor.Empty after Release did not reuse the output or the derivative buffer")
+		}
+	}
+}

@@ -135,3 +135,16 @@ func (tp *Tape) record(inputs []*Var, forward func() (*tensor.Tensor, op, error)
 	v.Value, v.op = val, o
 	return v
 }
+
+// Fail records err as the tape's error (unless it already has one) and
+// returns a Var with a nil Value, for code that validates its own
+// arguments while recording: the error then surfaces through Err, and
+// later ops are skipped, as after a failed op.
+func (tp *Tape) Fail(err error) *Var {
+	v := &Var{tape: tp, index: len(tp.vars)}
+	tp.vars = append(tp.vars, v)
+	if tp.err == nil {
+		tp.err = err
+	}
+	return v
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
 // gemmShape is M×K×N: square sizes and the im2col shape of a 3×3 64→64
@@ -59,6 +60,32 @@ func reportGFLOPs(b *testing.B, s gemmShape, times []time.Duration) {
 	slices.Sort(times)
 	med := times[len(times)/2]
 	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)/med.Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkDgemm runs the float64 linalg.Dgemm per square size and thread count,
+// e.g. -bench 'Dgemm/1024/threads=1'.
+func BenchmarkDgemm(b *testing.B) {
+	defer tensor.SetThreads(tensor.Threads())
+	for _, n := range []int{256, 512, 1024, 2048} {
+		s := gemmShape{n, n, n}
+		rng := rand.New(rand.NewSource(int64(n)))
+		a, bm, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		for i := range a {
+			a[i], bm[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%v/threads=%d", s, th), func(b *testing.B) {
+				tensor.SetThreads(th)
+				var times []time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					linalg.Dgemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
+					times = append(times, time.Since(t0))
+				}
+				reportGFLOPs(b, s, times)
+			})
+		}
+	}
 }
 
 // BenchmarkGemmNaive is the textbook i-k-j loop, for scale on the small sizes.

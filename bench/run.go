@@ -15,6 +15,10 @@ import (
 // Like the reference it warms every (workload, threads) pair up once, then
 // interleaves: each repetition visits every workload at every thread count, so
 // a burst of noise on the shared machine spreads over all rows.
+// Comparing thread counts is what a benchmark is for, so Run resizes the
+// process's worker pool (tensor.SetThreads) between timed calls, never while
+// one runs, and restores it; it is the one caller of the setter outside
+// main and tests, and must not run beside other work.
 func Run(out io.Writer, ws []Workload, threads []int, reps int, progress io.Writer) error {
 	if reps < 1 {
 		return fmt.Errorf("bench: reps must be at least 1, got %d", reps)

@@ -4,9 +4,11 @@ import (
 	"fmt"
 
 	"github.com/harmonic-go/harmonic/tensor"
+	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
 
-// Engine workloads: GEMM of any shape and the 3×3 convolution of the U-Nets.
+// Engine workloads: GEMM of any shape, the float64 GEMM of the eigensolvers
+// and the 3×3 convolution of the U-Nets.
 
 var _ = registerFamily(parametric{prefix: "gemm ", example: "gemm 1024x1024x1024", build: gemmWorkload})
 
@@ -25,6 +27,19 @@ func gemmWorkload(dims string) (Workload, error) {
 		return func() { tensor.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) }, nil
 	}}, nil
 }
+
+// The float64 GEMM under the eigensolvers, C = A·B at 1024³ as
+// analytic_reference.py times numpy's A @ B (a fresh C each call there; C
+// overwritten, beta 0, here).
+var _ = register(Workload{Name: "dgemm 1024x1024x1024 float64", Prepare: func() (func(), error) {
+	const n = 1024
+	rng := tensor.NewRNG(1)
+	a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	for i := range a {
+		a[i], b[i] = rng.Normal(), rng.Normal()
+	}
+	return func() { linalg.Dgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) }, nil
+}})
 
 var _ = register(Workload{Name: "conv3x3 64->64 [16,64,40,40] forward", Prepare: func() (func(), error) {
 	x, w := convInputs()

@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"context"
+
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -37,7 +40,7 @@ var _ = register(Workload{Name: "bf-unet L=2 40x40 Lanczos 50 iterations, (J+J^T
 		return nil, err
 	}
 	return func() {
-		lin, err := spectral.AtImage(net, y)
+		lin, err := spectral.AtImage(context.Background(), denoise.Blind(net), y, 0)
 		must(err)
 		op := linalg.Float32Operator(&spectral.SymPart{Lin: lin})
 		_, err = linalg.Lanczos(op, linalg.LanczosOptions{Wanted: 50, Which: linalg.LanczosLargest, MaxSteps: 50, BlockSize: 1, Seed: 1, SkipVectors: true})
@@ -51,7 +54,7 @@ var _ = register(Workload{Name: "bf-unet L=2 40x40 full Jacobian 1600x1600", Pre
 		return nil, err
 	}
 	return func() {
-		lin, err := spectral.AtImage(net, y)
+		lin, err := spectral.AtImage(context.Background(), denoise.Blind(net), y, 0)
 		must(err)
 		_, err = spectral.Full(lin, jacobianBlock)
 		must(err)

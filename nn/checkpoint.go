@@ -2,11 +2,9 @@ package nn
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/harmonic-go/harmonic/tensor"
@@ -17,7 +15,7 @@ import (
 // (see docs/reproduce.md): one safetensors file holding exactly the
 // network's state dict (weights, gammas and running_sd, PyTorch names, float32)
 // with header metadata arch, levels (bf-unet) or layers (bf-cnn), and base, all
-// strings. The reference loader rejects any extra tensor name, so training
+// strings (Config.Meta; colour networks add channels). The reference loader rejects any extra tensor name, so training
 // state (optimizer moments, RNG) never goes into this file. Extra metadata keys
 // are ignored by the reference and may carry provenance (e.g. the step).
 
@@ -25,7 +23,7 @@ import (
 // fsync, rename). extra metadata is added to the contract's keys, which it
 // may not override.
 func SaveModel(path string, net Net, extra map[string]string) error {
-	meta := maps.Clone(net.Meta())
+	meta := net.Config().Meta()
 	for k, v := range extra {
 		if _, ok := meta[k]; ok {
 			return fmt.Errorf("checkpoint %s: metadata key %q is reserved for the architecture", path, k)
@@ -41,16 +39,30 @@ func SaveModel(path string, net Net, extra map[string]string) error {
 	return codec.SaveSafetensors(path, names, values, meta)
 }
 
-// LoadModel reads a model checkpoint, builds the network its metadata names
-// and fills it with the stored tensors. path may be a checkpoint directory
-// (its model.safetensors is read). The metadata is returned for provenance.
+// Load reads a model checkpoint, builds the network its metadata names
+// (ConfigFromMeta, New) and fills it with the stored tensors. path may be a
+// checkpoint directory (its model.safetensors is read).
+func Load(path string) (Net, Config, error) {
+	net, _, err := LoadModel(path)
+	if err != nil {
+		return nil, Config{}, err
+	}
+	return net, net.Config(), nil
+}
+
+// LoadModel is Load returning the whole header metadata (the Config's keys
+// and provenance such as the step) instead of the Config.
 func LoadModel(path string) (Net, map[string]string, error) {
 	path = ModelPath(path)
 	meta, names, tensors, err := codec.LoadSafetensors(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	net, err := NewFromMeta(meta)
+	cfg, err := ConfigFromMeta(meta)
+	if err != nil {
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	net, err := New(cfg, tensor.NewRNG(0)) // every tensor is overwritten below
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
@@ -68,12 +80,8 @@ func LoadModelInto(path string, net Net) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	want := net.Meta()
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if meta[k] != want[k] {
-			return nil, fmt.Errorf("checkpoint %s: holds %s, expected %s (metadata %s=%q, want %q)",
-				path, describeMeta(meta), Describe(net), k, meta[k], want[k])
-		}
+	if got, err := ConfigFromMeta(meta); err != nil || got != net.Config() {
+		return nil, fmt.Errorf("checkpoint %s: holds %s, expected %s", path, describeMeta(meta), Describe(net))
 	}
 	if err := setState(net, names, tensors); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
@@ -94,56 +102,16 @@ func ModelPath(path string) string {
 	return path
 }
 
-// NewFromMeta builds an (arbitrarily initialized) network from checkpoint
-// metadata; its tensors are meant to be overwritten.
-func NewFromMeta(meta map[string]string) (Net, error) {
-	num := func(key string) (int, error) {
-		s, ok := meta[key]
-		if !ok {
-			return 0, fmt.Errorf("metadata has no %q (arch %q needs it)", key, meta["arch"])
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 || v > 1<<16 {
-			return 0, fmt.Errorf("metadata %q = %q is not a positive integer", key, s)
-		}
-		return v, nil
-	}
-	if _, ok := meta["arch"]; !ok {
-		return nil, fmt.Errorf("metadata has no \"arch\": not a model checkpoint (a training run's model is %s in its directory)", ModelFile)
-	}
-	base, err := num("base")
-	if err != nil {
-		return nil, err
-	}
-	rng := tensor.NewRNG(0)
-	switch meta["arch"] {
-	case "bf-unet":
-		levels, err := num("levels")
-		if err != nil {
-			return nil, err
-		}
-		return NewBFUNet(levels, base, rng)
-	case "bf-cnn":
-		layers, err := num("layers")
-		if err != nil {
-			return nil, err
-		}
-		return NewBFCNN(layers, base, rng)
-	}
-	return nil, fmt.Errorf("metadata arch %q is not bf-unet or bf-cnn", meta["arch"])
-}
+// Describe names a network's architecture for messages ("the bf-unet L=2 base 64").
+func Describe(net Net) string { return net.Config().String() }
 
-// Describe names a network's architecture for messages ("bf-unet L=2 base 64").
-func Describe(net Net) string { return describeMeta(net.Meta()) }
-
+// describeMeta names what a checkpoint's metadata describes, also when it
+// is no valid Config.
 func describeMeta(m map[string]string) string {
-	switch m["arch"] {
-	case "bf-unet":
-		return fmt.Sprintf("the bf-unet L=%s base %s", m["levels"], m["base"])
-	case "bf-cnn":
-		return fmt.Sprintf("the bf-cnn with %s layers base %s", m["layers"], m["base"])
+	if c, err := ConfigFromMeta(m); err == nil {
+		return c.String()
 	}
-	return fmt.Sprintf("an unknown architecture %q", m["arch"])
+	return fmt.Sprintf("an unreadable architecture (arch %q)", m["arch"])
 }
 
 // setState copies the stored tensors into net after checking that the names

@@ -9,8 +9,8 @@ package nn
 //	go test -tags torchparity -run TorchParity -v ./nn/
 //
 // Needs /usr/bin/python3 with torch and numpy (Debian: apt-get install -y
-// python3-torch python3-numpy). HARMONIC_PYTHON and HARMONIC_TORCH_REFERENCE
-// override the interpreter and the script's path. HARMONIC_PARITY_BASE sets
+// python3-torch python3-numpy) and the script; torchReference says where it
+// looks and fails the test when either is missing. HARMONIC_PARITY_BASE sets
 // the networks' base width (default 8, small and fast; 64 is the study's
 // width, where every inner convolution takes the Winograd path).
 
@@ -57,7 +57,7 @@ func TestTorchParity(t *testing.T) {
 
 // parityName names a network for subtests.
 func parityName(net Net) string {
-	m := net.Meta()
+	m := net.Config().Meta()
 	if m["arch"] == "bf-unet" {
 		return "bf-unet-L" + m["levels"] + "-base" + m["base"]
 	}
@@ -200,41 +200,4 @@ func compare(t *testing.T, what string, identity, got, want *tensor.Tensor) {
 	if !(rel <= parityTol) {
 		t.Errorf("%s: relative difference %.3e exceeds %.0e", what, rel, parityTol)
 	}
-}
-
-// torchReference finds the Python interpreter (with torch and numpy) and the
-// reference script, or skips with installation instructions.
-func torchReference(t *testing.T) (python, script string) {
-	python = os.Getenv("HARMONIC_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import torch, numpy").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import torch and numpy (%v: %s).\nInstall Debian's packages: sudo apt-get update && sudo apt-get install -y python3-torch python3-numpy\n(or set HARMONIC_PYTHON to an interpreter that has them)", python, err, bytes.TrimSpace(out))
-	}
-	if s := os.Getenv("HARMONIC_TORCH_REFERENCE"); s != "" {
-		return python, s
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Beside the module root, where the development checkout keeps the
-	// reference scripts; worktrees one level deeper look one more level up.
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			for _, rel := range []string{"../shared/tools", "../../shared/tools"} {
-				p := filepath.Join(dir, rel, "torch_reference.py")
-				if _, err := os.Stat(p); err == nil {
-					return python, p
-				}
-			}
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	t.Skip("torch_reference.py not found at ../shared/tools/ from the module root; set HARMONIC_TORCH_REFERENCE to its path")
-	return
 }

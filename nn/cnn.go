@@ -10,30 +10,50 @@ import (
 
 // BFCNN is the bias-free DnCNN-style network: Layers 3×3 convolutions of
 // width Base, layers 2..Layers−1 followed by bias-free BN and ReLU, the first
-// by ReLU only, the last mapping to one channel; no subsampling. It predicts
-// the noise.
+// by ReLU only, the last mapping to the image channels; no subsampling. It
+// predicts the noise.
 type BFCNN struct {
 	registry
 	Layers, Base int
+	Channels     int // image channels in and out (1: grayscale)
 
 	convs []*conv3
 	bns   []*bfBatchNorm // bns[i] belongs to convs[i]; nil for the first and last
 }
 
-// NewBFCNN builds a BF-CNN initialized from rng.
+func init() {
+	Register("bf-cnn", Architecture{
+		New: func(c Config, rng *tensor.RNG) (Net, error) { return newBFCNN(c.Channels, c.Layers, c.Base, rng) },
+		Check: func(c Config) error {
+			if c.Layers < 2 || c.Base < 1 {
+				return fmt.Errorf("bf-cnn needs layers >= 2 and base >= 1, got %d and %d", c.Layers, c.Base)
+			}
+			return nil
+		},
+		InputMultiple: func(Config) int { return 1 },
+		Describe:      func(c Config) string { return fmt.Sprintf("the bf-cnn with %d layers base %d", c.Layers, c.Base) },
+	})
+}
+
+// NewBFCNN builds a grayscale BF-CNN initialized from rng; New builds one
+// for any channel count.
 func NewBFCNN(layers, base int, rng *tensor.RNG) (*BFCNN, error) {
-	if layers < 2 || base < 1 {
-		return nil, fmt.Errorf("bf-cnn: needs at least 2 layers and width 1, got %d layers of width %d", layers, base)
+	return newBFCNN(1, layers, base, rng)
+}
+
+func newBFCNN(channels, layers, base int, rng *tensor.RNG) (*BFCNN, error) {
+	if layers < 2 || base < 1 || channels < 1 {
+		return nil, fmt.Errorf("bf-cnn: needs at least 2 layers, width 1 and 1 channel, got %d layers of width %d on %d channels", layers, base, channels)
 	}
-	n := &BFCNN{Layers: layers, Base: base}
+	n := &BFCNN{Layers: layers, Base: base, Channels: channels}
 	r := &n.registry
 	for i := range layers {
 		ci, co := base, base
 		if i == 0 {
-			ci = 1
+			ci = channels
 		}
 		if i == layers-1 {
-			co = 1
+			co = channels
 		}
 		name := "layers." + strconv.Itoa(i)
 		n.convs = append(n.convs, newConv3(r, rng, name+".conv", ci, co))
@@ -46,9 +66,9 @@ func NewBFCNN(layers, base int, rng *tensor.RNG) (*BFCNN, error) {
 	return n, nil
 }
 
-// CheckInput accepts any batch of grayscale images [B,1,H,W].
+// CheckInput accepts any batch of images [B,C,H,W] of the network's C.
 func (n *BFCNN) CheckInput(shape []int) error {
-	if err := checkImages(shape); err != nil {
+	if err := checkImages(shape, n.Channels); err != nil {
 		return fmt.Errorf("bf-cnn: %w", err)
 	}
 	return nil
@@ -70,7 +90,7 @@ func (n *BFCNN) Forward(tp *autograd.Tape, y *autograd.Var, train bool) *autogra
 	return x
 }
 
-// Meta is the checkpoint metadata of the torch_reference.py contract.
-func (n *BFCNN) Meta() map[string]string {
-	return map[string]string{"arch": "bf-cnn", "layers": strconv.Itoa(n.Layers), "base": strconv.Itoa(n.Base)}
+// Config is the network's architecture, as its checkpoint records it.
+func (n *BFCNN) Config() Config {
+	return Config{Arch: "bf-cnn", Channels: n.Channels, Layers: n.Layers, Base: n.Base}
 }

@@ -7,10 +7,11 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Net is a noise-predicting network: BFUNet or BFCNN.
+// Net is a noise-predicting network of a registered architecture (New,
+// Register): BFUNet or BFCNN.
 type Net interface {
 	// Forward records the network on tp and returns its prediction of the
-	// noise in y ([B,1,H,W]). train: batch statistics (running_sd updated)
+	// noise in y ([B,C,H,W]). train: batch statistics (running_sd updated)
 	// and weights that receive gradients; otherwise running_sd and constant
 	// weights. Errors surface through tp.Err().
 	Forward(tp *autograd.Tape, y *autograd.Var, train bool) *autograd.Var
@@ -21,8 +22,8 @@ type Net interface {
 	Params() []*Param
 	State() []*Param
 	NumParams() int
-	// Meta is the checkpoint header metadata (arch, levels/layers, base).
-	Meta() map[string]string
+	// Config is the architecture; its Meta is the checkpoint metadata.
+	Config() Config
 }
 
 // DenoiserForward records the denoiser f(y) = y − net(y) (the network
@@ -31,7 +32,7 @@ func DenoiserForward(tp *autograd.Tape, net Net, y *autograd.Var, train bool) *a
 	return autograd.Sub(y, net.Forward(tp, y, train))
 }
 
-// Denoise returns f(y) for a batch y [B,1,H,W] in evaluation mode.
+// Denoise returns f(y) for a batch y [B,C,H,W] in evaluation mode.
 func Denoise(net Net, y *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := net.CheckInput(y.Shape()); err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func (l *Linearization) Release() {
 	l.tp.Release(l.out.Value)
 }
 
-// JVP returns J·v for a block of k tangents v: [k·B,1,H,W] for y [B,1,H,W]
+// JVP returns J·v for a block of k tangents v: [k·B,C,H,W] for y [B,C,H,W]
 // (for one image, k images), as one batched pass.
 func (l *Linearization) JVP(v *tensor.Tensor) (*tensor.Tensor, error) {
 	return l.tp.JVP(l.out, []*autograd.Var{l.in}, []*tensor.Tensor{v.Contiguous()})

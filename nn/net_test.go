@@ -22,7 +22,7 @@ type refNet struct {
 func newRefNet(ps []*Param, train bool) *refNet {
 	r := &refNet{p: map[string][]float64{}, train: train}
 	for _, p := range ps {
-		r.p[p.Name] = gc.To64(p.Value)
+		r.p[p.Name] = to64(p.Value)
 	}
 	return r
 }
@@ -153,27 +153,23 @@ func TestNetworkJacobians(t *testing.T) {
 				}
 				s := c.shape
 				s.B = batch
-				y := gc.RandTensor(rng, 1, s.B, s.C, s.H, s.W)
+				y := randTensor(rng, 1, s.B, s.C, s.H, s.W)
 				name := c.name + " train=" + strconv.FormatBool(train) + " B=" + strconv.Itoa(batch)
 				// Train mode moves running_sd; restore it for the next case.
 				saved := snapshot(c.net)
-				gc.Check(t, gc.Case{Name: name + " net", Inputs: []*tensor.Tensor{y}, FwdTol: 1e-4,
-					Build: func(tp *autograd.Tape, in []*autograd.Var) *autograd.Var { return c.net.Forward(tp, in[0], train) },
-					Ref: func(in [][]float64) []float64 {
-						return c.ref(newRefNet(c.net.State(), train), in[0], s)
-					}})
+				checkJacobian(t, name+" net", y, 1e-4,
+					func(tp *autograd.Tape, in *autograd.Var) *autograd.Var { return c.net.Forward(tp, in, train) },
+					func(y []float64) []float64 { return c.ref(newRefNet(c.net.State(), train), y, s) })
 				restore(c.net, saved)
-				gc.Check(t, gc.Case{Name: name + " denoiser", Inputs: []*tensor.Tensor{y}, FwdTol: 1e-4,
-					Build: func(tp *autograd.Tape, in []*autograd.Var) *autograd.Var {
-						return DenoiserForward(tp, c.net, in[0], train)
-					},
-					Ref: func(in [][]float64) []float64 {
-						f := c.ref(newRefNet(c.net.State(), train), in[0], s)
+				checkJacobian(t, name+" denoiser", y, 1e-4,
+					func(tp *autograd.Tape, in *autograd.Var) *autograd.Var { return DenoiserForward(tp, c.net, in, train) },
+					func(y []float64) []float64 {
+						f := c.ref(newRefNet(c.net.State(), train), y, s)
 						for i := range f {
-							f[i] = in[0][i] - f[i]
+							f[i] = y[i] - f[i]
 						}
 						return f
-					}})
+					})
 				restore(c.net, saved)
 			}
 		}
@@ -200,8 +196,8 @@ func TestTrainingGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	for _, c := range netCases(t) {
 		s := c.shape
-		noisy := gc.RandTensor(rng, 1, s.B, s.C, s.H, s.W)
-		noise := gc.RandTensor(rng, 0.3, s.B, s.C, s.H, s.W)
+		noisy := randTensor(rng, 1, s.B, s.C, s.H, s.W)
+		noise := randTensor(rng, 0.3, s.B, s.C, s.H, s.W)
 		saved := snapshot(c.net)
 		tp := autograd.NewTape()
 		loss, err := NoiseLoss(tp, c.net, noisy, noise)
@@ -213,9 +209,9 @@ func TestTrainingGradients(t *testing.T) {
 		}
 		restore(c.net, saved)
 		refLoss := func(r *refNet) float64 {
-			pred := c.ref(r, gc.To64(noisy), s)
+			pred := c.ref(r, to64(noisy), s)
 			var l float64
-			for i, v := range gc.To64(noise) {
+			for i, v := range to64(noise) {
 				l += (pred[i] - v) * (pred[i] - v)
 			}
 			return l / float64(s.B)
@@ -224,7 +220,7 @@ func TestTrainingGradients(t *testing.T) {
 			t.Errorf("%s: loss %v, want %v", c.name, loss.Value.Data()[0], want)
 		}
 		for _, p := range c.net.Params() {
-			d := gc.RandTensor(rng, 1, p.Value.Shape()...)
+			d := randTensor(rng, 1, p.Value.Shape()...)
 			r := newRefNet(c.net.State(), true)
 			w0 := append([]float64(nil), r.p[p.Name]...)
 			const h = 1e-6
@@ -248,7 +244,7 @@ func TestTrainingGradients(t *testing.T) {
 // The running std follows torch: running = 0.9·running + 0.1·batch sd.
 func TestRunningSDUpdate(t *testing.T) {
 	n, _ := NewBFCNN(3, 2, tensor.NewRNG(1))
-	y := gc.RandTensor(rand.New(rand.NewPCG(4, 4)), 1, 3, 1, 5, 5)
+	y := randTensor(rand.New(rand.NewPCG(4, 4)), 1, 3, 1, 5, 5)
 	tp := autograd.NewTape()
 	x := n.Forward(tp, tp.Leaf(y, false), true)
 	if tp.Err() != nil {
@@ -257,7 +253,7 @@ func TestRunningSDUpdate(t *testing.T) {
 	_ = x
 	// The BN input is conv(relu(conv(y))) of layer 1; recompute in float64.
 	r := newRefNet(n.State(), true)
-	h, s := r.conv(gc.To64(y), gc.NCHW(3, 1, 5, 5), "layers.0.conv.weight", 2)
+	h, s := r.conv(to64(y), gc.NCHW(3, 1, 5, 5), "layers.0.conv.weight", 2)
 	h, s = r.conv(gc.ReLURef(h), s, "layers.1.conv.weight", 2)
 	for c := range 2 {
 		var sum, ss float64

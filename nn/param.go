@@ -1,8 +1,20 @@
 // Package nn holds the study's bias-free networks (BF-UNet, BF-CNN) built
 // from autograd ops, their initialization, and their optimizer (Adam with a
-// step learning-rate schedule). Parameter and buffer names follow the
-// state-dict names of the PyTorch twin torch_reference.py (see
-// docs/reproduce.md), so checkpoints load into the reference networks.
+// step learning-rate schedule), and the time-conditioned TC-UNet of studies
+// B and C. A Net predicts the noise: Denoise and Linearize (JVP and VJP at an
+// image) apply the denoiser y − net(y), and NoiseStep takes one training step
+// on the noise-prediction loss.
+//
+// Checkpoints are safetensors files (SaveModel, LoadModel, Load) whose
+// parameter and buffer names are the state-dict names of the PyTorch twin
+// torch_reference.py (see docs/reproduce.md), so they load into the reference
+// networks.
+//
+// Architectures are registered by name (Register; bf-unet and bf-cnn
+// register themselves): a Config (arch, channels, base, levels or layers) is
+// exactly a checkpoint's metadata, New(cfg, rng) builds any registered
+// network and Load(path) reads a checkpoint back with its Config, so no code
+// outside nn switches on architecture names.
 package nn
 
 import (

@@ -86,7 +86,7 @@ out.weight [1 4 3 3]
 	if len(n.Params()) != 20 {
 		t.Errorf("%d trainable tensors, want 20", len(n.Params()))
 	}
-	m := n.Meta()
+	m := n.Config().Meta()
 	if m["arch"] != "bf-unet" || m["levels"] != "2" || m["base"] != "4" {
 		t.Errorf("meta %v", m)
 	}
@@ -109,7 +109,7 @@ layers.3.conv.weight [1 3 3 3]
 	if got := describe(n.State()); got != want {
 		t.Errorf("state:\n%s\nwant:\n%s", got, want)
 	}
-	m := n.Meta()
+	m := n.Config().Meta()
 	if m["arch"] != "bf-cnn" || m["layers"] != "4" || m["base"] != "3" {
 		t.Errorf("meta %v", m)
 	}

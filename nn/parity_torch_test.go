@@ -6,43 +6,28 @@
 //
 // It needs Debian's PyTorch (`apt-get install -y python3-torch python3-numpy`,
 // run by /usr/bin/python3) and the PyTorch twin torch_reference.py (see
-// docs/reproduce.md): set HARMONIC_TORCH_REFERENCE to its path; without it
-// the test looks in a few directories beside the module root.
+// docs/reproduce.md): HARMONIC_TORCH_REFERENCE, by default
+// ../shared/tools/torch_reference.py from the module root (torchReference).
 
 package nn
 
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	gc "github.com/harmonic-go/harmonic/internal/gradcheck"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
-func torchScript(t *testing.T) string {
-	if p := os.Getenv("HARMONIC_TORCH_REFERENCE"); p != "" {
-		return p
-	}
-	for _, p := range []string{"../tools/torch_reference.py", "../../shared/tools/torch_reference.py", "../../../shared/tools/torch_reference.py"} {
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
-	}
-	t.Skip("torch_reference.py not found; set HARMONIC_TORCH_REFERENCE")
-	return ""
-}
-
 func runTorchRef(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := exec.Command("/usr/bin/python3", append([]string{torchScript(t)}, args...)...)
+	python, script := torchReference(t)
+	cmd := exec.Command(python, append([]string{script}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("torch_reference.py %v: %v\n%s", args, err, out)
 	}
@@ -88,12 +73,12 @@ func TestTorchParityLinearization(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, net := range []Net{u, c} {
 		randomizeBN(net, rng) // gammas of order one, so the network matters
-		arch := net.Meta()["arch"]
+		arch := net.Config().Arch
 		ckpt := filepath.Join(dir, arch+".safetensors")
 		if err := SaveModel(ckpt, net, nil); err != nil {
 			t.Fatal(err)
 		}
-		x := gc.RandTensor(rng, 1, 3, 1, 8, 8)
+		x := randTensor(rng, 1, 3, 1, 8, 8)
 		xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
 		out := filepath.Join(dir, "out.npy")
 
@@ -114,8 +99,8 @@ func TestTorchParityLinearization(t *testing.T) {
 		restore(net, saved)
 		ptCompareRel(t, arch+" forward train", ft.Value, ptLoadNpy(t, out))
 
-		x1 := gc.RandTensor(rng, 1, 1, 1, 8, 8)
-		v := gc.RandTensor(rng, 1, 1, 1, 8, 8)
+		x1 := randTensor(rng, 1, 1, 1, 8, 8)
+		v := randTensor(rng, 1, 1, 1, 8, 8)
 		x1in, vin := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1), ptSaveNpy(t, filepath.Join(dir, "v.npy"), v)
 		lin, err := Linearize(net, x1, false)
 		if err != nil {

@@ -145,3 +145,42 @@ func TestAdamStepPanics(t *testing.T) {
 		})
 	}
 }
+
+// CenteredAffine in place (dst = x, and dst = t) gives the same values as
+// into a separate buffer.
+func TestCenteredAffineAliased(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(6, 6))
+		for _, n := range []int{1, 9, 40, 77} {
+			x, tt := make([]float32, n), make([]float32, n)
+			fillRandom(rng, x, false)
+			fillRandom(rng, tt, false)
+			want, wantX := make([]float32, n), make([]float32, n)
+			CenteredAffine(want, tt, x, testAlpha, testBeta, testM, testC)
+			CenteredAffine(wantX, nil, x, testAlpha, testBeta, testM, testC)
+			for _, c := range []struct {
+				name string
+				run  func(d []float32)
+				want []float32
+			}{
+				{"dst=x", func(d []float32) { CenteredAffine(d, tt, d, testAlpha, testBeta, testM, testC) }, want},
+				{"dst=x, no t", func(d []float32) { CenteredAffine(d, nil, d, testAlpha, testBeta, testM, testC) }, wantX},
+			} {
+				d := append([]float32(nil), x...)
+				c.run(d)
+				for i := range d {
+					if !sameBits(d[i], c.want[i]) {
+						t.Fatalf("%s n=%d: element %d = %v, want %v", c.name, n, i, d[i], c.want[i])
+					}
+				}
+			}
+			d := append([]float32(nil), tt...)
+			CenteredAffine(d, d, x, testAlpha, testBeta, testM, testC)
+			for i := range d {
+				if !sameBits(d[i], want[i]) {
+					t.Fatalf("dst=t n=%d: element %d = %v, want %v", n, i, d[i], want[i])
+				}
+			}
+		}
+	})
+}

@@ -111,6 +111,8 @@ func r32(v float64) float64 { return float64(float32(v)) }
 const (
 	testAlpha = float32(-1.3709)
 	testBeta  = float32(0.61)
+	testM     = float32(0.37)  // CenteredAffine's mean
+	testC     = float32(-1.25) // and offset
 )
 
 // elemCase describes one elementwise kernel: dst is read-write (its old value
@@ -141,6 +143,17 @@ var elemCases = []elemCase{
 	{"AddConst", 1,
 		func(d []float32, in [][]float32) { AddConst(d, testAlpha, in[0]) },
 		func(d float64, in []float64) float64 { return r32(in[0] + float64(testAlpha)) }},
+	{"CenteredAffine", 2,
+		func(d []float32, in [][]float32) { CenteredAffine(d, in[0], in[1], testAlpha, testBeta, testM, testC) },
+		func(d float64, in []float64) float64 {
+			c := r32(float64(testBeta) * r32(in[1]-float64(testM)))
+			return r32(r32(r32(float64(testAlpha)*in[0])+c) + float64(testC))
+		}},
+	{"CenteredAffineNoT", 1,
+		func(d []float32, in [][]float32) { CenteredAffine(d, nil, in[0], testAlpha, testBeta, testM, testC) },
+		func(d float64, in []float64) float64 {
+			return r32(r32(float64(testBeta)*r32(in[0]-float64(testM))) + float64(testC))
+		}},
 	{"Div", 2,
 		func(d []float32, in [][]float32) { Div(d, in[0], in[1]) },
 		func(d float64, in []float64) float64 { return r32(in[0] / in[1]) }},

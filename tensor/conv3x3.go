@@ -41,14 +41,29 @@ func newGrid3x3(ci, co, h, w, pad int) grid3x3 {
 // top and bottom, each image row preceded by pad zeros, zero slack at the end
 // (dst may hold old data).
 func (g grid3x3) padImage(dst, x []float32) {
-	g.padChannels(dst, x, g.plane)
+	g.padChannels(dst, x, g.plane, g.ci)
 	clear(dst[g.ci*g.plane : g.padded])
 }
 
-// padChannels writes the padded planes of image x with channel c at
-// dst[c·stride:], leaving everything between planes untouched.
-func (g grid3x3) padChannels(dst, x []float32, stride int) {
-	for c := 0; c < g.ci; c++ {
+// padImageSplit is padImage with the channels split over the threads, for
+// a single image whose padding would otherwise run on one goroutine while
+// the others wait for the convolution to start.
+func (g grid3x3) padImageSplit(dst, x []float32) {
+	if g.ci*g.plane < 1<<14 {
+		g.padImage(dst, x)
+		return
+	}
+	parallel.For(g.ci, func(lo, hi int) {
+		g.padChannels(dst[lo*g.plane:], x[lo*g.h*g.w:], g.plane, hi-lo)
+	})
+	clear(dst[g.ci*g.plane : g.padded])
+}
+
+// padChannels writes the padded planes of the first n channels of image x
+// with channel c at dst[c·stride:], leaving everything between planes
+// untouched.
+func (g grid3x3) padChannels(dst, x []float32, stride, n int) {
+	for c := 0; c < n; c++ {
 		plane := dst[c*stride : c*stride+g.plane]
 		clear(plane[:g.pad*g.wp])
 		clear(plane[(g.pad+g.h)*g.wp:])
@@ -180,7 +195,7 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 	tco, px := k.Cout, k.Px
 	var wp []float32
 	if batch*g.ho*g.wo <= packCacheMaxPixels {
-		wp = cachedWeights3x3(w, g.co, g.ci, tco, flip)
+		wp = cachedWeights3x3(w, g.co, g.ci, k, flip)
 	} else {
 		wp = packWeights3x3(w, g.co, g.ci, tco, flip)
 		defer putBuf(wp)
@@ -262,14 +277,21 @@ func run3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 		})
 		return
 	}
+	// Fewer images than threads: split each image's (band, output block)
+	// pairs, band-major so that a chunk's bands share their input rows. Small
+	// images are one or two bands (a 20×20 image is one), so bands alone
+	// would leave threads idle.
 	xp := getBuf(g.padded)
 	defer putBuf(xp)
 	for b := 0; b < batch; b++ {
-		g.padImage(xp, x[b*inSize:(b+1)*inSize])
-		parallel.For(nbands, func(lo, hi int) {
+		g.padImageSplit(xp, x[b*inSize:(b+1)*inSize])
+		yb := y[b*outSize : (b+1)*outSize]
+		parallel.For(nbands*blocks, func(lo, hi int) {
 			scratch := getBuf(scratchLen)
 			defer putBuf(scratch)
-			doBands(xp, y[b*outSize:(b+1)*outSize], scratch, lo, hi)
+			for item := lo; item < hi; item++ {
+				band(xp, yb, scratch, item/blocks, item%blocks)
+			}
 		})
 	}
 }

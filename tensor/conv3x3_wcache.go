@@ -3,7 +3,11 @@ package tensor
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
 	"unsafe"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 )
 
 // Packed-weight cache for small convolutions. Packing 256×256×3×3 weights
@@ -32,11 +36,17 @@ const (
 	packCacheFloats  = 64 << 20
 )
 
+// packKey names one packing of one weight buffer: everything its contents
+// depend on. The kernel the packing is laid out for is named by its level
+// and tile shape, so a test or benchmark that switches the level
+// (simd.Use) or the Winograd mode (which only chooses the variant, in
+// wino) never gets a packing made for another kernel.
 type packKey struct {
 	src       *float32
 	n         int
+	level     simd.Level // kernel set the packing was made under (filled in by cachedPack)
 	outC, inC int
-	tco       int
+	tco, px   int // kernel tile: output channels (A rows) × pixels (B columns)
 	flip      bool
 	wino      int // Winograd tile size, 0 if not transformed (conv3x3_winograd.go)
 	gemmA     gemmAKey
@@ -69,19 +79,40 @@ func floatBytes(f []float32) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
 }
 
+// sameFloats reports whether a and b hold the same bits. Large buffers (a
+// 256-channel layer's weights are 2.4 MB) are compared in chunks over the
+// threads: every convolution of one image checks its weights this way, and
+// on one goroutine the check would hold up the others.
+func sameFloats(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	n, t := len(a), Threads()
+	if n < 1<<16 || t == 1 {
+		return bytes.Equal(floatBytes(a), floatBytes(b))
+	}
+	var differ atomic.Bool
+	parallel.For(t, func(lo, hi int) {
+		if !bytes.Equal(floatBytes(a[lo*n/t:hi*n/t]), floatBytes(b[lo*n/t:hi*n/t])) {
+			differ.Store(true)
+		}
+	})
+	return !differ.Load()
+}
+
 // cachedWeights3x3 returns packWeights3x3(w, ...) from the cache when the
 // same buffer holds the same values as when it was packed, packing and
 // caching it otherwise. The result must not be modified or returned to the pool.
-func cachedWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
-	return cachedPack(w, packKey{outC: outC, inC: inC, tco: tco, flip: flip},
-		func() []float32 { return packWeights3x3(w, outC, inC, tco, flip) })
+func cachedWeights3x3(w []float32, outC, inC int, k simd.Conv3x3Kernel, flip bool) []float32 {
+	return cachedPack(w, packKey{outC: outC, inC: inC, tco: k.Cout, px: k.Px, flip: flip},
+		func() []float32 { return packWeights3x3(w, outC, inC, k.Cout, flip) })
 }
 
-// cachedPack returns the packing of w described by key (its buffer fields
-// are filled in here) from the cache, or calls pack, which returns a pooled
+// cachedPack returns the packing of w described by key (its buffer and
+// level fields are filled in here) from the cache, or calls pack, which returns a pooled
 // buffer, and caches a copy of the result.
 func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
-	key.src, key.n = &w[0], len(w)
+	key.src, key.n, key.level = &w[0], len(w), simd.Current()
 	packCache.Lock()
 	packCache.tick++
 	var hit *packEntry
@@ -94,7 +125,7 @@ func cachedPack(w []float32, key packKey, pack func() []float32) []float32 {
 	packCache.Unlock()
 	// Entries are immutable: compare outside the lock, so that goroutines
 	// running JVPs on one network at once do not queue behind each other.
-	if hit != nil && (hit.frozen || bytes.Equal(floatBytes(hit.saved), floatBytes(w))) {
+	if hit != nil && (hit.frozen || sameFloats(hit.saved, w)) {
 		return hit.packed
 	}
 

@@ -45,7 +45,7 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 		parallel.For(n, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				b := b0 + i
-				gr.padChannels(xs[i*gr.plane:], x[b*inSize:(b+1)*inSize], n*gr.plane)
+				gr.padChannels(xs[i*gr.plane:], x[b*inSize:(b+1)*inSize], n*gr.plane, gr.ci)
 				gridDy(dys[i*ldg:], dy[b*outSize:(b+1)*outSize], gr, coPad, ldg, n*ldg)
 			}
 		})

@@ -97,8 +97,11 @@ func pickWinograd(g grid3x3) *winoAlgo {
 // SetWinograd turns the Winograd path of 3×3 convolutions on (the default:
 // used where the CPU has its vector kernels and the channels are many) or
 // off (the direct kernel everywhere), to compare the two, and returns the
-// previous setting. HARMONIC_WINOGRAD=0 in the environment turns it off at
-// start-up. Do not call it while convolutions run.
+// previous setting. It is a control for tests and benchmarks, between the
+// runs they compare; library code never calls it, and a program sets the
+// mode once at start-up with HARMONIC_WINOGRAD=0 in the environment. Do not
+// call it while convolutions run. Cached weight packings are keyed by the
+// variant they were made for, so switching never reuses a stale one.
 func SetWinograd(on bool) (was bool) {
 	was = winogradMode != winogradNever
 	winogradMode = winogradAuto
@@ -199,7 +202,7 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 	p := newWinoPlan(alg, g, batch, Threads())
 	var u []float32
 	if batch*g.h*g.w <= winogradCacheMaxPixels {
-		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, flip: flip, wino: alg.m},
+		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, px: p.micro.NR, flip: flip, wino: alg.m},
 			func() []float32 { return p.weights(w, flip) })
 	} else {
 		u = p.weights(w, flip)

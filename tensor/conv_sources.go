@@ -89,28 +89,78 @@ type im2colB struct {
 func (s im2colB) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
 	taps := g.kh * g.kw
+	var runs []pixelRun
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
-		for r := 0; r < nr; r++ {
-			n := j0 + p*nr + r
-			if p*nr+r >= nc {
-				for kk := 0; kk < kc; kk++ {
-					panel[kk*nr+r] = 0
-				}
-				continue
+		cols := min(nr, nc-p*nr)
+		// The panel's columns are output pixels: a few runs along output
+		// rows, each read from one input row per tap at the stride. The
+		// channel and tap advance with the depth, without division.
+		runs = g.pixelRuns(runs[:0], j0+p*nr, cols)
+		c, t := k0/taps, k0%taps
+		ti, tj := t/g.kw, t%g.kw
+		for kk := 0; kk < kc; kk++ {
+			out := panel[kk*nr : kk*nr+nr]
+			plane := s.x[c*g.h*g.w : (c+1)*g.h*g.w]
+			for _, u := range runs {
+				g.gatherRow(out[u.at:], 1, u.n, plane, u.oy*g.stride-g.pad+ti, u.ox*g.stride-g.pad+tj)
 			}
-			iy0, ix0 := (n/g.wo)*g.stride-g.pad, (n%g.wo)*g.stride-g.pad
-			for kk := 0; kk < kc; kk++ {
-				k := k0 + kk
-				c, t := k/taps, k%taps
-				iy, ix := iy0+t/g.kw, ix0+t%g.kw
-				var v float32
-				if iy >= 0 && iy < g.h && ix >= 0 && ix < g.w {
-					v = s.x[(c*g.h+iy)*g.w+ix]
+			clear(out[cols:])
+			if tj++; tj == g.kw {
+				if tj, ti = 0, ti+1; ti == g.kh {
+					ti, c = 0, c+1
 				}
-				panel[kk*nr+r] = v
 			}
 		}
+	}
+}
+
+// pixelRun is a run of n consecutive output pixels of one row of image b,
+// starting at (oy, ox), placed from index at of a panel or depth range.
+type pixelRun struct{ b, oy, ox, at, n int }
+
+// pixelRuns appends the runs covering output pixels [n0, n0+count) of a
+// batch (pixel numbers run over images, then rows, then columns).
+func (g convGeom) pixelRuns(runs []pixelRun, n0, count int) []pixelRun {
+	pix := g.ho * g.wo
+	b, q := n0/pix, n0%pix
+	oy, ox := q/g.wo, q%g.wo
+	for at := 0; at < count; {
+		n := min(count-at, g.wo-ox)
+		runs = append(runs, pixelRun{b: b, oy: oy, ox: ox, at: at, n: n})
+		at += n
+		if ox, oy = 0, oy+1; oy == g.ho {
+			oy, b = 0, b+1
+		}
+	}
+	return runs
+}
+
+// gatherRow sets dst[i·ds] = x[iy, ix0 + i·stride] for i < n, zero where
+// that pixel lies outside the image (plane is one channel of x). It runs
+// once per panel row and tap, so the in-image range is found by stepping
+// (at most pad/stride steps at each end) rather than by dividing.
+func (g convGeom) gatherRow(dst []float32, ds, n int, plane []float32, iy, ix0 int) {
+	lo, hi := 0, 0 // the in-image range of i
+	if iy >= 0 && iy < g.h {
+		for hi = n; hi > 0 && ix0+(hi-1)*g.stride >= g.w; hi-- {
+		}
+		for ; lo < hi && ix0+lo*g.stride < 0; lo++ {
+		}
+	}
+	j := 0
+	for ; j < lo*ds; j += ds {
+		dst[j] = 0
+	}
+	if hi > lo {
+		row := plane[iy*g.w : (iy+1)*g.w]
+		for ix := ix0 + lo*g.stride; j < hi*ds; j += ds {
+			dst[j] = row[ix]
+			ix += g.stride
+		}
+	}
+	for ; j < n*ds; j += ds {
+		dst[j] = 0
 	}
 }
 
@@ -124,11 +174,16 @@ type im2colBatchT struct {
 
 func (s im2colBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
-	taps, pix := g.kh*g.kw, g.ho*g.wo
+	taps, plane := g.kh*g.kw, g.h*g.w
+	// The depth runs over output pixels of the batch: a few runs along
+	// output rows, the same for every panel. Each column (a channel and
+	// tap) reads them from input rows at the stride.
+	runs := g.pixelRuns(nil, k0, kc)
 	for p := 0; p*nr < nc; p++ {
 		panel := dst[p*nr*kc : (p+1)*nr*kc]
+		cols := min(nr, nc-p*nr)
 		for r := 0; r < nr; r++ {
-			if p*nr+r >= nc {
+			if r >= cols {
 				for kk := 0; kk < kc; kk++ {
 					panel[kk*nr+r] = 0
 				}
@@ -137,15 +192,9 @@ func (s im2colBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 			n := j0 + p*nr + r
 			c, t := n/taps, n%taps
 			di, dj := t/g.kw-g.pad, t%g.kw-g.pad
-			for kk := 0; kk < kc; kk++ {
-				k := k0 + kk
-				b, q := k/pix, k%pix
-				iy, ix := (q/g.wo)*g.stride+di, (q%g.wo)*g.stride+dj
-				var v float32
-				if iy >= 0 && iy < g.h && ix >= 0 && ix < g.w {
-					v = s.x[((b*g.ci+c)*g.h+iy)*g.w+ix]
-				}
-				panel[kk*nr+r] = v
+			for _, u := range runs {
+				img := s.x[(u.b*g.ci+c)*plane : (u.b*g.ci+c+1)*plane]
+				g.gatherRow(panel[u.at*nr+r:], nr, u.n, img, u.oy*g.stride+di, u.ox*g.stride+dj)
 			}
 		}
 	}

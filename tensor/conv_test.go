@@ -42,6 +42,9 @@ var convCases = []convCase{
 	{2, 8, 17, 23, 16, 3, 3, 1, 1}, // whole 8-channel blocks, rows ≥ 16: masked direct stores
 	{1, 16, 20, 18, 24, 3, 3, 1, 2},
 	{3, 24, 16, 16, 8, 3, 3, 1, 0},
+	{2, 32, 16, 16, 32, 3, 3, 2, 1}, // the tc-unet's down convolution
+	{1, 8, 7, 9, 12, 3, 3, 2, 1},    // odd sides: the last row and column have no right neighbour
+	{2, 48, 6, 5, 24, 1, 1, 1, 0},   // a tc-unet skip convolution
 }
 
 func convRand(r *rand.Rand, n int) []float32 {
@@ -231,7 +234,7 @@ func TestConv2dAdjoint(t *testing.T) {
 // and across repeated runs, batch 1 (parallel inside an image) and batch 3.
 func TestConv2dDeterministic(t *testing.T) {
 	defer SetThreads(Threads())
-	for _, c := range []convCase{{1, 19, 23, 21, 33, 3, 3, 1, 1}, {3, 16, 12, 12, 24, 3, 3, 1, 1}, {3, 5, 9, 9, 6, 5, 5, 2, 1}} {
+	for _, c := range []convCase{{1, 19, 23, 21, 33, 3, 3, 1, 1}, {3, 16, 12, 12, 24, 3, 3, 1, 1}, {3, 5, 9, 9, 6, 5, 5, 2, 1}, {1, 16, 9, 9, 8, 3, 3, 2, 1}, {3, 8, 10, 10, 16, 3, 3, 2, 1}} {
 		r := rand.New(rand.NewPCG(7, 7))
 		x := mustTensor(t, convRand(r, c.b*c.ci*c.h*c.w), c.b, c.ci, c.h, c.w)
 		w := mustTensor(t, convRand(r, c.co*c.ci*c.kh*c.kw), c.co, c.ci, c.kh, c.kw)

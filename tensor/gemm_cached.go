@@ -19,6 +19,9 @@ type cachedA struct {
 const (
 	useUpForward uint8 = iota + 1
 	useUpBackward
+	useConvForward  // w [Co, Ci·kh·kw] of an implicit-GEMM convolution
+	useConvBackward // its transpose, for the gathered input gradient
+	useConvColumns  // its transpose, for the columns of a strided input gradient
 )
 
 // cachedSharedA returns the whole packed A of g from the cache (packing and
@@ -30,7 +33,7 @@ func (g *gemmJob) cachedSharedA() []float32 {
 	if !ok || rowsPad*g.k > sharedALimit {
 		return nil
 	}
-	key := packKey{gemmA: gemmAKey{use: ca.use, m: g.m, k: g.k, kc: kc, mr: mr}}
+	key := packKey{tco: mr, px: g.micro.NR, gemmA: gemmAKey{use: ca.use, m: g.m, k: g.k, kc: kc, mr: mr}}
 	return cachedPack(ca.w, key, func() []float32 {
 		packer := *g
 		packer.sharedA = getBuf(rowsPad * g.k)

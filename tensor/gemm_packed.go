@@ -103,8 +103,12 @@ func (g gemmJob) parallel(tm, tn int) {
 	packed.Add(units)
 	work := func() {
 		for u := int(nextUnit.Add(1) - 1); u < units; u = int(nextUnit.Add(1) - 1) {
-			g.packSharedA(u)
-			packed.Done()
+			// Done even if packing panics: the pool re-raises the panic
+			// once every member returns, and members wait here for all units.
+			func() {
+				defer packed.Done()
+				g.packSharedA(u)
+			}()
 		}
 		packed.Wait()
 		for c := int(nextChunk.Add(1) - 1); c < chunks; c = int(nextChunk.Add(1) - 1) {

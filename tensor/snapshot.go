@@ -1,7 +1,6 @@
 package tensor
 
 import (
-	"bytes"
 	"slices"
 	"sync"
 	"unsafe"
@@ -54,7 +53,7 @@ func Snapshot(t *Tensor) *Tensor {
 	snapshots.Unlock()
 	// Snapshot buffers are immutable: compare outside the lock.
 	if e != nil && len(e.snap.data) == len(data) && slices.Equal(e.snap.shape, t.shape) &&
-		bytes.Equal(floatBytes(e.snap.data), floatBytes(data)) {
+		sameFloats(e.snap.data, data) {
 		return e.snap
 	}
 	snap := &Tensor{shape: clone(t.shape), strides: contiguousStrides(t.shape), data: append([]float32(nil), data...)}

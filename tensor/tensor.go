@@ -1,7 +1,14 @@
-// Package tensor holds dense float32 arrays and the numerical routines the
-// engine is built from: GEMM, convolution, pooling, reductions and RNG.
-// float64 linear algebra lives in tensor/linalg, file formats in tensor/codec,
-// transforms in tensor/dsp.
+// Package tensor holds strided float32 arrays and the numerical routines the
+// engine is built from. A Tensor is a view (shape, strides, offset) of a
+// buffer, so Slice, Transpose and Permute copy nothing (nor does Reshape of a
+// contiguous tensor); elementwise operations broadcast as numpy does. Beside them: reductions, the packed
+// GEMM (MatMul, Gemm), 3×3 convolutions (direct, implicit GEMM and
+// Winograd), the 2×2 transposed convolution, 2×2 average pooling, buffer
+// recycling (Empty, Recycle), weight snapshots and a seeded RNG. Images are
+// [B,C,H,W]; errors name the shapes.
+//
+// float64 linear algebra lives in tensor/linalg, file formats in
+// tensor/codec, transforms in tensor/dsp.
 package tensor
 
 import (
@@ -91,38 +98,6 @@ func (t *Tensor) Data() []float32 {
 		panic("tensor: Data on a non-contiguous view; call Contiguous first")
 	}
 	return t.data[t.offset : t.offset+t.Numel()]
-}
-
-// maxElements bounds the element count of one tensor (2^40 float32 = 4 TiB),
-// far above any real use but low enough that shape products cannot overflow int.
-const maxElements = 1 << 40
-
-// MaxElements is the largest element count a tensor may have; decoders
-// (tensor/codec) reject headers that declare more.
-const MaxElements = maxElements
-
-// CheckedNumel is the element count of shape, or an error naming the shape
-// when a size is negative or the count exceeds MaxElements: what a decoder
-// checks before it allocates for a shape read from a file.
-func CheckedNumel(shape []int) (int, error) { return numel(shape) }
-
-func numel(shape []int) (int, error) {
-	n := 1
-	for _, s := range shape {
-		if s < 0 {
-			return 0, fmt.Errorf("tensor: negative size in shape %v", shape)
-		}
-	}
-	for _, s := range shape {
-		if s == 0 {
-			return 0, nil
-		}
-		if n > maxElements/s {
-			return 0, fmt.Errorf("tensor: shape %v has more than %d elements", shape, maxElements)
-		}
-		n *= s
-	}
-	return n, nil
 }
 
 func contiguousStrides(shape []int) []int {

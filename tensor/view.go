@@ -38,10 +38,11 @@ func resolveReshape(from, shape []int) ([]int, error) {
 		case s < 0:
 			return nil, fmt.Errorf("tensor: cannot reshape %v to %v: bad size %d", from, shape, s)
 		default:
-			known *= s
-			if known > maxElements {
-				return nil, fmt.Errorf("tensor: cannot reshape %v to %v: too many elements", from, shape)
+			// Division first: known*s may overflow int before any comparison.
+			if s != 0 && known > maxElements/s {
+				return nil, fmt.Errorf("tensor: cannot reshape %v: %s", from, tooManyElements(shape))
 			}
+			known *= s
 		}
 	}
 	if infer >= 0 {

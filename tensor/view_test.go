@@ -234,13 +234,6 @@ func TestString(t *testing.T) {
 	}
 }
 
-func TestNumelOverflow(t *testing.T) {
-	_, err := NewChecked(1<<31, 1<<31, 1<<31)
-	wantErr(t, err, "more than")
-	_, err = NewChecked(2, -1)
-	wantErr(t, err, "negative", "[2 -1]")
-}
-
 func TestCopyFrom(t *testing.T) {
 	a := arange(3, 4)
 	at, _ := a.Transpose(0, 1)

@@ -27,7 +27,7 @@ func runBench(args []string) error {
 		fmt.Fprintf(fs.Output(), "workloads (a query may be a substring; gemm takes any MxKxN):\n  %s\n",
 			strings.Join(bench.Names(), "\n  "))
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *list {

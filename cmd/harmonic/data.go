@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/tensor/codec"
@@ -13,7 +14,7 @@ import (
 
 var _ = register(command{
 	name:    "data",
-	summary: "fetch, show and summarize datasets (fetch NAME | show NAME --out grid.png | stats NAME)",
+	summary: "fetch, show, summarize and export datasets (fetch NAME | show NAME --out grid.png | stats NAME | export SPEC --out F.npy)",
 	run:     runData,
 })
 
@@ -21,30 +22,46 @@ const dataUsage = `usage:
   harmonic data fetch NAME             download NAME (mnist, fashion-mnist, photos) into $HARMONIC_DATA
   harmonic data show NAME --out F.png  write a grid of the first images of NAME
   harmonic data stats NAME             print N, size, mean and std of NAME's train and test sets
-NAME for show and stats is any data spec: ` + data.Kinds
+  harmonic data export SPEC --out F.npy [--split train|test] [--n N] [--ntest N] [--size S] [--channels C] [--seed S] [--shuffle]
+                                       write the images harmonic train sees for the same flags as one
+                                       float32 .npy array [N,C,H,W] in [0,1] (--seed is train's --data-seed)
+NAME for show and stats, SPEC for export, is any data spec: ` + data.Kinds
 
 func runData(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, dataUsage)
-		return errors.New("missing subcommand")
+		return usageError{errors.New("missing subcommand")}
 	}
 	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Println(dataUsage)
+		return flag.ErrHelp
 	case "fetch":
+		fetchUsage := fmt.Sprintf("usage: harmonic data fetch NAME (one of %v)", data.SourceNames())
+		if len(args) == 2 && isHelp(args[1]) {
+			fmt.Println(fetchUsage)
+			return flag.ErrHelp
+		}
 		if len(args) != 2 {
-			return fmt.Errorf("usage: harmonic data fetch NAME (one of %v)", data.SourceNames())
+			return usageError{errors.New(fetchUsage)}
 		}
 		return data.Fetch(args[1], "", os.Stdout)
 	case "show":
 		return runDataShow(args[1:])
 	case "stats":
 		return runDataStats(args[1:], os.Stdout)
+	case "export":
+		return runDataExport(args[1:], os.Stdout)
 	}
-	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
+	return usageError{fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)}
 }
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 // dataFlags are the options show and stats share with train's --data.
 type dataFlags struct {
 	size, nTrain, nTest int
+	channels            int
 	seed                uint64
 	shuffle             bool
 	wGamma              float64
@@ -57,10 +74,11 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&d.seed, "seed", 0, "seed of generators, patches, permutation")
 	fs.BoolVar(&d.shuffle, "shuffle", false, "apply one fixed random pixel permutation to every image")
 	fs.Float64Var(&d.wGamma, "w", 0, "add γ·c·W to every image (W manipulation), γ = this value")
+	fs.IntVar(&d.channels, "channels", 1, "image channels: 1 (grayscale) or 3 (RGB: photos, folder:PATH, npy:PATH)")
 }
 
 func (d *dataFlags) open(spec string) (*data.Dataset, error) {
-	return data.Open(spec, d.size, data.Options{NTrain: d.nTrain, NTest: d.nTest, Seed: d.seed, Shuffle: d.shuffle, WGamma: d.wGamma})
+	return data.Open(spec, d.size, data.Options{NTrain: d.nTrain, NTest: d.nTest, Seed: d.seed, Shuffle: d.shuffle, WGamma: d.wGamma, Channels: d.channels})
 }
 
 // parseWithName accepts the dataset name before or after the flags.
@@ -69,7 +87,7 @@ func parseWithName(fs *flag.FlagSet, args []string) (string, error) {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return "", err
 	}
 	if name == "" && fs.NArg() > 0 {
@@ -132,7 +150,7 @@ func runDataShow(args []string) error {
 	if err := codec.WritePNGGrid(*out, set.Tensor(), c, lo, hi); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %d %s images (%d×%d) to %s\n", set.N, name, set.H, set.W, *out)
+	fmt.Printf("wrote %d %s images (%s) to %s\n", set.N, name, strings.ReplaceAll(imageSize(set.Channels(), set.H, set.W), "x", "×"), *out)
 	return nil
 }
 
@@ -154,7 +172,15 @@ func runDataStats(args []string, w io.Writer) error {
 		set   *data.Set
 	}{{"train", ds.Train}, {"test", ds.Test}} {
 		st := s.set.Stats()
-		fmt.Fprintf(w, "%-8s %8d %9s %9.4f %9.4f %9.4f %9.4f\n", s.label, st.N, fmt.Sprintf("%dx%d", st.H, st.W), st.Mean, st.Std, st.Min, st.Max)
+		fmt.Fprintf(w, "%-8s %8d %9s %9.4f %9.4f %9.4f %9.4f\n", s.label, st.N, imageSize(st.C, st.H, st.W), st.Mean, st.Std, st.Min, st.Max)
 	}
 	return nil
+}
+
+// imageSize is "HxW" for grayscale and "CxHxW" for colour images.
+func imageSize(c, h, w int) string {
+	if c > 1 {
+		return fmt.Sprintf("%dx%dx%d", c, h, w)
+	}
+	return fmt.Sprintf("%dx%d", h, w)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/atomicfile"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -32,8 +34,8 @@ func runDenoise(args []string) error {
 	seed := fs.Uint64("seed", 0, "seed of the added noise")
 	noisyOut := fs.String("noisy", "", "also write the noisy input to this file (.png or .npy)")
 	threads := fs.Int("threads", 0, "worker threads (0: all cores)")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *ckpt == "" || fs.NArg() != 2 {
 		return errors.New(denoiseUsage)
@@ -74,7 +76,7 @@ func runDenoise(args []string) error {
 			return err
 		}
 	}
-	f, err := nn.Denoise(net, y)
+	f, err := denoise.Blind(net).Denoise(context.Background(), y, denoise.Same(*sigma, y.Dim(0)))
 	if err != nil {
 		return err
 	}

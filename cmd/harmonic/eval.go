@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -34,8 +35,8 @@ func runEval(args []string) error {
 		f := dataFS.Lookup(name)
 		fs.Var(f.Value, name, f.Usage+" (default: the checkpoint's run)")
 	}
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *ckpt == "" || fs.NArg() > 0 {
 		return errors.New("usage: harmonic eval --ckpt DIR|MODEL.safetensors [--sigma 0.05,0.1] [--json] [--data SPEC]")
@@ -92,5 +93,5 @@ func runEval(args []string) error {
 	if err := net.CheckInput([]int{1, 1, ds.Train.H, ds.Train.W}); err != nil {
 		return fmt.Errorf("%s images are %dx%d: %w", cfg.Data, ds.Train.H, ds.Train.W, err)
 	}
-	return printEval(net, ds, sigmas, *n, *noiseSeed, *asJSON)
+	return printEval(denoise.Blind(net), ds, sigmas, *n, *noiseSeed, *asJSON)
 }

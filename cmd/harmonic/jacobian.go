@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
 	"github.com/harmonic-go/harmonic/nn"
@@ -30,7 +32,7 @@ func runJacobian(args []string) error {
 	exact := fs.Bool("exact", false, "form the full d×d Jacobian (written as jacobian.npy) and diagonalize it densely")
 	block := fs.Int("block", spectral.DefaultBlock, "tangent vectors per batched JVP")
 	out := fs.String("out", "", "output directory (required)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *ckpt == "" || *image == "" || *out == "" {
@@ -52,7 +54,7 @@ func runJacobian(args []string) error {
 	for i := range y {
 		y[i] += x[i]
 	}
-	a, err := spectral.Analyze(net, y, x, h, w, *sigma, spectral.Options{K: *k, Exact: *exact, Block: *block, Seed: *seed})
+	a, err := spectral.Analyze(context.Background(), denoise.Blind(net), y, x, h, w, *sigma, spectral.Options{K: *k, Exact: *exact, Block: *block, Seed: *seed})
 	if err != nil {
 		return err
 	}

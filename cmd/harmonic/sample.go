@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
 	"github.com/harmonic-go/harmonic/diffusion/train"
@@ -34,7 +36,7 @@ func runSample(args []string) error {
 	fs.IntVar(&opt.MaxSteps, "max-steps", opt.MaxSteps, "give up after this many steps")
 	fs.IntVar(&opt.Batch, "batch", opt.Batch, "samples per forward pass")
 	fs.Float64Var(&opt.DivergeRatio, "diverge", opt.DivergeRatio, "stop a chain as diverged once σ_t exceeds this multiple of its first σ (0: never)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *ckpt == "" || *out == "" {
@@ -45,7 +47,7 @@ func runSample(args []string) error {
 		return err
 	}
 	side := imageSide(*size, *ckpt)
-	res, err := sample.Run(sample.NetDenoiser(net), *n, side, side, opt)
+	res, err := sample.Run(context.Background(), denoise.Blind(net), *n, side, side, opt)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/harmonic-go/harmonic/diffusion/study"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -17,11 +19,16 @@ var _ = register(command{
 	run:     runStudy,
 })
 
-const studyUsage = `usage: harmonic study [gahb] --preset quick|full [--data SPEC] [--out DIR] [--steps N] [--estimate]
+const studyUsage = `usage: harmonic study [gahb] --preset quick|full|smoke [--data SPEC] [--out DIR] [--steps N]
+                      [--jobs N] [--plan-only] [--estimate]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
-Finished models and results are found again by their configuration under DIR and reused; Ctrl-C stops
-at a checkpoint and a rerun of the same command resumes.`
+  smoke: tiny sizes, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
+The study is a plan of jobs (DIR/plan.json); job <id> writes DIR/runs/<id>/ and is done once its
+metrics.json exists, so a rerun of the same command only runs the jobs not done (Ctrl-C stops training
+at a checkpoint) and then writes the report from every job's metrics. --plan-only writes DIR/plan.json
+and prints the job count and estimated cost; its jobs can then run one per process with
+harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run writes the report.`
 
 func runStudy(args []string) error {
 	// With no study named (flags first), run them all; gahb is the only one so far.
@@ -30,16 +37,38 @@ func runStudy(args []string) error {
 	}
 	if args[0] != "gahb" {
 		fmt.Fprintln(os.Stderr, studyUsage)
-		return fmt.Errorf("unknown study %q (available: gahb)", args[0])
+		return usageError{fmt.Errorf("unknown study %q (available: gahb)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
-	preset := fs.String("preset", "quick", "quick or full")
+	preset := fs.String("preset", "quick", "smoke, quick or full")
 	dataSpec := fs.String("data", "", "dataset of the N sweep and two-network experiment (default: the preset's, cmix:2)")
 	out := fs.String("out", "", "output directory (default: gahb-PRESET)")
 	steps := fs.Int("steps", 0, "override the training steps per model")
 	estimate := fs.Bool("estimate", false, "only time a few training steps and print the preset's expected wall time")
-	if err := fs.Parse(args[1:]); err != nil {
+	jobs := fs.Int("jobs", 0, "jobs run at once (models trained side by side; 0: one per thread)")
+	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
+	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), studyUsage)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *jobs < 0 {
+		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
+	}
+	if *threads < 0 {
+		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	}
+	if *threads > 0 {
+		tensor.SetThreads(*threads) // once, before any work: jobs never change it
+	}
+	if *jobs == 0 {
+		*jobs = tensor.Threads()
 	}
 	p, err := study.PresetByName(*preset)
 	if err != nil {
@@ -62,8 +91,29 @@ func runStudy(args []string) error {
 	if *out == "" {
 		*out = "gahb-" + p.Name
 	}
+	if *planOnly {
+		return planStudy(p, *out)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = study.RunGAHB(ctx, p, *out, os.Stderr)
+	_, err = study.RunGAHB(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
 	return err
+}
+
+// planStudy writes out/plan.json and prints what running it would cost.
+func planStudy(p study.Preset, out string) error {
+	pl, err := study.PlanGAHB(p)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(out, "plan.json")
+	if err := pl.Save(path); err != nil {
+		return err
+	}
+	s, err := plan.Summarize(pl, out)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; only training is estimated)\n", path, s)
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
@@ -44,7 +45,8 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.NTest, "ntest", 1000, "number of held-out test images")
 	fs.Uint64Var(&c.DataSeed, "data-seed", 0, "seed of the data generator (synthetic data, patches, --shuffle)")
 	fs.BoolVar(&c.Shuffle, "shuffle", false, "apply one fixed random pixel permutation to every image")
-	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: bf-unet or bf-cnn")
+	fs.IntVar(&c.Channels, "channels", 1, "image channels: 1 (grayscale) or 3 (RGB: photos, folder:PATH, npy:PATH)")
+	fs.StringVar(&c.Arch, "arch", "bf-unet", "network: "+strings.Join(nn.Archs(), " or "))
 	fs.IntVar(&c.Levels, "levels", 1, "bf-unet levels (20x20: 1, 40x40: 2, 80x80: 3 in the paper)")
 	fs.IntVar(&c.Layers, "layers", 21, "bf-cnn layers")
 	fs.IntVar(&c.Base, "base", 64, "channels of the first level (bf-unet) or of every layer (bf-cnn)")
@@ -73,8 +75,8 @@ func runTrain(args []string) error {
 	evalSigma := fs.String("eval-sigma", "0.05,0.1,0.2", "after training, print PSNR at these σ on train and test images (\"\": skip)")
 	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table")
 	quiet := fs.Bool("quiet", false, "no progress line")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %v", fs.Args())
@@ -126,23 +128,17 @@ func runTrain(args []string) error {
 	if len(sigmas) == 0 || (res.Stopped && !errors.Is(context.Cause(ctx), errTimeLimit)) {
 		return nil
 	}
-	return printEval(tr.Net, ds, sigmas, *evalN, 0, false)
+	return printEval(denoise.Blind(tr.Net), ds, sigmas, *evalN, 0, false)
 }
 
 // setupRun opens the data and builds a fresh trainer, or restores one.
 func setupRun(fs *flag.FlagSet, cfg train.Config, out string, resume bool) (*train.Trainer, *data.Dataset, error) {
 	if resume {
-		var bad []string
-		fs.Visit(func(f *flag.Flag) {
-			if !resumable[f.Name] {
-				bad = append(bad, "--"+f.Name)
-			}
-		})
 		stored, err := train.LoadConfig(out)
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(bad) > 0 {
+		if bad := changedFlags(fs, stored); len(bad) > 0 {
 			return nil, nil, fmt.Errorf("--resume continues the run stored in %s; %s cannot change (stored: %s)", out, strings.Join(bad, ", "), describeConfig(stored))
 		}
 		if isSet(fs, "steps") {
@@ -187,12 +183,60 @@ func defaultSize(c train.Config) int {
 		return 0 // Validate reports the spec
 	}
 	if sp.Synthetic() {
-		if c.Arch == "bf-unet" && c.Levels >= 1 && c.Levels <= 3 {
-			return 20 << (c.Levels - 1)
+		// A bf-unet of 1, 2, 3 levels (images divisible by 2, 4, 8).
+		if m, err := nn.InputMultiple(c.NetConfig()); err == nil && m >= 2 && m <= 8 {
+			return 10 * m
 		}
 		return 40
 	}
 	return sp.DefaultSize()
+}
+
+// changedFlags lists the run-defining flags given with --resume whose value
+// differs from the stored run's, each as "--NAME GIVEN (stored STORED)".
+// Passing a flag again with the value the run already has is not a change
+// (a command line repeated with --resume added works); values compare as
+// the flag package prints them, so --lr 1e-3 equals a stored 0.001. A
+// given 0 for --size or --lr-every, which a new run resolves from the other
+// settings, is compared as what it resolves to for the stored run.
+func changedFlags(fs *flag.FlagSet, stored train.Config) []string {
+	// The stored run's values as flag values: flags bound to a config,
+	// which then holds the stored run (defining them set the defaults).
+	var cur train.Config
+	storedFS := flag.NewFlagSet("stored", flag.ContinueOnError)
+	trainFlags(storedFS, &cur)
+	cur = stored
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if resumable[f.Name] {
+			return
+		}
+		was := storedFS.Lookup(f.Name)
+		given := f.Value.String()
+		if was == nil { // every flag of train is a resumable one or a trainFlags one
+			bad = append(bad, "--"+f.Name)
+			return
+		}
+		if resolved(f.Name, given, stored) != was.Value.String() {
+			bad = append(bad, fmt.Sprintf("--%s %s (stored %s)", f.Name, given, was.Value.String()))
+		}
+	})
+	return bad
+}
+
+// resolved is the value a flag given as value means for the stored run: a
+// 0 for --size or --lr-every is resolved as a new run resolves it.
+func resolved(name, value string, stored train.Config) string {
+	if value != "0" {
+		return value
+	}
+	switch name {
+	case "size":
+		return strconv.Itoa(defaultSize(stored))
+	case "lr-every":
+		return strconv.Itoa(max(1, stored.Steps/3))
+	}
+	return value
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {
@@ -202,8 +246,8 @@ func isSet(fs *flag.FlagSet, name string) bool {
 }
 
 func describeConfig(c train.Config) string {
-	return fmt.Sprintf("data %s size %d n %d, %s levels %d layers %d base %d, batch %d lr %g seed %d",
-		c.Data, c.Size, c.NTrain, c.Arch, c.Levels, c.Layers, c.Base, c.Batch, c.LR, c.Seed)
+	return fmt.Sprintf("data %s size %d n %d channels %d, %s levels %d layers %d base %d, batch %d lr %g seed %d",
+		c.Data, c.Size, c.NTrain, max(1, c.Channels), c.Arch, c.Levels, c.Layers, c.Base, c.Batch, c.LR, c.Seed)
 }
 
 // parseSigmas reads a comma-separated list of noise levels.
@@ -224,7 +268,7 @@ func parseSigmas(s string) ([]float64, error) {
 
 // printEval prints (or writes as JSON) the PSNR table on the first n train
 // and test images.
-func printEval(net nn.Net, ds *data.Dataset, sigmas []float64, n int, seed uint64, asJSON bool) error {
+func printEval(den denoise.Denoiser, ds *data.Dataset, sigmas []float64, n int, seed uint64, asJSON bool) error {
 	var tab metrics.Table
 	for _, s := range []struct {
 		split string
@@ -240,7 +284,8 @@ func printEval(net nn.Net, ds *data.Dataset, sigmas []float64, n int, seed uint6
 				return err
 			}
 		}
-		rows, err := metrics.Evaluate(net, s.split, set, sigmas, seed)
+		// Not the run's context: the table is printed after a time limit too.
+		rows, err := metrics.Evaluate(context.Background(), den, s.split, set, sigmas, seed)
 		if err != nil {
 			return err
 		}
@@ -288,13 +333,4 @@ func (p *progressLine) finish() {
 	if p.shown && p.tty {
 		fmt.Fprintln(os.Stderr)
 	}
-}
-
-// helpIsNoError turns -h into a clean exit (the flag package already
-// printed the usage).
-func helpIsNoError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
 }

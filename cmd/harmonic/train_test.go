@@ -59,8 +59,32 @@ func TestTrainResumeEvalDenoise(t *testing.T) {
 	if err := runTrain(tinyRun(out)); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Errorf("training into an existing checkpoint: %v", err)
 	}
-	if err := runTrain([]string{"--out", out, "--resume", "--lr", "0.5"}); err == nil || !strings.Contains(err.Error(), "--lr") {
+	if err := runTrain([]string{"--out", out, "--resume", "--lr", "0.5"}); err == nil || !strings.Contains(err.Error(), "--lr 0.5 (stored 0.001)") {
 		t.Errorf("resume with another lr: %v", err)
+	}
+	// The same command line again with --resume (and more steps) continues
+	// the run: values equal to the stored ones are no change, however
+	// written (--lr 1e-3 is the stored 0.001).
+	if err := runTrain(tinyRun(out, "--resume", "--steps", "4", "--lr", "1e-3", "--lr-every", "1")); err != nil {
+		t.Fatalf("resume with the run's own flags: %v", err)
+	}
+	// Only the changed values are refused, each with the given and the stored value.
+	err := runTrain(tinyRun(out, "--resume", "--size", "16", "--n", "7", "--shuffle"))
+	if err == nil {
+		t.Fatal("resume with another size, n and shuffle succeeded")
+	}
+	for _, want := range []string{"--size 16 (stored 8)", "--n 7 (stored 6)", "--shuffle true (stored false)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("resume error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "--base") || strings.Contains(err.Error(), "--data") {
+		t.Errorf("resume error names an unchanged flag: %v", err)
+	}
+	// --size 0 means the data's default size (20 for a 1-level bf-unet on
+	// C^α), not the run's 8.
+	if err := runTrain(tinyRun(out, "--resume", "--size", "0")); err == nil || !strings.Contains(err.Error(), "--size 0 (stored 8)") {
+		t.Errorf("resume with --size 0: %v", err)
 	}
 	if err := runTrain([]string{"--out", out, "--resume", "--steps", "5", "--quiet", "--eval-sigma", ""}); err != nil {
 		t.Fatal(err)

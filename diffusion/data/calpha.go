@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
@@ -36,16 +37,16 @@ func CAlpha(n, count int, alpha float64, seed uint64) (*Set, error) {
 		return nil, err
 	}
 	parallel.ForEach(count, func(i int) {
-		cAlphaImage(s.Image(i), n, alpha, derive(seed, uint64(i)))
+		cAlphaImage(s.Image(i), n, alpha, rng.Derive(seed, uint64(i)))
 	})
 	return s, nil
 }
 
 // cAlphaContour is the filtered contour C (before scaling to rows).
-func cAlphaContour(n int, alpha float64, r *rng) []float64 {
+func cAlphaContour(n int, alpha float64, r *rng.Xoshiro256) []float64 {
 	x := make([]complex128, n)
 	for i := range x {
-		x[i] = complex(r.uniform(-1, 1), 0)
+		x[i] = complex(r.Uniform(-1, 1), 0)
 	}
 	dsp.FFT(x, false)
 	for k := range x {
@@ -67,13 +68,13 @@ func cAlphaContour(n int, alpha float64, r *rng) []float64 {
 // by (kx²+ky²)^(−α/2). Both are transformed at once as the real and
 // imaginary parts of one complex field: the filter is real and even in k, so
 // it maps real fields to real fields and the two parts never mix.
-func cAlphaBackgrounds(n int, alpha float64, r *rng) (b1, b2 []float64) {
+func cAlphaBackgrounds(n int, alpha float64, r *rng.Xoshiro256) (b1, b2 []float64) {
 	x := make([]complex128, n*n)
 	for i := range x {
-		x[i] = complex(r.normal(), 0)
+		x[i] = complex(r.NormalCos(), 0)
 	}
 	for i := range x {
-		x[i] += complex(0, r.normal())
+		x[i] += complex(0, r.NormalCos())
 	}
 	dsp.FFT2(x, n, n, false)
 	for i, g := range backgroundFilter(n, alpha) {
@@ -144,13 +145,13 @@ func cAlphaEdgeRows(c []float64) []int {
 	return rows
 }
 
-func cAlphaImage(dst []float32, n int, alpha float64, r *rng) {
+func cAlphaImage(dst []float32, n int, alpha float64, r *rng.Xoshiro256) {
 	edge := cAlphaEdgeRows(cAlphaContour(n, alpha, r))
 	b1, b2 := cAlphaBackgrounds(n, alpha, r)
-	u, u2 := r.float64(), r.float64()
+	u, u2 := r.Float64(), r.Float64()
 	rescale(b1, u, 1)
 	rescale(b2, 0, u2)
-	if r.float64() < 0.5 {
+	if r.Float64() < 0.5 {
 		b1, b2 = b2, b1
 	}
 	mask := make([]float64, n*n)

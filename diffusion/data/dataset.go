@@ -7,27 +7,37 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Set is N grayscale images of H×W pixels stored back to back (row-major,
-// image i at Pixels[i*H*W:(i+1)*H*W]). The order is deterministic: it is the
-// order the study's splits refer to. Values are in [0, 1] unless a transform
-// (the W manipulation) says otherwise.
+// Set is N images of C channels of H×W pixels stored back to back as a
+// contiguous [N,C,H,W] array (image i at Pixels[i*D():(i+1)*D()], channel
+// planes row-major inside it). C is 1 (grayscale; 0 also means 1) or 3
+// (RGB). The order is deterministic: it is the order the study's splits
+// refer to. Values are in [0, 1] unless a transform (the W manipulation)
+// says otherwise.
 type Set struct {
 	Name   string
 	N      int
+	C      int
 	H, W   int
 	Pixels []float32
 }
 
-// newSet allocates a zero set; it checks sizes because they often come from flags.
-func newSet(name string, n, h, w int) (*Set, error) {
-	if n < 0 || h <= 0 || w <= 0 {
-		return nil, fmt.Errorf("data: %s: bad size %d images of %d×%d", name, n, h, w)
+// newSet allocates a zero grayscale set; it checks sizes because they often
+// come from flags.
+func newSet(name string, n, h, w int) (*Set, error) { return newSetC(name, n, 1, h, w) }
+
+// newSetC allocates a zero set of c-channel images.
+func newSetC(name string, n, c, h, w int) (*Set, error) {
+	if n < 0 || c <= 0 || h <= 0 || w <= 0 {
+		return nil, fmt.Errorf("data: %s: bad size %d images of %d×%d×%d", name, n, c, h, w)
 	}
-	return &Set{Name: name, N: n, H: h, W: w, Pixels: make([]float32, n*h*w)}, nil
+	return &Set{Name: name, N: n, C: c, H: h, W: w, Pixels: make([]float32, n*c*h*w)}, nil
 }
 
-// D is the number of pixels of one image.
-func (s *Set) D() int { return s.H * s.W }
+// Channels is C, with 0 read as 1.
+func (s *Set) Channels() int { return max(1, s.C) }
+
+// D is the number of values of one image (C·H·W).
+func (s *Set) D() int { return s.Channels() * s.H * s.W }
 
 // Image returns image i as a slice sharing the set's buffer.
 func (s *Set) Image(i int) []float32 {
@@ -41,7 +51,7 @@ func (s *Set) Slice(lo, hi int) (*Set, error) {
 		return nil, fmt.Errorf("data: %s: slice [%d, %d) out of range of %d images", s.Name, lo, hi, s.N)
 	}
 	d := s.D()
-	return &Set{Name: s.Name, N: hi - lo, H: s.H, W: s.W, Pixels: s.Pixels[lo*d : hi*d : hi*d]}, nil
+	return &Set{Name: s.Name, N: hi - lo, C: s.C, H: s.H, W: s.W, Pixels: s.Pixels[lo*d : hi*d : hi*d]}, nil
 }
 
 // Splits returns the study's two disjoint training subsets: S1 = the first n
@@ -58,16 +68,16 @@ func (s *Set) Splits(n int) (s1, s2 *Set, err error) {
 	return s1, s2, nil
 }
 
-// Tensor returns the set as a [N,1,H,W] tensor sharing the set's buffer.
+// Tensor returns the set as a [N,C,H,W] tensor sharing the set's buffer.
 func (s *Set) Tensor() *tensor.Tensor {
-	t, err := tensor.FromSlice(s.Pixels, s.N, 1, s.H, s.W)
+	t, err := tensor.FromSlice(s.Pixels, s.N, s.Channels(), s.H, s.W)
 	if err != nil {
 		panic(err) // Set keeps len(Pixels) == N*H*W; a mismatch is a bug here
 	}
 	return t
 }
 
-// Gather copies the images idx into dst (len(idx)*H*W values) and returns dst;
+// Gather copies the images idx into dst (len(idx)*D() values) and returns dst;
 // a nil dst is allocated. It is how a batch sampler fills a training batch.
 func (s *Set) Gather(dst []float32, idx []int) []float32 {
 	d := s.D()
@@ -82,15 +92,15 @@ func (s *Set) Gather(dst []float32, idx []int) []float32 {
 
 // Stats are the summary numbers `harmonic data stats` prints.
 type Stats struct {
-	N, H, W   int
-	Mean, Std float64
-	Min, Max  float64
+	N, C, H, W int
+	Mean, Std  float64
+	Min, Max   float64
 }
 
 // Stats computes mean, standard deviation (over all pixels of all images),
 // minimum and maximum in float64.
 func (s *Set) Stats() Stats {
-	st := Stats{N: s.N, H: s.H, W: s.W, Min: math.Inf(1), Max: math.Inf(-1)}
+	st := Stats{N: s.N, C: s.Channels(), H: s.H, W: s.W, Min: math.Inf(1), Max: math.Inf(-1)}
 	if len(s.Pixels) == 0 {
 		st.Min, st.Max = 0, 0
 		return st
@@ -143,5 +153,5 @@ type Dataset struct {
 
 // Select returns a new set holding the images idx, in that order.
 func (s *Set) Select(idx []int) *Set {
-	return &Set{Name: s.Name, N: len(idx), H: s.H, W: s.W, Pixels: s.Gather(nil, idx)}
+	return &Set{Name: s.Name, N: len(idx), C: s.C, H: s.H, W: s.W, Pixels: s.Gather(nil, idx)}
 }

@@ -163,6 +163,25 @@ func projDist2(a, b *[dedupProj]float32, limit float32) float32 {
 	return s
 }
 
+// channelMean is the mean of the c planes of img (img itself when c = 1):
+// colour images are compared by their gray version, the authors' criterion.
+func channelMean(img []float32, c int) []float32 {
+	if c == 1 {
+		return img
+	}
+	plane := len(img) / c
+	out := make([]float32, plane)
+	for k := range c {
+		for j, v := range img[k*plane : (k+1)*plane] {
+			out[j] += v
+		}
+	}
+	for j := range out {
+		out[j] /= float32(c)
+	}
+	return out
+}
+
 // Kept is the number of images kept so far.
 func (d *Deduper) Kept() int { return len(d.feats) + btoi(d.constant) }
 
@@ -179,7 +198,7 @@ func NearDuplicateFree(s *Set) []int {
 	d := NewDeduper()
 	var keep []int
 	for i := 0; i < s.N; i++ {
-		if d.Add(s.Image(i), s.H, s.W) {
+		if d.Add(channelMean(s.Image(i), s.Channels()), s.H, s.W) {
 			keep = append(keep, i)
 		}
 	}

@@ -2,6 +2,8 @@ package data
 
 import (
 	"testing"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // bruteKeep is the definition: keep image i unless some kept j < i has
@@ -51,13 +53,13 @@ func TestDedupMatchesBruteForce(t *testing.T) {
 	s, _ := newSet("mix", 400, 40, 40)
 	copy(s.Pixels, d.Pixels)
 	copy(s.Pixels[150*1600:], c.Pixels)
-	r := newRNG(8)
+	r := rng.New(8)
 	for i := 300; i < 400; i++ {
-		src := s.Image(r.intn(300))
+		src := s.Image(r.Intn(300))
 		dst := s.Image(i)
 		noise := 0.02 * float64(i%5)
 		for k := range dst {
-			dst[k] = float32(0.5*float64(src[k]) + 0.2 + noise*r.normal())
+			dst[k] = float32(0.5*float64(src[k]) + 0.2 + noise*r.NormalCos())
 		}
 	}
 	// Two constant images: the second is a duplicate of the first.

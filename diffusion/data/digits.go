@@ -53,16 +53,21 @@ func (s *Set) Resized(size int) (*Set, error) {
 	if s.H == size && s.W == size {
 		return s, nil
 	}
-	out, err := newSet(s.Name, s.N, size, size)
+	c := s.Channels()
+	out, err := newSetC(s.Name, s.N, c, size, size)
 	if err != nil {
 		return nil, err
 	}
+	in, plane := s.H*s.W, size*size
 	for i := 0; i < s.N; i++ {
-		img, err := Resize(s.Image(i), s.H, s.W, size, size)
-		if err != nil {
-			return nil, err
+		src, dst := s.Image(i), out.Image(i)
+		for k := range c { // each channel plane on its own
+			img, err := Resize(src[k*in:(k+1)*in], s.H, s.W, size, size)
+			if err != nil {
+				return nil, err
+			}
+			copy(dst[k*plane:(k+1)*plane], img)
 		}
-		copy(out.Image(i), img)
 	}
 	return out, nil
 }

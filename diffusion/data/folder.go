@@ -37,32 +37,45 @@ func ImageFiles(dir string) ([]string, error) {
 // CelebA: centre crop to a square, resize to size×size (area averaging down,
 // bicubic up), grayscale = mean of RGB.
 func LoadImageSquare(path string, size int) ([]float32, error) {
-	t, err := readGray(path)
+	return loadImageSquare(path, size, 1)
+}
+
+// loadImageSquare is LoadImageSquare for 1 channel (gray = mean of RGB) or
+// 3 (R, G, B planes, each cropped and resized alike).
+func loadImageSquare(path string, size, channels int) ([]float32, error) {
+	t, err := readImage(path, channels)
 	if err != nil {
 		return nil, err
 	}
-	sq, side := CenterCropSquare(t.Data(), t.Dim(0), t.Dim(1))
-	out, err := Resize(sq, side, side, size, size)
-	if err != nil {
-		return nil, fmt.Errorf("image %s: %v", path, err)
+	h, w := t.Dim(t.Rank()-2), t.Dim(t.Rank()-1)
+	out := make([]float32, 0, channels*size*size)
+	for k := range channels {
+		sq, side := CenterCropSquare(t.Data()[k*h*w:(k+1)*h*w], h, w)
+		plane, err := Resize(sq, side, side, size, size)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %v", path, err)
+		}
+		out = append(out, plane...)
 	}
 	return out, nil
 }
 
 // LoadFolder loads every image of dir (see ImageFiles, LoadImageSquare) into a
-// set, decoding in parallel; the order is the sorted file order.
-func LoadFolder(dir string, size int) (*Set, error) {
+// grayscale set, decoding in parallel; the order is the sorted file order.
+func LoadFolder(dir string, size int) (*Set, error) { return loadFolder(dir, size, 1) }
+
+func loadFolder(dir string, size, channels int) (*Set, error) {
 	files, err := ImageFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	s, err := newSet("folder:"+dir, len(files), size, size)
+	s, err := newSetC("folder:"+dir, len(files), channels, size, size)
 	if err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(files))
 	parallel.ForEach(len(files), func(i int) {
-		img, err := LoadImageSquare(files[i], size)
+		img, err := loadImageSquare(files[i], size, channels)
 		if err != nil {
 			errs[i] = err
 			return
@@ -81,8 +94,8 @@ func LoadFolder(dir string, size int) (*Set, error) {
 // 10% up to 1000, at least 1 when there are 2 or more images), the first
 // nTrain of the rest the training set. With dedup, near-duplicates are removed
 // first, so a duplicate pair can never straddle train and test.
-func openFolder(dir string, size, nTrain, nTest int, dedup bool) (*Dataset, error) {
-	all, err := LoadFolder(dir, size)
+func openFolder(dir string, size, nTrain, nTest int, dedup bool, channels int) (*Dataset, error) {
+	all, err := loadFolder(dir, size, channels)
 	if err != nil {
 		return nil, err
 	}
@@ -120,3 +133,12 @@ func splitTail(all *Set, what string, nTrain, nTest int) (*Dataset, error) {
 
 // readGray decodes an image file to gray [H, W] in [0, 1].
 func readGray(path string) (*tensor.Tensor, error) { return codec.ReadImage(path) }
+
+// readImage decodes an image file to gray [H, W] (channels 1) or to its
+// R, G, B planes [3, H, W].
+func readImage(path string, channels int) (*tensor.Tensor, error) {
+	if channels == 1 {
+		return readGray(path)
+	}
+	return codec.ReadImageRGB(path)
+}

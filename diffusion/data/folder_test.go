@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 func writeGrayPNG(t *testing.T, path string, w, h int, f func(x, y int) uint8) {
@@ -97,12 +99,12 @@ func TestFolderDedup(t *testing.T) {
 }
 
 func TestPatches(t *testing.T) {
-	r := newRNG(1)
+	r := rng.New(1)
 	ph := []Photo{{Name: "a", H: 30, W: 50}, {Name: "b", H: 40, W: 40}}
 	for i := range ph {
 		ph[i].Pix = make([]float32, ph[i].H*ph[i].W)
 		for k := range ph[i].Pix {
-			ph[i].Pix[k] = float32(r.float64())
+			ph[i].Pix[k] = float32(r.Float64())
 		}
 	}
 	s, err := Patches(ph, 8, 300, 3, nil)

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor/dsp"
 )
 
@@ -25,7 +26,7 @@ func TestCAlphaContourSpectrumSlope(t *testing.T) {
 	for _, alpha := range []float64{1, 2, 3, 5} {
 		power := make([]float64, n)
 		for tr := 0; tr < trials; tr++ {
-			c := cAlphaContour(n, alpha, derive(7, uint64(tr)))
+			c := cAlphaContour(n, alpha, rng.Derive(7, uint64(tr)))
 			x := make([]complex128, n)
 			for i, v := range c {
 				x[i] = complex(v, 0)
@@ -50,7 +51,7 @@ func TestCAlphaBackgroundSpectrumSlope(t *testing.T) {
 	power := make([]float64, n)
 	count := make([]float64, n)
 	for tr := 0; tr < trials; tr++ {
-		b1, b2 := cAlphaBackgrounds(n, alpha, derive(9, uint64(tr)))
+		b1, b2 := cAlphaBackgrounds(n, alpha, rng.Derive(9, uint64(tr)))
 		for _, b := range [][]float64{b1, b2} {
 			x := make([]complex128, n*n)
 			for i, v := range b {
@@ -90,18 +91,18 @@ func TestCAlphaImageStructure(t *testing.T) {
 	}
 	brighterBelow := 0
 	for i := 0; i < s.N; i++ {
-		r := derive(3, uint64(i))
+		r := rng.Derive(3, uint64(i))
 		edge := cAlphaEdgeRows(cAlphaContour(n, 2, r))
 		// Redraw the two fields in the generator's order, then check the
 		// composition: rows at least one pixel below the edge row show the
 		// field chosen for "below" exactly, rows two or more above the
 		// other one; which is brighter varies between images.
 		bA, bB := cAlphaBackgrounds(n, 2, r)
-		u, u2 := r.float64(), r.float64()
+		u, u2 := r.Float64(), r.Float64()
 		rescale(bA, u, 1)
 		rescale(bB, 0, u2)
 		below, above := bA, bB
-		if r.float64() < 0.5 {
+		if r.Float64() < 0.5 {
 			below, above = bB, bA
 			brighterBelow--
 		}

@@ -23,8 +23,9 @@ type IDX struct {
 var idxElemSize = map[byte]int{0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8}
 
 // maxIDXElems bounds what a header may announce, so a corrupt header gives an
-// error instead of an allocation of petabytes.
-const maxIDXElems = 1 << 32
+// error instead of an allocation of petabytes. Where int has 32 bits it is
+// lower: the values' bytes (up to 8 each) must fit in an int.
+const maxIDXElems = min(1<<32, math.MaxInt/8)
 
 // LoadIDX reads an IDX file, raw or gzip-compressed (recognized by its magic
 // bytes, not by the file name). Errors name the file.
@@ -73,26 +74,32 @@ func readIDXRaw(r io.Reader) (*IDX, error) {
 	if _, err := io.ReadFull(r, dimBytes); err != nil {
 		return nil, fmt.Errorf("truncated header (want %d dimensions): %v", ndim, err)
 	}
+	// The product is checked in uint64 from the raw uint32 sizes: one of them
+	// alone may exceed a 32-bit int.
+	raw32 := make([]uint32, ndim)
 	dims := make([]int, ndim)
-	total := 1
+	var total uint64 = 1
 	for i := range dims {
-		dims[i] = int(binary.BigEndian.Uint32(dimBytes[4*i:]))
-		if dims[i] != 0 && total > maxIDXElems/dims[i] {
-			return nil, fmt.Errorf("dimensions %v announce more than %d values", dims[:i+1], maxIDXElems)
+		raw32[i] = binary.BigEndian.Uint32(dimBytes[4*i:])
+		d := uint64(raw32[i])
+		if d > maxIDXElems || (d != 0 && total > maxIDXElems/d) {
+			return nil, fmt.Errorf("dimensions %v announce more than %d values", raw32[:i+1], maxIDXElems)
 		}
-		total *= dims[i]
+		total *= d
+		dims[i] = int(d)
 	}
+	n := int(total) // at most maxIDXElems, so n*size fits in an int
 	x := &IDX{Type: magic[2], Dims: dims}
 	// Read in chunks: memory grows with what is actually there, not with
 	// what a (possibly corrupt) header promises.
-	raw, err := io.ReadAll(io.LimitReader(r, int64(total*size)))
+	raw, err := io.ReadAll(io.LimitReader(r, int64(n*size)))
 	if err != nil {
 		return nil, fmt.Errorf("reading values (truncated or corrupt file?): %v", err)
 	}
-	if len(raw) != total*size {
-		return nil, fmt.Errorf("truncated: dimensions %v need %d bytes of values, found %d", dims, total*size, len(raw))
+	if len(raw) != n*size {
+		return nil, fmt.Errorf("truncated: dimensions %v need %d bytes of values, found %d", dims, n*size, len(raw))
 	}
-	x.Data = decodeIDXValues(raw, x.Type, total)
+	x.Data = decodeIDXValues(raw, x.Type, n)
 	return x, nil
 }
 

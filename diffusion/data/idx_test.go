@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,13 +85,22 @@ func TestReadIDXErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", name, err, c.want)
 		}
 	}
+	// A size above 2^31 beside a zero: an error where int has 32 bits, the
+	// exact (empty) array where it has 64; never a negative dimension.
+	x, err := ReadIDX(bytes.NewReader([]byte{0, 0, 8, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}))
+	switch {
+	case err != nil && !strings.Contains(err.Error(), "announce more than"):
+		t.Errorf("dims [0 2^32-1]: error %v", err)
+	case err == nil && (len(x.Data) != 0 || uint64(x.Dims[1]) != math.MaxUint32):
+		t.Errorf("dims [0 2^32-1]: read as %v with %d values", x.Dims, len(x.Data))
+	}
 	// LoadIDX names the file.
 	p := filepath.Join(t.TempDir(), "bad-idx3-ubyte")
 	os.WriteFile(p, []byte{9, 9, 9, 9}, 0o644)
 	if _, err := LoadIDX(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("LoadIDX error %v does not name the file", err)
 	}
-	x, _ := ReadIDX(bytes.NewReader(makeIDX(0x08, []int{4}, make([]byte, 4))))
+	x, _ = ReadIDX(bytes.NewReader(makeIDX(0x08, []int{4}, make([]byte, 4))))
 	if _, err := IDXImages(x, "labels", 0); err == nil {
 		t.Error("1-D labels accepted as images")
 	}

@@ -24,6 +24,9 @@ type Options struct {
 	// to 20×20 and normalizing) from folder images. Photo patches are always
 	// deduplicated.
 	Dedup bool
+	// Channels is 1 (grayscale, also meant by 0; colour files become the
+	// mean of R, G, B) or 3 (RGB, for photos, folder and npy sources).
+	Channels int
 	// CacheDir holds fetched data ("" = CacheDir(): $HARMONIC_DATA or
 	// ~/.cache/harmonic).
 	CacheDir string
@@ -55,6 +58,15 @@ func Open(spec string, size int, opt Options) (*Dataset, error) {
 	}
 	if size < 0 || opt.NTrain < 0 || opt.NTest < 0 {
 		return nil, fmt.Errorf("data: %s: size %d, %d train and %d test images: none may be negative", spec, size, opt.NTrain, opt.NTest)
+	}
+	switch c := max(1, opt.Channels); {
+	case c != 1 && c != 3:
+		return nil, fmt.Errorf("data: %s: %d channels; want 1 (grayscale) or 3 (RGB)", spec, c)
+	case c == 3 && !sp.Colour():
+		return nil, fmt.Errorf("data: %s holds grayscale images only; 3 channels need photos, folder:PATH or npy:PATH", spec)
+	}
+	if opt.Channels == 3 && opt.WGamma != 0 {
+		return nil, fmt.Errorf("data: %s: the W manipulation is defined for grayscale images, not 3 channels", spec)
 	}
 	ds, err := openSource(sp, size, opt)
 	if err != nil {
@@ -94,9 +106,9 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 	case "photos":
 		return openPhotos(size, nTrain, nTest, opt)
 	case "folder":
-		return openFolder(sp.Path, size, nTrain, nTest, opt.Dedup)
+		return openFolder(sp.Path, size, nTrain, nTest, opt.Dedup, max(1, opt.Channels))
 	case "npy":
-		return openNpy(sp.Path, size, nTrain, nTest)
+		return openNpy(sp.Path, size, nTrain, nTest, max(1, opt.Channels))
 	}
 	return nil, fmt.Errorf("data: unknown source %q", sp.Kind)
 }
@@ -112,7 +124,7 @@ func withTest(train, test *Set, err error) (*Dataset, error) {
 
 func applyTransforms(ds *Dataset, opt Options) error {
 	if opt.Shuffle {
-		ds.Perm = NewPermutation(ds.Train.D(), opt.Seed)
+		ds.Perm = NewPermutation(ds.Train.H*ds.Train.W, opt.Seed)
 		for _, s := range []*Set{ds.Train, ds.Test} {
 			if err := ds.Perm.Apply(s); err != nil {
 				return err

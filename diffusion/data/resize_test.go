@@ -3,6 +3,8 @@ package data
 import (
 	"math"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // naiveArea integrates the piecewise-constant input over each output cell
@@ -27,12 +29,12 @@ func naiveArea(img []float32, h, w, oh, ow int) []float64 {
 }
 
 func TestResizeAreaMatchesIntegral(t *testing.T) {
-	r := newRNG(4)
+	r := rng.New(4)
 	for _, c := range [][4]int{{40, 40, 20, 20}, {32, 32, 20, 20}, {50, 30, 7, 11}, {9, 9, 9, 9}} {
 		h, w, oh, ow := c[0], c[1], c[2], c[3]
 		img := make([]float32, h*w)
 		for i := range img {
-			img[i] = float32(r.float64())
+			img[i] = float32(r.Float64())
 		}
 		got, err := Resize(img, h, w, oh, ow)
 		if err != nil {

@@ -1,6 +1,10 @@
 package data
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
+)
 
 // Sampler draws training batches: epochs of a seeded random permutation of
 // the set, consumed batch by batch and continuing across epoch boundaries
@@ -39,7 +43,7 @@ func (s *Sampler) Indices() []int {
 	for k := range s.idx {
 		e, i := (pos+k)/n, (pos+k)%n
 		if e != s.epoch {
-			s.perm = derive(s.seed^0xba7c4, uint64(e)).perm(n)
+			s.perm = rng.Derive(s.seed^0xba7c4, uint64(e)).Perm(n)
 			s.epoch = e
 		}
 		s.idx[k] = s.perm[i]

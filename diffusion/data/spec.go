@@ -15,7 +15,7 @@ import (
 //	fashion-mnist   Fashion-MNIST (needs `harmonic data fetch fashion-mnist`)
 //	photos          patches of natural photographs (needs `harmonic data fetch photos`)
 //	folder:PATH     every PNG/JPEG image in the folder PATH (e.g. CelebA)
-//	npy:PATH        a .npy array of images [N,H,W] or [N,1,H,W]
+//	npy:PATH        a .npy array of images [N,H,W] or [N,1,H,W] ([N,3,H,W] in colour)
 type Spec struct {
 	Kind  string  // cmix, disks, mnist, fashion-mnist, photos, folder or npy
 	Alpha float64 // cmix only
@@ -62,6 +62,10 @@ func (s Spec) String() string {
 	}
 	return s.Kind
 }
+
+// Colour reports whether the source has colour images (Options.Channels 3
+// is possible): photos, folders and .npy arrays. The others are grayscale.
+func (s Spec) Colour() bool { return s.Kind == "photos" || s.Kind == "folder" || s.Kind == "npy" }
 
 // Synthetic reports whether the source is generated (no files needed).
 func (s Spec) Synthetic() bool { return s.Kind == "cmix" || s.Kind == "disks" }

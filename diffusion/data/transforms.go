@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // Permutation is a fixed random reordering of the d pixels of an image: the
@@ -14,21 +16,25 @@ type Permutation []int
 
 // NewPermutation draws a uniform permutation of d pixels from seed.
 func NewPermutation(d int, seed uint64) Permutation {
-	return Permutation(newRNG(seed ^ 0x53485546464c45).perm(d))
+	return Permutation(rng.New(seed ^ 0x53485546464c45).Perm(d))
 }
 
-// Apply shuffles every image of s in place.
+// Apply shuffles every image of s in place; every channel of a colour
+// image moves the same way, so a pixel keeps its colour.
 func (p Permutation) Apply(s *Set) error {
-	if len(p) != s.D() {
+	if len(p) != s.H*s.W {
 		return fmt.Errorf("data: permutation of %d pixels cannot shuffle %s images of %d×%d", len(p), s.Name, s.H, s.W)
 	}
 	tmp := make([]float32, len(p))
 	for i := 0; i < s.N; i++ {
 		img := s.Image(i)
-		for j, src := range p {
-			tmp[j] = img[src]
+		for k := range s.Channels() {
+			plane := img[k*len(p) : (k+1)*len(p)]
+			for j, src := range p {
+				tmp[j] = plane[src]
+			}
+			copy(plane, tmp)
 		}
-		copy(img, tmp)
 	}
 	return nil
 }
@@ -82,12 +88,15 @@ func segmentDist(x, y float64, a, b [2]float64) float64 {
 // that is the experiment (the network must learn the W's variance), so they
 // are not clipped. It returns the coefficients c_i.
 func ApplyW(s *Set, mask []float32, gamma float64, seed uint64) ([]float64, error) {
+	if s.Channels() != 1 {
+		return nil, fmt.Errorf("data: the W manipulation is defined for grayscale images; %s has %d channels", s.Name, s.Channels())
+	}
 	if len(mask) != s.D() {
 		return nil, fmt.Errorf("data: W mask of %d pixels does not fit %s images of %d×%d", len(mask), s.Name, s.H, s.W)
 	}
 	c := make([]float64, s.N)
 	for i := range c {
-		c[i] = derive(seed^0x574d41534b, uint64(i)).uniform(-1, 1)
+		c[i] = rng.Derive(seed^0x574d41534b, uint64(i)).Uniform(-1, 1)
 		g := float32(gamma * c[i])
 		img := s.Image(i)
 		for j, m := range mask {

@@ -2,12 +2,14 @@ package metrics
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -27,9 +29,10 @@ func TestPSNR(t *testing.T) {
 	}
 }
 
-// identityNet returns a BF-CNN with zero weights: it predicts zero noise, so
-// the denoiser is the identity and output PSNR equals input PSNR.
-func identityNet(t *testing.T) nn.Net {
+// identityNet returns a BF-CNN with zero weights as a denoiser: it predicts
+// zero noise, so the denoiser is the identity and output PSNR equals input
+// PSNR.
+func identityNet(t *testing.T) denoise.Denoiser {
 	net, err := nn.NewBFCNN(3, 2, tensor.NewRNG(1))
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +40,7 @@ func identityNet(t *testing.T) nn.Net {
 	for _, p := range net.Params() {
 		clear(p.Value.Data())
 	}
-	return net
+	return denoise.Blind(net)
 }
 
 func randomSet(n, side int, seed uint64) *data.Set {
@@ -49,7 +52,7 @@ func randomSet(n, side int, seed uint64) *data.Set {
 func TestEvaluateIdentity(t *testing.T) {
 	set := randomSet(300, 20, 2) // 300·400 pixels: several evaluation batches
 	sigmas := []float64{0, 0.05, 0.1, 0.2}
-	tab, err := Evaluate(identityNet(t), "test", set, sigmas, 7)
+	tab, err := Evaluate(context.Background(), identityNet(t), "test", set, sigmas, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func TestEvaluateIdentity(t *testing.T) {
 			t.Errorf("σ=%v: psnr_in %.3f, want about %.3f", r.Sigma, r.PSNRIn, want)
 		}
 	}
-	again, _ := Evaluate(identityNet(t), "test", set, sigmas[2:3], 7)
+	again, _ := Evaluate(context.Background(), identityNet(t), "test", set, sigmas[2:3], 7)
 	if again[0] != tab[2] {
 		t.Errorf("σ=0.1 alone gives %+v, within the grid %+v: the noise must not depend on the grid", again[0], tab[2])
 	}
@@ -77,11 +80,11 @@ func TestEvaluateIdentity(t *testing.T) {
 
 func TestEvaluateErrors(t *testing.T) {
 	unet, _ := nn.NewBFUNet(2, 2, tensor.NewRNG(1))
-	_, err := Evaluate(unet, "train", randomSet(2, 10, 1), []float64{0.1}, 1)
+	_, err := Evaluate(context.Background(), denoise.Blind(unet), "train", randomSet(2, 10, 1), []float64{0.1}, 1)
 	if err == nil || !strings.Contains(err.Error(), "divisible by 4") {
 		t.Errorf("10×10 images through a 2-level UNet: %v", err)
 	}
-	if _, err := Evaluate(identityNet(t), "train", randomSet(2, 8, 1), []float64{-1}, 1); err == nil {
+	if _, err := Evaluate(context.Background(), identityNet(t), "train", randomSet(2, 8, 1), []float64{-1}, 1); err == nil {
 		t.Error("negative σ accepted")
 	}
 }
@@ -126,7 +129,7 @@ func TestEvaluateMatchesDirectComputation(t *testing.T) {
 	}
 	set := randomSet(200, 20, 6) // 200·400 pixels: two evaluation batches
 	const sigma, seed = 0.3, 9
-	tab, err := Evaluate(net, "train", set, []float64{sigma}, seed)
+	tab, err := Evaluate(context.Background(), denoise.Blind(net), "train", set, []float64{sigma}, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,5 +156,47 @@ func TestEvaluateMatchesDirectComputation(t *testing.T) {
 	in, out = in/200, out/200
 	if math.Abs(tab[0].PSNRIn-in) > 1e-9 || math.Abs(tab[0].PSNROut-out) > 1e-4 || math.Abs(in-out) < 0.5 {
 		t.Errorf("Evaluate gives in %.6f out %.6f, direct %.6f %.6f", tab[0].PSNRIn, tab[0].PSNROut, in, out)
+	}
+}
+
+// MSE of the identity on the documented noise is the mean over images of
+// ‖y − x‖²/d, with the standard error of those per-image values; a
+// denoiser working in [−1,1] is adapted (2y−1, 2σ in; (x̂+1)/2 out), so a
+// signed identity measures the same.
+func TestMSEOfIdentity(t *testing.T) {
+	set := randomSet(50, 6, 3)
+	const sigma, seed = 0.2, 4
+	z := make([]float32, len(set.Pixels))
+	tensor.NewRNG(seed).FillNormal(z, 0, 1)
+	var per []float64
+	for i := range set.N {
+		var se float64
+		for j := i * 36; j < (i+1)*36; j++ {
+			y := set.Pixels[j] + float32(sigma)*z[j]
+			e := float64(y) - float64(set.Pixels[j])
+			se += e * e
+		}
+		per = append(per, se/36)
+	}
+	var mean, ss float64
+	for _, v := range per {
+		mean += v / float64(len(per))
+	}
+	for _, v := range per {
+		ss += (v - mean) * (v - mean)
+	}
+	se := math.Sqrt(ss / float64(len(per)-1) / float64(len(per)))
+	signed := denoise.Func{R: denoise.Signed, F: func(_ context.Context, y *tensor.Tensor, _ []float64) (*tensor.Tensor, error) { return y.Clone(), nil }}
+	for name, den := range map[string]denoise.Denoiser{"blind": identityNet(t), "signed": signed} {
+		rows, err := MSE(context.Background(), den, set, []float64{sigma}, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := rows[0]; math.Abs(r.MSE-mean) > 1e-6*mean || math.Abs(r.StdErr-se) > 1e-3*se || r.N != 50 {
+			t.Errorf("%s: MSE %v ± %v (n %d), direct %v ± %v", name, r.MSE, r.StdErr, r.N, mean, se)
+		}
+	}
+	if _, err := MSE(context.Background(), identityNet(t), &data.Set{Name: "empty", H: 4, W: 4}, []float64{0.1}, 1); err == nil {
+		t.Error("empty set accepted")
 	}
 }

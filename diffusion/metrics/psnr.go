@@ -1,6 +1,7 @@
-// Package metrics measures denoisers: PSNR of images in [0,1] and the table
-// of output PSNR against input PSNR over a grid of noise levels, on training
-// and held-out images (STUDY.md A, claim 1).
+// Package metrics measures denoisers (any denoise.Denoiser): PSNR of images
+// in [0,1], the table of output PSNR against input PSNR over a grid of noise
+// levels on training and held-out images (docs/study.md, study A, claim 1),
+// and the mean squared denoising error.
 package metrics
 
 import (

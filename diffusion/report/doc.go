@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -110,9 +111,7 @@ func inline(s string) string {
 func (d *Doc) HTML(title string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>\n", html.EscapeString(title))
-	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;line-height:1.45}" +
-		"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}" +
-		"img{max-width:100%;border:1px solid #ddd}figcaption{font-style:italic;color:#444}pre{background:#f4f4f4;padding:8px;overflow-x:auto}</style>\n</head><body>\n")
+	b.WriteString("<style>" + pageStyle + "</style>\n</head><body>\n")
 	inList := false
 	for _, bl := range d.blocks {
 		if bl.kind == "li" && !inList {
@@ -134,19 +133,7 @@ func (d *Doc) HTML(title string) (string, error) {
 		case "code":
 			fmt.Fprintf(&b, "<pre>%s</pre>\n", html.EscapeString(bl.text))
 		case "table":
-			b.WriteString("<table><tr>")
-			for _, h := range bl.table.Header {
-				fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
-			}
-			b.WriteString("</tr>\n")
-			for _, r := range bl.table.Rows {
-				b.WriteString("<tr>")
-				for _, c := range r {
-					fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(c))
-				}
-				b.WriteString("</tr>\n")
-			}
-			b.WriteString("</table>\n")
+			writeHTMLTable(&b, bl.table)
 		case "fig":
 			rel, caption, _ := strings.Cut(bl.text, "\x00")
 			raw, err := os.ReadFile(filepath.Join(d.Dir, rel))
@@ -181,4 +168,76 @@ func (d *Doc) Save(title string) error {
 		_, err := io.WriteString(w, h)
 		return err
 	})
+}
+
+// pageStyle lays the report out for a window of about 1280 pixels and less:
+// text in a column of at most 1100 pixels, figures scaled down to it, and
+// tables that fit it, their headers wrapping (a wide table gets a smaller
+// font), numbers right-aligned, text left-aligned, verdicts on one line.
+const pageStyle = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45}" +
+	"table{border-collapse:collapse;margin:1em 0;max-width:100%}" +
+	"td,th{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}" +
+	"th{vertical-align:bottom;overflow-wrap:break-word;background:#f4f4f4}" +
+	"td.num{text-align:right;white-space:nowrap}td.verdict{white-space:nowrap}" +
+	"table.wide{font-size:0.8em}table.wide td,table.wide th{padding:2px 4px}" +
+	"img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-style:italic;color:#444}" +
+	"pre{background:#f4f4f4;padding:8px;overflow-x:auto}"
+
+// wideTable is the column count from which a table gets the smaller font.
+const wideTable = 9
+
+// writeHTMLTable renders t; cells keep the inline **bold** and `code` of
+// the report's text.
+func writeHTMLTable(b *strings.Builder, t *Table) {
+	if len(t.Header) >= wideTable {
+		b.WriteString("<table class=\"wide\"><tr>")
+	} else {
+		b.WriteString("<table><tr>")
+	}
+	for _, h := range t.Header {
+		fmt.Fprintf(b, "<th>%s</th>", inline(h))
+	}
+	b.WriteString("</tr>\n")
+	for _, r := range t.Rows {
+		b.WriteString("<tr>")
+		for _, c := range r {
+			switch {
+			case numericCell(c):
+				fmt.Fprintf(b, "<td class=\"num\">%s</td>", inline(c))
+			case isVerdict(c):
+				fmt.Fprintf(b, "<td class=\"verdict\">%s</td>", inline(c))
+			default:
+				fmt.Fprintf(b, "<td>%s</td>", inline(c))
+			}
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</table>\n")
+}
+
+// numericCell reports whether a cell holds a number, a fraction k/n or a
+// placeholder for a missing one (n/a, —): those align right.
+func numericCell(c string) bool {
+	if c == "n/a" || c == "—" {
+		return true
+	}
+	if k, n, ok := strings.Cut(c, "/"); ok {
+		return isNumber(k) && isNumber(n)
+	}
+	return isNumber(c)
+}
+
+// isVerdict reports whether a cell is one bold span (a claim's verdict),
+// kept on one line.
+func isVerdict(c string) bool {
+	inner, ok := strings.CutPrefix(c, "**")
+	if inner, ok = strings.CutSuffix(inner, "**"); !ok || inner == "" {
+		return false
+	}
+	return !strings.Contains(inner, "*")
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/internal/atomicfile"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -111,24 +112,28 @@ func (t *Table) WriteCSV(path string) error {
 	})
 }
 
-// Markdown renders the table as a Markdown table.
+// Markdown renders the table as a Markdown table (a | inside a cell is
+// escaped).
 func (t *Table) Markdown() string {
-	s := "|"
+	var b strings.Builder
+	b.WriteString("|")
 	sep := "|"
 	for _, h := range t.Header {
-		s += " " + h + " |"
+		b.WriteString(" " + mdCell(h) + " |")
 		sep += "---|"
 	}
-	s += "\n" + sep + "\n"
+	b.WriteString("\n" + sep + "\n")
 	for _, r := range t.Rows {
-		s += "|"
+		b.WriteString("|")
 		for _, c := range r {
-			s += " " + c + " |"
+			b.WriteString(" " + mdCell(c) + " |")
 		}
-		s += "\n"
+		b.WriteString("\n")
 	}
-	return s
+	return b.String()
 }
+
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // ImageGrid writes images [B,1,H,W] as a PNG grid; with symmetric each image
 // is scaled by its own largest |value| onto [−1, 1] first (eigenvectors),

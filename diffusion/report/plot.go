@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Series is one curve of a line plot.
@@ -130,6 +131,54 @@ func dataRange(vals [][]float64, log bool, fixLo, fixHi float64) (float64, float
 	return lo - pad, hi + pad
 }
 
+// frame is where a plot's axes box sits on the canvas: the left margin
+// leaves room for the y label and the widest y tick label, the top margin
+// for every line of the title, wrapped to the canvas width.
+type frame struct {
+	left, top int
+	title     []string
+}
+
+// titleLineH is the height of one title line, spacing included.
+const titleLineH = glyphH + 6
+
+func (p *Plot) frame(ylo, yhi float64) frame {
+	f := frame{left: marginL, top: marginT, title: wrapText(p.Title, plotW-16, textScale)}
+	_, labels := axis{lo: ylo, hi: yhi, log: p.LogY}.ticks()
+	widest := 0
+	for _, l := range labels {
+		widest = max(widest, TextWidth(l, textScale))
+	}
+	// y label at x = 6 (glyphH wide), a gap, the tick labels, the ticks.
+	f.left = max(f.left, 6+glyphH+8+widest+4+tickLen)
+	if n := len(f.title); n > 1 {
+		f.top += (n - 1) * titleLineH
+	}
+	return f
+}
+
+// wrapText breaks s at spaces into lines at most width pixels wide at the
+// given scale (a word wider than that gets a line of its own).
+func wrapText(s string, width, scale int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case TextWidth(line+" "+w, scale) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
 // Render draws the plot.
 func (p *Plot) Render() *Canvas {
 	c := NewCanvas(plotW, plotH)
@@ -139,9 +188,10 @@ func (p *Plot) Render() *Canvas {
 	}
 	xlo, xhi := dataRange(xs, p.LogX, p.XMin, p.XMax)
 	ylo, yhi := dataRange(ys, p.LogY, p.YMin, p.YMax)
-	ax := axis{lo: xlo, hi: xhi, log: p.LogX, p0: marginL, p1: plotW - marginR}
-	ay := axis{lo: ylo, hi: yhi, log: p.LogY, p0: plotH - marginB, p1: marginT}
-	p.drawAxes(c, ax, ay)
+	f := p.frame(ylo, yhi)
+	ax := axis{lo: xlo, hi: xhi, log: p.LogX, p0: float64(f.left), p1: plotW - marginR}
+	ay := axis{lo: ylo, hi: yhi, log: p.LogY, p0: plotH - marginB, p1: float64(f.top)}
+	p.drawAxes(c, ax, ay, f)
 	for i, s := range p.Series {
 		col := Palette[i%len(Palette)]
 		if s.Color != nil {
@@ -149,11 +199,11 @@ func (p *Plot) Render() *Canvas {
 		}
 		p.drawSeries(c, ax, ay, s, col)
 	}
-	p.drawLegend(c)
+	p.drawLegend(c, f)
 	return c
 }
 
-func (p *Plot) drawAxes(c *Canvas, ax, ay axis) {
+func (p *Plot) drawAxes(c *Canvas, ax, ay axis, f frame) {
 	x0, x1, y0, y1 := int(ax.p0), int(ax.p1), int(ay.p1), int(ay.p0)
 	xv, xl := ax.ticks()
 	for i, v := range xv {
@@ -175,7 +225,9 @@ func (p *Plot) drawAxes(c *Canvas, ax, ay axis) {
 	c.Line(float64(x0), float64(y0), float64(x1), float64(y0), 1, black)
 	c.Text((x0+x1-TextWidth(p.XLabel, textScale))/2, plotH-glyphH-6, p.XLabel, textScale, black)
 	c.TextUp(6, (y0+y1+TextWidth(p.YLabel, textScale))/2, p.YLabel, textScale, black)
-	c.Text((plotW-TextWidth(p.Title, textScale))/2, 12, p.Title, textScale, black)
+	for i, line := range f.title {
+		c.Text((plotW-TextWidth(line, textScale))/2, 12+i*titleLineH, line, textScale, black)
+	}
 }
 
 func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
@@ -188,7 +240,10 @@ func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
 		if !ok(i-1) || !ok(i) {
 			continue
 		}
-		xa, ya, xb, yb := ax.pix(s.X[i-1]), ay.pix(s.Y[i-1]), ax.pix(s.X[i]), ay.pix(s.Y[i])
+		xa, ya, xb, yb, in := clipSegment(ax.pix(s.X[i-1]), ay.pix(s.Y[i-1]), ax.pix(s.X[i]), ay.pix(s.Y[i]), ax.p0, ax.p1, ay.p1, ay.p0)
+		if !in {
+			continue
+		}
 		if s.Dashed {
 			c.Dashed(xa, ya, xb, yb, 6, col)
 		} else {
@@ -197,15 +252,41 @@ func (p *Plot) drawSeries(c *Canvas, ax, ay axis, s Series, col color.RGBA) {
 	}
 	if s.Markers {
 		for i := 0; i < n; i++ {
-			if ok(i) {
-				x, y := int(math.Round(ax.pix(s.X[i]))), int(math.Round(ay.pix(s.Y[i])))
+			px, py := ax.pix(s.X[i]), ay.pix(s.Y[i])
+			if ok(i) && px >= ax.p0 && px <= ax.p1 && py >= ay.p1 && py <= ay.p0 {
+				x, y := int(math.Round(px)), int(math.Round(py))
 				c.Rect(x-3, y-3, x+4, y+4, col)
 			}
 		}
 	}
 }
 
-func (p *Plot) drawLegend(c *Canvas) {
+// clipSegment cuts the segment (x0,y0)–(x1,y1) to the rectangle
+// [xmin,xmax]×[ymin,ymax] (Liang–Barsky), so a curve that leaves a fixed
+// axis range stops at the frame instead of running over the tick labels;
+// in is false when no part of it lies inside.
+func clipSegment(x0, y0, x1, y1, xmin, xmax, ymin, ymax float64) (cx0, cy0, cx1, cy1 float64, in bool) {
+	dx, dy := x1-x0, y1-y0
+	t0, t1 := 0.0, 1.0
+	for _, e := range [4]struct{ p, q float64 }{{-dx, x0 - xmin}, {dx, xmax - x0}, {-dy, y0 - ymin}, {dy, ymax - y0}} {
+		switch {
+		case e.p == 0:
+			if e.q < 0 {
+				return 0, 0, 0, 0, false // parallel to this edge and outside it
+			}
+		case e.p < 0:
+			t0 = math.Max(t0, e.q/e.p)
+		default:
+			t1 = math.Min(t1, e.q/e.p)
+		}
+	}
+	if t0 > t1 {
+		return 0, 0, 0, 0, false
+	}
+	return x0 + t0*dx, y0 + t0*dy, x0 + t1*dx, y0 + t1*dy, true
+}
+
+func (p *Plot) drawLegend(c *Canvas, f frame) {
 	var named []int
 	w := 0
 	for i, s := range p.Series {
@@ -219,7 +300,7 @@ func (p *Plot) drawLegend(c *Canvas) {
 	}
 	rowH := glyphH + 6
 	bw, bh := w+legendLineLen+3*legendPad, len(named)*rowH+legendPad
-	x0, y0 := plotW-marginR-bw-8, marginT+8
+	x0, y0 := plotW-marginR-bw-8, f.top+8
 	if p.LegendBottom {
 		y0 = plotH - marginB - bh - 8
 	}

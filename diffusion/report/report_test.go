@@ -116,7 +116,7 @@ func TestDocRendering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<b>bold</b>", "<code>code</code>", "data:image/png;base64,", "<td>2.5</td>"} {
+	for _, want := range []string{"<b>bold</b>", "<code>code</code>", "data:image/png;base64,", `<td class="num">2.5</td>`} {
 		if !strings.Contains(h, want) {
 			t.Fatalf("html lacks %q", want)
 		}

@@ -1,5 +1,6 @@
-// Package sample draws images from a blind denoiser with the stochastic
-// coarse-to-fine ascent of Kadkhodaie & Simoncelli (STUDY.md A, Algorithm 1):
+// Package sample draws images from a denoiser with the stochastic
+// coarse-to-fine ascent of Kadkhodaie & Simoncelli (Algorithm 1 in
+// docs/study.md):
 //
 //	y0 ~ N(m, σ0²I); repeat: d = f(y) − y; σ_t² = ‖d‖²/D;
 //	h_t = h0·t/(1 + h0(t−1)); γ_t² = ((1 − βh_t)² − (1 − h_t)²)σ_t²;
@@ -14,21 +15,25 @@
 //
 // A chain whose σ_t grows past DivergeRatio·σ_1 is stopped and marked
 // diverged (see Options.DivergeRatio); stopping it changes no other chain.
+//
+// The algorithm was made for blind denoisers, which estimate the noise
+// level themselves. A denoiser that is told σ (denoise.Denoiser takes one
+// per image) gets the chain's current noise level: σ0 at the first step,
+// then (1 − βh_t)·σ_t, the level the update leaves (the injected γ_t is
+// chosen so that (1 − h_t)²σ_t² + γ_t² = (1 − βh_t)²σ_t²).
 package sample
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 
-	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
+	"github.com/harmonic-go/harmonic/internal/rng"
 	"github.com/harmonic-go/harmonic/tensor"
 )
-
-// Denoiser maps a batch y [B,1,H,W] to f(y) of the same shape. Each image's
-// output must depend on that image only (an eval-mode network does).
-type Denoiser func(y *tensor.Tensor) (*tensor.Tensor, error)
 
 // Options of the sampler. Defaults() gives the paper's values.
 type Options struct {
@@ -104,13 +109,8 @@ func (o Options) check(d int) error {
 }
 
 // streamSeed gives sample i's noise stream a seed that depends only on
-// (seed, i), decorrelated by a splitmix64 finalizer.
-func streamSeed(seed uint64, i int) uint64 {
-	z := seed + 0x9e3779b97f4a7c15*uint64(i+1)
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
+// (seed, i): SplitMix64's output i+1 from seed.
+func streamSeed(seed uint64, i int) uint64 { return rng.SplitMix64At(seed, uint64(i+1)) }
 
 // StepSize is h_t of Algorithm 1 (t counts from 1).
 func StepSize(h0 float64, t int) float64 {
@@ -124,16 +124,24 @@ type chain struct {
 	rng    *tensor.RNG
 	steps  int
 	sigma1 float64 // σ_t at the first step, the reference of divergence
+	level  float64 // the noise level the denoiser is told at the next step
 }
 
-// Run draws n samples of h×w pixels from f.
-func Run(f Denoiser, n, h, w int, opt Options) (*Result, error) {
+// Run draws n samples of h×w pixels from den. The samples, Mean and σ's are
+// in [0,1] units; a denoiser working in another range is adapted
+// (denoise.In). Each image's output must depend on that image only (an
+// eval-mode network's does).
+func Run(ctx context.Context, den denoise.Denoiser, n, h, w int, opt Options) (*Result, error) {
 	d := h * w
 	if n < 1 || h < 1 || w < 1 {
 		return nil, fmt.Errorf("sample: need n, h, w >= 1, got %d samples of %dx%d", n, h, w)
 	}
 	if err := opt.check(d); err != nil {
 		return nil, err
+	}
+	f, err := denoise.In(denoise.Unit, den)
+	if err != nil {
+		return nil, fmt.Errorf("sample: %w", err)
 	}
 	res := &Result{Samples: tensor.New(n, 1, h, w), Steps: make([]int, n), Sigma: make([]float64, n),
 		Converged: make([]bool, n), Diverged: make([]bool, n)}
@@ -147,7 +155,7 @@ func Run(f Denoiser, n, h, w int, opt Options) (*Result, error) {
 			active = append(active, newChain(i, d, opt))
 		}
 		for len(active) > 0 {
-			next, err := step(f, active, h, w, opt, res, out)
+			next, err := step(ctx, f, active, h, w, opt, res, out)
 			if err != nil {
 				return nil, err
 			}
@@ -158,7 +166,7 @@ func Run(f Denoiser, n, h, w int, opt Options) (*Result, error) {
 }
 
 func newChain(i, d int, opt Options) *chain {
-	c := &chain{index: i, y: make([]float32, d), rng: tensor.NewRNG(streamSeed(opt.Seed, i))}
+	c := &chain{index: i, y: make([]float32, d), rng: tensor.NewRNG(streamSeed(opt.Seed, i)), level: opt.Sigma0}
 	c.rng.FillNormal(c.y, 0, float32(opt.Sigma0))
 	for p := range c.y {
 		m := float32(opt.Mean)
@@ -173,14 +181,16 @@ func newChain(i, d int, opt Options) *chain {
 // step evaluates f on every active chain, finishes those whose σ_t fell
 // below σ∞ (or that diverged or hit MaxSteps), updates the others and
 // returns them.
-func step(f Denoiser, active []*chain, h, w int, opt Options, res *Result, out []float32) ([]*chain, error) {
+func step(ctx context.Context, f denoise.Denoiser, active []*chain, h, w int, opt Options, res *Result, out []float32) ([]*chain, error) {
 	d := h * w
 	y := tensor.New(len(active), 1, h, w)
 	yd := y.Data()
+	levels := make([]float64, len(active))
 	for j, c := range active {
 		copy(yd[j*d:], c.y)
+		levels[j] = c.level
 	}
-	fy, err := f(y)
+	fy, err := f.Denoise(ctx, y, levels)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +227,7 @@ func step(f Denoiser, active []*chain, h, w int, opt Options, res *Result, out [
 		for p := range c.y {
 			c.y[p] += float32(ht)*(fj[p]-c.y[p]) + gamma*z[p]
 		}
+		c.level = (1 - opt.Beta*ht) * sigma
 		next = append(next, c)
 	}
 	return next, nil
@@ -277,9 +288,4 @@ func count(v []bool) int {
 		}
 	}
 	return n
-}
-
-// NetDenoiser is f(y) = y − net(y) of a trained network in evaluation mode.
-func NetDenoiser(net nn.Net) Denoiser {
-	return func(y *tensor.Tensor) (*tensor.Tensor, error) { return nn.Denoise(net, y) }
 }

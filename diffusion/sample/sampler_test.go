@@ -1,12 +1,19 @@
 package sample
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/tensor"
 )
+
+// blind is a test denoiser that ignores σ, as the study's networks do.
+func blind(f func(*tensor.Tensor) (*tensor.Tensor, error)) denoise.Func {
+	return denoise.Func{R: denoise.Unit, F: func(_ context.Context, y *tensor.Tensor, _ []float64) (*tensor.Tensor, error) { return f(y) }}
+}
 
 // contraction is the denoiser f(y) = x* + a(y − x*) towards a fixed image x*;
 // it records the first input it sees for every image of the first call.
@@ -58,7 +65,7 @@ func TestConvergesToFixedPoint(t *testing.T) {
 	c := &contraction{target: target(h * w), a: 0.5}
 	opt := Defaults()
 	opt.Batch = 3
-	res, err := Run(c.f, 7, h, w, opt)
+	res, err := Run(context.Background(), blind(c.f), 7, h, w, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +93,7 @@ func TestNoiseStreamsPerSample(t *testing.T) {
 		c := &contraction{target: target(h * w), a: a}
 		opt := Defaults()
 		opt.Batch, opt.Seed = batch, 42
-		res, err := Run(c.f, n, h, w, opt)
+		res, err := Run(context.Background(), blind(c.f), n, h, w, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +140,7 @@ func TestOptionErrors(t *testing.T) {
 	} {
 		opt := Defaults()
 		mod(&opt)
-		if _, err := Run(c.f, 1, 2, 2, opt); err == nil {
+		if _, err := Run(context.Background(), blind(c.f), 1, 2, 2, opt); err == nil {
 			t.Fatalf("options %+v accepted", opt)
 		}
 	}
@@ -175,7 +182,7 @@ func TestGainAboveOneDiverges(t *testing.T) {
 	g := &gain{a: 1.05}
 	opt := Defaults()
 	opt.Beta, opt.Seed = 1, 7
-	res, err := Run(g.f, 1, h, w, opt)
+	res, err := Run(context.Background(), blind(g.f), 1, h, w, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +212,7 @@ func TestDivergenceDetectionOff(t *testing.T) {
 	g := &gain{a: 1.05}
 	opt := Defaults()
 	opt.DivergeRatio, opt.MaxSteps = 0, 300
-	res, err := Run(g.f, 2, 4, 4, opt)
+	res, err := Run(context.Background(), blind(g.f), 2, 4, 4, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +257,7 @@ func TestDivergenceLeavesOtherChainsIntact(t *testing.T) {
 	run := func(ratio float64) *Result {
 		opt := Defaults()
 		opt.Mean, opt.Seed, opt.Batch, opt.MaxSteps, opt.DivergeRatio = 0, 3, 5, 400, ratio
-		res, err := Run(mixed, n, h, w, opt)
+		res, err := Run(context.Background(), blind(mixed), n, h, w, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,13 +287,58 @@ func TestDivergeRatioValidation(t *testing.T) {
 	for _, r := range []float64{1, 0.5, -1, math.NaN(), math.Inf(1)} {
 		opt := Defaults()
 		opt.DivergeRatio = r
-		if _, err := Run(c.f, 1, 2, 2, opt); err == nil {
+		if _, err := Run(context.Background(), blind(c.f), 1, 2, 2, opt); err == nil {
 			t.Fatalf("diverge ratio %v accepted", r)
 		}
 	}
 	opt := Defaults()
 	opt.DivergeRatio = 0
-	if _, err := Run(c.f, 1, 2, 2, opt); err != nil {
+	if _, err := Run(context.Background(), blind(c.f), 1, 2, 2, opt); err != nil {
 		t.Fatalf("diverge ratio 0 (off) rejected: %v", err)
+	}
+}
+
+// A denoiser that is told σ gets σ0 at the first step and (1 − βh_t)·σ_t
+// after step t, σ_t = ‖f(y) − y‖/√D measured from what it returned.
+func TestDenoiserIsToldTheNoiseLevel(t *testing.T) {
+	const h, w = 3, 4
+	d := h * w
+	c := &contraction{target: target(d), a: 0.5}
+	var told []float64
+	var sigmas []float64 // σ_t from each call's input and output
+	den := denoise.Func{R: denoise.Unit, F: func(_ context.Context, y *tensor.Tensor, sigma []float64) (*tensor.Tensor, error) {
+		told = append(told, sigma...)
+		f, err := c.f(y)
+		var ss float64
+		for p, v := range f.Data() {
+			r := float64(v - y.Data()[p])
+			ss += r * r
+		}
+		sigmas = append(sigmas, math.Sqrt(ss/float64(d)))
+		return f, err
+	}}
+	opt := Defaults()
+	opt.Sigma0, opt.Beta = 0.8, 0.3
+	res, err := Run(context.Background(), den, 1, h, w, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != res.Steps[0] || len(told) < 10 {
+		t.Fatalf("%d calls for %d steps", len(told), res.Steps[0])
+	}
+	if told[0] != opt.Sigma0 {
+		t.Fatalf("first σ told %v, want σ0 = %v", told[0], opt.Sigma0)
+	}
+	for k := 1; k < len(told); k++ {
+		want := (1 - opt.Beta*StepSize(opt.H0, k)) * sigmas[k-1]
+		if told[k] != want {
+			t.Fatalf("step %d: told σ = %v, want (1 − βh)σ_t = %v", k+1, told[k], want)
+		}
+	}
+	// A cancelled context stops the sampler.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, den, 1, h, w, opt); err == nil {
+		t.Fatal("a cancelled context did not stop the sampler")
 	}
 }

@@ -1,9 +1,10 @@
 package spectral
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -42,9 +43,11 @@ type Analysis struct {
 	LanczosOps int // operator calls Lanczos made
 }
 
-// Analyze linearizes net's denoiser at the noisy image y (x the clean image,
-// or nil) and computes its spectrum, trace, asymmetry and SURE.
-func Analyze(net nn.Net, y, x []float32, h, w int, sigma float64, opt Options) (*Analysis, error) {
+// Analyze linearizes the denoiser den at the noisy image y (x the clean
+// image, or nil; both h×w, one channel, in [0,1] like the data, and sigma
+// in the same units: a denoiser working in another range is adapted with
+// denoise.In) and computes its spectrum, trace, asymmetry and SURE.
+func Analyze(ctx context.Context, den denoise.Denoiser, y, x []float32, h, w int, sigma float64, opt Options) (*Analysis, error) {
 	d := h * w
 	if len(y) != d || (x != nil && len(x) != d) {
 		return nil, fmt.Errorf("spectral: images of %d (noisy) and %d (clean) pixels for %dx%d", len(y), len(x), h, w)
@@ -63,11 +66,15 @@ func Analyze(net nn.Net, y, x []float32, h, w int, sigma float64, opt Options) (
 	if err != nil {
 		return nil, err
 	}
-	lin, err := AtImage(net, yt)
+	unit, err := denoise.In(denoise.Unit, den)
+	if err != nil {
+		return nil, fmt.Errorf("spectral: %w", err)
+	}
+	lin, err := AtImage(ctx, unit, yt, sigma)
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{D: d, Sigma: sigma, Denoised: append([]float32(nil), lin.Output()...), Exact: opt.Exact}
+	a := &Analysis{D: d, Sigma: sigma, Denoised: append([]float32(nil), lin.Output().Contiguous().Data()...), Exact: opt.Exact}
 	if opt.Exact {
 		err = a.exact(lin, opt)
 	} else {
@@ -85,7 +92,7 @@ func Analyze(net nn.Net, y, x []float32, h, w int, sigma float64, opt Options) (
 	return a, nil
 }
 
-func (a *Analysis) exact(lin Linear, opt Options) error {
+func (a *Analysis) exact(lin denoise.Linear, opt Options) error {
 	d := a.D
 	if d > MaxExact {
 		return fmt.Errorf("spectral: the exact Jacobian of a %d-pixel image is too large (at most %d pixels); use Lanczos", d, MaxExact)
@@ -111,7 +118,7 @@ func (a *Analysis) exact(lin Linear, opt Options) error {
 	return nil
 }
 
-func (a *Analysis) iterative(lin Linear, opt Options) error {
+func (a *Analysis) iterative(lin denoise.Linear, opt Options) error {
 	lb := min(opt.Block, 8) // block Lanczos: a few vectors per call
 	res, err := Lanczos(lin, LanczosOptions{Top: opt.K, Bottom: opt.K, Steps: opt.Steps, Block: lb, Seed: opt.Seed})
 	if err != nil {

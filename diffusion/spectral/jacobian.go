@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
@@ -18,7 +19,7 @@ const DefaultBlock = 32
 // parallel.Workers() > 1 the blocks are shared among that many workers (JVPs on one
 // linearization only read it); each column is computed the same way
 // whichever worker takes it, so J does not depend on the thread count.
-func Full(lin Linear, block int) ([]float64, error) {
+func Full(lin denoise.Linear, block int) ([]float64, error) {
 	d := lin.Dim()
 	if block < 1 {
 		block = DefaultBlock
@@ -49,7 +50,7 @@ func Full(lin Linear, block int) ([]float64, error) {
 }
 
 // fullBlock fills columns j0..j0+k-1 of J.
-func fullBlock(lin Linear, J []float64, src, dst []float32, j0, k int) error {
+func fullBlock(lin denoise.Linear, J []float64, src, dst []float32, j0, k int) error {
 	d := lin.Dim()
 	clear(src[:k*d])
 	for c := 0; c < k; c++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/parallel"
 	"github.com/harmonic-go/harmonic/tensor/linalg"
 )
@@ -11,7 +12,7 @@ import (
 // SymPart is the operator (J+Jᵀ)/2 of a Linear, applied to a block as
 // (JVP + VJP)/2; it satisfies linalg.SymOperator32.
 type SymPart struct {
-	Lin Linear
+	Lin denoise.Linear
 	tmp []float32
 }
 
@@ -66,7 +67,7 @@ type LanczosResult struct {
 
 // Lanczos computes extreme eigenpairs of (J+Jᵀ)/2 with block Lanczos and
 // full reorthogonalization (linalg.Lanczos), without forming J.
-func Lanczos(lin Linear, opt LanczosOptions) (*LanczosResult, error) {
+func Lanczos(lin denoise.Linear, opt LanczosOptions) (*LanczosResult, error) {
 	d := lin.Dim()
 	if opt.Top < 0 || opt.Bottom < 0 || opt.Top+opt.Bottom == 0 {
 		return nil, fmt.Errorf("spectral: Lanczos needs some eigenpairs, got top %d, bottom %d", opt.Top, opt.Bottom)

@@ -1,97 +1,39 @@
 // Package spectral analyses a denoiser f through its Jacobian ∇f(y) at one
-// noisy image (STUDY.md A.3): the exact Jacobian from blocks of JVPs, the
-// top and bottom eigenpairs of its symmetric part (J+Jᵀ)/2 by Lanczos, the
-// dense eigendecomposition for small images, the asymmetry ‖J−Jᵀ‖_F/‖J‖_F,
-// the effective dimension tr∇f (exact, or Hutchinson's estimate), and the
-// SURE estimate of the denoising error.
+// noisy image (docs/study.md, study A, claim 3): the exact Jacobian from
+// blocks of JVPs, the top and bottom eigenpairs of its symmetric part
+// (J+Jᵀ)/2 by Lanczos, the dense eigendecomposition for small images, the
+// asymmetry ‖J−Jᵀ‖_F/‖J‖_F, the effective dimension tr∇f (exact, or
+// Hutchinson's estimate), and the SURE estimate of the denoising error.
 //
-// Everything works on a Linear: a map linearized at one point that applies
-// J and Jᵀ to blocks of k vectors at once (for a network, k tangents pushed
-// through the linearized graph as one batch, so each convolution is a GEMM
-// with k times more columns).
+// The analysis takes any denoise.Denoiser that can be differentiated, and
+// everything below it works on a denoise.Linear: a map linearized at one
+// point that applies J and Jᵀ to blocks of k vectors at once (for a
+// network, k tangents pushed through the linearized graph as one batch, so
+// each convolution is a GEMM with k times more columns).
 package spectral
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Linear is a linear map on R^d applied to blocks of k vectors stored back
-// to back: dst[j·d:(j+1)·d] = J·src[j·d:(j+1)·d] (or Jᵀ for VJP).
-type Linear interface {
-	Dim() int
-	JVP(dst, src []float32, k int) error
-	VJP(dst, src []float32, k int) error
-}
-
-// NetJacobian is the Jacobian of the denoiser f(y) = y − net(y) at one
-// image y [1,1,H,W], in evaluation mode (running batch-norm statistics, so
-// each output depends on its own image only).
-type NetJacobian struct {
-	lin  *nn.Linearization
-	h, w int
-}
-
-// AtImage linearizes net's denoiser at y ([1,1,H,W] or [H,W]).
-func AtImage(net nn.Net, y *tensor.Tensor) (*NetJacobian, error) {
-	s := y.Shape()
-	var h, w int
-	switch {
-	case len(s) == 2:
-		h, w = s[0], s[1]
-	case len(s) == 4 && s[0] == 1 && s[1] == 1:
-		h, w = s[2], s[3]
-	default:
-		return nil, fmt.Errorf("spectral: image of shape %v: want [H,W] or [1,1,H,W]", s)
-	}
-	img, err := tensor.FromSlice(append([]float32(nil), y.Contiguous().Data()...), 1, 1, h, w)
+// AtImage linearizes the denoiser den at one noisy image y ([1,C,H,W], or
+// [H,W] for one channel) of noise level sigma: its output and Jacobian. den
+// must be a denoise.Differentiable (networks get theirs from autograd,
+// analytic models in closed form).
+func AtImage(ctx context.Context, den denoise.Denoiser, y *tensor.Tensor, sigma float64) (denoise.Linearization, error) {
+	lin, err := denoise.Linearize(ctx, den, y, sigma)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("spectral: %w", err)
 	}
-	lin, err := nn.Linearize(net, img, false)
-	if err != nil {
-		return nil, err
-	}
-	return &NetJacobian{lin: lin, h: h, w: w}, nil
+	return lin, nil
 }
 
-// Output is f(y).
-func (n *NetJacobian) Output() []float32 { return n.lin.Output().Data() }
-
-// Dim is the number of pixels.
-func (n *NetJacobian) Dim() int { return n.h * n.w }
-
-// JVP applies J to k tangents as one batched pass.
-func (n *NetJacobian) JVP(dst, src []float32, k int) error {
-	return n.apply(dst, src, k, n.lin.JVP)
-}
-
-// VJP applies Jᵀ to k cotangents as one batched pass.
-func (n *NetJacobian) VJP(dst, src []float32, k int) error {
-	return n.apply(dst, src, k, n.lin.VJP)
-}
-
-func (n *NetJacobian) apply(dst, src []float32, k int, f func(*tensor.Tensor) (*tensor.Tensor, error)) error {
-	d := n.Dim()
-	if k < 1 || len(src) != k*d || len(dst) != k*d {
-		return fmt.Errorf("spectral: %d vectors of %d pixels need %d values, got src %d, dst %d", k, d, k*d, len(src), len(dst))
-	}
-	v, err := tensor.FromSlice(src, k, 1, n.h, n.w)
-	if err != nil {
-		return err
-	}
-	r, err := f(v)
-	if err != nil {
-		return err
-	}
-	copy(dst, r.Contiguous().Data())
-	return nil
-}
-
-// Matrix is a dense d×d row-major float64 matrix as a Linear (tests, and
-// linear denoisers such as a Wiener filter).
+// Matrix is a dense d×d row-major float64 matrix as a denoise.Linear
+// (tests, and linear denoisers such as a Wiener filter).
 type Matrix struct {
 	A []float64
 	N int

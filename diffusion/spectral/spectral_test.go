@@ -1,17 +1,19 @@
 package spectral
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // smallNet is a 1-level bias-free UNet (base 8) linearized at a random
 // 20×20 image, with its exact Jacobian.
-func smallNet(t *testing.T) (*NetJacobian, []float64) {
+func smallNet(t *testing.T) (denoise.Linearization, []float64) {
 	t.Helper()
 	net, err := nn.NewBFUNet(1, 8, tensor.NewRNG(3))
 	if err != nil {
@@ -26,7 +28,7 @@ func smallNet(t *testing.T) (*NetJacobian, []float64) {
 	}
 	y := tensor.New(1, 1, 20, 20)
 	tensor.NewRNG(5).FillUniform(y.Data(), 0, 1)
-	lin, err := AtImage(net, y)
+	lin, err := AtImage(context.Background(), denoise.Blind(net), y, 0.1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,8 +204,13 @@ func TestSUREUnbiasedForLinearDenoiser(t *testing.T) {
 
 func TestAtImageShapeError(t *testing.T) {
 	net, _ := nn.NewBFUNet(1, 4, tensor.NewRNG(1))
-	if _, err := AtImage(net, tensor.New(2, 1, 4, 4)); err == nil {
+	if _, err := AtImage(context.Background(), denoise.Blind(net), tensor.New(2, 1, 4, 4), 0.1); err == nil {
 		t.Fatal("a batch of two images was accepted")
+	}
+	// A denoiser without a Jacobian is an error, not a panic.
+	plain := denoise.Func{F: func(_ context.Context, y *tensor.Tensor, _ []float64) (*tensor.Tensor, error) { return y.Clone(), nil }}
+	if _, err := Analyze(context.Background(), plain, make([]float32, 16), nil, 4, 4, 0.1, Options{}); err == nil || !strings.Contains(err.Error(), "no Jacobian") {
+		t.Fatalf("a denoiser without Linearize: %v", err)
 	}
 }
 

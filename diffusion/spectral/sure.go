@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // SURE is Stein's unbiased estimate of the squared error ‖f(y) − x‖² of a
 // denoiser at y = x + σz, computable without x:
 // 2σ²·tr∇f(y) + ‖y − f(y)‖² − σ²d. Its expectation over z equals the
-// expected squared error (STUDY.md A.3); divide by d for a per-pixel MSE.
+// expected squared error (docs/study.md, study A, claim 3); divide by d for
+// a per-pixel MSE.
 func SURE(sigma, trace float64, y, fy []float32) float64 {
 	var r float64
 	for i := range y {
@@ -33,7 +35,7 @@ func SquaredError(fy, x []float32) float64 {
 // HutchinsonTrace estimates tr J as the mean of zᵀJz over probes Rademacher
 // vectors z (unbiased; variance 2‖(J+Jᵀ)/2‖_F² − 2Σ J_ii² per probe), pushed
 // through JVPs block at a time. It returns the estimate and its standard error.
-func HutchinsonTrace(lin Linear, probes, block int, seed uint64) (trace, stderr float64, err error) {
+func HutchinsonTrace(lin denoise.Linear, probes, block int, seed uint64) (trace, stderr float64, err error) {
 	if probes < 1 {
 		return 0, 0, fmt.Errorf("spectral: Hutchinson needs at least one probe, got %d", probes)
 	}
@@ -71,7 +73,7 @@ func HutchinsonTrace(lin Linear, probes, block int, seed uint64) (trace, stderr 
 // AsymmetryEstimate estimates ‖J − Jᵀ‖_F / ‖J‖_F from Gaussian probes z:
 // E‖(J − Jᵀ)z‖² = ‖J − Jᵀ‖_F² and E‖Jz‖² = ‖J‖_F², for images too large
 // for the exact Jacobian.
-func AsymmetryEstimate(lin Linear, probes, block int, seed uint64) (float64, error) {
+func AsymmetryEstimate(lin denoise.Linear, probes, block int, seed uint64) (float64, error) {
 	if probes < 1 {
 		return 0, fmt.Errorf("spectral: asymmetry estimate needs at least one probe, got %d", probes)
 	}

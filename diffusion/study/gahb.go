@@ -5,18 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
-	"github.com/harmonic-go/harmonic/diffusion/report"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Results gathers everything the GAHB report shows.
+// Results gathers everything the GAHB report shows, read back from the
+// jobs' metrics.json and files (collectGAHB): a part whose job is not done
+// is nil (or absent from its list) and its claims are not measured.
 type Results struct {
 	Preset   Preset
 	Sweep    *SweepResult
@@ -27,73 +28,66 @@ type Results struct {
 	JacDisks *JacResult
 	JacShuf  *JacResult
 	JacPlain *JacResult // unshuffled counterpart of JacShuf
-	// Timing: wall time of this invocation, seconds per training step
-	// measured (0 if every model was found on disk), and the full preset's
-	// estimated time.
+	// Timing: wall time of this invocation, seconds per training step of
+	// one model (its job's wall time over its steps, averaged over the
+	// models; 0 if none recorded one), the jobs run at once, and the full
+	// preset's estimated time.
 	Wall            time.Duration
 	StepSeconds     float64
+	Jobs            int
 	FullStepSeconds float64
 	FullEstimate    time.Duration
 	Models          int
 	// TrainSeconds sums the recorded training time of every model (from
-	// their done.json, whichever invocation trained them).
+	// their jobs' metrics, whichever invocation trained them).
 	TrainSeconds float64
 }
 
-// RunGAHB runs (or resumes) the whole study into out and writes the report.
-func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results, error) {
+// Options say how RunGAHB runs the study's plan.
+type Options struct {
+	// Jobs run at once (default tensor.Threads(): the study's networks are
+	// small, and two independent trainings keep two cores busier than one
+	// training split over both: the quick preset's 16×16 UNet takes about
+	// 16 ms per step on one thread beside another training, 15 ms on two
+	// threads alone, so a pair takes about 1.9× less time).
+	Jobs int
+	Log  io.Writer // progress (default: none)
+}
+
+// RunGAHB runs (or resumes) the whole study into out: it plans it (PlanGAHB),
+// runs the jobs not done under out/runs, then reads every job's metrics and
+// files back and writes the figures, tables, claims.json and the report.
+func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, error) {
 	start := time.Now()
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
 	if _, err := data.ParseSpec(p.Data); err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{"figures", "tables", "models", "cache"} {
-		if err := os.MkdirAll(filepath.Join(out, sub), 0o755); err != nil {
-			return nil, err
-		}
-	}
-	r := NewRunner(ctx, out, p, log)
-	res := &Results{Preset: p}
-	specs := r.allSpecs()
-	r.Plan(specs...)
-	res.Models = len(specs)
-	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), output in %s\n",
-		p.Name, res.Models, p.Steps, p.Size, p.Size, p.Levels, p.Base, out)
-	if err := r.TrainAll(specs); err != nil {
+	gp, err := planGAHB(p)
+	if err != nil {
 		return nil, err
 	}
-	var err error
-	if res.Sweep, err = r.Sweep(); err != nil {
+	jobs := opt.Jobs
+	if jobs <= 0 {
+		jobs = tensor.Threads()
+	}
+	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), %d jobs in all, output in %s\n",
+		p.Name, len(p.allSpecs()), p.Steps, p.Size, p.Size, p.Levels, p.Base, len(gp.Jobs), out)
+	// The jobs run side by side on the process's one worker pool (each
+	// splits its layers as it would alone; a layer whose helpers are busy
+	// with another job runs on its own goroutine), so no thread count is
+	// changed for them; Env.Threads tells each job its share.
+	if err := plan.Run(ctx, gp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
 		return nil, err
 	}
-	if res.TwoNets, err = r.TwoNets(); err != nil {
+	res, err := collectGAHB(p, out, gp)
+	if err != nil {
 		return nil, err
 	}
-	large, small := p.largestN(), p.Ns[0]
-	if res.JacLarge, err = r.Jacobians(r.Spec(p.Data, false, "S1", large), fmt.Sprintf("%s, N=%d", p.Data, large)); err != nil {
-		return nil, err
-	}
-	if res.JacSmall, err = r.Jacobians(r.Spec(p.Data, false, "S1", small), fmt.Sprintf("%s, N=%d", p.Data, small)); err != nil {
-		return nil, err
-	}
-	if res.Slopes, err = r.Slopes(); err != nil {
-		return nil, err
-	}
-	if res.JacDisks, err = r.Jacobians(r.Spec("disks", false, "S1", p.SlopeN), fmt.Sprintf("disks, N=%d", p.SlopeN)); err != nil {
-		return nil, err
-	}
-	if res.JacShuf, err = r.Jacobians(r.Spec(p.Data, true, "S1", p.SlopeN), fmt.Sprintf("shuffled %s, N=%d", p.Data, p.SlopeN)); err != nil {
-		return nil, err
-	}
-	if res.JacPlain, err = r.Jacobians(r.Spec(p.Data, false, "S1", p.SlopeN), fmt.Sprintf("%s, N=%d", p.Data, p.SlopeN)); err != nil {
-		return nil, err
-	}
-	res.StepSeconds = r.StepSecondsMeasure
-	for _, s := range specs {
-		var d modelDone
-		if err := report.ReadJSON(filepath.Join(r.modelDir(s), "done.json"), &d); err == nil {
-			res.TrainSeconds += d.Seconds
-		}
-	}
+	res.Jobs = jobs
 	if p.EstimateFull {
 		fmt.Fprintln(log, "timing the full preset's training step for the report's estimate")
 		if res.FullStepSeconds, err = StepSeconds(Full(), 3); err != nil {
@@ -110,8 +104,8 @@ func RunGAHB(ctx context.Context, p Preset, out string, log io.Writer) (*Results
 }
 
 // StepSeconds times training steps of a preset's network on random data
-// (after one warm-up step) the way TrainAll runs them, Threads() models at
-// once on one thread each, and returns the wall time per step of the run
+// (after one warm-up step) the way the study's plan runs them, Threads() models at
+// once on the shared worker pool, and returns the wall time per step of the run
 // (the time of one step divided by the models running together).
 func StepSeconds(p Preset, steps int) (float64, error) {
 	cfg := train.Config{Data: "cmix:2", Size: p.Size, NTrain: p.Batch, NTest: 1, Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
@@ -127,8 +121,6 @@ func StepSeconds(p Preset, steps int) (float64, error) {
 		}
 		trainers[i] = tr
 	}
-	defer tensor.SetThreads(workers)
-	tensor.SetThreads(1)
 	errs := make([]error, workers)
 	run := func(n int) {
 		var wg sync.WaitGroup
@@ -159,28 +151,6 @@ func StepSeconds(p Preset, steps int) (float64, error) {
 // and Jacobians (their share in the quick preset).
 func EstimateFull(stepSeconds float64) time.Duration {
 	p := Full()
-	models := len(NewRunner(context.Background(), "", p, io.Discard).allSpecs())
+	models := len(p.allSpecs())
 	return time.Duration(1.15 * float64(models*p.Steps) * stepSeconds * float64(time.Second))
-}
-
-// allSpecs lists every distinct model of the run (the sweep's S1 model at
-// SlopeN doubles as a slope model when the sweep data is one of the C^α).
-func (r *Runner) allSpecs() []ModelSpec {
-	p := r.Preset
-	seen := map[string]bool{}
-	var out []ModelSpec
-	add := func(s ModelSpec) {
-		if !seen[s.Key()] {
-			seen[s.Key()] = true
-			out = append(out, s)
-		}
-	}
-	for _, n := range p.Ns {
-		add(r.Spec(p.Data, false, "S1", n))
-		add(r.Spec(p.Data, false, "S2", n))
-	}
-	for _, s := range r.slopeSpecs() {
-		add(s.spec)
-	}
-	return out
 }

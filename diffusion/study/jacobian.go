@@ -1,13 +1,17 @@
 package study
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/spectral"
-	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -17,7 +21,7 @@ type JacLevel struct {
 	// At the first test image: all eigenvalues of (J+Jᵀ)/2 (descending),
 	// the top eigenvectors, and the clean image's coefficients ⟨x, e_k⟩.
 	Eigenvalues []float64
-	TopVectors  []float32 // NTop images
+	TopVectors  []float32 `json:"-"` // nTopVectors images, in the job's file vectors.json
 	Coeffs      []float64
 	// Averages over JacImages test images (exact Jacobians).
 	Trace, Asym, SURE, MSE, InputMSE float64
@@ -41,24 +45,54 @@ const exactLimit = spectral.MaxExact
 // Jacobian (32×32: 1024 JVPs per image).
 const exactAll = 1024
 
-// Jacobians analyses a model at JacSigmas on the first JacImages test images.
-func (r *Runner) Jacobians(spec ModelSpec, label string) (*JacResult, error) {
-	p := r.Preset
-	return Cached(r, "jacobian", []any{spec.Key(), p.JacSigmas, p.JacImages, p.Seed}, func() (*JacResult, error) {
-		net, err := r.Model(spec)
-		if err != nil {
-			return nil, err
-		}
-		ds, err := r.Data(spec)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(r.Log, "Jacobian analysis of %s\n", spec.Label)
-		return analyzeModel(net, ds.Test, label, p.JacSigmas, p.JacImages, p.Seed)
-	})
+// kindJacobian is the Jacobian analysis of one model (its one dependency,
+// a gahb-train job) at JacSigmas on the first JacImages test images. Its
+// metric "levels" is the []JacLevel without the eigenvectors, which go to
+// its file vectors.json (one []float32 per level).
+const kindJacobian = "gahb-jacobian"
+
+type jacobianConfig struct {
+	Model  ModelSpec `json:"model"`
+	Sigmas []float64 `json:"sigmas"`
+	Images int       `json:"images"`
+	Seed   uint64    `json:"seed"`
 }
 
-func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, images int, seed uint64) (*JacResult, error) {
+const jacVectorsFile = "vectors.json"
+
+func init() { plan.Register(kindJacobian, "1", runJacobian) }
+
+func runJacobian(ctx context.Context, env *plan.Env) error {
+	var c jacobianConfig
+	if err := env.Config(&c); err != nil {
+		return err
+	}
+	net, err := depNet(env, 0)
+	if err != nil {
+		return err
+	}
+	ds, err := openData(c.Model.Train)
+	if err != nil {
+		return err
+	}
+	env.Logf("Jacobian analysis of %s", c.Model.Label())
+	res, err := analyzeModel(ctx, denoise.Blind(net), ds.Test, "", c.Sigmas, c.Images, c.Seed)
+	if err != nil {
+		return err
+	}
+	vecs := make([][]float32, len(res.Levels))
+	for i, l := range res.Levels {
+		vecs[i] = l.TopVectors
+	}
+	if err := env.WriteFile(jacVectorsFile, func(w io.Writer) error { return json.NewEncoder(w).Encode(vecs) }); err != nil {
+		return err
+	}
+	env.SetMetric("d", res.D)
+	env.SetMetric("levels", res.Levels)
+	return nil
+}
+
+func analyzeModel(ctx context.Context, den denoise.Denoiser, test *data.Set, label string, sigmas []float64, images int, seed uint64) (*JacResult, error) {
 	d := test.D()
 	res := &JacResult{Label: label, D: d}
 	images = min(images, test.N)
@@ -80,7 +114,7 @@ func analyzeModel(net nn.Net, test *data.Set, label string, sigmas []float64, im
 			if !exact && i == 0 {
 				k = 64
 			}
-			a, err := spectral.Analyze(net, y, x, test.H, test.W, sigma, spectral.Options{K: k, Exact: exact, Seed: seed})
+			a, err := spectral.Analyze(ctx, den, y, x, test.H, test.W, sigma, spectral.Options{K: k, Exact: exact, Seed: seed})
 			if err != nil {
 				return nil, err
 			}

@@ -1,8 +1,16 @@
 // Package study composes data, training, sampling and Jacobian analysis
-// into the reproductions of STUDY.md: `harmonic study gahb` runs section A
+// into the reproductions of docs/study.md: `harmonic study gahb` runs study A
 // (Kadkhodaie, Guth, Simoncelli & Mallat, ICLR 2024) and writes figures,
 // tables and a report that says, from the measured numbers, which claims
 // hold at the chosen scale.
+//
+// A study is a plan of jobs (package plan): PlanGAHB lists study A's, one
+// gahb-train job per model and the jobs that read the models (gahb-sweep,
+// gahb-twonet, gahb-jacobian, gahb-slope). Each job writes its numbers to
+// OUT/runs/<id>/metrics.json and its images beside it; RunGAHB runs the jobs
+// not done, then reads them all back (collectGAHB) and judges the claims
+// from those numbers only, so a report written after the jobs ran one per
+// process (`harmonic job run`) is the report of an in-process run.
 package study
 
 import (
@@ -58,7 +66,7 @@ type Preset struct {
 // to memorize N = 10: output PSNR on its own training images at σ = 0.01
 // was 26.9 dB after 2000 steps and 32.7 dB after 8000 (N = 1: 43 dB), and
 // its samples stayed at cosine 0.92 from the nearest training image. Models
-// train two at a time (TrainAll), which pays for the longer runs.
+// train two at a time (RunGAHB's default --jobs), which pays for the longer runs.
 func Quick() Preset {
 	s := sample.Defaults()
 	s.MaxSteps = 1500
@@ -102,15 +110,38 @@ func Full() Preset {
 	return p
 }
 
-// PresetByName returns quick or full.
+// smokeName is the name of the smoke preset, whose report says that its
+// numbers mean nothing.
+const smokeName = "smoke"
+
+// Smoke is a preset for testing the whole pipeline (plan → jobs → report)
+// in seconds: 14×14 images (the disks need 14), a UNet of base 4 trained 20 steps, N ∈ {1, 4},
+// two C^α models so that every claim gets a verdict. Its numbers are not
+// claimed to mean anything.
+func Smoke() Preset {
+	p := Quick()
+	p.Name, p.Size, p.Base = smokeName, 14, 4
+	p.Steps, p.Batch, p.LREvery = 20, 8, 0
+	p.Ns, p.SlopeN, p.Alphas = []int{1, 4}, 4, []float64{1, 2}
+	p.NTest, p.NEval = 6, 3
+	p.EvalSigmas, p.SlopeSigmas = []float64{0.05, 0.1, 0.2}, []float64{0.05, 0.1}
+	p.Samples, p.Sampler.MaxSteps = 3, 20
+	p.JacSigmas, p.JacImages = []float64{0.1, 0.2}, 2
+	p.EstimateFull = false
+	return p
+}
+
+// PresetByName returns quick, full or smoke.
 func PresetByName(name string) (Preset, error) {
 	switch name {
 	case "quick":
 		return Quick(), nil
 	case "full":
 		return Full(), nil
+	case smokeName:
+		return Smoke(), nil
 	}
-	return Preset{}, fmt.Errorf("study: unknown preset %q (want quick or full)", name)
+	return Preset{}, fmt.Errorf("study: unknown preset %q (want quick, full or smoke)", name)
 }
 
 // pool is the number of training images generated per dataset.

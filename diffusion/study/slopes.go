@@ -1,11 +1,15 @@
 package study
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"strings"
 
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 )
 
 // SlopeResult is one dataset's test PSNR curve and its small-σ slope
@@ -20,7 +24,8 @@ type SlopeResult struct {
 	Paper   float64       // the paper's measured slope, NaN when none
 }
 
-// paperSlopes are the paper's measured C^α slopes (STUDY.md A.4).
+// paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,
+// claim 4).
 var paperSlopes = map[float64]float64{1: 0.46, 2: 0.61, 3: 0.75, 5: 0.83}
 
 // FitSlope is the least-squares slope of y on x.
@@ -39,32 +44,29 @@ func FitSlope(x, y []float64) float64 {
 	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
 }
 
-// slopeSpecs are the models of the slope experiments: C^α for each α, disks,
-// and the shuffled version of the sweep's data.
-func (r *Runner) slopeSpecs() []struct {
+// slopeSpec is one slope experiment: its name in the report, its model
+// and the optimal slope (NaN when unknown).
+type slopeSpec struct {
 	name string
 	spec ModelSpec
 	opt  float64
-} {
-	p := r.Preset
-	var out []struct {
-		name string
-		spec ModelSpec
-		opt  float64
-	}
+}
+
+// slopeSpecs are the models of the slope experiments: C^α for each α, disks,
+// and the shuffled version of the sweep's data.
+func (p Preset) slopeSpecs() []slopeSpec {
+	var out []slopeSpec
 	add := func(name, data string, shuffle bool, opt float64) {
-		out = append(out, struct {
-			name string
-			spec ModelSpec
-			opt  float64
-		}{name, r.Spec(data, shuffle, "S1", p.SlopeN), opt})
+		out = append(out, slopeSpec{name, p.Spec(data, shuffle, "S1", p.SlopeN), opt})
 	}
 	for _, a := range p.Alphas {
 		add(fmt.Sprintf("C^α, α=%g", a), fmt.Sprintf("cmix:%g", a), false, a/(a+1))
 	}
 	add("disks", "disks", false, 1)
 	add("shuffled "+p.Data, p.Data, true, math.NaN())
-	if !containsData(p.Alphas, p.Data) {
+	// The unshuffled counterpart of the shuffled model, unless it is one
+	// of the models above already (the same spec would be listed twice).
+	if !containsData(p.Alphas, p.Data) && p.Data != "disks" {
 		add(p.Data, p.Data, false, math.NaN())
 	}
 	return out
@@ -79,46 +81,65 @@ func containsData(alphas []float64, spec string) bool {
 	return false
 }
 
-// Slopes trains (or finds) the slope models and measures their curves.
-func (r *Runner) Slopes() ([]*SlopeResult, error) {
-	p := r.Preset
-	sigmas := append(append([]float64{}, p.SlopeSigmas...), p.EvalSigmas...)
-	var out []*SlopeResult
-	for _, s := range r.slopeSpecs() {
-		s := s
-		v, err := Cached(r, "slope", []any{s.spec.Key(), sigmas, p.NEval}, func() (*SlopeResult, error) {
-			net, err := r.Model(s.spec)
-			if err != nil {
-				return nil, err
-			}
-			ds, err := r.Data(s.spec)
-			if err != nil {
-				return nil, err
-			}
-			curve, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), sigmas, p.Seed+13)
-			if err != nil {
-				return nil, err
-			}
-			var x, y []float64
-			for _, row := range curve[:len(p.SlopeSigmas)] {
-				x, y = append(x, row.PSNRIn), append(y, row.PSNROut)
-			}
-			return &SlopeResult{Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: FitSlope(x, y)}, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		v.Name, v.Optimal, v.Paper = s.name, s.opt, math.NaN()
-		if s.spec.Train.Data[:4] == "cmix" && !s.spec.Train.Shuffle {
-			var a float64
-			fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
-			if ps, ok := paperSlopes[a]; ok {
-				v.Paper = ps
-			}
-		}
-		out = append(out, v)
+// kindSlope is the test PSNR curve of one slope model (its one
+// dependency, a gahb-train job) and its small-σ slope: metrics "curve"
+// (metrics.Table) and "slope".
+const kindSlope = "gahb-slope"
+
+type slopeConfig struct {
+	Model ModelSpec `json:"model"`
+	// Sigmas are the slope σs then the evaluation σs; the first FitPoints
+	// rows of the curve are fitted.
+	Sigmas    []float64 `json:"sigmas"`
+	FitPoints int       `json:"fit_points"`
+	NEval     int       `json:"n_eval"`
+	Seed      uint64    `json:"seed"` // the preset's: the noise draws use Seed+13
+}
+
+func init() { plan.Register(kindSlope, "1", runSlope) }
+
+func runSlope(ctx context.Context, env *plan.Env) error {
+	var c slopeConfig
+	if err := env.Config(&c); err != nil {
+		return err
 	}
-	return out, nil
+	net, err := depNet(env, 0)
+	if err != nil {
+		return err
+	}
+	ds, err := openData(c.Model.Train)
+	if err != nil {
+		return err
+	}
+	if c.FitPoints > len(c.Sigmas) {
+		return fmt.Errorf("job %s: fit_points %d > %d sigmas", env.ID, c.FitPoints, len(c.Sigmas))
+	}
+	env.Logf("test PSNR curve of %s", c.Model.Label())
+	curve, err := metrics.Evaluate(ctx, denoise.Blind(net), "test", evalSet(ds.Test, c.NEval), c.Sigmas, c.Seed+13)
+	if err != nil {
+		return err
+	}
+	var x, y []float64
+	for _, row := range curve[:c.FitPoints] {
+		x, y = append(x, row.PSNRIn), append(y, row.PSNROut)
+	}
+	env.SetMetric("curve", curve)
+	env.SetMetric("slope", FitSlope(x, y))
+	return nil
+}
+
+// slopeResult is the result of the slope model s from its job's curve and
+// slope, with the name, optimum and paper value of the experiment.
+func slopeResult(s slopeSpec, curve metrics.Table, slope float64) *SlopeResult {
+	v := &SlopeResult{Name: s.name, Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: slope, Optimal: s.opt, Paper: math.NaN()}
+	if strings.HasPrefix(s.spec.Train.Data, "cmix:") && !s.spec.Train.Shuffle {
+		var a float64
+		fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
+		if ps, ok := paperSlopes[a]; ok {
+			v.Paper = ps
+		}
+	}
+	return v
 }
 
 // psnrOutAt is r's test output PSNR at noise level sigma (NaN if not measured).

@@ -1,12 +1,15 @@
 package study
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
 	"github.com/harmonic-go/harmonic/diffusion/report"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 )
 
 // SweepResult holds the PSNR curves of the S1 model of each N.
@@ -22,38 +25,51 @@ func evalSet(s *data.Set, n int) *data.Set {
 	return sub
 }
 
-// Sweep evaluates the S1 model of every N on its training images and on
-// held-out images at EvalSigmas (claim A.1).
-func (r *Runner) Sweep() (*SweepResult, error) {
-	p := r.Preset
-	res := &SweepResult{Ns: p.Ns}
-	for _, n := range p.Ns {
-		spec := r.Spec(p.Data, false, "S1", n)
-		type pair struct{ Train, Test metrics.Table }
-		v, err := Cached(r, "sweep", []any{spec.Key(), p.EvalSigmas, p.NEval}, func() (pair, error) {
-			net, err := r.Model(spec)
-			if err != nil {
-				return pair{}, err
-			}
-			set, err := r.TrainSet(spec)
-			if err != nil {
-				return pair{}, err
-			}
-			ds, _ := r.Data(spec)
-			tr, err := metrics.Evaluate(net, "train", evalSet(set, p.NEval), p.EvalSigmas, p.Seed+11)
-			if err != nil {
-				return pair{}, err
-			}
-			te, err := metrics.Evaluate(net, "test", evalSet(ds.Test, p.NEval), p.EvalSigmas, p.Seed+12)
-			return pair{tr, te}, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		res.Train = append(res.Train, v.Train)
-		res.Test = append(res.Test, v.Test)
+// kindSweep is the job of claim A.1's PSNR curves of one model: output vs
+// input PSNR on its training images and on held-out images at EvalSigmas.
+const kindSweep = "gahb-sweep"
+
+// sweepConfig is a gahb-sweep job's config; its one dependency is the
+// model's gahb-train job.
+type sweepConfig struct {
+	Model  ModelSpec `json:"model"`
+	Sigmas []float64 `json:"sigmas"`
+	NEval  int       `json:"n_eval"` // images per split
+	Seed   uint64    `json:"seed"`   // the preset's: the noise draws use Seed+11 (train) and Seed+12 (test)
+}
+
+func init() { plan.Register(kindSweep, "1", runSweep) }
+
+// runSweep writes the metrics "train" and "test" (metrics.Table each).
+func runSweep(ctx context.Context, env *plan.Env) error {
+	var c sweepConfig
+	if err := env.Config(&c); err != nil {
+		return err
 	}
-	return res, nil
+	net, err := depNet(env, 0)
+	if err != nil {
+		return err
+	}
+	set, err := trainSet(c.Model)
+	if err != nil {
+		return err
+	}
+	ds, err := openData(c.Model.Train)
+	if err != nil {
+		return err
+	}
+	env.Logf("PSNR curves of %s", c.Model.Label())
+	tr, err := metrics.Evaluate(ctx, denoise.Blind(net), "train", evalSet(set, c.NEval), c.Sigmas, c.Seed+11)
+	if err != nil {
+		return err
+	}
+	te, err := metrics.Evaluate(ctx, denoise.Blind(net), "test", evalSet(ds.Test, c.NEval), c.Sigmas, c.Seed+12)
+	if err != nil {
+		return err
+	}
+	env.SetMetric("train", tr)
+	env.SetMetric("test", te)
+	return nil
 }
 
 // Gap is train − test output PSNR of the i-th N at σ (NaN if σ absent).

@@ -1,33 +1,34 @@
 package study
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/tensor"
 )
-
-// twoNetVersion numbers the layout of TwoNet in the cache: it is part of
-// the cache key and stored in the file, so a result written before the
-// per-sample convergence flags existed is recomputed, never read with the
-// flags missing (which would count every sample as not converged).
-const twoNetVersion = 2
 
 // TwoNet is the two-network experiment at one N (claim A.2): samples of the
 // S1 and S2 models driven by the same noise, and cosine similarities. The
 // per-sample slices cover every sample; the ...Conv methods restrict them to
 // the samples whose chains converged (a diverged chain's "sample" is an
 // image scaled up without bound, not a draw from the model).
+//
+// A gahb-twonet job's metric "twonet" is a TwoNet without its images, which
+// go to its file samples.json (twoNetImages).
 type TwoNet struct {
-	Version    int
 	N          int
-	S1, S2     []float32 // samples, back to back
-	NN1        []float32 // nearest S1 training image of each S1 sample
+	S1, S2     []float32 `json:"-"` // samples, back to back
+	NN1        []float32 `json:"-"` // nearest S1 training image of each S1 sample
 	Pair       []float64 // cos(S1 sample i, S2 sample i), raw images
 	NearS1     []float64 // cos(S1 sample, nearest S1 training image), raw
 	NearS2     []float64
@@ -42,15 +43,6 @@ type TwoNet struct {
 	Div1, Div2   []bool
 	Diverged1    int
 	Diverged2    int
-}
-
-// cacheValid rejects a cached result of an older layout.
-func (t *TwoNet) cacheValid() bool {
-	if t == nil {
-		return false
-	}
-	n := len(t.Pair)
-	return t.Version == twoNetVersion && len(t.Conv1) == n && len(t.Conv2) == n && len(t.Div1) == n && len(t.Div2) == n
 }
 
 // BothConverged lists the pairs whose S1 and S2 chains both converged.
@@ -129,40 +121,44 @@ func nearest(x []float32, set *data.Set, centered bool) (int, float64) {
 	return bi, best
 }
 
-// TwoNets runs the experiment for every N of the sweep.
-func (r *Runner) TwoNets() ([]*TwoNet, error) {
-	var out []*TwoNet
-	for _, n := range r.Preset.Ns {
-		s1, s2 := r.Spec(r.Preset.Data, false, "S1", n), r.Spec(r.Preset.Data, false, "S2", n)
-		opt := r.Preset.Sampler
-		opt.Seed = r.Preset.Seed + 101
-		key := []any{s1.Key(), s2.Key(), opt, r.Preset.Samples, twoNetVersion}
-		v, err := Cached(r, "twonet", key, func() (*TwoNet, error) {
-			return r.twoNet(s1, s2, opt)
-		})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+// kindTwoNet is the two-network experiment at one N: its dependencies are
+// the gahb-train jobs of the S1 and S2 models, in that order.
+const kindTwoNet = "gahb-twonet"
+
+// twoNetConfig is a gahb-twonet job's config.
+type twoNetConfig struct {
+	S1, S2  ModelSpec
+	Sampler sample.Options // Seed set, Mean not: it is the pool's mean
+	Samples int
+	Size    int
 }
 
-func (r *Runner) twoNet(s1, s2 ModelSpec, opt sample.Options) (*TwoNet, error) {
-	p := r.Preset
-	ds, err := r.Data(s1)
-	if err != nil {
-		return nil, err
+// twoNetImages is a gahb-twonet job's samples.json: the images the figures show.
+type twoNetImages struct{ S1, S2, NN1 []float32 }
+
+const twoNetImagesFile = "samples.json"
+
+func init() { plan.Register(kindTwoNet, "1", runTwoNet) }
+
+func runTwoNet(ctx context.Context, env *plan.Env) error {
+	var c twoNetConfig
+	if err := env.Config(&c); err != nil {
+		return err
 	}
+	ds, err := openData(c.S1.Train)
+	if err != nil {
+		return err
+	}
+	opt := c.Sampler
 	// Both models start from the same mean: that of the whole pool, so
 	// the initial images are identical for S1 and S2.
 	opt.Mean = ds.Train.Stats().Mean
-	res := &TwoNet{Version: twoNetVersion, N: s1.N}
+	res := &TwoNet{N: c.S1.N}
 	var sets [2]*data.Set
-	for k, s := range []ModelSpec{s1, s2} {
+	for k, s := range []ModelSpec{c.S1, c.S2} {
 		var sm *sample.Result
-		if sets[k], sm, err = r.sampleModel(s, opt); err != nil {
-			return nil, err
+		if sets[k], sm, err = sampleModel(ctx, env, k, s, c, opt); err != nil {
+			return err
 		}
 		if k == 0 {
 			res.S1, res.Steps1, res.Conv1, res.Div1 = sm.Samples.Data(), sm.Steps, sm.Converged, sm.Diverged
@@ -172,28 +168,33 @@ func (r *Runner) twoNet(s1, s2 ModelSpec, opt sample.Options) (*TwoNet, error) {
 			res.Converged2, res.Diverged2 = sm.NumConverged(), sm.NumDiverged()
 		}
 	}
-	res.cosines(sets, p.Size*p.Size)
-	return res, nil
+	res.cosines(sets, c.Size*c.Size)
+	if err := env.WriteFile(twoNetImagesFile, func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(twoNetImages{res.S1, res.S2, res.NN1})
+	}); err != nil {
+		return err
+	}
+	env.SetMetric("twonet", res)
+	return nil
 }
 
-// sampleModel draws the preset's samples from the model of s and returns
-// its training set too.
-func (r *Runner) sampleModel(s ModelSpec, opt sample.Options) (*data.Set, *sample.Result, error) {
-	net, err := r.Model(s)
+// sampleModel draws the samples of the model of s (dependency k) and
+// returns its training set too.
+func sampleModel(ctx context.Context, env *plan.Env, k int, s ModelSpec, c twoNetConfig, opt sample.Options) (*data.Set, *sample.Result, error) {
+	net, err := depNet(env, k)
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := r.TrainSet(s)
+	set, err := trainSet(s)
 	if err != nil {
 		return nil, nil, err
 	}
-	p := r.Preset
-	fmt.Fprintf(r.Log, "sampling %d images from %s\n", p.Samples, s.Label)
-	sm, err := sample.Run(sample.NetDenoiser(net), p.Samples, p.Size, p.Size, opt)
+	env.Logf("sampling %d images from %s", c.Samples, s.Label())
+	sm, err := sample.Run(ctx, denoise.Blind(net), c.Samples, c.Size, c.Size, opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	fmt.Fprintf(r.Log, "  %d converged, %d diverged\n", sm.NumConverged(), sm.NumDiverged())
+	env.Logf("  %d converged, %d diverged", sm.NumConverged(), sm.NumDiverged())
 	return set, sm, nil
 }
 

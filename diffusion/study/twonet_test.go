@@ -1,10 +1,6 @@
 package study
 
 import (
-	"bytes"
-	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +11,7 @@ import (
 // handNet builds a TwoNet of len(conv1) samples whose cosines are given
 // directly; pair i has cosine pair[i] and nearest-image cosine near[i].
 func handNet(n int, conv1, conv2, div1, div2 []bool, pair, near []float64) *TwoNet {
-	t := &TwoNet{Version: twoNetVersion, N: n, Conv1: conv1, Conv2: conv2, Div1: div1, Div2: div2,
+	t := &TwoNet{N: n, Conv1: conv1, Conv2: conv2, Div1: div1, Div2: div2,
 		Pair: pair, PairMR: pair, NearS1: near, NearS2: near, NearS1MR: near}
 	for i := range conv1 {
 		if conv1[i] {
@@ -67,7 +63,20 @@ func TestTwoNetConvergedSubsets(t *testing.T) {
 	}
 }
 
-// The A.2 verdicts rest on converged chains and are undetermined when fewer
+// claimOf judges study A's claims on results holding only two-network
+// experiments and returns the claim id.
+func claimOf(t *testing.T, id string, tn ...*TwoNet) judged {
+	t.Helper()
+	for _, c := range gahbClaims(gahbNumbers(&Results{TwoNets: tn})) {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no claim %s", id)
+	return judged{}
+}
+
+// The A.2 verdicts rest on converged chains and are not measured when fewer
 // than minConverged pairs converged at the largest N.
 func TestOneScoreVerdict(t *testing.T) {
 	all := func(n int, v bool) []bool {
@@ -91,51 +100,23 @@ func TestOneScoreVerdict(t *testing.T) {
 	div2 := []bool{false, false, false, true, true, true}
 	pair := []float64{0.98, 0.98, 0.98, 0.1, 0.1, 0.1}
 	large := handNet(1000, all(6, true), conv2, all(6, false), div2, pair, cos(6, 0.9))
-	if m := oneScoreClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") || !strings.Contains(m, "3/6 pairs") {
-		t.Fatalf("3 converged pairs should leave the claim undetermined: %s", m)
+	if c := claimOf(t, "A.2b", small, large); c.Verdict != report.NotMeasured || !strings.Contains(c.Text, "**not measured**") || !strings.Contains(c.Text, "3/6 pairs") {
+		t.Fatalf("3 converged pairs should leave the claim not measured: %s: %s", c.Verdict, c.Text)
 	}
 	large.Conv2[3], large.Div2[3], large.Diverged2 = true, false, 2
 	large.Pair[3] = 0.98
-	m := oneScoreClaim([]*TwoNet{small, large})
-	if !strings.Contains(m, "**holds**") || !strings.Contains(m, "0.980 at N=1000 over the 4/6 pairs") {
-		t.Fatalf("4 converged pairs at 0.98 vs 0.3 at small N and 0.9 to the nearest: %s", m)
+	c := claimOf(t, "A.2b", small, large)
+	if c.Verdict != report.Holds || !strings.Contains(c.Text, "**holds**") || !strings.Contains(c.Text, "0.980 at N=1000 over the 4/6 pairs") {
+		t.Fatalf("4 converged pairs at 0.98 vs 0.3 at small N and 0.9 to the nearest: %s", c.Text)
 	}
-	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**holds**") {
-		t.Fatalf("small N at 0.99 from 6 converged samples: %s", m)
+	if c.Evidence["twonet_N1000_pair_cos"] != 0.98 || c.Evidence["twonet_N10_pair_cos"] != 0.3 || c.Evidence["twonet_N1000_pairs_converged"] != 4 {
+		t.Fatalf("evidence %v", c.Evidence)
+	}
+	if c := claimOf(t, "A.2a", small, large); c.Verdict != report.Holds || !strings.Contains(c.Text, "**holds**") {
+		t.Fatalf("small N at 0.99 from 6 converged samples: %s", c.Text)
 	}
 	small.Conv1 = []bool{true, true, true, false, false, false}
-	if m := memorizationClaim([]*TwoNet{small, large}); !strings.Contains(m, "**undetermined**") {
-		t.Fatalf("3 converged S1 samples at small N: %s", m)
-	}
-}
-
-// A cached two-network result of the layout before divergence detection
-// (no per-sample flags, no version) is recomputed, not read as if no sample
-// had converged; a current one is reused.
-func TestTwoNetCacheLayout(t *testing.T) {
-	r := NewRunner(context.Background(), t.TempDir(), tiny(), &bytes.Buffer{})
-	params := []any{"k"}
-	path := filepath.Join(r.Out, "cache", "twonet-"+hashOf(params)+".json")
-	old := map[string]any{"N": 10, "Pair": []float64{0.5}, "Converged1": 1, "Converged2": 1}
-	if err := report.WriteJSON(path, old); err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	compute := func() (*TwoNet, error) {
-		calls++
-		T := []bool{true}
-		return handNet(10, T, T, []bool{false}, []bool{false}, []float64{0.7}, []float64{0.9}), nil
-	}
-	for range 2 {
-		v, err := Cached(r, "twonet", params, compute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if calls != 1 || v.Pair[0] != 0.7 || !v.Conv1[0] {
-			t.Fatalf("after %d computations: %+v", calls, v)
-		}
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatal(err)
+	if c := claimOf(t, "A.2a", small, large); c.Verdict != report.NotMeasured || !strings.Contains(c.Text, "**not measured**") {
+		t.Fatalf("3 converged S1 samples at small N: %s", c.Text)
 	}
 }

@@ -1,7 +1,7 @@
-// Package train trains the study's blind denoisers (STUDY.md A): images in
-// [0,1], noise level σ = U² with U ~ Uniform[0,1] per image, noisy = x + σz,
-// loss = Σ (net(noisy) − σz)² / batch, Adam with a step learning-rate
-// schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
+// Package train trains the study's blind denoisers (docs/study.md, study
+// A): images in [0,1], noise level σ = U² with U ~ Uniform[0,1] per image,
+// noisy = x + σz, loss = Σ (net(noisy) − σz)² / batch, Adam with a step
+// learning-rate schedule. Runs checkpoint periodically (model, optimizer and RNG state) and
 // a resumed run ends bit-identical to an uninterrupted one.
 package train
 
@@ -26,11 +26,16 @@ type Config struct {
 	DataSeed uint64 `json:"data_seed"`
 	Shuffle  bool   `json:"shuffle"`
 
-	// Network: Arch "bf-unet" (Levels, Base) or "bf-cnn" (Layers, Base).
+	// Network: a registered nn architecture (nn.Archs) and its sizes, e.g.
+	// "bf-unet" (Levels, Base) or "bf-cnn" (Layers, Base); see NetConfig.
 	Arch   string `json:"arch"`
 	Levels int    `json:"levels,omitempty"`
 	Layers int    `json:"layers,omitempty"`
 	Base   int    `json:"base"`
+	// Channels of the images and the network: 1 or 0 grayscale (stored
+	// as 0, so a grayscale run's config reads as before channels existed),
+	// 3 RGB (photos, folder and npy data).
+	Channels int `json:"channels,omitempty"`
 
 	// Optimization: total steps, batch size, Adam learning rate, multiplied
 	// by LRFactor every LREvery steps (0: constant).
@@ -69,20 +74,15 @@ func (c Config) Validate() error {
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("train: checkpoint period %d is negative", c.CheckpointEvery)
 	}
-	switch c.Arch {
-	case "bf-unet":
-		if c.Levels < 1 || c.Base < 1 {
-			return fmt.Errorf("train: bf-unet needs levels >= 1 and base >= 1, got %d and %d", c.Levels, c.Base)
-		}
-		if m := 1 << c.Levels; c.Size%m != 0 {
-			return fmt.Errorf("train: a %d-level bf-unet needs the image size divisible by %d, got %d", c.Levels, m, c.Size)
-		}
-	case "bf-cnn":
-		if c.Layers < 2 || c.Base < 1 {
-			return fmt.Errorf("train: bf-cnn needs layers >= 2 and base >= 1, got %d and %d", c.Layers, c.Base)
-		}
-	default:
-		return fmt.Errorf("train: unknown architecture %q (want bf-unet or bf-cnn)", c.Arch)
+	if c.Channels != 0 && c.Channels != 1 && c.Channels != 3 {
+		return fmt.Errorf("train: %d image channels; want 1 (grayscale) or 3 (RGB)", c.Channels)
+	}
+	net := c.NetConfig()
+	if err := nn.Check(net); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if m, _ := nn.InputMultiple(net); c.Size%m != 0 {
+		return fmt.Errorf("train: %s needs the image size divisible by %d, got %d", net, m, c.Size)
 	}
 	return nil
 }
@@ -92,21 +92,32 @@ func (c Config) Schedule() nn.StepLR {
 	return nn.StepLR{Base: c.LR, Every: c.LREvery, Factor: c.LRFactor}
 }
 
+// NetConfig is the network part of the run (its architecture ignores the
+// sizes it does not use, e.g. a bf-unet's Layers).
+func (c Config) NetConfig() nn.Config {
+	return nn.Config{Arch: c.Arch, Channels: c.Channels, Base: c.Base, Levels: c.Levels, Layers: c.Layers}
+}
+
 // NewNet builds the configured network, initialized from Seed.
 func (c Config) NewNet() (nn.Net, error) {
-	rng := tensor.NewRNG(c.Seed)
-	if c.Arch == "bf-cnn" {
-		return nn.NewBFCNN(c.Layers, c.Base, rng)
-	}
-	return nn.NewBFUNet(c.Levels, c.Base, rng)
+	return nn.New(c.NetConfig(), tensor.NewRNG(c.Seed))
+}
+
+// DataOptions are the data.Open options of the run: `harmonic data export`
+// uses them too, so it writes exactly the images the run trains on.
+func (c Config) DataOptions() data.Options {
+	return data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle, Channels: c.Channels}
 }
 
 // OpenData loads or generates the configured train and test sets.
 func (c Config) OpenData() (*data.Dataset, error) {
-	return data.Open(c.Data, c.Size, data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle})
+	return data.Open(c.Data, c.Size, c.DataOptions())
 }
 
 func (c Config) marshal() string {
+	if c.Channels == 1 {
+		c.Channels = 0 // a grayscale run's config reads as before channels existed
+	}
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic(err) // a struct of plain fields always marshals

@@ -6,6 +6,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/diffusion/data"
+	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
@@ -29,7 +30,7 @@ type Trainer struct {
 	sampler *data.Sampler
 	noise   *tensor.RNG
 
-	clean, noisy, target *tensor.Tensor // batch buffers [B,1,H,W], reused
+	clean, noisy, target *tensor.Tensor // batch buffers [B,C,H,W], reused
 	tape                 *autograd.Tape // reset every step
 }
 
@@ -49,7 +50,10 @@ func newTrainer(cfg Config, set *data.Set, net nn.Net, noise *tensor.RNG) (*Trai
 	if set.H != cfg.Size || set.W != cfg.Size {
 		return nil, fmt.Errorf("train: the data are %dx%d images, the run is configured for %dx%d", set.H, set.W, cfg.Size, cfg.Size)
 	}
-	shape := []int{cfg.Batch, 1, set.H, set.W}
+	if c := max(1, cfg.Channels); set.Channels() != c {
+		return nil, fmt.Errorf("train: the data have %d channels, the run is configured for %d", set.Channels(), c)
+	}
+	shape := []int{cfg.Batch, set.Channels(), set.H, set.W}
 	if err := net.CheckInput(shape); err != nil {
 		return nil, err
 	}
@@ -92,8 +96,7 @@ func (t *Trainer) addNoise() {
 	d := t.set.D()
 	x, y, n := t.clean.Data(), t.noisy.Data(), t.target.Data()
 	for i := range t.Cfg.Batch {
-		u := t.noise.Float64()
-		sigma := float32(u * u)
+		sigma := float32(schedule.BlindSigma(t.noise))
 		zi := n[i*d : (i+1)*d]
 		t.noise.FillNormal(zi, 0, 1)
 		for j := range zi {

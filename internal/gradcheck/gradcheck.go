@@ -1,47 +1,68 @@
-// Package gradcheck checks differentiable computations recorded with
-// autograd against an independent float64 forward: our float32 forward, JVP
-// blocks, VJP blocks and Backward are compared with the Jacobian of the
-// reference taken by central differences, and <Jv, u> = <v, Jᵀu> is checked
-// between our own JVP and VJP. It also holds naive float64 reference ops.
-// It is test support, imported only by tests.
+// Package gradcheck checks derivatives against an independent float64
+// reference: a float32 forward value, blocks of Jacobian-vector products
+// (JVP), blocks of vector-Jacobian products (VJP) and a scalar gradient are
+// compared with the Jacobian of the reference taken by central differences,
+// and <Jv, u> = <v, Jᵀu> is checked between the JVP and VJP under test.
+//
+// It knows nothing of tensors or tapes: a Func is plain float32 slices and
+// closures, so every layer's tests can use it (the autograd and nn tests
+// adapt their tapes to it in their own _test.go files). It also holds naive
+// float64 reference forwards (naive.go). It is test support, imported only
+// by tests.
 package gradcheck
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Case is one op (or composition) to check. Build records it on a tape
-// from leaves holding Inputs; Ref computes the same function in float64.
-type Case struct {
-	Name   string
-	Inputs []*tensor.Tensor
-	Build  func(tp *autograd.Tape, in []*autograd.Var) *autograd.Var
-	Ref    func(in [][]float64) []float64
-	// Tol is the relative tolerance of derivatives (default 1e-3);
-	// FwdTol that of the forward value (default 1e-5).
+// Func is a differentiable function under test, f: inputs → one output,
+// evaluated at X. Blocks of k vectors are flat: vector j of a block for a
+// value of n elements is block[j·n : (j+1)·n] (autograd's block layout).
+type Func struct {
+	Name string
+	// X are the inputs at which f is checked, one slice per input.
+	X [][]float32
+	// Value is the output under test, f(X).
+	Value []float32
+	// Ref computes f in float64 from float64 copies of X. Check perturbs
+	// its argument in place, so Ref must not keep it.
+	Ref func(x [][]float64) []float64
+	// JVP returns the block J·v of k output tangents, where tangents[p] is
+	// the block of k tangents of input inputs[p]; the inputs not listed
+	// have zero tangents.
+	JVP func(inputs []int, tangents [][]float32, k int) ([]float32, error)
+	// VJP returns, for a block u of k output cotangents, the blocks Jᵀu of
+	// every input, in input order.
+	VJP func(u []float32, k int) ([][]float32, error)
+	// Grad, set only for a scalar output, returns the gradient of every
+	// input (reverse mode without a seed, e.g. autograd's Backward). It is
+	// called last.
+	Grad func() ([][]float32, error)
+	// Tol is the relative tolerance of derivatives (default 1e-3); FwdTol
+	// that of the forward value (default 1e-5).
 	Tol, FwdTol float64
 }
 
+// fdStep is the central-difference step in float64: its truncation error
+// (∝ step²) and rounding error (∝ 1e-16/step) are both below 1e-9.
 const fdStep = 1e-6
 
-// RandTensor returns a tensor of normal values with the given std.
-func RandTensor(rng *rand.Rand, scale float64, shape ...int) *tensor.Tensor {
-	t := tensor.New(shape...)
-	for i := range t.Data() {
-		t.Data()[i] = float32(scale * rng.NormFloat64())
+// Normal returns n normal values with standard deviation scale, drawn in
+// order from rng.
+func Normal(rng *rand.Rand, scale float64, n int) []float32 {
+	r := make([]float32, n)
+	for i := range r {
+		r[i] = float32(scale * rng.NormFloat64())
 	}
-	return t
+	return r
 }
 
 // To64 converts to float64.
-func To64(t *tensor.Tensor) []float64 {
-	r := make([]float64, t.Numel())
-	for i, v := range t.Data() {
+func To64(x []float32) []float64 {
+	r := make([]float64, len(x))
+	for i, v := range x {
 		r[i] = float64(v)
 	}
 	return r
@@ -56,6 +77,15 @@ func RelErr(a []float32, b []float64) float64 {
 		den += b[i] * b[i]
 	}
 	return math.Sqrt(num) / math.Max(math.Sqrt(den), 1e-6)
+}
+
+// Dot64 is the float64 inner product.
+func Dot64(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	return s
 }
 
 // jacobianFD returns J[o][col] of ref at xs, with the inputs' elements
@@ -88,136 +118,133 @@ func jacobianFD(ref func([][]float64) []float64, xs [][]float64) [][]float64 {
 	return J
 }
 
-// Check runs every comparison and reports failures on t.
-func Check(t testing.TB, c Case) {
+// vector returns vector j of a flat block of n-element vectors.
+func vector(block []float32, n, j int) []float32 { return block[j*n : (j+1)*n] }
+
+// Check runs every comparison and reports failures on t: the forward value;
+// a block of 3 JVPs seeded on all inputs, then on each input alone (the
+// others zero); a block of 2 VJPs; <Jv, u> = <v, Jᵀu>; and Grad if set.
+func Check(t testing.TB, f Func) {
 	t.Helper()
-	tol := c.Tol
+	tol := f.Tol
 	if tol == 0 {
 		tol = 1e-3
 	}
-	rng := rand.New(rand.NewPCG(7, uint64(len(c.Name))))
-	tp := autograd.NewTape()
-	leaves := make([]*autograd.Var, len(c.Inputs))
-	for i, x := range c.Inputs {
-		leaves[i] = tp.Leaf(x, true)
-	}
-	out := c.Build(tp, leaves)
-	if err := tp.Err(); err != nil {
-		t.Fatalf("%s: %v", c.Name, err)
-	}
-	xs := make([][]float64, len(c.Inputs))
-	for i, x := range c.Inputs {
-		xs[i] = To64(x)
-	}
-	want := c.Ref(xs)
-	fwdTol := c.FwdTol
+	fwdTol := f.FwdTol
 	if fwdTol == 0 {
 		fwdTol = 1e-5
 	}
-	if e := RelErr(out.Value.Data(), want); e > fwdTol {
-		t.Errorf("%s forward: relative error %.2g", c.Name, e)
+	rng := rand.New(rand.NewPCG(7, uint64(len(f.Name))))
+	xs := make([][]float64, len(f.X))
+	for i, x := range f.X {
+		xs[i] = To64(x)
 	}
-	J := jacobianFD(c.Ref, xs)
+	want := f.Ref(xs)
 	m := len(want)
+	if len(f.Value) != m {
+		t.Fatalf("%s: %d output values, the reference has %d", f.Name, len(f.Value), m)
+	}
+	if e := RelErr(f.Value, want); e > fwdTol {
+		t.Errorf("%s forward: relative error %.2g", f.Name, e)
+	}
+	J := jacobianFD(f.Ref, xs)
 
-	// JVP with a block of 3 tangents on all leaves, then on each leaf alone
-	// (the others zero, exercising the nil-tangent paths).
-	seeds := [][]int{allIndices(len(leaves))}
-	for i := range leaves {
+	seeds := [][]int{allIndices(len(f.X))}
+	for i := range f.X {
 		seeds = append(seeds, []int{i})
 	}
 	for _, seed := range seeds {
-		k := 3
-		ls, ts := []*autograd.Var{}, []*tensor.Tensor{}
-		full := make([][]float64, k) // the tangent of all inputs, for J·v
-		for _, i := range seed {
-			v := RandTensor(rng, 1, autograd.BlockShape(c.Inputs[i], k)...)
-			ls, ts = append(ls, leaves[i]), append(ts, v)
-			_ = v
+		const k = 3
+		tangents := make([][]float32, len(seed))
+		for p, i := range seed {
+			tangents[p] = Normal(rng, 1, k*len(f.X[i]))
+		}
+		jv, err := f.JVP(seed, tangents, k)
+		if err != nil {
+			t.Fatalf("%s JVP: %v", f.Name, err)
 		}
 		for j := range k {
-			for i, x := range c.Inputs {
-				part := make([]float64, x.Numel())
-				for p, l := range ls {
-					if l == leaves[i] {
-						copy(part, To64(autograd.Block(ts[p], x, j)))
+			// full is tangent j of all inputs, zeros where not seeded.
+			var full []float64
+			for i, x := range f.X {
+				part := make([]float64, len(x))
+				for p, s := range seed {
+					if s == i {
+						part = To64(vector(tangents[p], len(x), j))
 					}
 				}
-				full[j] = append(full[j], part...)
+				full = append(full, part...)
 			}
-		}
-		jv, err := tp.JVP(out, ls, ts)
-		if err != nil {
-			t.Fatalf("%s JVP: %v", c.Name, err)
-		}
-		for j := range k {
 			ref := make([]float64, m)
 			for o := range m {
-				for q, v := range full[j] {
+				for q, v := range full {
 					ref[o] += J[o][q] * v
 				}
 			}
-			if e := RelErr(autograd.Block(jv, out.Value, j).Data(), ref); e > tol {
-				t.Errorf("%s JVP (leaves %v) vector %d: relative error %.2g", c.Name, seed, j, e)
+			if e := RelErr(vector(jv, m, j), ref); e > tol {
+				t.Errorf("%s JVP (inputs %v) vector %d: relative error %.2g", f.Name, seed, j, e)
 			}
 		}
 	}
 
-	// VJP with a block of 2 cotangents.
-	k := 2
-	u := RandTensor(rng, 1, autograd.BlockShape(out.Value, k)...)
-	grads, err := tp.VJP(out, u, leaves)
+	const k = 2
+	u := Normal(rng, 1, k*m)
+	grads, err := f.VJP(u, k)
 	if err != nil {
-		t.Fatalf("%s VJP: %v", c.Name, err)
+		t.Fatalf("%s VJP: %v", f.Name, err)
 	}
 	for j := range k {
-		uj := To64(autograd.Block(u, out.Value, j))
+		uj := To64(vector(u, m, j))
 		col := 0
-		for i, x := range c.Inputs {
-			ref := make([]float64, x.Numel())
+		for i, x := range f.X {
+			ref := make([]float64, len(x))
 			for q := range ref {
 				for o := range m {
 					ref[q] += J[o][col+q] * uj[o]
 				}
 			}
-			col += x.Numel()
-			if e := RelErr(autograd.Block(grads[i], x, j).Data(), ref); e > tol {
-				t.Errorf("%s VJP input %d vector %d: relative error %.2g", c.Name, i, j, e)
+			col += len(x)
+			if e := RelErr(vector(grads[i], len(x), j), ref); e > tol {
+				t.Errorf("%s VJP input %d vector %d: relative error %.2g", f.Name, i, j, e)
 			}
 		}
 	}
 
-	// <Jv, u> = <v, Jᵀu> between our own JVP and VJP.
-	vs := make([]*tensor.Tensor, len(leaves))
-	for i, x := range c.Inputs {
-		vs[i] = RandTensor(rng, 1, autograd.BlockShape(x, k)...)
+	// <Jv, u> = <v, Jᵀu> between the JVP and VJP under test.
+	vs := make([][]float32, len(f.X))
+	for i, x := range f.X {
+		vs[i] = Normal(rng, 1, k*len(x))
 	}
-	jv, err := tp.JVP(out, leaves, vs)
+	jv, err := f.JVP(allIndices(len(f.X)), vs, k)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s JVP: %v", f.Name, err)
 	}
 	for j := range k {
-		lhs := Dot64(autograd.Block(jv, out.Value, j).Data(), autograd.Block(u, out.Value, j).Data())
+		lhs := Dot64(vector(jv, m, j), vector(u, m, j))
 		var rhs float64
-		for i, x := range c.Inputs {
-			rhs += Dot64(autograd.Block(vs[i], x, j).Data(), autograd.Block(grads[i], x, j).Data())
+		for i, x := range f.X {
+			rhs += Dot64(vector(vs[i], len(x), j), vector(grads[i], len(x), j))
 		}
 		if math.Abs(lhs-rhs) > 1e-4*math.Max(math.Abs(lhs)+math.Abs(rhs), 1e-3) {
-			t.Errorf("%s: <Jv,u> = %.8g but <v,Jᵀu> = %.8g (vector %d)", c.Name, lhs, rhs, j)
+			t.Errorf("%s: <Jv,u> = %.8g but <v,Jᵀu> = %.8g (vector %d)", f.Name, lhs, rhs, j)
 		}
 	}
 
-	// Backward on a scalar output must agree with the first row of J.
-	if out.Value.Numel() == 1 && out.Value.Rank() == 0 {
-		if err := tp.Backward(out); err != nil {
-			t.Fatal(err)
+	// The gradient of a scalar output is the first (only) row of J.
+	if f.Grad != nil {
+		if m != 1 {
+			t.Fatalf("%s: Grad set for an output of %d values", f.Name, m)
+		}
+		g, err := f.Grad()
+		if err != nil {
+			t.Fatalf("%s gradient: %v", f.Name, err)
 		}
 		col := 0
-		for i, x := range c.Inputs {
-			if e := RelErr(leaves[i].Grad.Data(), J[0][col:col+x.Numel()]); e > tol {
-				t.Errorf("%s Backward input %d: relative error %.2g", c.Name, i, e)
+		for i, x := range f.X {
+			if e := RelErr(g[i], J[0][col:col+len(x)]); e > tol {
+				t.Errorf("%s gradient of input %d: relative error %.2g", f.Name, i, e)
 			}
-			col += x.Numel()
+			col += len(x)
 		}
 	}
 }
@@ -228,13 +255,4 @@ func allIndices(n int) []int {
 		r[i] = i
 	}
 	return r
-}
-
-// Dot64 is the float64 inner product.
-func Dot64(a, b []float32) float64 {
-	var s float64
-	for i := range a {
-		s += float64(a[i]) * float64(b[i])
-	}
-	return s
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func withWorkers(t *testing.T, n int) {
+func withWorkers(t testing.TB, n int) {
 	t.Helper()
 	old := Workers()
 	SetWorkers(n)

@@ -15,6 +15,31 @@ import (
 // values in [0, 1]; gray = mean of R, G and B (the authors' conversion of
 // CelebA), not the luma weights. Errors name the file.
 func ReadImage(path string) (*tensor.Tensor, error) {
+	img, err := decodeImage(path)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	t := tensor.New(b.Dy(), b.Dx())
+	grayInto(t.Data(), img)
+	return t, nil
+}
+
+// ReadImageRGB decodes a PNG or JPEG file into a [3, H, W] tensor: the R, G
+// and B planes with values in [0, 1] (a grayscale file gives three equal
+// planes). Their mean is ReadImage's gray up to float32 rounding.
+func ReadImageRGB(path string) (*tensor.Tensor, error) {
+	img, err := decodeImage(path)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	t := tensor.New(3, b.Dy(), b.Dx())
+	rgbInto(t.Data(), img)
+	return t, nil
+}
+
+func decodeImage(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("image: %w", err)
@@ -24,13 +49,35 @@ func ReadImage(path string) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, formatf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", path, err)
 	}
-	b := img.Bounds()
-	if b.Dx() <= 0 || b.Dy() <= 0 {
+	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
 		return nil, formatf("image %s: empty %s image %dx%d", path, format, b.Dx(), b.Dy())
 	}
-	t := tensor.New(b.Dy(), b.Dx())
-	grayInto(t.Data(), img)
-	return t, nil
+	return img, nil
+}
+
+// rgbInto writes the R, G, B planes of img (values /255 or /65535) into
+// dst, plane after plane.
+func rgbInto(dst []float32, img image.Image) {
+	b := img.Bounds()
+	w, plane := b.Dx(), b.Dx()*b.Dy()
+	r, g, bl := dst[:plane], dst[plane:2*plane], dst[2*plane:3*plane]
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			i := (y-b.Min.Y)*w + x - b.Min.X
+			switch m := img.(type) {
+			case *image.YCbCr: // the common JPEG case, 8 bits a channel
+				yi, ci := m.YOffset(x, y), m.COffset(x, y)
+				cr, cg, cb := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				r[i], g[i], bl[i] = float32(cr)/255, float32(cg)/255, float32(cb)/255
+			case *image.Gray:
+				v := float32(m.GrayAt(x, y).Y) / 255
+				r[i], g[i], bl[i] = v, v, v
+			default:
+				cr, cg, cb, _ := img.At(x, y).RGBA()
+				r[i], g[i], bl[i] = float32(cr)/65535, float32(cg)/65535, float32(cb)/65535
+			}
+		}
+	}
 }
 
 // grayInto writes mean(R,G,B)/65535 of every pixel of img into dst.

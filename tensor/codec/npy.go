@@ -112,20 +112,20 @@ func readNpyHeader(r io.Reader) (npyHeader, error) {
 	if !bytes.Equal(pre[:6], npyMagic) {
 		return npyHeader{}, formatf("bad magic %q: not a .npy file", pre[:6])
 	}
-	var hlen int
+	var hlen uint32 // not int: a 4-byte length may not fit a 32-bit int
 	switch major := pre[6]; major {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return npyHeader{}, readFailed("reading header length", err)
 		}
-		hlen = int(binary.LittleEndian.Uint16(b[:]))
+		hlen = uint32(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return npyHeader{}, readFailed("reading header length", err)
 		}
-		hlen = int(binary.LittleEndian.Uint32(b[:]))
+		hlen = binary.LittleEndian.Uint32(b[:])
 	default:
 		return npyHeader{}, formatf("unsupported format version %d.%d", major, pre[7])
 	}

@@ -151,7 +151,8 @@ func (p *pyLexer) intTuple() ([]int, error) {
 		}
 		v, err := strconv.Atoi(p.s[start:p.pos])
 		if err != nil || v > tensor.MaxElements {
-			return nil, formatf("size %s too large", p.s[start:p.pos])
+			return nil, formatf("size %s too large: more than the %d elements a tensor may hold on this platform",
+				p.s[start:p.pos], tensor.MaxElements)
 		}
 		if p.peek() == 'L' { // Python 2 long literal, written by old numpy
 			p.pos++

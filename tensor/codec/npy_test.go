@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // npyBytes builds a .npy file by hand (independently of WriteNpy): the given
@@ -163,11 +166,14 @@ func TestReadNpyErrors(t *testing.T) {
 		{"missing key", dict("{'descr': '<f4', 'shape': (2,), }"), "fortran_order"},
 		{"extra key", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}"), "unexpected header key"},
 		{"negative", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }"), "integer"},
-		{"huge", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }"), "truncated data"},
+		// The largest shape this platform allows, declared over 8 bytes of data.
+		{"huge", dict(fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, 2), }", tensor.MaxElements/2)), "truncated data"},
 		{"overflow", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }"), "more than"},
 		{"too big int", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,), }"), "too large"},
 		{"trailing", dict("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x"), "trailing"},
 		{"header len", []byte("\x93NUMPY\x02\x00\xff\xff\xff\x7f"), "header length"},
+		// Above 2^31: negative if read into a 32-bit int.
+		{"header len 2^32-1", []byte("\x93NUMPY\x02\x00\xff\xff\xff\xff"), "header length 4294967295"},
 	}
 	for _, c := range cases {
 		_, err := ReadNpy(bytes.NewReader(c.in))

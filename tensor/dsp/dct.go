@@ -1,6 +1,9 @@
 package dsp
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // DCTScale is the orthonormal DCT-II factor of frequency p on n points:
 // √(1/n) for p = 0, √(2/n) otherwise, so that the basis vectors
@@ -28,13 +31,55 @@ func DCT2Basis(n, k int) [][]float32 {
 			v := make([]float32, n*n)
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
-					v[i*n+j] = float32(DCTScale(p, n) * DCTScale(q, n) *
-						math.Cos(math.Pi*float64((2*i+1)*p)/float64(2*n)) *
-						math.Cos(math.Pi*float64((2*j+1)*q)/float64(2*n)))
+					v[i*n+j] = float32(DCTScale(p, n) * DCTScale(q, n) * dctCos(p, i, n) * dctCos(q, j, n))
 				}
 			}
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// dctCos is cos(π(2i+1)p / 2n), the DCT-II kernel of frequency p at sample
+// i, evaluated in one place so that every basis built from it agrees bit
+// for bit.
+func dctCos(p, i, n int) float64 {
+	return math.Cos(math.Pi * float64((2*i+1)*p) / float64(2*n))
+}
+
+// DCTMatrix returns the orthonormal n×n DCT-II matrix C, row-major, with
+// C[p][i] = DCTScale(p, n)·cos(π(2i+1)p / 2n): row p is frequency p, so the
+// 1-D transform of x is C·x and its inverse (the orthonormal DCT-III) Cᵀ·X.
+// This is scipy's dct(type=2, norm="ortho"). The slice is the caller's.
+func DCTMatrix(n int) []float64 {
+	return append([]float64(nil), dctBasis(n).f64...)
+}
+
+// dctMatrices holds one size's DCT-II matrix in float64 and rounded once to
+// float32, and (made on first use) the float32 transpose; all are shared and
+// read-only.
+type dctMatrices struct {
+	f64           []float64
+	f32           []float32
+	transposeOnce sync.Once
+	f32T          []float32
+}
+
+var dctCache sync.Map // n → *dctMatrices
+
+// dctBasis returns the cached matrices of size n (n ≥ 1).
+func dctBasis(n int) *dctMatrices {
+	if v, ok := dctCache.Load(n); ok {
+		return v.(*dctMatrices)
+	}
+	m := &dctMatrices{f64: make([]float64, n*n), f32: make([]float32, n*n)}
+	for p := 0; p < n; p++ {
+		for i := 0; i < n; i++ {
+			v := DCTScale(p, n) * dctCos(p, i, n)
+			m.f64[p*n+i] = v
+			m.f32[p*n+i] = float32(v)
+		}
+	}
+	v, _ := dctCache.LoadOrStore(n, m)
+	return v.(*dctMatrices)
 }

@@ -3,6 +3,8 @@ package linalg
 import (
 	"fmt"
 	"math"
+
+	"github.com/harmonic-go/harmonic/internal/rng"
 )
 
 // LanczosEnd selects which end of the spectrum Lanczos reports.
@@ -127,11 +129,11 @@ type lanczosRun struct {
 	steps    int // maximum number of steps
 	wanted   int // pairs per end
 	basis    *lanczosBasis
-	diag     [][]float64 // A_j, b×b row-major
-	sub      [][]float64 // B_j, b×b upper triangular: A V_j = … + V_{j+1} B_j
-	rng      *laRNG
-	anorm    float64 // largest ‖A v‖ seen
-	done     int     // steps completed
+	diag     [][]float64     // A_j, b×b row-major
+	sub      [][]float64     // B_j, b×b upper triangular: A V_j = … + V_{j+1} B_j
+	gauss    *rng.SplitMix64 // start and restart vectors; its own stream, so results depend only on opt.Seed
+	anorm    float64         // largest ‖A v‖ seen
+	done     int             // steps completed
 	restarts int
 	conv     bool
 }
@@ -183,7 +185,7 @@ func newLanczosRun(op SymOperator, opt LanczosOptions) (*lanczosRun, error) {
 		op: op, opt: opt, n: n, b: b, steps: steps, wanted: wanted,
 		// One extra block holds the last residual block's QR.
 		basis: newLanczosBasis(n, steps*b+b),
-		rng:   newLaRNG(opt.Seed),
+		gauss: rng.NewSplitMix64(opt.Seed),
 	}, nil
 }
 
@@ -195,7 +197,7 @@ func (lz *lanczosRun) run() error {
 	// Start block: Gaussian vectors orthonormalized among themselves.
 	for c := 0; c < b; c++ {
 		v := w[c*n : (c+1)*n]
-		if !lz.basis.randomUnit(v, c, lz.rng) {
+		if !lz.basis.randomUnit(v, c, lz.gauss) {
 			return fmt.Errorf("lanczos: cannot draw a start block of %d vectors in dimension %d", b, n)
 		}
 		lz.basis.push(v)
@@ -273,7 +275,7 @@ func (lz *lanczosRun) extend(j int, w []float64, last bool) {
 			if !last {
 				lz.restarts++
 			}
-			if last || !lz.basis.randomUnit(wc, k, lz.rng) {
+			if last || !lz.basis.randomUnit(wc, k, lz.gauss) {
 				for i := range wc {
 					wc[i] = 0
 				}

@@ -1,6 +1,9 @@
 package linalg
 
-import "github.com/harmonic-go/harmonic/internal/parallel"
+import (
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/internal/rng"
+)
 
 // The Krylov basis of Lanczos with full reorthogonalization: orthonormal
 // float64 vectors stored back to back, and classical Gram–Schmidt applied
@@ -92,12 +95,12 @@ func (b *lanczosBasis) subtract(w, h []float64) {
 // basis vectors, drawing fresh Gaussian vectors until one keeps a safe part
 // of its norm (at most a few tries unless the basis spans nearly all of
 // Rⁿ). It reports false if the basis already spans Rⁿ.
-func (b *lanczosBasis) randomUnit(w []float64, m int, rng *laRNG) bool {
+func (b *lanczosBasis) randomUnit(w []float64, m int, gauss *rng.SplitMix64) bool {
 	if m >= b.n {
 		return false
 	}
 	for try := 0; try < 10; try++ {
-		rng.fillNormal(w)
+		gauss.FillNormal64(w)
 		before := laNorm(w)
 		b.orthogonalize(w, m, nil)
 		after := laNorm(w)

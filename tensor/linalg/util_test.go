@@ -146,24 +146,3 @@ func TestLaNormScaling(t *testing.T) {
 		t.Errorf("laNorm(nil) = %v", got)
 	}
 }
-
-func TestLaRNGDeterministicNormal(t *testing.T) {
-	a, b := newLaRNG(42), newLaRNG(42)
-	x, y := make([]float64, 10001), make([]float64, 10001)
-	a.fillNormal(x)
-	b.fillNormal(y)
-	mean, sq := 0.0, 0.0
-	for i := range x {
-		if x[i] != y[i] {
-			t.Fatalf("same seed differs at %d", i)
-		}
-		mean += x[i]
-		sq += x[i] * x[i]
-	}
-	mean /= float64(len(x))
-	sq /= float64(len(x))
-	// 5-sigma bands for the sample mean and variance of 10001 normals.
-	if math.Abs(mean) > 0.05 || math.Abs(sq-1) > 0.07 {
-		t.Errorf("normal sample mean %v, second moment %v", mean, sq)
-	}
-}

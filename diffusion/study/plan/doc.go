@@ -1,0 +1,65 @@
+// Package plan is the seam between a study and the machines that run it: a
+// study declares a plan, a DAG of jobs, and an executor runs it, in this
+// process (Run, a local pool), one job per process (RunOne, behind
+// `harmonic job run --plan OUT/plan.json --index I`, which is also what a
+// Slurm array task runs), or not at all (Summarize, for --plan-only).
+//
+// # Jobs and their IDs
+//
+// A Job is a kind (what code runs: "gahb/train"), a config (the JSON of any
+// value, canonicalized: compact, object keys sorted, numbers as written) and
+// deps (the IDs of the jobs whose outputs it reads). Its ID is the first 16 hex
+// digits of the sha256 of
+//
+//	kind \n version \n canonical config \n dep IDs joined by spaces
+//
+// where version is the string the kind was registered with. A kind bumps its
+// version whenever its code changes what it writes, so old results are never
+// mistaken for new ones: the job gets a new ID, hence a new directory. The dep
+// IDs are hashed too, so a version bump upstream (a retrained model) also
+// renames everything computed from it.
+//
+// Kinds register themselves at init with Register(kind, version, run) and,
+// optionally, RegisterCost (an estimated cost of one job from its config).
+// A run function gets an *Env: its typed config (Env.Config), its output
+// directory, its dependencies' output directories and metrics, a logger and
+// the number of threads it may use.
+//
+// # Outputs and done-ness
+//
+// Job id writes under OUT/runs/<id>/: config.json (id, kind, version, config,
+// deps) when it starts, its own files, and metrics.json (name → number or any
+// JSON) LAST, atomically, after run returned nil. A job is done iff its
+// metrics.json exists. Every file is written atomically (Env.WriteFile, or
+// internal/atomicfile through Env.Path), so a job killed at any point leaves
+// complete files and no metrics.json: it is not done and runs again. Its
+// directory is kept for that rerun, so a kind may resume from a checkpoint it
+// wrote there.
+//
+// When a job runs again (its metrics.json was deleted, or it never finished),
+// everything downstream of it is stale: before running it, the executors
+// delete the directories of its transitive dependants, which then run again
+// after it. So deleting one job's metrics.json reruns exactly that job and its
+// dependants, as make would.
+//
+// # Plans
+//
+// A Plan lists jobs; Add appends one whose deps are already in the plan, so
+// the list order is always a valid sequential order. Validate checks IDs
+// (format, duplicates, each ID matching its contents), unknown deps and
+// cycles, naming the jobs involved. Save writes OUT/plan.json atomically and
+// Load reads and validates it; a job's index in plan.json is the --index of
+// `harmonic job run`.
+//
+// # Executors
+//
+// Run saves the plan to OUT/plan.json and runs its jobs that are not done on
+// Options.Jobs goroutines, each job starting once its dependencies are done;
+// the first error stops scheduling (running jobs finish) and is returned
+// naming the job's ID and kind; cancelling ctx stops the same way. RunOne runs
+// one job of a saved plan and fails with ErrNotReady if a dependency is not
+// done. Both give a job the same inputs (config, dependencies' outputs and
+// metrics) and write the same config.json and metrics.json, so as long as a
+// kind's outputs depend only on those and not on Env.Threads, a folder filled
+// by RunOne processes in any order is byte for byte the one Run fills.
+package plan

@@ -1,0 +1,120 @@
+package study
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/harmonic-go/harmonic/diffusion/report"
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
+	"github.com/harmonic-go/harmonic/diffusion/train"
+	"github.com/harmonic-go/harmonic/nn"
+)
+
+// kindTrain is the job that trains one model of the study; its config is
+// the ModelSpec. It writes model.safetensors (and the train_state
+// checkpoint it resumes from when it was stopped) and the metrics
+// final_loss (smoothed loss at the last step), steps, steps_trained (by
+// the invocation that finished it) and train_seconds (that invocation's
+// wall time: the only metric that is a timing, not a result).
+const kindTrain = "gahb-train"
+
+func init() {
+	plan.Register(kindTrain, "1", runTrain)
+	plan.RegisterCost(kindTrain, trainCost)
+}
+
+func runTrain(ctx context.Context, env *plan.Env) error {
+	var s ModelSpec
+	if err := env.Config(&s); err != nil {
+		return err
+	}
+	set, err := trainSet(s)
+	if err != nil {
+		return err
+	}
+	// A job that finished training but not its metrics.json (killed in
+	// between, or its metrics.json deleted to rerun it) has its result.
+	var done trainResult
+	if err := report.ReadJSON(env.Path(trainResultFile), &done); err == nil {
+		env.Logf("%s: trained before, final loss %.4g", s.Label(), done.FinalLoss)
+		done.set(env, 0, 0)
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	var tr *train.Trainer
+	if _, err := os.Stat(env.Path(train.StateFile)); err == nil {
+		if tr, err = train.Resume(env.Dir, s.Train, set); err != nil {
+			return err
+		}
+		env.Logf("%s: resuming at step %d", s.Label(), tr.Step)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	} else if tr, err = train.New(s.Train, set); err != nil {
+		return err
+	}
+	start, step0 := time.Now(), tr.Step
+	var last time.Time
+	res, err := tr.Run(ctx, env.Dir, func(p train.Progress) {
+		if time.Since(last) < 10*time.Second && p.Step < p.Total {
+			return
+		}
+		last = time.Now()
+		env.Logf("%s: step %d/%d loss %.4g ETA %s", s.Label(), p.Step, p.Total, p.Smoothed, p.ETA.Round(time.Second))
+	})
+	if err != nil {
+		return err
+	}
+	if res.Stopped {
+		return fmt.Errorf("study: interrupted while training %s at step %d (checkpoint saved; rerun to resume): %w", s.Label(), res.Step, context.Canceled)
+	}
+	done = trainResult{FinalLoss: res.Smoothed, Steps: res.Step}
+	if err := env.WriteFile(trainResultFile, func(w io.Writer) error { return json.NewEncoder(w).Encode(done) }); err != nil {
+		return err
+	}
+	done.set(env, res.Step-step0, time.Since(start).Seconds())
+	return nil
+}
+
+// trainResult is written once training has finished, before metrics.json.
+type trainResult struct {
+	FinalLoss float64 `json:"final_loss"`
+	Steps     int     `json:"steps"`
+}
+
+const trainResultFile = "train_result.json"
+
+// set records r's metrics, with the steps trained and seconds taken by this run.
+func (r trainResult) set(env *plan.Env, trained int, seconds float64) {
+	env.SetMetric("final_loss", r.FinalLoss)
+	env.SetMetric("steps", r.Steps)
+	env.SetMetric("steps_trained", trained)
+	env.SetMetric("train_seconds", seconds)
+}
+
+// depNet loads the model trained by the job's dependency i (a gahb-train job).
+func depNet(env *plan.Env, i int) (nn.Net, error) {
+	if i >= len(env.Deps) || env.Deps[i].Kind != kindTrain {
+		return nil, fmt.Errorf("job %s (%s): dependency %d is not a %s job", env.ID, env.Kind, i, kindTrain)
+	}
+	net, _, err := nn.LoadModel(env.Deps[i].Dir)
+	return net, err
+}
+
+// stepSecondsPerUnit scales the estimate of a training step: the quick
+// preset's step (batch 32 of 16×16 images, a 1-level UNet of base 16) takes
+// about 16 ms on one core, and a step's work grows with batch × pixels ×
+// base² (convolutions dominate). Deeper UNets add levels at a quarter of
+// the pixels each, which this ignores: it is a plan-size estimate.
+const stepSecondsPerUnit = 0.016 / (32 * 16 * 16 * 16 * 16)
+
+// trainCost is a gahb-train job's estimated wall seconds on one core.
+func trainCost(s ModelSpec) (float64, error) {
+	c := s.Train
+	return float64(c.Steps) * float64(c.Batch*c.Size*c.Size*c.Base*c.Base) * stepSecondsPerUnit, nil
+}

@@ -1,0 +1,127 @@
+package simd
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// naiveDgemmTile is the triple-loop reference for one tile, rounding every
+// multiply and add on its own as DgemmMicro specifies for unfused kernels.
+func naiveDgemmTile(mr, nr, kc int, a, b, c []float64, ldc int, alpha, beta float64) []float64 {
+	want := make([]float64, mr*nr)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			s := 0.0
+			for p := 0; p < kc; p++ {
+				s += float64(a[p*mr+i] * b[p*nr+j])
+			}
+			v := float64(alpha * s)
+			if beta != 0 {
+				v += float64(beta * c[i*ldc+j])
+			}
+			want[i*nr+j] = v
+		}
+	}
+	return want
+}
+
+func TestDgemmMicroKernels(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	fill := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = rng.NormFloat64()
+		}
+		return s
+	}
+	for _, g := range DgemmMicros() {
+		for _, kc := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 64, 255, 256, 257} {
+			for _, ab := range [][2]float64{{1, 0}, {1, 1}, {0.5, -2}, {0, 1.5}, {-1, 0}, {0.3, 1}} {
+				alpha, beta := ab[0], ab[1]
+				ldc := g.NR + 3
+				a, b := fill(kc*g.MR), fill(kc*g.NR)
+				// Guard values around the tile must survive; with beta 0 the
+				// old C is NaN and must not leak into the result.
+				c := fill(g.MR*ldc + 5)
+				if beta == 0 {
+					for i := 0; i < g.MR; i++ {
+						for j := 0; j < g.NR; j++ {
+							c[i*ldc+j] = math.NaN()
+						}
+					}
+				}
+				orig := append([]float64(nil), c...)
+				want := naiveDgemmTile(g.MR, g.NR, kc, a, b, orig, ldc, alpha, beta)
+				g.Kernel(kc, a, b, c, ldc, alpha, beta)
+				for i := 0; i < g.MR; i++ {
+					for j := 0; j < ldc; j++ {
+						got := c[i*ldc+j]
+						if j >= g.NR {
+							if got != orig[i*ldc+j] {
+								t.Fatalf("%s kc=%d: wrote outside the tile at (%d,%d)", g.Name, kc, i, j)
+							}
+							continue
+						}
+						w := want[i*g.NR+j]
+						if g.Fused {
+							if math.IsNaN(got) || math.Abs(got-w) > 1e-13*(1+float64(kc)) {
+								t.Fatalf("%s kc=%d alpha=%v beta=%v: C[%d,%d] = %v, want %v", g.Name, kc, alpha, beta, i, j, got, w)
+							}
+						} else if math.Float64bits(got) != math.Float64bits(w) {
+							t.Fatalf("%s kc=%d alpha=%v beta=%v: C[%d,%d] = %v, want exactly %v", g.Name, kc, alpha, beta, i, j, got, w)
+						}
+					}
+				}
+				if c[g.MR*ldc] != orig[g.MR*ldc] {
+					t.Fatalf("%s: wrote past the tile", g.Name)
+				}
+			}
+		}
+	}
+}
+
+// TestDgemmUnfusedRounding checks that the unfused kernels do not fuse: with
+// a = 1+2⁻³⁰, b = 1−2⁻³⁰ the exact product 1−2⁻⁶⁰ rounds to 1, so adding −1
+// gives 0 unfused but −2⁻⁶⁰ through a fused multiply-add.
+func TestDgemmUnfusedRounding(t *testing.T) {
+	for _, g := range DgemmMicros() {
+		kc := 2
+		a := make([]float64, kc*g.MR)
+		b := make([]float64, kc*g.NR)
+		for i := 0; i < g.MR; i++ {
+			a[i], a[g.MR+i] = -1, 1+0x1p-30
+		}
+		for j := 0; j < g.NR; j++ {
+			b[j], b[g.NR+j] = 1, 1-0x1p-30
+		}
+		c := make([]float64, g.MR*g.NR)
+		g.Kernel(kc, a, b, c, g.NR, 1, 0)
+		// The first step, −1·1, is exact; the second adds the product to −1.
+		want := 0.0
+		if g.Fused {
+			want = -0x1p-60
+		}
+		for i, v := range c {
+			if v != want {
+				t.Fatalf("%s: C[%d] = %v, want %v (fused: %v)", g.Name, i, v, want, g.Fused)
+			}
+		}
+	}
+}
+
+func TestDgemmKernelFollowsLevel(t *testing.T) {
+	defer func(l Level) { _ = Use(string(l)) }(Current())
+	for _, l := range Available() {
+		if err := Use(string(l)); err != nil {
+			t.Fatal(err)
+		}
+		g := DgemmKernel()
+		if l == Generic && g.Name != dgemmGenericMicro.Name {
+			t.Errorf("level generic uses %s", g.Name)
+		}
+		if g.Fused || g.MR <= 0 || g.NR <= 0 || g.Kernel == nil {
+			t.Errorf("level %s: kernel %s is fused or incomplete", l, g.Name)
+		}
+	}
+}

@@ -44,10 +44,10 @@ func (a *Adam) Update(lr float64) error {
 	}
 	a.Step++
 	t := float64(a.Step)
-	bc1, bc2 := float32(1-math.Pow(a.Beta1, t)), float32(1-math.Pow(a.Beta2, t))
+	bc1, bc2 := 1-math.Pow(a.Beta1, t), 1-math.Pow(a.Beta2, t)
 	for i, p := range a.params {
 		simd.AdamStep(p.Value.Data(), p.Grad.Data(), a.M[i].Data(), a.V[i].Data(),
-			float32(lr), float32(a.Beta1), float32(a.Beta2), float32(a.Eps), bc1, bc2)
+			lr, a.Beta1, a.Beta2, a.Eps, bc1, bc2)
 	}
 	return nil
 }

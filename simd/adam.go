@@ -15,12 +15,14 @@ var adamImpl = adamGeneric
 //	param -= lr * (m/bc1) / (sqrt(v/bc2) + eps)
 //
 // bc1 = 1-beta1^t and bc2 = 1-beta2^t are the bias corrections of step t. As
-// in PyTorch, the last line is evaluated as param -= step*m / (sqrt(v)*s + eps)
-// with the scalars step = lr/bc1 and s = 1/sqrt(bc2) computed once (in float64,
-// then rounded), so each element costs one square root and one division. Every
-// other operation is a float32 multiply or add rounded on its own, so all
-// kernel sets give bit-identical results.
-func AdamStep(param, grad, m, v []float32, lr, beta1, beta2, eps, bc1, bc2 float32) {
+// in PyTorch, the hyperparameters arrive in float64 and every per-step scalar
+// (1-beta1, 1-beta2, step = lr/bc1, s = 1/sqrt(bc2)) is computed in float64
+// and rounded to float32 once: computing 1-beta2 from float32(0.999) would give
+// 0.00099998713 instead of 0.001. The last line is evaluated as
+// param -= step*m / (sqrt(v)*s + eps), so each element costs one square root
+// and one division. Every other operation is a float32 multiply or add rounded
+// on its own, so all kernel sets give bit-identical results.
+func AdamStep(param, grad, m, v []float32, lr, beta1, beta2, eps, bc1, bc2 float64) {
 	checkLen("AdamStep", "grad", len(grad), "param", len(param))
 	checkLen("AdamStep", "m", len(m), "param", len(param))
 	checkLen("AdamStep", "v", len(v), "param", len(param))
@@ -37,13 +39,13 @@ func AdamStep(param, grad, m, v []float32, lr, beta1, beta2, eps, bc1, bc2 float
 // adamCoef holds the per-step scalars of AdamStep, as passed to the kernels.
 type adamCoef struct{ b1, c1, b2, c2, step, s, eps float32 }
 
-func adamCoefficients(lr, beta1, beta2, eps, bc1, bc2 float32) adamCoef {
+func adamCoefficients(lr, beta1, beta2, eps, bc1, bc2 float64) adamCoef {
 	return adamCoef{
-		b1: beta1, c1: 1 - beta1,
-		b2: beta2, c2: 1 - beta2,
-		step: float32(float64(lr) / float64(bc1)),
-		s:    float32(1 / math.Sqrt(float64(bc2))),
-		eps:  eps,
+		b1: float32(beta1), c1: float32(1 - beta1),
+		b2: float32(beta2), c2: float32(1 - beta2),
+		step: float32(lr / bc1),
+		s:    float32(1 / math.Sqrt(bc2)),
+		eps:  float32(eps),
 	}
 }
 

@@ -43,7 +43,7 @@ func TestScaleToAliased(t *testing.T) {
 	})
 }
 
-type adamParams struct{ lr, b1, b2, eps, bc1, bc2 float32 }
+type adamParams struct{ lr, b1, b2, eps, bc1, bc2 float64 }
 
 // adamRef64 is AdamStep's rounding contract written out in float64 with an
 // explicit rounding after every operation (see adam.go).
@@ -58,11 +58,28 @@ func adamRef64(a adamParams, p, g, m, v float32) (float32, float32, float32) {
 	return float32(pi), float32(mi), float32(vi)
 }
 
+// The per-step scalars are computed from the float64 hyperparameters, as
+// PyTorch does: 1-0.999 rounds to float32(0.001), whereas 1-float32(0.999)
+// would be 0.00099998713.
+func TestAdamCoefficientsInFloat64(t *testing.T) {
+	c := adamCoefficients(1e-3, 0.9, 0.999, 1e-8, 1-math.Pow(0.9, 3), 1-math.Pow(0.999, 3))
+	want := adamCoef{
+		b1: 0.9, c1: 0.1, b2: 0.999, c2: 0.001,
+		step: float32(1e-3 / (1 - math.Pow(0.9, 3))), s: float32(1 / math.Sqrt(1-math.Pow(0.999, 3))), eps: 1e-8,
+	}
+	if c != want {
+		t.Fatalf("coefficients %+v, want %+v", c, want)
+	}
+	if c.c2 == 1-float32(0.999) {
+		t.Fatalf("1-beta2 = %v was computed in float32", c.c2)
+	}
+}
+
 func TestAdamStep(t *testing.T) {
 	steps := []adamParams{
 		{lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, bc1: 1 - 0.9, bc2: 1 - 0.999},
 		{lr: 2e-4, b1: 0.9, b2: 0.999, eps: 1e-8,
-			bc1: float32(1 - math.Pow(0.9, 57)), bc2: float32(1 - math.Pow(0.999, 57))},
+			bc1: 1 - math.Pow(0.9, 57), bc2: 1 - math.Pow(0.999, 57)},
 		{lr: 0.1, b1: 0.5, b2: 0.75, eps: 0, bc1: 1, bc2: 1},
 	}
 	forEachLevel(t, func(t *testing.T) {
@@ -116,7 +133,7 @@ func TestAdamStepPanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"length": func() { AdamStep(x, x[:3], x, x, 1, 0.9, 0.999, 1e-8, 0.1, 0.001) },
 		"bc1":    func() { AdamStep(x, x, x, x, 1, 0.9, 0.999, 1e-8, 0, 0.001) },
-		"bc2":    func() { AdamStep(x, x, x, x, 1, 0.9, 0.999, 1e-8, 0.1, float32(math.NaN())) },
+		"bc2":    func() { AdamStep(x, x, x, x, 1, 0.9, 0.999, 1e-8, 0.1, math.NaN()) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

@@ -41,7 +41,7 @@ func studyTCUNet(t *testing.T, path string, channels, base int, seed uint64) *TC
 			}
 		}
 	}
-	if err := SaveTCUNet(path, net, nil); err != nil {
+	if err := SaveModel(path, net, nil); err != nil {
 		t.Fatal(err)
 	}
 	return net
@@ -85,7 +85,7 @@ func TestTorchParityTCUNetStudySizes(t *testing.T) {
 			x := randTensor(rng, 1, 2, c.channels, c.side, c.side)
 			xin := ptSaveNpy(t, filepath.Join(dir, "x.npy"), x)
 			runTorchRef(t, "forward", "--ckpt", ckpt, "--input", xin, "--output", out, "--time", ts)
-			y, err := net.Apply(x, tv)
+			y, err := ApplyAt(net, x, tv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestTorchParityTCUNetStudySizes(t *testing.T) {
 			u := randTensor(rng, 1, 1, c.channels, c.side, c.side)
 			x1in := ptSaveNpy(t, filepath.Join(dir, "x1.npy"), x1)
 			vin, uin := ptSaveNpy(t, filepath.Join(dir, "v.npy"), v), ptSaveNpy(t, filepath.Join(dir, "u.npy"), u)
-			lin, err := net.LinearizeAt(x1, tv)
+			lin, err := LinearizeAt(net, x1, tv)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -143,41 +143,37 @@ func runNet(args []string) error {
 }
 
 // loadNetMap reads the checkpoint at path and returns the map the command
-// acts on: net(·, T) for a tc-unet (timeFlag required), the denoiser
+// acts on: net(·, T) for a time-conditioned network such as the tc-unet
+// (timeFlag required), the denoiser
 // y − net(y) for a registered blind architecture (timeFlag must be empty).
 func loadNetMap(path, timeFlag string) (netMap, error) {
-	meta, _, _, err := codec.LoadSafetensors(nn.ModelPath(path))
+	m, _, err := nn.LoadAny(path)
 	if err != nil {
 		return netMap{}, fmt.Errorf("--ckpt: %w", err)
 	}
-	if meta["arch"] == "tc-unet" {
+	switch net := m.(type) {
+	case nn.Conditioned:
 		if timeFlag == "" {
-			return netMap{}, fmt.Errorf("--ckpt %s holds a tc-unet, which needs --time T (the time value fed to the network, e.g. a DDPM step 0..999)", path)
+			return netMap{}, fmt.Errorf("--ckpt %s holds %s, which needs --time T (the time value fed to the network, e.g. a DDPM step 0..999)", path, nn.Describe(net))
 		}
 		t, err := strconv.ParseFloat(timeFlag, 32)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
 			return netMap{}, fmt.Errorf("--time %q is not a finite number", timeFlag)
 		}
-		net, _, err := nn.LoadTCUNet(path)
-		if err != nil {
-			return netMap{}, err
+		return netMap{
+			check:     net.CheckInput,
+			apply:     func(x *tensor.Tensor) (*tensor.Tensor, error) { return nn.ApplyAt(net, x, float32(t)) },
+			linearize: func(x *tensor.Tensor) (*nn.Linearization, error) { return nn.LinearizeAt(net, x, float32(t)) },
+		}, nil
+	case nn.Net:
+		if timeFlag != "" {
+			return netMap{}, fmt.Errorf("--time is for tc-unet and other time-conditioned checkpoints; %s holds %s, whose map y − net(y) has no time", path, nn.Describe(net))
 		}
 		return netMap{
 			check:     net.CheckInput,
-			apply:     func(x *tensor.Tensor) (*tensor.Tensor, error) { return net.Apply(x, float32(t)) },
-			linearize: func(x *tensor.Tensor) (*nn.Linearization, error) { return net.LinearizeAt(x, float32(t)) },
+			apply:     func(x *tensor.Tensor) (*tensor.Tensor, error) { return nn.Denoise(net, x) },
+			linearize: func(x *tensor.Tensor) (*nn.Linearization, error) { return nn.Linearize(net, x, false) },
 		}, nil
 	}
-	net, _, err := nn.LoadModel(path)
-	if err != nil {
-		return netMap{}, err
-	}
-	if timeFlag != "" {
-		return netMap{}, fmt.Errorf("--time is for tc-unet checkpoints; %s holds %s, whose map y − net(y) has no time", path, nn.Describe(net))
-	}
-	return netMap{
-		check:     net.CheckInput,
-		apply:     func(x *tensor.Tensor) (*tensor.Tensor, error) { return nn.Denoise(net, x) },
-		linearize: func(x *tensor.Tensor) (*nn.Linearization, error) { return nn.Linearize(net, x, false) },
-	}, nil
+	return netMap{}, fmt.Errorf("--ckpt %s holds %s, which is neither a blind nor a time-conditioned network", path, nn.Describe(m))
 }

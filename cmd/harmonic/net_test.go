@@ -39,7 +39,7 @@ func TestNetTCUNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	ckpt := filepath.Join(dir, "tc.safetensors")
-	if err := nn.SaveTCUNet(ckpt, net, nil); err != nil {
+	if err := nn.SaveModel(ckpt, net, nil); err != nil {
 		t.Fatal(err)
 	}
 	p := func(n string) string { return filepath.Join(dir, n) }
@@ -59,7 +59,7 @@ func TestNetTCUNet(t *testing.T) {
 		return y
 	}
 	y := mustRun("net", "forward", "--ckpt", ckpt, "--input", p("x.npy"), "--time", "250", "--output", p("out.npy"))
-	want, err := net.Apply(x, 250)
+	want, err := nn.ApplyAt(net, x, 250)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestNetTCUNet(t *testing.T) {
 		}
 	}
 	// A different time changes the output: --time reaches the network.
-	other, _ := net.Apply(x, 900)
+	other, _ := nn.ApplyAt(net, x, 900)
 	if dot64(other.Data(), other.Data()) == dot64(want.Data(), want.Data()) {
 		t.Fatal("forward at t 900 equals t 250")
 	}
@@ -85,7 +85,7 @@ func TestNetTCUNet(t *testing.T) {
 		for i := range z.Data() {
 			z.Data()[i] += s * v.Data()[i]
 		}
-		f, err := net.Apply(z, 250)
+		f, err := nn.ApplyAt(net, z, 250)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestNetErrors(t *testing.T) {
 	dir := t.TempDir()
 	p := func(n string) string { return filepath.Join(dir, n) }
 	tc, _ := nn.NewTCUNet(1, 8, []int{1, 2}, 1, 4, tensor.NewRNG(3))
-	if err := nn.SaveTCUNet(p("tc.safetensors"), tc, nil); err != nil {
+	if err := nn.SaveModel(p("tc.safetensors"), tc, nil); err != nil {
 		t.Fatal(err)
 	}
 	bf, _ := nn.NewBFCNN(3, 4, tensor.NewRNG(4))

@@ -5,14 +5,14 @@ import (
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
-// Apply returns net(x, t) for a batch x [B,Channels,H,W] at one time value
-// for every image, with constant weights (evaluation).
-func (n *TCUNet) Apply(x *tensor.Tensor, t float32) (*tensor.Tensor, error) {
-	if err := n.CheckInput(x.Shape()); err != nil {
+// ApplyAt returns net(x, t) for a batch x [B,C,H,W] at one time value for
+// every image, with constant weights (evaluation).
+func ApplyAt(net Conditioned, x *tensor.Tensor, t float32) (*tensor.Tensor, error) {
+	if err := net.CheckInput(x.Shape()); err != nil {
 		return nil, err
 	}
 	tp := autograd.NewTape()
-	y := n.Forward(tp, tp.Leaf(x.Contiguous(), false), tensor.Full(t, x.Dim(0)), false)
+	y := net.Forward(tp, tp.Leaf(x.Contiguous(), false), tensor.Full(t, x.Dim(0)), false)
 	if err := tp.Err(); err != nil {
 		return nil, err
 	}
@@ -24,13 +24,13 @@ func (n *TCUNet) Apply(x *tensor.Tensor, t float32) (*tensor.Tensor, error) {
 // Linearization's JVP and VJP are then the Jacobian of the raw network
 // with respect to its image input at the fixed time t (what
 // torch_reference.py's jvp and vjp compute for a tc-unet).
-func (n *TCUNet) LinearizeAt(x *tensor.Tensor, t float32) (*Linearization, error) {
-	if err := n.CheckInput(x.Shape()); err != nil {
+func LinearizeAt(net Conditioned, x *tensor.Tensor, t float32) (*Linearization, error) {
+	if err := net.CheckInput(x.Shape()); err != nil {
 		return nil, err
 	}
 	tp := autograd.NewTape()
 	in := tp.Leaf(x.Contiguous(), true)
-	out := n.Forward(tp, in, tensor.Full(t, x.Dim(0)), false)
+	out := net.Forward(tp, in, tensor.Full(t, x.Dim(0)), false)
 	if err := tp.Err(); err != nil {
 		return nil, err
 	}

@@ -144,8 +144,8 @@ func runNet(args []string) error {
 
 // loadNetMap reads the checkpoint at path and returns the map the command
 // acts on: net(·, T) for a time-conditioned network such as the tc-unet
-// (timeFlag required), the denoiser
-// y − net(y) for a registered blind architecture (timeFlag must be empty).
+// (timeFlag required), the denoiser y − net(y) for a blind one (timeFlag
+// must be empty). The registry decides which kind the checkpoint holds.
 func loadNetMap(path, timeFlag string) (netMap, error) {
 	m, _, err := nn.LoadAny(path)
 	if err != nil {

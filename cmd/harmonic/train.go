@@ -73,7 +73,7 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 // resumable flags may be given with --resume; all others come from the
 // checkpoint.
 var resumable = map[string]bool{"steps": true, "every": true, "out": true, "resume": true, "time-limit": true,
-	"threads": true, "eval-sigma": true, "eval-n": true, "eval-t": true, "quiet": true}
+	"threads": true, "eval-sigma": true, "eval-n": true, "eval-t": true, "eval-every": true, "quiet": true}
 
 func runTrain(args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
@@ -86,6 +86,7 @@ func runTrain(args []string) error {
 	evalSigma := fs.String("eval-sigma", "0.05,0.1,0.2", "after training, print PSNR at these σ on train and test images (\"\": skip)")
 	evalN := fs.Int("eval-n", 200, "images per split for the final PSNR table (held-out images for the ε-MSE table)")
 	evalT := fs.String("eval-t", "10,100,250,500,750,990", "vp-eps: after training, print the held-out ε-MSE at these steps and t-averaged (\"\": skip)")
+	evalEvery := fs.Int("eval-every", 0, "vp-eps: score the held-out ε-MSE (t-averaged, --eval-n test images) every this many steps into eps_curve.csv in --out (0: never)")
 	quiet := fs.Bool("quiet", false, "no progress line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -107,6 +108,9 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *evalEvery < 0 {
+		return fmt.Errorf("--eval-every %d is negative", *evalEvery)
+	}
 	// The time limit counts from here: data loading is part of the budget.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -125,8 +129,25 @@ func runTrain(args []string) error {
 		tr.Cfg.Batch, tr.Cfg.LR, tr.Cfg.LRFactor, tr.Cfg.LREvery, loopOptions(tr.Cfg), tensor.Threads(), *out)
 
 	line := newProgressLine(*quiet)
-	res, err := tr.Run(ctx, *out, line.update)
+	progress := line.update
+	var curveErr error
+	if *evalEvery > 0 {
+		curve, err := setupEpsCurve(tr, ds, *evalEvery, *evalN, *out)
+		if err != nil {
+			return err
+		}
+		progress = func(p train.Progress) {
+			line.update(p)
+			if curveErr == nil {
+				curveErr = curve.after(p.Step, p.Total, tr.Model())
+			}
+		}
+	}
+	res, err := tr.Run(ctx, *out, progress)
 	line.finish()
+	if err == nil {
+		err = curveErr
+	}
 	if err != nil {
 		if meta, _, _, e := codec.LoadSafetensors(nn.ModelPath(*out)); e == nil {
 			return fmt.Errorf("%w\nthe last checkpoint in %s is at step %s", err, *out, meta["step"])

@@ -216,27 +216,34 @@ func TestTorchParityTCUNetTrainStep(t *testing.T) {
 			t.Logf("loss %.9g, %s %.9g: relative difference %.3g", loss, what, ref, e)
 		}
 	}
-	grad := flatParams(net, true)
-	checkMaxRel(t, "gradient of the loss", grad, ptLoadNpy(t, prefix+"_grad.npy"))
+	grad, torchGrad := flatParams(net, true), ptLoadNpy(t, prefix+"_grad.npy")
+	checkMaxRel(t, "gradient of the loss", grad, torchGrad)
 
-	// Adam's first step moves each weight by lr·g/(|g| + ε) ≈ ±lr, so
-	// compare the moves: a gradient entry within rounding of zero may
-	// take either sign, nothing else may differ beyond rounding.
+	// Adam's first step moves each weight by m(g) = −lr·g/(|g| + ε) ≈ ±lr.
+	// Near g = 0 the move is steep (m′ = lr·ε/(|g| + ε)²), so a gradient
+	// entry that differs from torch's by rounding moves its weight by up to
+	// m′·|Δg| more: that much, plus 1e-3·lr for the step's own rounding, is
+	// allowed. Gradients of opposite signs (an entry within rounding of
+	// zero) may move either way; few may.
 	w1, want := flatParams(net, false), ptLoadNpy(t, prefix+"_weights.npy")
+	adamEps := NewAdam(nil).Eps
 	var worst float64
 	flipped := 0
 	for i := range w1.Data() {
-		d, dw := float64(w1.Data()[i])-float64(w0.Data()[i]), float64(want.Data()[i])-float64(w0.Data()[i])
-		if math.Abs(d-dw) > 0.5*lr {
+		g, gt := float64(grad.Data()[i]), float64(torchGrad.Data()[i])
+		if g*gt < 0 {
 			flipped++
 			continue
 		}
-		worst = math.Max(worst, math.Abs(d-dw)/lr)
+		d, dw := float64(w1.Data()[i])-float64(w0.Data()[i]), float64(want.Data()[i])-float64(w0.Data()[i])
+		small := math.Min(math.Abs(g), math.Abs(gt)) + adamEps
+		slack := lr * adamEps * math.Abs(g-gt) / (small * small)
+		worst = math.Max(worst, (math.Abs(d-dw)-slack)/lr)
 	}
 	if flipped > w1.Numel()/10000 || worst > 1e-3 {
-		t.Errorf("Adam step: %d of %d moves differ in sign, the others by up to %.3g·lr", flipped, w1.Numel(), worst)
+		t.Errorf("Adam step: %d of %d gradients differ in sign; the other moves differ by up to %.3g·lr beyond their gradients' rounding", flipped, w1.Numel(), worst)
 	} else {
-		t.Logf("Adam step: %d of %d moves differ in sign, the others by up to %.3g·lr", flipped, w1.Numel(), worst)
+		t.Logf("Adam step: %d of %d gradients differ in sign; the other moves differ by up to %.3g·lr beyond their gradients' rounding", flipped, w1.Numel(), worst)
 	}
 }
 

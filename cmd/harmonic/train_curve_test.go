@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestTrainEvalEveryCurve(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps, mses := readCurve(t, out)
-	if want := []int{0, 2, 4}; !slicesEqual(steps, want) {
+	if want := []int{0, 2, 4}; !slices.Equal(steps, want) {
 		t.Fatalf("curve steps %v, want %v", steps, want)
 	}
 	// The last point is the saved model's ε-MSE on the same 4 test images.
@@ -70,7 +71,7 @@ func TestTrainEvalEveryCurve(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps2, mses2 := readCurve(t, out)
-	if want := []int{0, 2, 4, 6}; !slicesEqual(steps2, want) {
+	if want := []int{0, 2, 4, 6}; !slices.Equal(steps2, want) {
 		t.Fatalf("resumed curve steps %v, want %v", steps2, want)
 	}
 	if mses2[2] != mses[2] {
@@ -83,16 +84,4 @@ func TestTrainEvalEveryCurve(t *testing.T) {
 	if err := runTrain(tinyTC(filepath.Join(dir, "neg"), "--eval-every", "-1")); err == nil || !strings.Contains(err.Error(), "--eval-every -1") {
 		t.Errorf("--eval-every -1: error %v", err)
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

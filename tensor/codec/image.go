@@ -6,6 +6,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // decoders ReadImage understands
 	_ "image/png"
+	"io"
 	"os"
 
 	"github.com/harmonic-go/harmonic/tensor"
@@ -45,12 +46,35 @@ func decodeImage(path string) (image.Image, error) {
 		return nil, fmt.Errorf("image: %w", err)
 	}
 	defer f.Close()
-	img, format, err := image.Decode(f)
+	return decodeImageFrom(f, path)
+}
+
+// maxImagePixels bounds the size an image header may declare (8192×8192):
+// the decoders allocate the whole image from the header alone, so a
+// corrupt or hostile file of a few bytes could otherwise ask for gigabytes.
+const maxImagePixels = 1 << 26
+
+// decodeImageFrom decodes a PNG or JPEG from r; name is for errors.
+func decodeImageFrom(r io.ReadSeeker, name string) (image.Image, error) {
+	cfg, format, err := image.DecodeConfig(r)
 	if err != nil {
-		return nil, formatf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", path, err)
+		return nil, formatf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, formatf("image %s: empty %s image %dx%d", name, format, cfg.Width, cfg.Height)
+	}
+	if cfg.Width > maxImagePixels/cfg.Height {
+		return nil, formatf("image %s: %s header declares %dx%d pixels, more than the %d accepted", name, format, cfg.Width, cfg.Height, maxImagePixels)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("image %s: %w", name, err)
+	}
+	img, format, err := image.Decode(r)
+	if err != nil {
+		return nil, formatf("image %s: cannot decode (corrupt, truncated or not PNG/JPEG): %v", name, err)
 	}
 	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, formatf("image %s: empty %s image %dx%d", path, format, b.Dx(), b.Dy())
+		return nil, formatf("image %s: empty %s image %dx%d", name, format, b.Dx(), b.Dy())
 	}
 	return img, nil
 }

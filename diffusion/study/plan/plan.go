@@ -188,17 +188,27 @@ func Load(path string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p Plan
-	if err := decodeStrict(b, &p); err != nil {
+	p, err := Parse(b)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return p, nil
+}
+
+// Parse decodes and validates the bytes of a plan.json.
+func Parse(b []byte) (*Plan, error) {
+	var p Plan
+	if err := decodeStrict(b, &p); err != nil {
+		return nil, err
+	}
 	for i := range p.Jobs {
+		var err error
 		if p.Jobs[i].Config, err = canonical(p.Jobs[i].Config); err != nil {
-			return nil, fmt.Errorf("%s: job %d: config: %w", path, i, err)
+			return nil, fmt.Errorf("job %d: config: %w", i, err)
 		}
 	}
 	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return &p, nil
 }

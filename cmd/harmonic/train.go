@@ -132,7 +132,7 @@ func runTrain(args []string) error {
 	progress := line.update
 	var curveErr error
 	if *evalEvery > 0 {
-		curve, err := setupEpsCurve(tr, ds, *evalEvery, *evalN, *out)
+		curve, err := setupEpsCurve(tr, ds, *evalEvery, *evalN, *out, line.note)
 		if err != nil {
 			return err
 		}
@@ -512,6 +512,16 @@ func (p *progressLine) update(pr train.Progress) {
 		}
 		p.shown = true
 	}
+}
+
+// note prints a line of results between progress lines (over the status
+// line on a terminal).
+func (p *progressLine) note(s string) {
+	if p.tty && p.shown {
+		fmt.Fprintf(os.Stderr, "\r%-90s\n", s)
+		return
+	}
+	fmt.Fprintln(os.Stderr, s)
 }
 
 func (p *progressLine) finish() {

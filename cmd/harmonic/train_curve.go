@@ -32,11 +32,12 @@ type epsCurve struct {
 	set   *data.Set
 	path  string
 	rows  []string
+	print func(string) // shows a point (between progress lines)
 }
 
 // newEpsCurve reads dir's existing curve up to step from (a resumed run).
-func newEpsCurve(every int, set *data.Set, dir string, from int) (*epsCurve, error) {
-	c := &epsCurve{every: every, set: set, path: filepath.Join(dir, epsCurveFile)}
+func newEpsCurve(every int, set *data.Set, dir string, from int, print func(string)) (*epsCurve, error) {
+	c := &epsCurve{every: every, set: set, path: filepath.Join(dir, epsCurveFile), print: print}
 	b, err := os.ReadFile(c.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -74,7 +75,7 @@ func (c *epsCurve) score(step int, model nn.Model) error {
 		return err
 	}
 	mse := rows[len(rows)-1].MSE
-	fmt.Fprintf(os.Stderr, "\rstep %d: held-out ε-MSE %.4f (t-averaged, %d test images; predicting 0 scores 1)\n", step, mse, c.set.N)
+	c.print(fmt.Sprintf("step %d: held-out ε-MSE %.4f (t-averaged, %d test images; predicting 0 scores 1)", step, mse, c.set.N))
 	c.rows = append(c.rows, fmt.Sprintf("%d,%.6g", step, mse))
 	var buf bytes.Buffer
 	buf.WriteString("step,eps_mse\n")
@@ -90,7 +91,7 @@ func (c *epsCurve) score(step int, model nn.Model) error {
 // setupEpsCurve checks that --eval-every fits the run (a vp-eps objective,
 // held-out images), takes the first n test images, and scores the
 // untrained network when the run starts at step 0.
-func setupEpsCurve(tr *train.Trainer, ds *data.Dataset, every, n int, dir string) (*epsCurve, error) {
+func setupEpsCurve(tr *train.Trainer, ds *data.Dataset, every, n int, dir string, print func(string)) (*epsCurve, error) {
 	if tr.Cfg.Objective != "vp-eps" {
 		return nil, fmt.Errorf("--eval-every scores the ε-MSE of a vp-eps run; this run's objective is %q", tr.Cfg.Objective)
 	}
@@ -104,7 +105,7 @@ func setupEpsCurve(tr *train.Trainer, ds *data.Dataset, every, n int, dir string
 			return nil, err
 		}
 	}
-	c, err := newEpsCurve(every, set, dir, tr.Step)
+	c, err := newEpsCurve(every, set, dir, tr.Step, print)
 	if err != nil {
 		return nil, fmt.Errorf("--eval-every: %w", err)
 	}

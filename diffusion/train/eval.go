@@ -22,7 +22,7 @@ type EpsMSE struct {
 // EvalEpsMSE measures net's ε-MSE on the images of set (pixels in [0,1],
 // mapped to 2u − 1 as in training) at each step of steps and, as a last
 // row with T = −1, at uniformly drawn steps. The noise comes from seed
-// alone, so every network is scored on the same x_t.
+// and the step alone, so every network is scored on the same x_t.
 func EvalEpsMSE(ctx context.Context, net nn.Conditioned, set *data.Set, steps []int, seed uint64) ([]EpsMSE, error) {
 	sched := schedule.DDPM()
 	for _, t := range steps {
@@ -34,7 +34,9 @@ func EvalEpsMSE(ctx context.Context, net nn.Conditioned, set *data.Set, steps []
 	rows := append(append([]int(nil), steps...), -1)
 	out := make([]EpsMSE, len(rows))
 	for r, step := range rows {
-		noise := tensor.NewRNG(seed + uint64(r)*0x9e37_79b9)
+		// The noise depends on the row's step, not its position: a step
+		// scores the same whichever other steps are asked for.
+		noise := tensor.NewRNG(seed + uint64(step+1)*0x9e37_79b9)
 		var sum float64
 		for lo := 0; lo < set.N; lo += batch {
 			if err := ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -159,6 +160,8 @@ func runTrain(args []string) error {
 		fmt.Fprintf(os.Stderr, "time limit %s reached: stopped at step %d/%d, checkpoint saved in %s (continue with --resume)\n", *limit, res.Step, tr.Cfg.Steps, *out)
 	case res.Stopped:
 		fmt.Fprintf(os.Stderr, "interrupted: stopped at step %d/%d, checkpoint saved in %s (continue with --resume)\n", res.Step, tr.Cfg.Steps, *out)
+	case math.IsNaN(res.Smoothed): // no step ran: --resume of a finished run
+		fmt.Fprintf(os.Stderr, "done: the run in %s already has its %d steps (raise --steps to train on)\n", *out, res.Step)
 	default:
 		fmt.Fprintf(os.Stderr, "done: %d steps, smoothed loss %.4g, checkpoint in %s\n", res.Step, res.Smoothed, *out)
 	}

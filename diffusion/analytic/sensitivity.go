@@ -44,39 +44,66 @@ func DenoiserFields(ctx context.Context, den denoise.Denoiser, xt *tensor.Tensor
 	if err := checkAlphabar(alphabar); err != nil {
 		return nil, err
 	}
-	if xt == nil || xt.Rank() != 4 || xt.Dim(0) != 1 {
-		var s []int
-		if xt != nil {
-			s = xt.Shape()
-		}
-		return nil, fmt.Errorf("analytic: sensitivity fields at an image of shape %v: want one image [1,C,H,W]", s)
-	}
-	d := xt.Numel()
-	if len(pixels) == 0 {
-		return nil, fmt.Errorf("analytic: no output pixels for the sensitivity fields")
-	}
-	for _, m := range pixels {
-		if m < 0 || m >= d {
-			return nil, fmt.Errorf("analytic: pixel index %d outside [0, %d)", m, d)
-		}
-	}
-	if err := checkFinite("x_t", xt.Contiguous().Data()); err != nil {
+	if err := checkFieldImage(xt, pixels); err != nil {
 		return nil, err
-	}
-	f, err := denoise.In(denoise.Signed, den)
-	if err != nil {
-		return nil, fmt.Errorf("analytic: %w", err)
 	}
 	inv := 1 / math.Sqrt(alphabar)
 	y := tensor.New(xt.Shape()...)
 	for i, v := range xt.Contiguous().Data() {
 		y.Data()[i] = float32(inv * float64(v))
 	}
-	lin, err := denoise.Linearize(ctx, f, y, schedule.SigmaOfAlphaBar(alphabar))
+	return fields(ctx, den, y, schedule.SigmaOfAlphaBar(alphabar), inv, pixels)
+}
+
+// DenoiserFieldsSigma are the σ-space fields ∂x̂[m]/∂y of den at the noisy
+// image y [1,C,H,W] of noise level sigma (a blind network of study A, used
+// without the VP scaling; the Wiener counterpart is Stats.SensitivitySigma
+// with scale 1). y and σ are in [−1,1] units (a [0,1] denoiser is
+// adapted); the fields differ from the VP ones only by the factor √ᾱ.
+func DenoiserFieldsSigma(ctx context.Context, den denoise.Denoiser, y *tensor.Tensor, sigma float64, pixels []int) ([][]float64, error) {
+	if !(sigma >= 0) || math.IsInf(sigma, 0) {
+		return nil, fmt.Errorf("analytic: noise level σ = %v must be a finite number >= 0", sigma)
+	}
+	if err := checkFieldImage(y, pixels); err != nil {
+		return nil, err
+	}
+	return fields(ctx, den, y.Contiguous().Clone(), sigma, 1, pixels)
+}
+
+// checkFieldImage validates one finite image [1,C,H,W] and pixel indices
+// into it.
+func checkFieldImage(x *tensor.Tensor, pixels []int) error {
+	if x == nil || x.Rank() != 4 || x.Dim(0) != 1 {
+		var s []int
+		if x != nil {
+			s = x.Shape()
+		}
+		return fmt.Errorf("analytic: sensitivity fields at an image of shape %v: want one image [1,C,H,W]", s)
+	}
+	d := x.Numel()
+	if len(pixels) == 0 {
+		return fmt.Errorf("analytic: no output pixels for the sensitivity fields")
+	}
+	for _, m := range pixels {
+		if m < 0 || m >= d {
+			return fmt.Errorf("analytic: pixel index %d outside [0, %d)", m, d)
+		}
+	}
+	return checkFinite("noisy image", x.Contiguous().Data())
+}
+
+// fields returns scale·(row m of ∂x̂/∂y) for each pixel m, den linearized
+// in σ-space at y.
+func fields(ctx context.Context, den denoise.Denoiser, y *tensor.Tensor, sigma, scale float64, pixels []int) ([][]float64, error) {
+	f, err := denoise.In(denoise.Signed, den)
 	if err != nil {
 		return nil, fmt.Errorf("analytic: %w", err)
 	}
-	k := len(pixels)
+	lin, err := denoise.Linearize(ctx, f, y, sigma)
+	if err != nil {
+		return nil, fmt.Errorf("analytic: %w", err)
+	}
+	d, k := y.Numel(), len(pixels)
 	src := make([]float32, k*d)
 	for i, m := range pixels {
 		src[i*d+m] = 1
@@ -89,7 +116,7 @@ func DenoiserFields(ctx context.Context, den denoise.Denoiser, xt *tensor.Tensor
 	for i := range out {
 		out[i] = make([]float64, d)
 		for q, v := range dst[i*d : (i+1)*d] {
-			out[i][q] = inv * float64(v)
+			out[i][q] = scale * float64(v)
 		}
 	}
 	return out, nil

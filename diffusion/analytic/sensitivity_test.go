@@ -201,3 +201,69 @@ func TestFieldErrors(t *testing.T) {
 		t.Fatal("pixel −1 accepted")
 	}
 }
+
+// σ-space fields: the Wiener filter's VJP rows are Stats.SensitivitySigma,
+// and a blind [0,1] network of study A gets, through the range adaptor,
+// the rows of its own Jacobian ∂(u − net(u))/∂u at u = (y+1)/2 (an affine
+// change of range on both sides leaves the Jacobian unchanged).
+func TestSigmaSpaceFields(t *testing.T) {
+	x, rng := testSet(23, 40)
+	s, _ := ComputeStats(x)
+	y := noisyVP(rng, x, 1) // ᾱ = 1: the clean first image, then σ-space noise
+	const sigma = 0.3
+	for q := range y.Data() {
+		y.Data()[q] += float32(sigma * rng.NormFloat64())
+	}
+	pixels := []int{2, 17}
+	got, err := DenoiserFieldsSigma(ctx, NewWiener(s), y, sigma, pixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range pixels {
+		want, _ := s.SensitivitySigma(m, sigma*sigma, 1)
+		for q, v := range want {
+			if math.Abs(got[i][q]-v) > 1e-5 {
+				t.Fatalf("Wiener σ-field %d at %d: %v, want %v", m, q, got[i][q], v)
+			}
+		}
+	}
+
+	net, err := nn.NewBFUNet(1, 4, tensor.NewRNG(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := tensor.New(1, 1, 8, 8)
+	for q := range img.Data() {
+		img.Data()[q] = float32(rng.Float64()*2 - 1)
+	}
+	netPixels := []int{0, 36}
+	f, err := DenoiserFieldsSigma(ctx, denoise.Blind(net), img, 0.2, netPixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := img.Clone()
+	for q, v := range u.Data() {
+		u.Data()[q] = (v + 1) / 2
+	}
+	lin, err := nn.Linearize(net, u, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range netPixels {
+		e := tensor.New(1, 1, 8, 8)
+		e.Data()[m] = 1
+		row, err := lin.VJP(e) // row m of ∂(u − net(u))/∂u
+		if err != nil {
+			t.Fatal(err)
+		}
+		for q, v := range row.Data() {
+			want := float64(v)
+			if math.Abs(f[i][q]-want) > 1e-5 {
+				t.Fatalf("blind field %d at %d: %v, want %v", m, q, f[i][q], want)
+			}
+		}
+	}
+	if _, err := DenoiserFieldsSigma(ctx, NewWiener(s), y, -1, pixels); err == nil {
+		t.Fatal("σ = −1 accepted")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // Each field lands in its cell scaled by its own maximum: the largest
@@ -70,5 +72,34 @@ func TestFieldPanel(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "2"); err == nil {
 		t.Fatal("a rejected panel wrote a file")
+	}
+}
+
+// An RGB grid stays in colour when small images are enlarged: a pure red
+// 4×4 image becomes a 64×64 red tile.
+func TestImageGridRGBEnlarged(t *testing.T) {
+	img := tensor.New(1, 3, 4, 4)
+	for q := range 16 {
+		img.Data()[q] = 1 // the R plane
+	}
+	path := filepath.Join(t.TempDir(), "rgb.png")
+	if err := ImageGrid(path, img, 1, 0, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := p.Bounds(); b.Dx() != 66 || b.Dy() != 66 {
+		t.Fatalf("grid of %v, want one 64×64 tile with separators (66×66)", b)
+	}
+	r, g, b, _ := p.At(40, 40).RGBA()
+	if r>>8 != 255 || g != 0 || b != 0 {
+		t.Fatalf("tile pixel (%d,%d,%d), want red", r>>8, g>>8, b>>8)
 	}
 }

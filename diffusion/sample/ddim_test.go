@@ -193,6 +193,15 @@ func TestTimesteps(t *testing.T) {
 	if !slices.Equal(ts, []int{666, 333, 0}) {
 		t.Fatalf("3 of 1000: %v", ts)
 	}
+	// ᾱ on the grid, as diffusers' float32 schedule gives it (the locality
+	// paper's reference notes, 4–5 significant digits).
+	want := []float64{2.702e-4, 1.5075e-3, 6.868e-3, 2.5568e-2, 7.780e-2, 0.19357, 0.39401, 0.65635, 0.89514, 0.99990}
+	sched := schedule.DDPM()
+	for i, t0 := range []int{900, 800, 700, 600, 500, 400, 300, 200, 100, 0} {
+		if a := sched.AlphaBar[t0]; math.Abs(a-want[i]) > 5e-4*want[i] {
+			t.Fatalf("ᾱ_%d = %v, reference %v", t0, a, want[i])
+		}
+	}
 	for _, s := range []int{0, -1, 1001} {
 		if _, err := Timesteps(1000, s); err == nil {
 			t.Fatalf("%d steps accepted", s)

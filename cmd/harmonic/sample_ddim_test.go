@@ -150,3 +150,27 @@ func TestSampleDDIMErrors(t *testing.T) {
 		t.Fatal("a refused run wrote its output directory")
 	}
 }
+
+// A vp-eps training directory samples at its own image size; a tc-unet
+// trained with the heat objective is refused.
+func TestSampleDDIMFromTrainingRun(t *testing.T) {
+	dir := t.TempDir()
+	vp, heat := filepath.Join(dir, "vp"), filepath.Join(dir, "heat")
+	if err := runTrain(tinyTC(vp)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "s")
+	if err := runSample([]string{"--sampler", "ddim", "--ckpt", vp, "--n", "2", "--out", out}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := readSamples(t, out); !slices.Equal(s.Shape(), []int{2, 1, 16, 16}) {
+		t.Fatalf("samples of shape %v, want the run's 16×16", s.Shape())
+	}
+	if err := runTrain(tinyTC(heat, "--objective", "heat")); err != nil {
+		t.Fatal(err)
+	}
+	err := runSample([]string{"--sampler", "ddim", "--ckpt", heat, "--n", "2", "--out", filepath.Join(dir, "h")})
+	if err == nil || !strings.Contains(err.Error(), `objective "heat"`) {
+		t.Fatalf("heat checkpoint: %v", err)
+	}
+}

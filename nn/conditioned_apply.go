@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"fmt"
+
 	"github.com/harmonic-go/harmonic/autograd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -35,4 +37,26 @@ func LinearizeAt(net Conditioned, x *tensor.Tensor, t float32) (*Linearization, 
 		return nil, err
 	}
 	return &Linearization{tp: tp, in: in, out: out}, nil
+}
+
+// ApplyTimes returns net(x, t) for a batch x [B,C,H,W] with its own time
+// value per image (t [B]), with constant weights (evaluation).
+func ApplyTimes(net Conditioned, x *tensor.Tensor, t *tensor.Tensor) (*tensor.Tensor, error) {
+	if err := net.CheckInput(x.Shape()); err != nil {
+		return nil, err
+	}
+	if t == nil || t.Rank() != 1 || t.Dim(0) != x.Dim(0) {
+		var s []int
+		if t != nil {
+			s = t.Shape()
+		}
+		return nil, fmt.Errorf("nn: time values of shape %v for a batch of %d images", s, x.Dim(0))
+	}
+	tp := autograd.NewTape()
+	y := net.Forward(tp, tp.Leaf(x.Contiguous(), false), t, false)
+	if err := tp.Err(); err != nil {
+		return nil, err
+	}
+	tp.Release(y.Value)
+	return y.Value, nil
 }

@@ -13,7 +13,7 @@
 //	train     train a blind denoiser (bf-unet, bf-cnn) or a tc-unet (vp-eps, heat), with checkpoints and resume
 //	denoise   denoise images (PNG or .npy [B,1,H,W]) with a trained checkpoint
 //	eval      a denoiser's output PSNR against input PSNR over a grid of σ, on train and held-out images
-//	sample    draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)
+//	sample    draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1; --sampler ddim: study B's DDIM)
 //	jacobian  the Jacobian of a denoiser at a noisy image: eigenpairs of (J+Jᵀ)/2, tr∇f, asymmetry, SURE
 //	heat      blur .npy images by the heat equation at time t (study C's forward process): heat blur --input --t --output
 //	study     rerun a study (gahb: Kadkhodaie et al., ICLR 2024) with figures, tables and a report

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
@@ -16,7 +17,7 @@ import (
 
 var _ = register(command{
 	name:    "sample",
-	summary: "draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)",
+	summary: "draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1; --sampler ddim: DDIM of a vp-eps tc-unet or an analytic model)",
 	run:     runSample,
 })
 
@@ -36,8 +37,26 @@ func runSample(args []string) error {
 	fs.IntVar(&opt.MaxSteps, "max-steps", opt.MaxSteps, "give up after this many steps")
 	fs.IntVar(&opt.Batch, "batch", opt.Batch, "samples per forward pass")
 	fs.Float64Var(&opt.DivergeRatio, "diverge", opt.DivergeRatio, "stop a chain as diverged once σ_t exceeds this multiple of its first σ (0: never)")
+	sampler := fs.String("sampler", "ascent", "ascent (Kadkhodaie–Simoncelli, a blind network) or ddim (study B: η = 0, x̂0 clipped, a vp-eps tc-unet or --method)")
+	var df ddimFlags
+	addDDIMFlags(fs, &df)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %v", fs.Args())}
+	}
+	if err := checkSamplerFlags(fs, *sampler); err != nil {
+		return err
+	}
+	if *sampler == "ddim" {
+		fs.Visit(func(fl *flag.Flag) { df.tauSet = df.tauSet || fl.Name == "tau" })
+		df.ckpt, df.out, df.n, df.size = *ckpt, *out, *n, *size
+		df.opt.Seed, df.opt.Batch = opt.Seed, opt.Batch
+		if !batchSet(fs) {
+			df.opt.Batch = sample.DDIMDefaults().Batch
+		}
+		return runSampleDDIM(df, os.Stdout)
 	}
 	if *ckpt == "" || *out == "" {
 		return fmt.Errorf("--ckpt and --out are required")
@@ -89,4 +108,11 @@ func imageSide(flagSize int, ckpt string) int {
 		return cfg.Size
 	}
 	return 20
+}
+
+// batchSet says whether --batch was given (the samplers' defaults differ).
+func batchSet(fs *flag.FlagSet) bool {
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "batch" })
+	return set
 }

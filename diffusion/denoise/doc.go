@@ -15,6 +15,8 @@
 //     noise, x̂ = y − net(y), σ ignored;
 //   - VP: an ε-predicting time-conditioned net of studies B and C, used at
 //     the step of a DDPM schedule whose σ_t is nearest to σ.
+//     EpsNet makes a tc-unet trained with vp-eps such a net (told the
+//     step t as its time value).
 //
 // Each Denoiser states the pixel range it works in (Unit [0,1] or Signed
 // [−1,1]); In adapts one to the range of the caller's images.

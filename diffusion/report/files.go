@@ -135,7 +135,7 @@ func (t *Table) Markdown() string {
 
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-// ImageGrid writes images [B,1,H,W] as a PNG grid; with symmetric each image
+// ImageGrid writes images [B,1,H,W] (or RGB [B,3,H,W]) as a PNG grid; with symmetric each image
 // is scaled by its own largest |value| onto [−1, 1] first (eigenvectors),
 // otherwise values in [lo, hi] map to black..white.
 func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, symmetric bool) error {
@@ -168,7 +168,8 @@ func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, sym
 // by pixel replication so a 16×16 sample is visible in a report.
 const minTile = 64
 
-// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged).
+// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged),
+// keeping the leading dimensions (a colour grid stays [B,3,·,·]).
 func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
 	sh := t.Shape()
 	h, w := sh[len(sh)-2], sh[len(sh)-1]
@@ -176,9 +177,10 @@ func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
 	if s <= 1 {
 		return t
 	}
-	b := t.Numel() / (h * w)
+	b := t.Numel() / (h * w) // planes: images × channels
 	src := t.Contiguous().Data()
-	out := tensor.New(b, 1, h*s, w*s)
+	shape := append(append([]int(nil), sh[:len(sh)-2]...), h*s, w*s)
+	out := tensor.New(shape...)
 	dst := out.Data()
 	for k := 0; k < b; k++ {
 		for y := 0; y < h*s; y++ {

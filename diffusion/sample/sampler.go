@@ -1,6 +1,7 @@
-// Package sample draws images from a denoiser with the stochastic
-// coarse-to-fine ascent of Kadkhodaie & Simoncelli (Algorithm 1 in
-// docs/study.md):
+// Package sample draws images from a denoiser: study B's DDIM (ddim.go:
+// η = 0 on the DDPM schedule, every model from the same noise, an observer
+// of every step) and, here, the stochastic coarse-to-fine ascent of
+// Kadkhodaie & Simoncelli (Algorithm 1 in docs/study.md):
 //
 //	y0 ~ N(m, σ0²I); repeat: d = f(y) − y; σ_t² = ‖d‖²/D;
 //	h_t = h0·t/(1 + h0(t−1)); γ_t² = ((1 − βh_t)² − (1 − h_t)²)σ_t²;

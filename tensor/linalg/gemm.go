@@ -24,7 +24,7 @@ import (
 // (the B block packed into nr-wide micro-panels), rows in mc blocks (the A
 // block packed into mr-tall micro-panels), then micro-tiles. Goroutines own
 // disjoint parts of C (gemm_parallel.go), so they never share a sum.
-const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB: half of L1
+const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB (AVX2), 256×24 = 48 KB (AVX-512)
 
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float64
 // matrices, where op(X) is X or Xᵀ: op(A) is m×k, op(B) is k×n, C is m×n

@@ -22,7 +22,9 @@ func Ddot(x, y []float64) float64 {
 
 // DdotRows sets y[i] = Ddot(a[i*lda:i*lda+len(x)], x) for i < len(y), with
 // the same bits; the AVX-512 kernel takes four rows at a time, loading x
-// once for them and keeping eight independent sums in flight. It panics if
+// once for them and keeping eight independent sums in flight, and adds the
+// tails and the lanes itself (for rows of a few hundred values those
+// scalar steps cost as much as the blocks). It panics if
 // a is too short or lda < len(x).
 func DdotRows(a []float64, lda int, x, y []float64) {
 	n := len(x)
@@ -32,8 +34,12 @@ func DdotRows(a []float64, lda int, x, y []float64) {
 	if lda < n || len(a) < (len(y)-1)*lda+n {
 		panic(fmt.Sprintf("simd.DdotRows: %d rows of %d with lda=%d need %d values, have %d", len(y), n, lda, (len(y)-1)*lda+n, len(a)))
 	}
-	full := n / ddotLanes * ddotLanes
 	i := 0
+	var out [4]float64
+	for ; i+4 <= len(y) && ddotRows4(a[i*lda:], lda, x, &out); i += 4 {
+		copy(y[i:i+4], out[:])
+	}
+	full := n / ddotLanes * ddotLanes
 	if full > 0 {
 		var s [4][ddotLanes]float64
 		for ; i+4 <= len(y); i += 4 {

@@ -37,6 +37,20 @@ func ddotBlocks4(a []float64, lda int, x []float64, s *[4][ddotLanes]float64) {
 	}
 }
 
+// ddotRows4 sets out[r] = Ddot(a[r*lda:r*lda+n], x[:n]) for r < 4 in one
+// call when the AVX-512 kernel is available (then it reports true).
+func ddotRows4(a []float64, lda int, x []float64, out *[4]float64) bool {
+	if ddotLevel != AVX512 || len(x) == 0 {
+		return false
+	}
+	_ = a[3*lda+len(x)-1]
+	ddotRows4AVX512(&a[0], lda, &x[0], len(x), out)
+	return true
+}
+
+//go:noescape
+func ddotRows4AVX512(a *float64, lda int, x *float64, n int, out *[4]float64)
+
 //go:noescape
 func ddotBlocks4AVX512(a *float64, lda int, x *float64, blocks int, s *[4][ddotLanes]float64)
 

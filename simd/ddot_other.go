@@ -9,3 +9,5 @@ func ddotBlocks4(a []float64, lda int, x []float64, s *[4][ddotLanes]float64) {
 		ddotBlocksGeneric(a[r*lda:r*lda+len(x)], x, &s[r])
 	}
 }
+
+func ddotRows4(a []float64, lda int, x []float64, out *[4]float64) bool { return false }

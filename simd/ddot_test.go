@@ -84,7 +84,7 @@ func TestDdotRowsBitsAtEveryLevel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	forEachLevel(t, func(t *testing.T) {
 		for _, rows := range []int{0, 1, 3, 4, 5, 8, 9} {
-			for _, n := range []int{0, 1, 15, 16, 17, 33, 64, 100} {
+			for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 33, 64, 100} {
 				lda := n + rows%3
 				a := make([]float64, rows*lda+1)
 				x := make([]float64, n)

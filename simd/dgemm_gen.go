@@ -240,7 +240,9 @@ func z(r int) string { return fmt.Sprintf("Z%d", r) }
 // them. Accumulators take the top mr·nr/8 registers and the B vectors the
 // bottom nr/8. With one B vector per depth step (nr = 8) A is broadcast from
 // memory inside the multiply ({1to8}); with more, each A value is broadcast
-// once into a register and reused across the B vectors. The registers left
+// once into a register and reused across the B vectors (broadcasting inside
+// each multiply measured 96 GFLOP/s in cache for 8x24 against 111 on Zen 5:
+// three times the loads). The registers left
 // hold products (unfused) on their way to the accumulators; renaming makes
 // one enough, a few rotate so the listing reads as independent chains.
 func gen512(k kernel) {

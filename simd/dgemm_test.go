@@ -3,6 +3,7 @@ package simd
 import (
 	"math"
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -119,6 +120,9 @@ func TestDgemmKernelFollowsLevel(t *testing.T) {
 		g := DgemmKernel()
 		if l == Generic && g.Name != dgemmGenericMicro.Name {
 			t.Errorf("level generic uses %s", g.Name)
+		}
+		if l != Generic && !strings.HasPrefix(g.Name, string(l)+" ") {
+			t.Errorf("level %s uses %s", l, g.Name)
 		}
 		if g.Fused || g.MR <= 0 || g.NR <= 0 || g.Kernel == nil {
 			t.Errorf("level %s: kernel %s is fused or incomplete", l, g.Name)

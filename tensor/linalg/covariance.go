@@ -77,9 +77,25 @@ func Covariance(x []float32, n, d int) (mean, cov []float64, err error) {
 // blocks: column block [j0, j1) gets rows [0, j1). Entries below the
 // diagonal inside a diagonal block are written too but are not meaningful
 // to the caller (Covariance overwrites them from the upper triangle).
+//
+// The column blocks are independent products, so they are what runs in
+// parallel, each product on one goroutine, widest (most rows) first: one
+// synchronization per call instead of two inside each of the d/covCols
+// products, which on a loaded machine (a worker descheduled at every
+// hand-over) made two threads slower than one. Each entry of c is computed
+// by the same kernel calls either way, so the bits do not change.
 func addUpperGram(c, b []float64, k, d int) {
-	for j0 := 0; j0 < d; j0 += covCols {
+	blocks := ceilDiv(d, covCols)
+	product := func(i int) {
+		j0 := (blocks - 1 - i) * covCols
 		j1 := min(d, j0+covCols)
-		Dgemm(true, false, j1, j1-j0, k, 1, b, d, b[j0:], d, 1, c[j0:], d)
+		dgemmOn(1, true, false, j1, j1-j0, k, 1, b, d, b[j0:], d, 1, c[j0:], d)
 	}
+	if parallel.Workers() == 1 {
+		for i := 0; i < blocks; i++ {
+			product(i)
+		}
+		return
+	}
+	parallel.ForEach(blocks, product)
 }

@@ -21,7 +21,7 @@ func laBenchMatrix(n int) []float64 {
 }
 
 func BenchmarkEigSym(b *testing.B) {
-	for _, n := range []int{400, 1600, 4096} {
+	for _, n := range []int{400, 784, 1600, 4096} {
 		a := laBenchMatrix(n)
 		b.Run(fmt.Sprintf("n=%d/vectors", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -84,6 +84,7 @@ func eigApplyQ(a []float64, n int, tau []float64, z []float64) {
 	vt := make([]float64, nb*n)
 	t := make([]float64, nb*nb)
 	w := make([]float64, nb*n)
+	tw := make([]float64, nb*n)
 	for k0 := (nref - 1) / nb * nb; k0 >= 0; k0 -= nb {
 		kb := min(nb, nref-k0)
 		m := n - k0 - 1
@@ -102,23 +103,11 @@ func eigApplyQ(a []float64, n int, tau []float64, z []float64) {
 			wb[i] = 0
 		}
 		laGemm(false, false, kb, n, m, 1, vtb, m, region, n, wb, n) // W = Vᵀ·z
-		eigUpperTimes(t, kb, wb, n)                                 // W = T·W
-		laGemm(true, false, m, n, kb, -1, vtb, m, wb, n, region, n) // z −= V·W
-	}
-}
-
-// eigUpperTimes computes W ← T·W for T kb×kb upper triangular and W kb×n:
-// row r of the result needs rows ≥ r of W, so rows are overwritten in
-// increasing order.
-func eigUpperTimes(t []float64, kb int, w []float64, n int) {
-	row := make([]float64, n)
-	for r := 0; r < kb; r++ {
-		for j := range row {
-			row[j] = 0
-		}
-		for p := r; p < kb; p++ {
-			laAxpy(t[r*kb+p], w[p*n:(p+1)*n], row)
-		}
-		copy(w[r*n:(r+1)*n], row)
+		// TW = T·W as a full product: T's zeros below the diagonal add
+		// exact zeros, and the micro-kernel does twice the triangular
+		// product's flops in a tenth of the time of row updates.
+		twb := tw[:kb*n]
+		Dgemm(false, false, kb, n, kb, 1, t, kb, wb, n, 0, twb, n)
+		laGemm(true, false, m, n, kb, -1, vtb, m, twb, n, region, n) // z −= V·TW
 	}
 }

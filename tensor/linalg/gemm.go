@@ -24,7 +24,7 @@ import (
 // (the B block packed into nr-wide micro-panels), rows in mc blocks (the A
 // block packed into mr-tall micro-panels), then micro-tiles. Goroutines own
 // disjoint parts of C (gemm_parallel.go), so they never share a sum.
-const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB: half of L1
+const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB (AVX2), 256×24 = 48 KB (AVX-512)
 
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float64
 // matrices, where op(X) is X or Xᵀ: op(A) is m×k, op(B) is k×n, C is m×n
@@ -64,6 +64,13 @@ func laGemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 }
 
 func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemmOn(parallel.Workers(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// dgemmOn is dgemm on at most workers goroutines (1: the caller alone), for
+// callers that run several independent products in parallel themselves.
+// The result does not depend on workers.
+func dgemmOn(workers int, transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -79,7 +86,7 @@ func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		g.micro = *laGemmTuning.micro
 	}
 	mr, nr := g.micro.MR, g.micro.NR
-	g.workers = laGemmWorkers(m, n, k, parallel.Workers())
+	g.workers = laGemmWorkers(m, n, k, workers)
 	tm, tn := laGemmGrid(ceilDiv(m, mr), ceilDiv(n, nr), g.workers)
 	g.mc, g.nc = laGemmBlocks(ceilDiv(m, tm), mr, nr)
 	if laGemmTuning.mc > 0 {

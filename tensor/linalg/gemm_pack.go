@@ -9,7 +9,8 @@ package linalg
 // width (Aᵀ, B), each stored row is split into the panels (packAlong);
 // when they run along the depth (A, Bᵀ), w stored rows are interleaved into
 // one panel (packAcross). Both have fixed-size fast paths for the widths of
-// the AVX2 kernel (6 and 8), measured 2–3x faster than generic loops.
+// the kernels (6 and 8 for AVX2, 8 and 24 for AVX-512), measured 2–3x
+// faster than generic loops.
 // The packed block is in the panels' order whatever the source's.
 
 // laPackA packs op(A)[i0:i0+rows, k0:k0+kc] into mr-tall micro-panels: panel
@@ -43,16 +44,18 @@ func packAlong(dst, x []float64, ld, k0, kc, j0, cols, w int) {
 	full := cols / w * w
 	src := func(p int) []float64 { return x[(k0+p)*ld+j0 : (k0+p)*ld+j0+cols] }
 	p := 0
-	if w == 8 || w == 6 {
+	if w%8 == 0 || w == 6 {
 		for ; p+4 <= kc; p += 4 {
 			s0, s1, s2, s3 := src(p), src(p+1), src(p+2), src(p+3)
 			for jr := 0; jr < full; jr += w {
 				d := dst[jr*kc+p*w : jr*kc+(p+4)*w]
-				if w == 8 {
-					*(*[8]float64)(d[0:]) = *(*[8]float64)(s0[jr:])
-					*(*[8]float64)(d[8:]) = *(*[8]float64)(s1[jr:])
-					*(*[8]float64)(d[16:]) = *(*[8]float64)(s2[jr:])
-					*(*[8]float64)(d[24:]) = *(*[8]float64)(s3[jr:])
+				if w%8 == 0 { // 8 for the AVX2 kernel's B, 24 for the AVX-512 kernel's
+					for q := 0; q < w; q += 8 {
+						*(*[8]float64)(d[q:]) = *(*[8]float64)(s0[jr+q:])
+						*(*[8]float64)(d[w+q:]) = *(*[8]float64)(s1[jr+q:])
+						*(*[8]float64)(d[2*w+q:]) = *(*[8]float64)(s2[jr+q:])
+						*(*[8]float64)(d[3*w+q:]) = *(*[8]float64)(s3[jr+q:])
+					}
 				} else {
 					*(*[6]float64)(d[0:]) = *(*[6]float64)(s0[jr:])
 					*(*[6]float64)(d[6:]) = *(*[6]float64)(s1[jr:])
@@ -90,14 +93,19 @@ func packAcross(dst, x []float64, ld, i0, rows, k0, kc, w int) {
 		base := (i0+ir)*ld + k0
 		row := func(r int) []float64 { return x[base+r*ld : base+r*ld+kc] }
 		switch {
-		case h == 8 && w == 8:
-			r0 := row(0)
-			n := len(r0)
-			r1, r2, r3, r4, r5, r6, r7 := row(1)[:n], row(2)[:n], row(3)[:n], row(4)[:n], row(5)[:n], row(6)[:n], row(7)[:n]
-			panel = panel[:8*n]
-			for p := range r0 {
-				d := panel[p*8 : p*8+8 : p*8+8]
-				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+		case h == w && w%8 == 0 && kc > 0:
+			// Eight rows at a time into lanes q..q+7 of each depth step
+			// (w = 8: the AVX2 kernel's B or the AVX-512 kernel's A; 24:
+			// the AVX-512 kernel's Bᵀ).
+			for q := 0; q < w; q += 8 {
+				r0 := row(q)
+				n := len(r0)
+				r1, r2, r3, r4, r5, r6, r7 := row(q + 1)[:n], row(q + 2)[:n], row(q + 3)[:n], row(q + 4)[:n], row(q + 5)[:n], row(q + 6)[:n], row(q + 7)[:n]
+				lanes := panel[q : (n-1)*w+q+8]
+				for p := range r0 {
+					d := lanes[p*w : p*w+8 : p*w+8]
+					d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+				}
 			}
 		case h == 6 && w == 6:
 			r0 := row(0)

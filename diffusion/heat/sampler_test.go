@@ -418,7 +418,9 @@ func TestSampleErrors(t *testing.T) {
 	if _, err := Sample(context.Background(), bad, s, good, 3, DefaultSampleOptions()); err == nil || !strings.Contains(err.Error(), "sample 1: residual at level 2 is +Inf") {
 		t.Errorf("an infinite residual: error %v", err)
 	}
-	short := ResidualFunc(func(_ context.Context, u *tensor.Tensor, _ int) (*tensor.Tensor, error) { return tensor.New(1, 1, 4, 4), nil })
+	short := ResidualFunc(func(_ context.Context, u *tensor.Tensor, _ int) (*tensor.Tensor, error) {
+		return tensor.New(1, 1, 4, 4), nil
+	})
 	if _, err := Sample(context.Background(), short, s, good, 3, DefaultSampleOptions()); err == nil || !strings.Contains(err.Error(), "shape [1 1 4 4] for input [3 1 4 4]") {
 		t.Errorf("a wrong-shaped residual: error %v", err)
 	}

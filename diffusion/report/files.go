@@ -168,7 +168,8 @@ func ImageGrid(path string, images *tensor.Tensor, cols int, lo, hi float32, sym
 // by pixel replication so a 16×16 sample is visible in a report.
 const minTile = 64
 
-// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged).
+// upscale replicates each pixel s×s times, s = ⌈minSide/H⌉ (1: unchanged),
+// keeping the channels of [B,C,H,W] images (an RGB grid stays RGB).
 func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
 	sh := t.Shape()
 	h, w := sh[len(sh)-2], sh[len(sh)-1]
@@ -176,11 +177,15 @@ func upscale(t *tensor.Tensor, minSide int) *tensor.Tensor {
 	if s <= 1 {
 		return t
 	}
-	b := t.Numel() / (h * w)
+	planes := t.Numel() / (h * w)
+	b, c := planes, 1
+	if len(sh) == 4 {
+		b, c = sh[0], sh[1]
+	}
 	src := t.Contiguous().Data()
-	out := tensor.New(b, 1, h*s, w*s)
+	out := tensor.New(b, c, h*s, w*s)
 	dst := out.Data()
-	for k := 0; k < b; k++ {
+	for k := 0; k < planes; k++ {
 		for y := 0; y < h*s; y++ {
 			for x := 0; x < w*s; x++ {
 				dst[(k*h*s+y)*w*s+x] = src[(k*h+y/s)*w+x/s]

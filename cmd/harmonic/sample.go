@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
@@ -16,7 +17,7 @@ import (
 
 var _ = register(command{
 	name:    "sample",
-	summary: "draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1)",
+	summary: "draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1) or a heat tc-unet (inverse heat dissipation)",
 	run:     runSample,
 })
 
@@ -36,13 +37,30 @@ func runSample(args []string) error {
 	fs.IntVar(&opt.MaxSteps, "max-steps", opt.MaxSteps, "give up after this many steps")
 	fs.IntVar(&opt.Batch, "batch", opt.Batch, "samples per forward pass")
 	fs.Float64Var(&opt.DivergeRatio, "diverge", opt.DivergeRatio, "stop a chain as diverged once σ_t exceeds this multiple of its first σ (0: never)")
+	hf := heatSampleFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %v", fs.Args())
 	}
 	if *ckpt == "" || *out == "" {
 		return fmt.Errorf("--ckpt and --out are required")
 	}
-	net, _, err := nn.LoadModel(*ckpt)
+	model, _, err := nn.LoadAny(*ckpt)
+	if err != nil {
+		return err
+	}
+	if _, ok := model.(nn.Conditioned); ok {
+		if bad := setAmong(fs, blindSampleFlags); len(bad) > 0 {
+			return fmt.Errorf("%s set the blind sampler (Algorithm 1); %s holds %s, a time-conditioned network", strings.Join(bad, ", "), *ckpt, nn.Describe(model))
+		}
+		return runHeatSample(hf, *ckpt, *out, *n, *size, opt.Seed, opt.Batch)
+	}
+	if bad := setAmong(fs, heatSampleFlagNames); len(bad) > 0 {
+		return fmt.Errorf("%s set the heat sampler; %s holds %s, a blind denoiser", strings.Join(bad, ", "), *ckpt, nn.Describe(model))
+	}
+	net, err := nn.AsNet(model)
 	if err != nil {
 		return err
 	}
@@ -89,4 +107,18 @@ func imageSide(flagSize int, ckpt string) int {
 		return cfg.Size
 	}
 	return 20
+}
+
+// blindSampleFlags are read by Algorithm 1 only.
+var blindSampleFlags = []string{"h0", "beta", "sigma0", "sigma-inf", "mean", "max-steps", "diverge"}
+
+// setAmong lists, as --NAME, the flags of names given on the command line.
+func setAmong(fs *flag.FlagSet, names []string) []string {
+	var out []string
+	for _, name := range names {
+		if isSet(fs, name) {
+			out = append(out, "--"+name)
+		}
+	}
+	return out
 }

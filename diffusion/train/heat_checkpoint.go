@@ -15,6 +15,9 @@ import (
 type HeatCheckpoint struct {
 	Net      nn.Conditioned
 	Schedule heat.Schedule
+	// SigmaMax is σ_max as the run was configured (the schedule's last
+	// σ_B is exp(log σ_max), which may differ in the last bit).
+	SigmaMax float64
 	// Sigma is the input noise σ of training (δ = 1.25σ by default).
 	Sigma float64
 	// Run is the run's configuration when the checkpoint is a directory
@@ -72,7 +75,7 @@ func LoadHeat(path string, k int, sigmaMax float64) (*HeatCheckpoint, error) {
 	if ck.Net, err = nn.AsConditioned(model); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", file, err)
 	}
-	ck.Sigma = rec.sigma
+	ck.Sigma, ck.SigmaMax = rec.sigma, rec.HeatSigmaMax
 	return ck, nil
 }
 

@@ -51,7 +51,7 @@ func TestModelMetaRecordsObjective(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ck.Schedule.K() != 3 || ck.Schedule.Sigma(3) != 4 || ck.Sigma != 0.01 || (path == heatDir) != (ck.Run != nil) {
+		if ck.Schedule.K() != 3 || ck.SigmaMax != 4 || ck.Sigma != 0.01 || (path == heatDir) != (ck.Run != nil) {
 			t.Errorf("%s: K %d σ_max %v σ %v run %v", path, ck.Schedule.K(), ck.Schedule.Sigma(3), ck.Sigma, ck.Run)
 		}
 	}

@@ -13,11 +13,12 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/sample"
 	"github.com/harmonic-go/harmonic/diffusion/train"
 	"github.com/harmonic-go/harmonic/nn"
+	"github.com/harmonic-go/harmonic/tensor/codec"
 )
 
 var _ = register(command{
 	name:    "sample",
-	summary: "draw samples from a trained denoiser (Kadkhodaie–Simoncelli ascent, Algorithm 1; --sampler ddim: DDIM of a vp-eps tc-unet or an analytic model)",
+	summary: "draw samples: Kadkhodaie–Simoncelli ascent of a blind denoiser (Algorithm 1), DDIM of a vp-eps tc-unet or an analytic model, or inverse heat dissipation of a heat tc-unet",
 	run:     runSample,
 })
 
@@ -37,19 +38,25 @@ func runSample(args []string) error {
 	fs.IntVar(&opt.MaxSteps, "max-steps", opt.MaxSteps, "give up after this many steps")
 	fs.IntVar(&opt.Batch, "batch", opt.Batch, "samples per forward pass")
 	fs.Float64Var(&opt.DivergeRatio, "diverge", opt.DivergeRatio, "stop a chain as diverged once σ_t exceeds this multiple of its first σ (0: never)")
-	sampler := fs.String("sampler", "ascent", "ascent (Kadkhodaie–Simoncelli, a blind network) or ddim (study B: η = 0, x̂0 clipped, a vp-eps tc-unet or --method)")
+	sampler := fs.String("sampler", "", "ascent (Kadkhodaie–Simoncelli, a blind network), ddim (study B: a vp-eps tc-unet or --method) or heat (study C: a heat tc-unet); default: ddim with --method, else what the checkpoint was trained for")
 	var df ddimFlags
 	addDDIMFlags(fs, &df)
+	hf := heatSampleFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected arguments %v", fs.Args())}
 	}
-	if err := checkSamplerFlags(fs, *sampler); err != nil {
+	name, err := chooseSampler(*sampler, *ckpt, df.method)
+	if err != nil {
 		return err
 	}
-	if *sampler == "ddim" {
+	if err := checkSamplerFlags(fs, name); err != nil {
+		return err
+	}
+	switch name {
+	case "ddim":
 		fs.Visit(func(fl *flag.Flag) { df.tauSet = df.tauSet || fl.Name == "tau" })
 		df.ckpt, df.out, df.n, df.size = *ckpt, *out, *n, *size
 		df.opt.Seed, df.opt.Batch = opt.Seed, opt.Batch
@@ -57,13 +64,22 @@ func runSample(args []string) error {
 			df.opt.Batch = sample.DDIMDefaults().Batch
 		}
 		return runSampleDDIM(df, os.Stdout)
+	case "heat":
+		if *ckpt == "" || *out == "" {
+			return fmt.Errorf("--ckpt and --out are required")
+		}
+		return runHeatSample(hf, *ckpt, *out, *n, *size, opt.Seed, opt.Batch)
 	}
 	if *ckpt == "" || *out == "" {
 		return fmt.Errorf("--ckpt and --out are required")
 	}
-	net, _, err := nn.LoadModel(*ckpt)
+	model, _, err := nn.LoadAny(*ckpt)
 	if err != nil {
 		return err
+	}
+	net, err := nn.AsNet(model)
+	if err != nil {
+		return fmt.Errorf("--sampler ascent needs a blind denoiser: %w", err)
 	}
 	side := imageSide(*size, *ckpt)
 	res, err := sample.Run(context.Background(), denoise.Blind(net), *n, side, side, opt)
@@ -111,8 +127,46 @@ func imageSide(flagSize int, ckpt string) int {
 }
 
 // batchSet says whether --batch was given (the samplers' defaults differ).
-func batchSet(fs *flag.FlagSet) bool {
-	set := false
-	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "batch" })
-	return set
+func batchSet(fs *flag.FlagSet) bool { return isSet(fs, "batch") }
+
+// chooseSampler is --sampler when given (ascent, ddim or heat), else ddim
+// for an analytic --method, else the sampler the checkpoint's training
+// objective calls for: heat for a heat tc-unet, ddim for another
+// time-conditioned network, ascent for a blind denoiser. A checkpoint that
+// cannot be read is left for the sampler to report.
+func chooseSampler(flagValue, ckpt, method string) (string, error) {
+	switch flagValue {
+	case "ascent", "ddim", "heat":
+		return flagValue, nil
+	case "":
+	default:
+		return "", usageError{fmt.Errorf("--sampler %q: want ascent (Kadkhodaie–Simoncelli), ddim or heat", flagValue)}
+	}
+	if method != "" {
+		return "ddim", nil
+	}
+	if ckpt == "" {
+		return "ascent", nil // which reports the missing --ckpt
+	}
+	meta, _, _, err := codec.LoadSafetensors(nn.ModelPath(ckpt))
+	if err != nil {
+		return "ascent", nil
+	}
+	cfg, err := nn.ConfigFromMeta(meta)
+	if err != nil {
+		return "ascent", nil
+	}
+	if cond, _ := nn.IsConditioned(cfg); !cond {
+		return "ascent", nil
+	}
+	objective := meta["objective"] // model files since the heat sampler; else the run's config
+	if objective == "" {
+		if rc, err := train.LoadConfig(ckpt); err == nil {
+			objective = rc.Objective
+		}
+	}
+	if objective == "heat" {
+		return "heat", nil
+	}
+	return "ddim", nil
 }

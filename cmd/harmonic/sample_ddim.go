@@ -48,22 +48,17 @@ func addDDIMFlags(fs *flag.FlagSet, f *ddimFlags) {
 	fs.BoolVar(&f.opt.Clip, "clip", f.opt.Clip, "ddim: clip x̂0 to [-1,1] inside each step")
 }
 
-// checkSamplerFlags refuses flags of the other sampler.
+// checkSamplerFlags refuses flags that only another sampler reads.
 func checkSamplerFlags(fs *flag.FlagSet, sampler string) error {
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	var other []string
-	switch sampler {
-	case "ascent":
-		other = ddimOnly
-	case "ddim":
-		other = ascentOnly
-	default:
-		return usageError{fmt.Errorf("--sampler %q: want ascent (Kadkhodaie–Simoncelli) or ddim", sampler)}
-	}
-	for _, name := range other {
-		if set[name] {
-			return fmt.Errorf("--%s does not apply to --sampler %s", name, sampler)
+	only := map[string][]string{"ascent": ascentOnly, "ddim": ddimOnly, "heat": heatSampleFlagNames}
+	for other, names := range only {
+		if other == sampler {
+			continue
+		}
+		for _, name := range names {
+			if isSet(fs, name) {
+				return fmt.Errorf("--%s is a flag of --sampler %s, not of --sampler %s", name, other, sampler)
+			}
 		}
 	}
 	return nil

@@ -498,7 +498,11 @@ func newProgressLine(quiet bool) *progressLine {
 	return &progressLine{quiet: quiet, tty: err == nil && st.Mode()&os.ModeCharDevice != 0}
 }
 
-func (p *progressLine) update(pr train.Progress) {
+func (p *progressLine) update(pr train.Progress) { p.show(pr.String(), pr.Step == pr.Total) }
+
+// show draws text as the status line if enough time has passed since the
+// last one, and always when last is set (the final state).
+func (p *progressLine) show(text string, last bool) {
 	if p.quiet {
 		return
 	}
@@ -506,12 +510,12 @@ func (p *progressLine) update(pr train.Progress) {
 	if p.tty {
 		every = 200 * time.Millisecond
 	}
-	if now := time.Now(); now.Sub(p.last) >= every || pr.Step == pr.Total {
+	if now := time.Now(); now.Sub(p.last) >= every || last {
 		p.last = now
 		if p.tty {
-			fmt.Fprintf(os.Stderr, "\r%-90s", pr.String())
+			fmt.Fprintf(os.Stderr, "\r%-90s", text)
 		} else {
-			fmt.Fprintln(os.Stderr, pr.String())
+			fmt.Fprintln(os.Stderr, text)
 		}
 		p.shown = true
 	}

@@ -1,7 +1,9 @@
 // Package metrics measures denoisers (any denoise.Denoiser): PSNR of images
 // in [0,1], the table of output PSNR against input PSNR over a grid of noise
 // levels on training and held-out images (docs/study.md, study A, claim 1),
-// and the mean squared denoising error.
+// and the mean squared denoising error; and images' radially averaged power
+// spectral density, its log-log slope and where a noise floor crosses it
+// (study C).
 package metrics
 
 import (

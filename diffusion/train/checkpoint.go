@@ -17,7 +17,10 @@ import (
 //
 //	model.safetensors        the network, exactly the torch_reference.py
 //	                         contract (loadable by PyTorch), plus metadata
-//	                         "step"; with Config.EMA the averaged weights
+//	                         "step" and, for a conditioned objective, what
+//	                         Config.ModelMeta records (objective, heat_k,
+//	                         heat_sigma_max, heat_sigma); with Config.EMA
+//	                         the averaged weights
 //	train_state.safetensors  Adam moments "adam.m.<param>", "adam.v.<param>"
 //	                         (nn.SaveAdam), with Config.EMA the raw weights
 //	                         "raw.<tensor>"; metadata: adam.step, adam.beta1/2,
@@ -51,7 +54,9 @@ func (t *Trainer) Save(dir string) error {
 	if err := nn.SaveAdamWith(filepath.Join(dir, StateFile), t.Opt, meta, t.rawState()); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Model(), map[string]string{"step": step})
+	modelMeta := t.Cfg.ModelMeta()
+	modelMeta["step"] = step
+	return nn.SaveModel(filepath.Join(dir, nn.ModelFile), t.Model(), modelMeta)
 }
 
 // Model is the network the run's model file holds: the EMA weights when
@@ -155,4 +160,32 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 func resumeKey(c Config) string {
 	c.Steps, c.CheckpointEvery = 0, 0
 	return c.marshal()
+}
+
+// Model metadata keys of the training objective (ModelMeta).
+const (
+	MetaObjective    = "objective"
+	MetaHeatK        = "heat_k"
+	MetaHeatSigmaMax = "heat_sigma_max"
+	MetaHeatSigma    = "heat_sigma"
+)
+
+// ModelMeta is what the model file records of the training beside the
+// architecture, so that the file alone says which process its network
+// inverts: for vp-eps and heat the objective, for heat also K, σ_max and
+// the input noise σ (a sampler on another schedule refuses it; see
+// LoadHeat). A blind run records nothing here, so study A's model files
+// keep their bytes.
+func (c Config) ModelMeta() map[string]string {
+	meta := map[string]string{}
+	if c.Objective == "" {
+		return meta
+	}
+	meta[MetaObjective] = c.Objective
+	if c.Objective == "heat" {
+		meta[MetaHeatK] = strconv.Itoa(c.HeatLevels())
+		meta[MetaHeatSigmaMax] = strconv.FormatFloat(c.HeatSigmaMaxOrDefault(), 'g', -1, 64)
+		meta[MetaHeatSigma] = strconv.FormatFloat(HeatNoise, 'g', -1, 64)
+	}
+	return meta
 }

@@ -11,7 +11,7 @@ import (
 
 // HeatNoise is the σ of the heat objective's input noise on [0,1] data
 // (config.model.sigma = 0.01 in every released config).
-const HeatNoise = 0.01
+const HeatNoise = heat.TrainingNoise
 
 // Default heat schedule at CPU scale (docs/study.md, study C: K = 20–50
 // with a tc-unet of base 32; the released MNIST config has σ_max = 20).

@@ -170,7 +170,7 @@ func TestLoadModelErrors(t *testing.T) {
 		{edited("arch.safetensors", func(n []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor) {
 			meta["arch"] = "resnet"
 			return n, ts
-		}), []string{`unknown architecture "resnet" (registered: bf-cnn, bf-unet, tc-unet)`}},
+		}), []string{`unknown architecture "resnet" (registered: bf-cnn, bf-unet, classifier, tc-unet)`}},
 		{edited("levels.safetensors", func(n []string, ts []*tensor.Tensor, meta map[string]string) ([]string, []*tensor.Tensor) {
 			meta["levels"] = "1"
 			return n, ts

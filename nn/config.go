@@ -13,7 +13,8 @@ import (
 // was saved from. Fields an architecture does not use are ignored by it
 // (a bf-cnn has no Levels) and left out of the network's own Config.
 type Config struct {
-	// Arch is a registered architecture name (Archs): "bf-unet", "bf-cnn".
+	// Arch is a registered architecture name (Archs): "bf-unet", "bf-cnn",
+	// "tc-unet", "classifier".
 	Arch string `json:"arch"`
 	// Channels of the images in and out: 1 (grayscale, also meant by 0) or 3 (RGB).
 	Channels int `json:"channels,omitempty"`
@@ -31,13 +32,17 @@ type Config struct {
 	Mult      []int `json:"mult,omitempty"`
 	ResBlocks int   `json:"res_blocks,omitempty"`
 	Groups    int   `json:"groups,omitempty"`
+	// Classes is the number of classes a classifier tells apart (0: the
+	// classifier default, 10).
+	Classes int `json:"classes,omitempty"`
 }
 
 // Equal reports whether c and o describe the same network sizes (Config
 // holds a slice, so == does not compile).
 func (c Config) Equal(o Config) bool {
 	return c.Arch == o.Arch && c.Channels == o.Channels && c.Base == o.Base && c.Levels == o.Levels &&
-		c.Layers == o.Layers && slices.Equal(c.Mult, o.Mult) && c.ResBlocks == o.ResBlocks && c.Groups == o.Groups
+		c.Layers == o.Layers && slices.Equal(c.Mult, o.Mult) && c.ResBlocks == o.ResBlocks && c.Groups == o.Groups &&
+		c.Classes == o.Classes
 }
 
 // ImageChannels is Channels with 0 read as 1.
@@ -74,6 +79,7 @@ var metaSizes = []struct {
 	{"channels", func(c *Config) *int { return &c.Channels }},
 	{"res_blocks", func(c *Config) *int { return &c.ResBlocks }},
 	{"groups", func(c *Config) *int { return &c.Groups }},
+	{"classes", func(c *Config) *int { return &c.Classes }},
 }
 
 // ParseMult reads a tc-unet's width multipliers from their flag and

@@ -17,10 +17,11 @@
 // reads a checkpoint back with its Config, so no code outside nn switches
 // on architecture names.
 //
-// New and Load return a Model, which is one of two kinds: a Net, the blind
-// noise predictor net(y) of study A (bf-unet, bf-cnn), or a Conditioned,
+// New and Load return a Model, which is one of three kinds: a Net, the
+// blind noise predictor net(y) of study A (bf-unet, bf-cnn), a Conditioned,
 // the time-conditioned net(x, t) of studies B and C (tc-unet), told one
-// time value per image. IsConditioned says which kind a Config builds
+// time value per image, or a Classifier (classifier), whose embedding
+// study C's sample-quality measures compare. IsConditioned says which kind a Config builds
 // before building it; AsNet and AsConditioned turn a Model into the kind a
 // caller needs, with an error naming the network otherwise (LoadModel
 // loads blind networks only).

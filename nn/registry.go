@@ -28,6 +28,9 @@ type Architecture struct {
 	// Conditioned says New builds a Conditioned network (net(x, t)), not a
 	// blind Net.
 	Conditioned bool
+	// Classifier says New builds an image Classifier (logits and an
+	// embedding), not a denoiser.
+	Classifier bool
 }
 
 var (
@@ -112,6 +115,16 @@ func IsConditioned(cfg Config) (bool, error) {
 	return a.Conditioned, nil
 }
 
+// IsClassifier says whether cfg's architecture is an image classifier
+// (New returns a Classifier) rather than a denoiser.
+func IsClassifier(cfg Config) (bool, error) {
+	a, err := architecture(cfg.Arch)
+	if err != nil {
+		return false, err
+	}
+	return a.Classifier, nil
+}
+
 // New builds the network cfg describes, its weights drawn from rng (the
 // same rng state gives the same bits): a Net or a Conditioned (see Model).
 func New(cfg Config, rng *tensor.RNG) (Model, error) {
@@ -129,7 +142,7 @@ func AsNet(m Model) (Net, error) {
 	if n, ok := m.(Net); ok {
 		return n, nil
 	}
-	return nil, fmt.Errorf("%s is a time-conditioned network net(x, t), not a blind denoiser net(y)", m.Config())
+	return nil, fmt.Errorf("%s is %s, not a blind denoiser net(y)", m.Config(), kindOf(m))
 }
 
 // AsConditioned is m as a Conditioned network, or an error naming the
@@ -138,5 +151,5 @@ func AsConditioned(m Model) (Conditioned, error) {
 	if n, ok := m.(Conditioned); ok {
 		return n, nil
 	}
-	return nil, fmt.Errorf("%s is a blind denoiser net(y), not a time-conditioned network net(x, t)", m.Config())
+	return nil, fmt.Errorf("%s is %s, not a time-conditioned network net(x, t)", m.Config(), kindOf(m))
 }

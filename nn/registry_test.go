@@ -130,7 +130,7 @@ func TestConfigErrors(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"base": "4"}, `no "arch"`},
-		{map[string]string{"arch": "resnet", "base": "4"}, `unknown architecture "resnet" (registered: bf-cnn, bf-unet, tc-unet)`},
+		{map[string]string{"arch": "resnet", "base": "4"}, `unknown architecture "resnet" (registered: bf-cnn, bf-unet, classifier, tc-unet)`},
 		{map[string]string{"arch": "bf-unet", "base": "4"}, "bf-unet needs levels >= 1"},
 		{map[string]string{"arch": "bf-cnn", "base": "4", "layers": "1"}, "bf-cnn needs layers >= 2"},
 		{map[string]string{"arch": "bf-unet", "base": "x", "levels": "1"}, `"base" = "x" is not a positive integer`},

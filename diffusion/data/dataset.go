@@ -149,6 +149,10 @@ type Dataset struct {
 	Test  *Set
 	Perm  Permutation // the pixel permutation applied (Options.Shuffle), else nil
 	WMask []float32   // the W mask added (Options.WGamma), else nil
+	// TrainLabels and TestLabels are the class of each image of Train and
+	// Test, in order, for sources that ship labels (mnist, fashion-mnist:
+	// the digit or garment class 0..9); nil otherwise.
+	TrainLabels, TestLabels []int
 }
 
 // Select returns a new set holding the images idx, in that order.

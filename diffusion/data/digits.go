@@ -22,7 +22,44 @@ func openDigits(name string, size, nTrain, nTest int, cache string) (*Dataset, e
 	if err != nil {
 		return nil, err
 	}
-	return &Dataset{Train: train, Test: test}, nil
+	ds := &Dataset{Train: train, Test: test}
+	if ds.TrainLabels, err = loadDigitLabels(dir, "train-labels-idx1-ubyte", train.N); err != nil {
+		return nil, err
+	}
+	if ds.TestLabels, err = loadDigitLabels(dir, "t10k-labels-idx1-ubyte", test.N); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// loadDigitLabels reads the first n labels of base or base.gz in dir; a
+// cache without the file gives nil labels (the images alone are usable),
+// a file with fewer than n labels or a value above 9 is an error.
+func loadDigitLabels(dir, base string, n int) ([]int, error) {
+	path := filepath.Join(dir, base)
+	if _, err := os.Stat(path); err != nil {
+		path += ".gz"
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil
+		}
+	}
+	x, err := LoadIDX(path)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := IDXLabels(x, path, n)
+	if err != nil {
+		return nil, err
+	}
+	if len(labels) < n {
+		return nil, fmt.Errorf("data: %s has %d labels for %d images", path, len(labels), n)
+	}
+	for i, l := range labels {
+		if l > 9 {
+			return nil, fmt.Errorf("data: %s: label %d of image %d is not a class 0..9", path, l, i)
+		}
+	}
+	return labels, nil
 }
 
 // loadDigitFile finds base or base.gz in dir.

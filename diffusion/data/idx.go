@@ -147,3 +147,20 @@ func IDXImages(x *IDX, name string, limit int) (*Set, error) {
 	}
 	return s, nil
 }
+
+// IDXLabels turns a 1-D uint8 IDX array [N] (an MNIST labels file) into
+// class indices, keeping the first limit (0: all).
+func IDXLabels(x *IDX, name string, limit int) ([]int, error) {
+	if len(x.Dims) != 1 || x.Type != 0x08 {
+		return nil, fmt.Errorf("%s: want uint8 labels [N], got type 0x%02x dimensions %v", name, x.Type, x.Dims)
+	}
+	n := x.Dims[0]
+	if limit > 0 && limit < n {
+		n = limit
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = int(x.Data[i])
+	}
+	return labels, nil
+}

@@ -20,3 +20,22 @@ func ExamplePSNR() {
 	// 20.0000 <nil>
 	// true
 }
+
+// The Fréchet distance between a set of points and the same set shifted by
+// (3, 4): the covariances are equal, so it is the squared shift, 25.
+func ExampleFrechetDistance() {
+	a := []float32{0, 0, 1, 0, 0, 2, 1, 1}
+	b := []float32{3, 4, 4, 4, 3, 6, 4, 5}
+	fd, err := metrics.FrechetDistance(a, b, 2)
+	fmt.Printf("%.6f %v\n", fd, err)
+	// Output: 25.000000 <nil>
+}
+
+// Novelty of two samples against four training images one unit apart: a
+// copy has ratio 0, a point half-way between two images ratio 0.5.
+func ExampleSampleNovelty() {
+	train := []float32{0, 1, 2, 3}
+	nov, err := metrics.SampleNovelty([]float32{2, 0.5}, train, 1, metrics.NoveltyOptions{})
+	fmt.Println(nov.Ratio, nov.NearestIndex, err)
+	// Output: [0 0.5] [2 0] <nil>
+}

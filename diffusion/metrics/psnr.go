@@ -3,7 +3,13 @@
 // levels on training and held-out images (docs/study.md, study A, claim 1),
 // and the mean squared denoising error; and images' radially averaged power
 // spectral density, its log-log slope and where a noise floor crosses it
-// (study C).
+// (study C). For generated samples (study C) it has the Fréchet distance
+// between feature sets, the improved precision and recall of Kynkäänniemi
+// et al., each sample's novelty against the training set, and an
+// nn.Classifier's features, confidence and accuracy on a set of images.
+// Those features come from the classifier harmonic trains
+// (diffusion/classify), not from Inception-v3, so its Fréchet distance is
+// not the FID papers report.
 package metrics
 
 import (

@@ -141,6 +141,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("train: %s needs the image size divisible by %d, got %d", net, m, c.Size)
 	}
 	// Which kind of network the architecture builds, without building it.
+	if classifier, _ := nn.IsClassifier(net); classifier {
+		return fmt.Errorf("train: %s is an image classifier, not a denoiser: no denoising objective trains it (`harmonic classifier train` does)", net)
+	}
 	if conditioned, _ := nn.IsConditioned(net); conditioned != obj.conditioned {
 		kind := "a blind network (bf-unet, bf-cnn)"
 		if obj.conditioned {

@@ -243,6 +243,27 @@ func claimCAlpha(n report.Numbers) judged {
 		c.Verdict = report.NotMeasured
 	}
 	c.Text = fmt.Sprintf("A.4 C^α slopes (95%% bootstrap intervals) %s; slope increases with α, successive intervals ordered: %s", strings.Join(parts, ", "), bold(c.Verdict))
+	// The area-coverage contour is reported beside the authors' rounded one,
+	// by the same criterion; the verdict stays the authors' construction's.
+	if aa := n.Family(numSlopeAA, ""); len(aa) > 0 {
+		var ap []string
+		ordered, measuredAA := true, len(aa) >= 2
+		prevHi = math.NaN()
+		for i, s := range aa {
+			lo, hi := n.Value(numSlopeAALo+s.Key), n.Value(numSlopeAAHi+s.Key)
+			measuredAA = measuredAA && !math.IsNaN(lo) && !math.IsNaN(hi)
+			ap = append(ap, fmt.Sprintf("α=%s: %s [%s, %s]", s.Key, f2(s.Value), f2(lo), f2(hi)))
+			ordered = ordered && (i == 0 || lo > prevHi)
+			prevHi = hi
+			c.Evidence[s.Name] = s.Value
+			c.Evidence[numSlopeAALo+s.Key], c.Evidence[numSlopeAAHi+s.Key] = lo, hi
+		}
+		v := report.NotMeasured
+		if measuredAA {
+			v = report.Judge(ordered)
+		}
+		c.Text += fmt.Sprintf("; on the area-coverage contour %s, intervals ordered: %s", strings.Join(ap, ", "), v)
+	}
 	return c
 }
 

@@ -2,6 +2,7 @@ package study
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -162,6 +163,17 @@ func TestClaimCAlpha(t *testing.T) {
 	if v := claimCAlpha(n).Verdict; v != report.Holds {
 		t.Fatalf("ordered intervals: %s", v)
 	}
+	// The area-coverage contour is reported beside, by the same criterion,
+	// and leaves the verdict to the authors' contour.
+	n["slope_aa_alpha_1"], n["slope_aa_lo_alpha_1"], n["slope_aa_hi_alpha_1"] = 0.48, 0.47, 0.49
+	n["slope_aa_alpha_2"], n["slope_aa_lo_alpha_2"], n["slope_aa_hi_alpha_2"] = 0.47, 0.46, 0.48
+	c := claimCAlpha(n)
+	if c.Verdict != report.Holds || !strings.Contains(c.Text, "on the area-coverage contour α=1: 0.48 [0.47, 0.49], α=2: 0.47 [0.46, 0.48], intervals ordered: does not hold") {
+		t.Errorf("with the area-coverage contour: %s: %s", c.Verdict, c.Text)
+	}
+	if _, ok := c.Evidence["slope_aa_lo_alpha_2"]; !ok {
+		t.Errorf("evidence %v lacks the area-coverage intervals", c.Evidence)
+	}
 }
 
 func TestClaimDisks(t *testing.T) {
@@ -210,5 +222,25 @@ func TestClaimIDs(t *testing.T) {
 	}
 	if want := []string{"A.1", "A.2a", "A.2b", "A.3", "A.4", "A.5", "A.6"}; !slices.Equal(ids, want) {
 		t.Fatalf("claims %v, want %v", ids, want)
+	}
+}
+
+// The slope numbers: the authors' contour under slope_alpha_*, the
+// area-coverage contour under slope_aa_alpha_*, each with its interval.
+func TestSlopeNumbersAAContour(t *testing.T) {
+	res := &Results{Preset: Smoke()}
+	res.Slopes = []*SlopeResult{
+		synthSlope("C^α, α=2", "cmix:2", false, 0.55, 2.0/3),
+		synthSlope("C^α, α=2, area-coverage contour", "cmix:2:aa", false, 0.6, 2.0/3),
+	}
+	n := gahbNumbers(res)
+	for name, want := range map[string]float64{"slope_alpha_2": 0.55, "slope_lo_alpha_2": 0.54, "slope_hi_alpha_2": 0.56,
+		"slope_aa_alpha_2": 0.6, "slope_aa_lo_alpha_2": 0.59, "slope_aa_hi_alpha_2": 0.61} {
+		if got, ok := n.Get(name); !ok || math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
+		}
+	}
+	if _, ok := n.Get("slope_alpha_2:aa"); ok {
+		t.Error("the area-coverage slope is also filed as an α of the authors' contour")
 	}
 }

@@ -70,6 +70,11 @@ func (p Preset) slopeSpecs() []slopeSpec {
 	for _, a := range p.Alphas {
 		add(fmt.Sprintf("C^α, α=%g", a), fmt.Sprintf("cmix:%g", a), false, a/(a+1))
 	}
+	if p.AAContour {
+		for _, a := range p.Alphas {
+			add(fmt.Sprintf("C^α, α=%g, area-coverage contour", a), fmt.Sprintf("cmix:%g:aa", a), false, a/(a+1))
+		}
+	}
 	add("disks", "disks", false, 1)
 	add("shuffled "+p.Data, p.Data, true, math.NaN())
 	// The unshuffled counterpart of the shuffled model, unless it is one

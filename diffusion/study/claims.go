@@ -233,7 +233,7 @@ func claimCAlpha(n report.Numbers) judged {
 		lo, hasLo := n.Get(numSlopeLo + s.Key)
 		hi, hasHi := n.Get(numSlopeHi + s.Key)
 		measured = measured && hasLo && hasHi && !math.IsNaN(lo) && !math.IsNaN(hi)
-		parts = append(parts, fmt.Sprintf("α=%s: %s [%s, %s] (optimal %s, paper %s)", s.Key, f2(s.Value), f2(n.Value(numSlopeLo+s.Key)), f2(n.Value(numSlopeHi+s.Key)), f2(n.Value(numSlopeOptimal+s.Key)), f2(n.Value(numSlopePaper+s.Key))))
+		parts = append(parts, fmt.Sprintf("α=%s: %s [%s, %s] (optimal %s, paper %s)", s.Key, f3(s.Value), f3(n.Value(numSlopeLo+s.Key)), f3(n.Value(numSlopeHi+s.Key)), f2(n.Value(numSlopeOptimal+s.Key)), f2(n.Value(numSlopePaper+s.Key))))
 		inc = inc && (i == 0 || lo > prevHi)
 		prevHi = hi
 	}
@@ -252,7 +252,7 @@ func claimCAlpha(n report.Numbers) judged {
 		for i, s := range aa {
 			lo, hi := n.Value(numSlopeAALo+s.Key), n.Value(numSlopeAAHi+s.Key)
 			measuredAA = measuredAA && !math.IsNaN(lo) && !math.IsNaN(hi)
-			ap = append(ap, fmt.Sprintf("α=%s: %s [%s, %s]", s.Key, f2(s.Value), f2(lo), f2(hi)))
+			ap = append(ap, fmt.Sprintf("α=%s: %s [%s, %s]", s.Key, f3(s.Value), f3(lo), f3(hi)))
 			ordered = ordered && (i == 0 || lo > prevHi)
 			prevHi = hi
 			c.Evidence[s.Name] = s.Value

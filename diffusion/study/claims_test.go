@@ -138,12 +138,12 @@ func TestClaimCAlpha(t *testing.T) {
 	delete(noInterval, "slope_hi_alpha_2")
 	checkClaim(t, claimCAlpha, []claimCase{
 		{"rises, intervals ordered", slopes(0.02, 0.456, 0.505, 0.56, 0.62), report.Holds,
-			[]string{"α=1: 0.46 [0.44, 0.48] (optimal 0.50, paper 0.46)", "α=5: 0.62 [0.60, 0.64] (optimal n/a, paper n/a)"}},
+			[]string{"α=1: 0.456 [0.436, 0.476] (optimal 0.50, paper 0.46)", "α=5: 0.620 [0.600, 0.640] (optimal n/a, paper n/a)"}},
 		// The previous build's slopes rise, but α=3 and α=5 lie within
 		// each other's intervals: not an increase the data shows.
 		{"rises, intervals overlap", slopes(0.02, 0.456, 0.505, 0.527, 0.533), report.DoesNotHold, []string{"successive intervals ordered: **does not hold**"}},
-		{"flat after α=2", readme, report.DoesNotHold, []string{"α=2: 0.55"}},
-		{"an interval missing", noInterval, report.NotMeasured, []string{"α=2: 0.50 [0.49, n/a]"}},
+		{"flat after α=2", readme, report.DoesNotHold, []string{"α=2: 0.549 [0.529, 0.569]"}},
+		{"an interval missing", noInterval, report.NotMeasured, []string{"α=2: 0.500 [0.490, n/a]"}},
 		{"one α", slopes(0.01, 0.5), report.NotMeasured, nil},
 		{"no C^α model", report.Numbers{"slope_disks": 0.4}, report.NotMeasured, nil},
 	})
@@ -168,7 +168,7 @@ func TestClaimCAlpha(t *testing.T) {
 	n["slope_aa_alpha_1"], n["slope_aa_lo_alpha_1"], n["slope_aa_hi_alpha_1"] = 0.48, 0.47, 0.49
 	n["slope_aa_alpha_2"], n["slope_aa_lo_alpha_2"], n["slope_aa_hi_alpha_2"] = 0.47, 0.46, 0.48
 	c := claimCAlpha(n)
-	if c.Verdict != report.Holds || !strings.Contains(c.Text, "on the area-coverage contour α=1: 0.48 [0.47, 0.49], α=2: 0.47 [0.46, 0.48], intervals ordered: does not hold") {
+	if c.Verdict != report.Holds || !strings.Contains(c.Text, "on the area-coverage contour α=1: 0.480 [0.470, 0.490], α=2: 0.470 [0.460, 0.480], intervals ordered: does not hold") {
 		t.Errorf("with the area-coverage contour: %s: %s", c.Verdict, c.Text)
 	}
 	if _, ok := c.Evidence["slope_aa_lo_alpha_2"]; !ok {

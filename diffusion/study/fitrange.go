@@ -35,7 +35,7 @@ import (
 // When no run qualifies the rule falls back to the preset's slope σs (the
 // first FitPoints rows), and says so.
 const (
-	fitMinGainDB = 3.0 // 10·log10(2): output MSE ≤ input MSE / 2
+	fitMinGainDB = 3.0  // 10·log10(2): output MSE ≤ input MSE / 2
 	fitSlopeTol  = 0.95 // local slopes ≥ 0.95 × the steepest
 	fitMinPoints = 3
 )

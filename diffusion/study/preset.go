@@ -44,7 +44,7 @@ type Preset struct {
 	// images.
 	AAContour bool
 	NTest     int // held-out images
-	NEval  int // images per split in the PSNR curves
+	NEval     int // images per split in the PSNR curves
 	// EvalSigmas draw the PSNR curves; SlopeSigmas fit slopes. The paper's
 	// slopes are asymptotic in small σ; networks trained for minutes reach
 	// a PSNR ceiling near 27–30 dB, so the quick preset fits σ ∈ [0.05, 0.2],

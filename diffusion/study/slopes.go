@@ -28,8 +28,8 @@ type SlopeResult struct {
 	// fit-range rule found no range and the preset's slope σs were used.
 	FitLo, FitHi float64
 	ByRule       bool
-	Optimal float64       // α/(α+1), 1 for disks, NaN when unknown
-	Paper   float64       // the paper's measured slope, NaN when none
+	Optimal      float64 // α/(α+1), 1 for disks, NaN when unknown
+	Paper        float64 // the paper's measured slope, NaN when none
 }
 
 // paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,

@@ -22,22 +22,45 @@ import (
 //     lies below the contour;
 //   - mask M = 1 below the contour (rows ≥ edge row), smoothed by a 2×2 box
 //     filter; x = B1·M + B2·(1 − M).
+//
+// The rounding of the edge rows adds white noise to the contour: at 16 or
+// 32 pixels it dominates the contour's |k|^−α spectrum for α ≥ 2, so the
+// regularity a slope measures is not in the images. CAlphaAA (spec
+// cmix:ALPHA:aa) draws the same images from the same random numbers but
+// with an area-coverage mask: M is the exact fraction of each pixel below
+// the unrounded contour, taken piecewise linear between the column centres
+// (and periodic, as the contour is). No box filter is applied: the coverage
+// is the anti-aliasing.
 
 // CAlpha generates count n×n C^α images. Image i depends only on (seed, i), so
 // sets of different sizes from one seed share their first images.
 func CAlpha(n, count int, alpha float64, seed uint64) (*Set, error) {
+	return cAlphaSet(n, count, alpha, seed, false)
+}
+
+// CAlphaAA is CAlpha with the area-coverage contour (see above): image i is
+// image i of CAlpha with the same arguments except for the mask.
+func CAlphaAA(n, count int, alpha float64, seed uint64) (*Set, error) {
+	return cAlphaSet(n, count, alpha, seed, true)
+}
+
+func cAlphaSet(n, count int, alpha float64, seed uint64, aa bool) (*Set, error) {
 	if !(alpha > 0) || math.IsInf(alpha, 0) {
 		return nil, fmt.Errorf("data: cmix: α must be a positive number, got %v", alpha)
 	}
 	if n < 4 {
 		return nil, fmt.Errorf("data: cmix: image size %d is too small (need at least 4)", n)
 	}
-	s, err := newSet(fmt.Sprintf("cmix:%g", alpha), count, n, n)
+	name := fmt.Sprintf("cmix:%g", alpha)
+	if aa {
+		name += ":aa"
+	}
+	s, err := newSet(name, count, n, n)
 	if err != nil {
 		return nil, err
 	}
 	parallel.ForEach(count, func(i int) {
-		cAlphaImage(s.Image(i), n, alpha, rng.Derive(seed, uint64(i)))
+		cAlphaImage(s.Image(i), n, alpha, aa, rng.Derive(seed, uint64(i)))
 	})
 	return s, nil
 }
@@ -145,8 +168,8 @@ func cAlphaEdgeRows(c []float64) []int {
 	return rows
 }
 
-func cAlphaImage(dst []float32, n int, alpha float64, r *rng.Xoshiro256) {
-	edge := cAlphaEdgeRows(cAlphaContour(n, alpha, r))
+func cAlphaImage(dst []float32, n int, alpha float64, aa bool, r *rng.Xoshiro256) {
+	c := cAlphaContour(n, alpha, r)
 	b1, b2 := cAlphaBackgrounds(n, alpha, r)
 	u, u2 := r.Float64(), r.Float64()
 	rescale(b1, u, 1)
@@ -154,6 +177,24 @@ func cAlphaImage(dst []float32, n int, alpha float64, r *rng.Xoshiro256) {
 	if r.Float64() < 0.5 {
 		b1, b2 = b2, b1
 	}
+	var mask []float64
+	if aa {
+		e := make([]float64, n)
+		for j, v := range c {
+			e[j] = v*float64(n) + float64(n/2)
+		}
+		mask = coverageMask(e, n)
+	} else {
+		mask = hardMask(cAlphaEdgeRows(c), n)
+	}
+	for i := range dst {
+		dst[i] = float32(b1[i]*mask[i] + b2[i]*(1-mask[i]))
+	}
+}
+
+// hardMask is the authors' mask: 1 at rows ≥ the column's edge row, smoothed
+// by the 2×2 box filter.
+func hardMask(edge []int, n int) []float64 {
 	mask := make([]float64, n*n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
@@ -162,10 +203,48 @@ func cAlphaImage(dst []float32, n int, alpha float64, r *rng.Xoshiro256) {
 			}
 		}
 	}
-	mask = box2x2(mask, n)
-	for i := range dst {
-		dst[i] = float32(b1[i]*mask[i] + b2[i]*(1-mask[i]))
+	return box2x2(mask, n)
+}
+
+// coverageMask is the area of each pixel below the contour: pixel (i, j) is
+// the cell [j, j+1] × [i, i+1] in (column, row) coordinates and the contour
+// is the row e(x), piecewise linear through (j + ½, e[j]) and periodic in x.
+// A cell's coverage ∫ clamp(i + 1 − e(x), 0, 1) dx over [j, j+1] is exact:
+// on each linear half of the column it is a difference of the
+// antiderivative of the clamp. Where the coverage is ½, the cell's centre
+// row lies on the contour, so rounding the coverage gives the rounded
+// rows i ≥ round(e[j]) of the authors' mask (up to ties) where e is flat.
+func coverageMask(e []float64, n int) []float64 {
+	mask := make([]float64, n*n)
+	for j := 0; j < n; j++ {
+		left := (e[(j+n-1)%n] + e[j]) / 2 // e at x = j (the column's left side)
+		right := (e[j] + e[(j+1)%n]) / 2  // e at x = j + 1
+		for i := 0; i < n; i++ {
+			top := float64(i + 1)
+			mask[i*n+j] = linearClampArea(top-left, top-e[j], 0.5) + linearClampArea(top-e[j], top-right, 0.5)
+		}
 	}
+	return mask
+}
+
+// linearClampArea is ∫ clamp(t(u), 0, 1) over a length L where t runs
+// linearly from t0 to t1.
+func linearClampArea(t0, t1, length float64) float64 {
+	if math.Abs(t1-t0) < 1e-12 {
+		return length * math.Min(1, math.Max(0, (t0+t1)/2))
+	}
+	return length * (clampIntegral(t1) - clampIntegral(t0)) / (t1 - t0)
+}
+
+// clampIntegral is ∫₀^t clamp(s, 0, 1) ds (extended as 0 below 0).
+func clampIntegral(t float64) float64 {
+	switch {
+	case t <= 0:
+		return 0
+	case t <= 1:
+		return t * t / 2
+	}
+	return t - 0.5
 }
 
 // box2x2 averages each pixel with its right, lower and lower-right neighbours

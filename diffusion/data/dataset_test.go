@@ -96,6 +96,7 @@ func TestParseSpec(t *testing.T) {
 	good := map[string]Spec{
 		"cmix:2":        {Kind: "cmix", Alpha: 2},
 		"cmix:0.5":      {Kind: "cmix", Alpha: 0.5},
+		"cmix:2:aa":     {Kind: "cmix", Alpha: 2, AA: true},
 		"disks":         {Kind: "disks"},
 		"mnist":         {Kind: "mnist"},
 		"fashion-mnist": {Kind: "fashion-mnist"},
@@ -112,7 +113,7 @@ func TestParseSpec(t *testing.T) {
 			t.Errorf("String() = %q, want %q", got.String(), in)
 		}
 	}
-	for _, in := range []string{"", "cmix", "cmix:", "cmix:-1", "cmix:x", "cmix:Inf", "disks:3", "folder:", "npy:", "celeba"} {
+	for _, in := range []string{"", "cmix", "cmix:", "cmix:-1", "cmix:x", "cmix:Inf", "cmix:2:", "cmix:2:AA", "cmix:2:aa:aa", "cmix::aa", "disks:3", "folder:", "npy:", "celeba"} {
 		if _, err := ParseSpec(in); err == nil {
 			t.Errorf("ParseSpec(%q) accepted", in)
 		}

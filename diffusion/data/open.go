@@ -88,11 +88,15 @@ func openSource(sp Spec, size int, opt Options) (*Dataset, error) {
 	}
 	switch sp.Kind {
 	case "cmix":
-		train, err := CAlpha(size, nTrain, sp.Alpha, opt.Seed)
+		gen := CAlpha
+		if sp.AA {
+			gen = CAlphaAA
+		}
+		train, err := gen(size, nTrain, sp.Alpha, opt.Seed)
 		if err != nil {
 			return nil, err
 		}
-		test, err := CAlpha(size, nTest, sp.Alpha, opt.Seed^saltTest)
+		test, err := gen(size, nTest, sp.Alpha, opt.Seed^saltTest)
 		return withTest(train, test, err)
 	case "disks":
 		train, _, err := Disks(size, nTrain, opt.Seed)

@@ -10,6 +10,7 @@ import (
 // Spec names a data source, as written after `--data`:
 //
 //	cmix:ALPHA      synthetic C^α images (ALPHA > 0, e.g. cmix:2)
+//	cmix:ALPHA:aa   the same with an area-coverage (anti-aliased) contour
 //	disks           synthetic anti-aliased disks (5-parameter manifold)
 //	mnist           MNIST digits (needs `harmonic data fetch mnist`)
 //	fashion-mnist   Fashion-MNIST (needs `harmonic data fetch fashion-mnist`)
@@ -19,11 +20,12 @@ import (
 type Spec struct {
 	Kind  string  // cmix, disks, mnist, fashion-mnist, photos, folder or npy
 	Alpha float64 // cmix only
+	AA    bool    // cmix only: area-coverage contour instead of rounded rows
 	Path  string  // folder and npy only
 }
 
 // Kinds lists the accepted spec forms, for help texts.
-const Kinds = "cmix:ALPHA|disks|mnist|fashion-mnist|photos|folder:PATH|npy:PATH"
+const Kinds = "cmix:ALPHA[:aa]|disks|mnist|fashion-mnist|photos|folder:PATH|npy:PATH"
 
 // ParseSpec parses a data spec; see Spec.
 func ParseSpec(s string) (Spec, error) {
@@ -33,11 +35,15 @@ func ParseSpec(s string) (Spec, error) {
 		if !hasArg || arg == "" {
 			return Spec{}, fmt.Errorf("data spec %q: cmix needs an exponent, e.g. cmix:2", s)
 		}
-		a, err := strconv.ParseFloat(arg, 64)
-		if err != nil || !(a > 0) || math.IsInf(a, 0) {
-			return Spec{}, fmt.Errorf("data spec %q: α must be a positive number, got %q", s, arg)
+		num, opt, hasOpt := strings.Cut(arg, ":")
+		if hasOpt && opt != "aa" {
+			return Spec{}, fmt.Errorf("data spec %q: unknown cmix option %q (want cmix:ALPHA or cmix:ALPHA:aa)", s, opt)
 		}
-		return Spec{Kind: kind, Alpha: a}, nil
+		a, err := strconv.ParseFloat(num, 64)
+		if err != nil || !(a > 0) || math.IsInf(a, 0) {
+			return Spec{}, fmt.Errorf("data spec %q: α must be a positive number, got %q", s, num)
+		}
+		return Spec{Kind: kind, Alpha: a, AA: hasOpt}, nil
 	case "folder", "npy":
 		if !hasArg || arg == "" {
 			return Spec{}, fmt.Errorf("data spec %q: %s needs a path, e.g. %s:/data/celeba", s, kind, kind)
@@ -56,6 +62,9 @@ func ParseSpec(s string) (Spec, error) {
 func (s Spec) String() string {
 	switch s.Kind {
 	case "cmix":
+		if s.AA {
+			return "cmix:" + strconv.FormatFloat(s.Alpha, 'g', -1, 64) + ":aa"
+		}
 		return "cmix:" + strconv.FormatFloat(s.Alpha, 'g', -1, 64)
 	case "folder", "npy":
 		return s.Kind + ":" + s.Path

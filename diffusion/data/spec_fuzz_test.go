@@ -6,7 +6,7 @@ import "testing"
 // must never panic; a spec it accepts must print (String) as text that
 // parses back to the same spec.
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []string{"cmix:2", "cmix:0.5", "disks", "mnist", "fashion-mnist", "photos", "folder:/x/y", "npy:a.npy",
+	for _, s := range []string{"cmix:2", "cmix:0.5", "cmix:2:aa", "cmix:2:", "cmix::aa", "disks", "mnist", "fashion-mnist", "photos", "folder:/x/y", "npy:a.npy",
 		"cmix:", "cmix:-1", "cmix:NaN", "cmix:1e400", "mnist:3", "folder:", ":", ""} {
 		f.Add(s)
 	}

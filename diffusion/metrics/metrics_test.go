@@ -143,6 +143,16 @@ func TestEvaluateMatchesDirectComputation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tab2, per, err := EvaluatePerImage(context.Background(), denoise.Blind(net), "train", set, []float64{sigma}, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab2[0] != tab[0] {
+		t.Errorf("EvaluatePerImage table %+v differs from Evaluate's %+v", tab2[0], tab[0])
+	}
+	if len(per.In) != 1 || len(per.In[0]) != set.N || len(per.Out[0]) != set.N {
+		t.Fatalf("per-image PSNRs of shape %d×%d, want 1×%d", len(per.In), len(per.In[0]), set.N)
+	}
 	var in, out float64
 	for i := range set.N {
 		var seIn, seOut float64
@@ -150,8 +160,12 @@ func TestEvaluateMatchesDirectComputation(t *testing.T) {
 			seIn += math.Pow(float64(y.Data()[j])-float64(set.Pixels[j]), 2)
 			seOut += math.Pow(float64(f.Data()[j])-float64(set.Pixels[j]), 2)
 		}
-		in += -10 * math.Log10(seIn/400)
-		out += -10 * math.Log10(seOut/400)
+		pi, po := -10*math.Log10(seIn/400), -10*math.Log10(seOut/400)
+		if math.Abs(per.In[0][i]-pi) > 1e-9 || math.Abs(per.Out[0][i]-po) > 1e-3 {
+			t.Errorf("image %d: per-image PSNR in %.6f out %.6f, direct %.6f %.6f", i, per.In[0][i], per.Out[0][i], pi, po)
+		}
+		in += pi
+		out += po
 	}
 	in, out = in/200, out/200
 	if math.Abs(tab[0].PSNRIn-in) > 1e-9 || math.Abs(tab[0].PSNROut-out) > 1e-4 || math.Abs(in-out) < 0.5 {

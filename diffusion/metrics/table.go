@@ -35,22 +35,43 @@ const evalPixelsPerBatch = 1 << 16
 // σ, every denoiser and every run sees the same noise. The images are in
 // [0,1]; a denoiser working in another range is adapted (denoise.In).
 func Evaluate(ctx context.Context, den denoise.Denoiser, split string, set *data.Set, sigmas []float64, seed uint64) (Table, error) {
-	in := make([]float64, len(sigmas))
-	out := make([]float64, len(sigmas))
+	t, _, err := EvaluatePerImage(ctx, den, split, set, sigmas, seed)
+	return t, err
+}
+
+// PerImage is every image's PSNR at every σ of an evaluation: In[k][i] and
+// Out[k][i] are image i's input and output PSNR at σ index k. The slope
+// bootstrap resamples images from it.
+type PerImage struct {
+	Sigmas []float64   `json:"sigmas"`
+	In     [][]float64 `json:"psnr_in"`
+	Out    [][]float64 `json:"psnr_out"`
+}
+
+// EvaluatePerImage is Evaluate that also returns each image's PSNRs. The
+// table is the same, bit for bit: its means add the same values in the same
+// order.
+func EvaluatePerImage(ctx context.Context, den denoise.Denoiser, split string, set *data.Set, sigmas []float64, seed uint64) (Table, *PerImage, error) {
+	pi := &PerImage{Sigmas: append([]float64{}, sigmas...), In: make([][]float64, len(sigmas)), Out: make([][]float64, len(sigmas))}
 	err := denoiseSet(ctx, den, split, set, sigmas, seed, func(k int, x, y, f []float32) {
-		pi, _ := PSNR(x, y)
-		po, _ := PSNR(x, f)
-		in[k] += pi
-		out[k] += po
+		in, _ := PSNR(x, y)
+		out, _ := PSNR(x, f)
+		pi.In[k] = append(pi.In[k], in)
+		pi.Out[k] = append(pi.Out[k], out)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t := make(Table, len(sigmas))
 	for k, s := range sigmas {
-		t[k] = Row{Split: split, Sigma: s, PSNRIn: in[k] / float64(set.N), PSNROut: out[k] / float64(set.N), N: set.N}
+		var in, out float64
+		for i := range pi.In[k] {
+			in += pi.In[k][i]
+			out += pi.Out[k][i]
+		}
+		t[k] = Row{Split: split, Sigma: s, PSNRIn: in / float64(set.N), PSNROut: out / float64(set.N), N: set.N}
 	}
-	return t, nil
+	return t, pi, nil
 }
 
 // denoiseSet adds the documented noise (see Evaluate) to every image of set

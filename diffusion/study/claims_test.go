@@ -2,6 +2,7 @@ package study
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -121,31 +122,57 @@ func TestClaimShrinkage(t *testing.T) {
 }
 
 func TestClaimCAlpha(t *testing.T) {
-	slopes := func(s ...float64) report.Numbers {
+	// slopes at α = 1, 2, 3, 5 with bootstrap intervals of half-width w.
+	slopes := func(w float64, s ...float64) report.Numbers {
 		n := report.Numbers{}
 		for i, a := range []string{"1", "2", "3", "5"}[:len(s)] {
 			n["slope_alpha_"+a] = s[i]
+			n["slope_lo_alpha_"+a], n["slope_hi_alpha_"+a] = s[i]-w, s[i]+w
 		}
 		n["slope_optimal_alpha_1"], n["slope_paper_alpha_1"] = 0.5, 0.46
 		return n
 	}
 	// The README's quick-preset slopes: a rise from α=1 to 2, then flat.
-	readme := slopes(0.479, 0.549, 0.537, 0.527)
+	readme := slopes(0.02, 0.479, 0.549, 0.537, 0.527)
+	noInterval := slopes(0.01, 0.4, 0.5, 0.6)
+	delete(noInterval, "slope_hi_alpha_2")
 	checkClaim(t, claimCAlpha, []claimCase{
-		{"rises", slopes(0.456, 0.505, 0.527, 0.533), report.Holds, []string{"α=1: 0.46 (optimal 0.50, paper 0.46)", "α=5: 0.53 (optimal n/a, paper n/a)"}},
-		{"flat after α=2", readme, report.DoesNotHold, []string{"α=2: 0.55"}},
-		{"one α", slopes(0.5), report.NotMeasured, nil},
+		{"rises, intervals ordered", slopes(0.02, 0.456, 0.505, 0.56, 0.62), report.Holds,
+			[]string{"α=1: 0.456 [0.436, 0.476] (optimal 0.50, paper 0.46)", "α=5: 0.620 [0.600, 0.640] (optimal n/a, paper n/a)"}},
+		// The previous build's slopes rise, but α=3 and α=5 lie within
+		// each other's intervals: not an increase the data shows.
+		{"rises, intervals overlap", slopes(0.02, 0.456, 0.505, 0.527, 0.533), report.DoesNotHold, []string{"successive intervals ordered: **does not hold**"}},
+		{"flat after α=2", readme, report.DoesNotHold, []string{"α=2: 0.549 [0.529, 0.569]"}},
+		{"an interval missing", noInterval, report.NotMeasured, []string{"α=2: 0.500 [0.490, n/a]"}},
+		{"one α", slopes(0.01, 0.5), report.NotMeasured, nil},
 		{"no C^α model", report.Numbers{"slope_disks": 0.4}, report.NotMeasured, nil},
 	})
 	got := claimCAlpha(readme).Evidence
-	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, []string{"slope_alpha_1", "slope_alpha_2", "slope_alpha_3", "slope_alpha_5"}) {
+	want := []string{"slope_alpha_1", "slope_alpha_2", "slope_alpha_3", "slope_alpha_5", "slope_hi_alpha_1", "slope_hi_alpha_2", "slope_hi_alpha_3", "slope_hi_alpha_5",
+		"slope_lo_alpha_1", "slope_lo_alpha_2", "slope_lo_alpha_3", "slope_lo_alpha_5"}
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, want) {
 		t.Fatalf("A.4 evidence keys %v", keys)
 	}
 	// α sorts as a number, not as text: 10 comes after 5.
-	n := slopes(0.4, 0.5, 0.6, 0.7)
-	n["slope_alpha_10"] = 0.65
+	n := slopes(0.01, 0.4, 0.5, 0.6, 0.7)
+	n["slope_alpha_10"], n["slope_lo_alpha_10"], n["slope_hi_alpha_10"] = 0.65, 0.64, 0.66
 	if v := claimCAlpha(n).Verdict; v != report.DoesNotHold {
 		t.Fatalf("a slope at α=10 below α=5's: %s", v)
+	}
+	delete(n, "slope_alpha_10")
+	if v := claimCAlpha(n).Verdict; v != report.Holds {
+		t.Fatalf("ordered intervals: %s", v)
+	}
+	// The area-coverage contour is reported beside, by the same criterion,
+	// and leaves the verdict to the authors' contour.
+	n["slope_aa_alpha_1"], n["slope_aa_lo_alpha_1"], n["slope_aa_hi_alpha_1"] = 0.48, 0.47, 0.49
+	n["slope_aa_alpha_2"], n["slope_aa_lo_alpha_2"], n["slope_aa_hi_alpha_2"] = 0.47, 0.46, 0.48
+	c := claimCAlpha(n)
+	if c.Verdict != report.Holds || !strings.Contains(c.Text, "on the area-coverage contour α=1: 0.480 [0.470, 0.490], α=2: 0.470 [0.460, 0.480], intervals ordered: does not hold") {
+		t.Errorf("with the area-coverage contour: %s: %s", c.Verdict, c.Text)
+	}
+	if _, ok := c.Evidence["slope_aa_lo_alpha_2"]; !ok {
+		t.Errorf("evidence %v lacks the area-coverage intervals", c.Evidence)
 	}
 }
 
@@ -195,5 +222,25 @@ func TestClaimIDs(t *testing.T) {
 	}
 	if want := []string{"A.1", "A.2a", "A.2b", "A.3", "A.4", "A.5", "A.6"}; !slices.Equal(ids, want) {
 		t.Fatalf("claims %v, want %v", ids, want)
+	}
+}
+
+// The slope numbers: the authors' contour under slope_alpha_*, the
+// area-coverage contour under slope_aa_alpha_*, each with its interval.
+func TestSlopeNumbersAAContour(t *testing.T) {
+	res := &Results{Preset: Smoke()}
+	res.Slopes = []*SlopeResult{
+		synthSlope("C^α, α=2", "cmix:2", false, 0.55, 2.0/3),
+		synthSlope("C^α, α=2, area-coverage contour", "cmix:2:aa", false, 0.6, 2.0/3),
+	}
+	n := gahbNumbers(res)
+	for name, want := range map[string]float64{"slope_alpha_2": 0.55, "slope_lo_alpha_2": 0.54, "slope_hi_alpha_2": 0.56,
+		"slope_aa_alpha_2": 0.6, "slope_aa_lo_alpha_2": 0.59, "slope_aa_hi_alpha_2": 0.61} {
+		if got, ok := n.Get(name); !ok || math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
+		}
+	}
+	if _, ok := n.Get("slope_alpha_2:aa"); ok {
+		t.Error("the area-coverage slope is also filed as an α of the authors' contour")
 	}
 }

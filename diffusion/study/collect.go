@@ -143,14 +143,19 @@ func collectGAHB(p Preset, out string, gp *gahbPlan) (*Results, error) {
 			continue
 		}
 		var curve metrics.Table
-		var slope float64
+		var fit slopeFit
 		if err := m.get("curve", &curve); err != nil {
 			return nil, err
 		}
-		if err := m.get("slope", &slope); err != nil {
-			return nil, err
+		for _, g := range []struct {
+			name string
+			dst  any
+		}{{"slope", &fit.Slope}, {"slope_lo", &fit.Lo}, {"slope_hi", &fit.Hi}, {"fit_sigma_lo", &fit.FitLo}, {"fit_sigma_hi", &fit.FitHi}, {"fit_by_rule", &fit.ByRule}} {
+			if err := m.get(g.name, g.dst); err != nil {
+				return nil, err
+			}
 		}
-		res.Slopes = append(res.Slopes, slopeResult(gp.slopeExpts[i], curve, slope))
+		res.Slopes = append(res.Slopes, slopeResult(gp.slopeExpts[i], curve, fit))
 	}
 	return res, nil
 }

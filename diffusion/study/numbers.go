@@ -29,6 +29,11 @@ const (
 	numSlopeAlpha    = "slope_alpha_"                  // + α: PSNR slope of the C^α model
 	numSlopeOptimal  = "slope_optimal_alpha_"          // α/(α+1)
 	numSlopePaper    = "slope_paper_alpha_"            // the paper's measured slope
+	numSlopeLo       = "slope_lo_alpha_"               // the slope's bootstrap interval (95%)
+	numSlopeHi       = "slope_hi_alpha_"
+	numSlopeAA       = "slope_aa_alpha_" // + α: the same on the area-coverage contour (cmix:α:aa)
+	numSlopeAALo     = "slope_aa_lo_alpha_"
+	numSlopeAAHi     = "slope_aa_hi_alpha_"
 	numSlopeDisks    = "slope_disks"
 	numJacDisksTrace = "jac_disks_trace_sigma_"
 	numJacDisksTail  = "jac_disks_tail_mass_sigma_" // share of Σλ beyond the 5th eigenvalue
@@ -124,9 +129,17 @@ func slopes(n report.Numbers, res *Results) {
 			n.Set(numSlopeDisks, s.Slope)
 		}
 		if a, ok := strings.CutPrefix(s.Data, "cmix:"); ok && !math.IsNaN(s.Optimal) {
+			if a, aa := strings.CutSuffix(a, ":aa"); aa {
+				n.Set(numSlopeAA+a, s.Slope)
+				n.Set(numSlopeAALo+a, s.SlopeLo)
+				n.Set(numSlopeAAHi+a, s.SlopeHi)
+				continue
+			}
 			n.Set(numSlopeAlpha+a, s.Slope)
 			n.Set(numSlopeOptimal+a, s.Optimal)
 			n.Set(numSlopePaper+a, s.Paper)
+			n.Set(numSlopeLo+a, s.SlopeLo)
+			n.Set(numSlopeHi+a, s.SlopeHi)
 		}
 	}
 }

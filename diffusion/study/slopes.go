@@ -2,7 +2,9 @@ package study
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -19,9 +21,15 @@ type SlopeResult struct {
 	Data    string
 	Shuffle bool
 	Curve   metrics.Table // test PSNR at slope and evaluation σs
-	Slope   float64       // d PSNR_out / d PSNR_in, least squares over SlopeSigmas
-	Optimal float64       // α/(α+1), 1 for disks, NaN when unknown
-	Paper   float64       // the paper's measured slope, NaN when none
+	Slope   float64       // d PSNR_out / d PSNR_in, least squares over the fit range
+	// SlopeLo, SlopeHi bound the bootstrap interval over images (95%).
+	SlopeLo, SlopeHi float64
+	// FitLo, FitHi are the fit range's σ bounds; ByRule is false when the
+	// fit-range rule found no range and the preset's slope σs were used.
+	FitLo, FitHi float64
+	ByRule       bool
+	Optimal      float64 // α/(α+1), 1 for disks, NaN when unknown
+	Paper        float64 // the paper's measured slope, NaN when none
 }
 
 // paperSlopes are the paper's measured C^α slopes (docs/study.md, study A,
@@ -62,6 +70,11 @@ func (p Preset) slopeSpecs() []slopeSpec {
 	for _, a := range p.Alphas {
 		add(fmt.Sprintf("C^α, α=%g", a), fmt.Sprintf("cmix:%g", a), false, a/(a+1))
 	}
+	if p.AAContour {
+		for _, a := range p.Alphas {
+			add(fmt.Sprintf("C^α, α=%g, area-coverage contour", a), fmt.Sprintf("cmix:%g:aa", a), false, a/(a+1))
+		}
+	}
 	add("disks", "disks", false, 1)
 	add("shuffled "+p.Data, p.Data, true, math.NaN())
 	// The unshuffled counterpart of the shuffled model, unless it is one
@@ -88,15 +101,16 @@ const kindSlope = "gahb-slope"
 
 type slopeConfig struct {
 	Model ModelSpec `json:"model"`
-	// Sigmas are the slope σs then the evaluation σs; the first FitPoints
-	// rows of the curve are fitted.
+	// Sigmas are the slope σs then the evaluation σs. The fit range is
+	// chosen from the whole curve by the fit-range rule (ChooseFitRange);
+	// the first FitPoints rows are its fallback.
 	Sigmas    []float64 `json:"sigmas"`
 	FitPoints int       `json:"fit_points"`
 	NEval     int       `json:"n_eval"`
 	Seed      uint64    `json:"seed"` // the preset's: the noise draws use Seed+13
 }
 
-func init() { plan.Register(kindSlope, "1", runSlope) }
+func init() { plan.Register(kindSlope, "2", runSlope) }
 
 func runSlope(ctx context.Context, env *plan.Env) error {
 	var c slopeConfig
@@ -115,23 +129,43 @@ func runSlope(ctx context.Context, env *plan.Env) error {
 		return fmt.Errorf("job %s: fit_points %d > %d sigmas", env.ID, c.FitPoints, len(c.Sigmas))
 	}
 	env.Logf("test PSNR curve of %s", c.Model.Label())
-	curve, err := metrics.Evaluate(ctx, denoise.Blind(net), "test", evalSet(ds.Test, c.NEval), c.Sigmas, c.Seed+13)
+	curve, per, err := metrics.EvaluatePerImage(ctx, denoise.Blind(net), "test", evalSet(ds.Test, c.NEval), c.Sigmas, c.Seed+13)
 	if err != nil {
 		return err
 	}
-	var x, y []float64
-	for _, row := range curve[:c.FitPoints] {
-		x, y = append(x, row.PSNRIn), append(y, row.PSNROut)
+	fr, err := ChooseFitRange(curve, c.FitPoints)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", env.ID, err)
+	}
+	lo, hi, err := SlopeInterval(per, fr.Index, bootstrapB, bootstrapLevel, c.Seed+17)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", env.ID, err)
+	}
+	if err := env.WriteFile("per_image.json", func(w io.Writer) error { return json.NewEncoder(w).Encode(per) }); err != nil {
+		return err
 	}
 	env.SetMetric("curve", curve)
-	env.SetMetric("slope", FitSlope(x, y))
+	env.SetMetric("slope", FitOn(curve, fr.Index))
+	env.SetMetric("slope_lo", lo)
+	env.SetMetric("slope_hi", hi)
+	env.SetMetric("fit_sigma_lo", fr.LoSig)
+	env.SetMetric("fit_sigma_hi", fr.HiSig)
+	env.SetMetric("fit_by_rule", fr.ByRule)
 	return nil
+}
+
+// slopeFit is what a slope job measured of its curve: the slope, its
+// bootstrap interval and the fit range.
+type slopeFit struct {
+	Slope, Lo, Hi, FitLo, FitHi float64
+	ByRule                      bool
 }
 
 // slopeResult is the result of the slope model s from its job's curve and
 // slope, with the name, optimum and paper value of the experiment.
-func slopeResult(s slopeSpec, curve metrics.Table, slope float64) *SlopeResult {
-	v := &SlopeResult{Name: s.name, Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: slope, Optimal: s.opt, Paper: math.NaN()}
+func slopeResult(s slopeSpec, curve metrics.Table, fit slopeFit) *SlopeResult {
+	v := &SlopeResult{Name: s.name, Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: fit.Slope, Optimal: s.opt, Paper: math.NaN(),
+		SlopeLo: fit.Lo, SlopeHi: fit.Hi, FitLo: fit.FitLo, FitHi: fit.FitHi, ByRule: fit.ByRule}
 	if strings.HasPrefix(s.spec.Train.Data, "cmix:") && !s.spec.Train.Shuffle {
 		var a float64
 		fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
@@ -152,8 +186,8 @@ func psnrOutAt(r *SlopeResult, sigma float64) float64 {
 
 // WriteSlopes saves the slope table and the test PSNR curves.
 func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error) {
-	t := &report.Table{Header: []string{"data", "measured slope", "optimal", "paper measured", "PSNR out at σ=0.05 (dB)"}}
-	p := &report.Plot{Title: "test PSNR: output vs input (fit range: the smallest σ)", XLabel: "input PSNR (dB)", YLabel: "output PSNR (dB)", LegendBottom: true}
+	t := &report.Table{Header: []string{"data", "measured slope", "95% interval (bootstrap over images)", "fit range σ", "optimal", "paper measured", "PSNR out at σ=0.05 (dB)"}}
+	p := &report.Plot{Title: "test PSNR: output vs input (fit range chosen per curve)", XLabel: "input PSNR (dB)", YLabel: "output PSNR (dB)", LegendBottom: true}
 	for _, r := range res {
 		ps := "—"
 		if !math.IsNaN(r.Paper) {
@@ -163,7 +197,11 @@ func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error
 		if !math.IsNaN(r.Optimal) {
 			opt = report.Fmt(r.Optimal, 2)
 		}
-		t.Add(r.Name, report.Fmt(r.Slope, 3), opt, ps, report.Fmt(psnrOutAt(r, 0.05), 2))
+		rng := fmt.Sprintf("%g–%g", r.FitLo, r.FitHi)
+		if !r.ByRule {
+			rng += " (fallback: the preset's slope σs)"
+		}
+		t.Add(r.Name, report.Fmt(r.Slope, 3), "["+report.Fmt(r.SlopeLo, 3)+", "+report.Fmt(r.SlopeHi, 3)+"]", rng, opt, ps, report.Fmt(psnrOutAt(r, 0.05), 2))
 		ser := report.Series{Name: fmt.Sprintf("%s (slope %.2f)", r.Name, r.Slope), Markers: true}
 		for _, row := range sortedByInput(r.Curve) {
 			ser.X, ser.Y = append(ser.X, row.PSNRIn), append(ser.Y, row.PSNROut)

@@ -197,7 +197,7 @@ func writeSlopes(doc *report.Doc, out string, res *Results, claim map[string]str
 		if err != nil {
 			return err
 		}
-		doc.P("Models trained on N=%d images of each dataset; the slope is the least-squares fit of output PSNR on input PSNR over σ ∈ %v (test images).", p.SlopeN, p.SlopeSigmas)
+		doc.P("Models trained on N=%d images of each dataset; the slope is the least-squares fit of output PSNR on input PSNR (test images) over the σ range the fit-range rule chooses from each curve (%s; fallback: σ ∈ %v). The interval is the 2.5–97.5%% percentile interval of %d refits on images resampled with replacement, the range held fixed.", p.SlopeN, FitRuleName, p.SlopeSigmas, bootstrapB)
 		doc.Figure("figures/psnr_slopes.png", "Test output vs input PSNR per dataset; dashed: the disks' optimal denoiser (MSE 5σ²).")
 		doc.Table(tab)
 	} else {

@@ -52,7 +52,8 @@ func synthSlope(name, data string, shuffle bool, slope, optimal float64) *SlopeR
 		in := -20 * math.Log10(sigma)
 		c = append(c, metrics.Row{Split: "test", Sigma: sigma, PSNRIn: in, PSNROut: 20 + slope*(in-20)})
 	}
-	return &SlopeResult{Name: name, Data: data, Shuffle: shuffle, Curve: c, Slope: slope, Optimal: optimal, Paper: math.NaN()}
+	return &SlopeResult{Name: name, Data: data, Shuffle: shuffle, Curve: c, Slope: slope, Optimal: optimal, Paper: math.NaN(),
+		SlopeLo: slope - 0.01, SlopeHi: slope + 0.01, FitLo: 0.05, FitHi: 0.2, ByRule: true}
 }
 
 // synthResults has the sweep, the two-network experiment and the Jacobians

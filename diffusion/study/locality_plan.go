@@ -1,0 +1,58 @@
+package study
+
+import (
+	"github.com/harmonic-go/harmonic/diffusion/study/plan"
+)
+
+// localityPlan is study B's plan and which of its jobs computes what, per
+// dataset of the preset (in its order).
+type localityPlan struct {
+	*plan.Plan
+	train, stats, fields, compare []string
+	fieldSteps                    [][]int // per dataset: the steps of its fields job
+}
+
+// PlanLocality is study B's plan for preset p: per dataset a
+// locality-train job (its tc-unet) and a locality-stats job (its
+// statistics), then locality-fields (claim B.1) and locality-compare
+// (claim B.3) reading both. Its job IDs depend only on p and on the
+// analytic models this build has, so planning again finds the jobs done.
+func PlanLocality(p LocalityPreset) (*plan.Plan, error) {
+	lp, err := planLocality(p)
+	if err != nil {
+		return nil, err
+	}
+	return lp.Plan, nil
+}
+
+func planLocality(p LocalityPreset) (*localityPlan, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	lp := &localityPlan{Plan: &plan.Plan{}}
+	var err error
+	add := func(kind string, config any, deps ...string) string {
+		if err != nil {
+			return ""
+		}
+		var id string
+		id, err = lp.Add(kind, config, deps...)
+		return id
+	}
+	for _, d := range p.Datasets {
+		tc := d.trainConfig(p.Seed)
+		data := dataOnly(tc)
+		tr := add(kindLocTrain, tc)
+		st := add(kindLocStats, data)
+		lp.train, lp.stats = append(lp.train, tr), append(lp.stats, st)
+		lp.fields = append(lp.fields, add(kindLocFields, fieldsConfig{Data: data, Steps: p.FieldSteps,
+			Pixels: fieldPixels(d.Size, d.Size, p.FieldPixels), Seed: p.Seed + 31}, tr, st))
+		lp.fieldSteps = append(lp.fieldSteps, p.FieldSteps)
+		lp.compare = append(lp.compare, add(kindLocCompare, compareConfig{Data: data, Tau: d.Tau, Models: builtModels(),
+			Samples: p.Samples, Seed: p.Seed + 101}, tr, st))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return lp, nil
+}

@@ -39,7 +39,8 @@ const localityUsage = `usage: harmonic study locality --preset smoke|quick|full 
   full:  every dataset at the papers' sizes (days; --plan-only prints the estimate)
 Per dataset: a tc-unet trained with vp-eps, the training set's statistics, the network's sensitivity
 fields beside the Wiener filter's (claim B.1), DDIM from the same noise for the network and each
-analytic model with r2/MSE per step and single step (claim B.3); B.2 (the W) is not measured yet.
+analytic model with r2/MSE per step and single step (claim B.3), and per W strength a network trained
+on W-manipulated images whose fields are compared with the plain one's on the W mask (claim B.2).
 Jobs are resumable as for gahb: a rerun only runs the jobs not done, then writes DIR/report.html.`
 
 func runStudy(args []string) error {

@@ -20,8 +20,9 @@ func TestClaimFieldsWiener(t *testing.T) {
 
 func TestClaimWAppears(t *testing.T) {
 	checkClaim(t, claimWAppears, []claimCase{
-		{"W shows", report.Numbers{"datasets": 1, "w_share_ratio_d0": 3.5}, report.Holds, []string{"3.50×"}},
-		{"W faint", report.Numbers{"datasets": 1, "w_share_ratio_d0": 1.4}, report.DoesNotHold, nil},
+		{"W shows", report.Numbers{"datasets": 1, "w_share_ratio_d0_g0.5": 3.5, "w_share_ratio_d0_g0.1": 2.1}, report.Holds,
+			[]string{"dataset 0, γ=0.1: 2.10×, dataset 0, γ=0.5: 3.50×"}},
+		{"W faint at one γ", report.Numbers{"datasets": 2, "w_share_ratio_d0_g0.5": 3.5, "w_share_ratio_d1_g0.1": 1.4}, report.DoesNotHold, nil},
 		{"no W networks", report.Numbers{"datasets": 2}, report.NotMeasured, []string{"no network on W-manipulated data"}},
 	})
 }
@@ -36,7 +37,7 @@ func TestClaimAnalyticRanking(t *testing.T) {
 	}
 	all := r2(0, map[string]float64{"locality": 0.93, "wiener": 0.8, "els": 0.7, "optimal": 0.4})
 	checkClaim(t, claimAnalyticRanking, []claimCase{
-		{"full ranking", all, report.Holds, []string{"locality 0.930 > wiener 0.800 > els 0.700 > optimal 0.400"}},
+		{"full ranking", all, report.Holds, []string{"locality 0.930, wiener 0.800, els 0.700, optimal 0.400"}},
 		{"ELS absent, rest ordered", r2(0, map[string]float64{"locality": 0.9, "wiener": 0.8, "optimal": 0.4}), report.Holds,
 			[]string{"not measured, so left out of the ranking: els"}},
 		{"Wiener beats locality", r2(0, map[string]float64{"locality": 0.7, "wiener": 0.8, "optimal": 0.4}), report.DoesNotHold, []string{"els"}},

@@ -25,6 +25,21 @@ type LocalityDataResult struct {
 	Compare   *comparison  // locality-compare, nil if not done
 	// The job directories holding the figures (fields.png, samples.png).
 	FieldsDir, CompareDir string
+	// WFields are the locality-wfield jobs done, one per W strength γ.
+	WFields []*wFieldResult
+}
+
+// wFieldResult is a locality-wfield job's metrics and directory.
+type wFieldResult struct {
+	Gamma      float64      `json:"gamma"`
+	WStd       float64      `json:"w_std"`
+	Steps      []int        `json:"steps"`
+	Sigmas     []float64    `json:"sigmas"`
+	Pixels     []int        `json:"pixels"`
+	ShareW     [][]*float64 `json:"share_w"`
+	SharePlain [][]*float64 `json:"share_plain"`
+	Ratio      [][]*float64 `json:"ratio"`
+	Dir        string       `json:"-"`
 }
 
 // fieldResult is a locality-fields job's metrics.
@@ -73,6 +88,23 @@ func collectLocality(p LocalityPreset, out string, lp *localityPlan) (*LocalityR
 				return nil, err
 			}
 			dr.Compare, dr.CompareDir = c, m.dir
+		}
+		for _, id := range lp.wfield[k] {
+			m, err := readJob(out, id)
+			if err != nil {
+				return nil, err
+			}
+			if m == nil {
+				continue
+			}
+			wf := &wFieldResult{Dir: m.dir}
+			for name, dst := range map[string]any{"gamma": &wf.Gamma, "w_std": &wf.WStd, "steps": &wf.Steps, "sigmas": &wf.Sigmas, "pixels": &wf.Pixels,
+				"share_w": &wf.ShareW, "share_plain": &wf.SharePlain, "ratio": &wf.Ratio} {
+				if err := m.get(name, dst); err != nil {
+					return nil, err
+				}
+			}
+			dr.WFields = append(dr.WFields, wf)
 		}
 	}
 	return res, nil

@@ -18,8 +18,9 @@ const (
 	numFieldsStep = "fields_d%d_cos_t"
 	// B.2: share of a W-trained network's field energy on the W mask over
 	// the same share of the network trained on the unmanipulated data, at
-	// σ well below the W's standard deviation: "w_share_ratio_d<k>".
-	numWShareRatio = "w_share_ratio_d"
+	// σ well below the W's standard deviation, median over output pixels
+	// and steps: "w_share_ratio_d<k>_g<γ>".
+	numWShareRatio = "w_share_ratio_d%d_g"
 )
 
 // locR2Name is the name of a model's r² or MSE against the network on
@@ -54,6 +55,17 @@ func localityNumbers(res *LocalityResults) report.Numbers {
 				}
 			}
 			n.Set(fmt.Sprintf("%s%d", numFieldsCosMedian, k), Median(all))
+		}
+		for _, wf := range d.WFields {
+			var all []float64
+			for _, row := range wf.Ratio {
+				for _, r := range row {
+					if r != nil {
+						all = append(all, *r)
+					}
+				}
+			}
+			n.Set(fmt.Sprintf(numWShareRatio, k)+fmt.Sprint(wf.Gamma), Median(all))
 		}
 		if c := d.Compare; c != nil {
 			for _, mode := range []struct {

@@ -10,12 +10,16 @@ type localityPlan struct {
 	*plan.Plan
 	train, stats, fields, compare []string
 	fieldSteps                    [][]int // per dataset: the steps of its fields job
+	wfield                        [][]string  // per dataset, per WGammas: locality-wfield
+	wGammas                       [][]float64 // per dataset: its WGammas
 }
 
 // PlanLocality is study B's plan for preset p: per dataset a
 // locality-train job (its tc-unet) and a locality-stats job (its
 // statistics), then locality-fields (claim B.1) and locality-compare
-// (claim B.3) reading both. Its job IDs depend only on p and on the
+// (claim B.3) reading both; per W strength γ of the dataset another
+// locality-train job on the W-manipulated images and a locality-wfield job
+// reading both networks (claim B.2). Its job IDs depend only on p and on the
 // analytic models this build has, so planning again finds the jobs done.
 func PlanLocality(p LocalityPreset) (*plan.Plan, error) {
 	lp, err := planLocality(p)
@@ -50,6 +54,14 @@ func planLocality(p LocalityPreset) (*localityPlan, error) {
 		lp.fieldSteps = append(lp.fieldSteps, p.FieldSteps)
 		lp.compare = append(lp.compare, add(kindLocCompare, compareConfig{Data: data, Tau: d.Tau, Models: builtModels(),
 			Samples: p.Samples, Seed: p.Seed + 101}, tr, st))
+		var wf []string
+		for _, g := range d.WGammas {
+			wtc := tc
+			wtc.WGamma = g
+			wtr := add(kindLocTrain, wtc)
+			wf = append(wf, add(kindLocWField, wFieldConfig{Data: dataOnly(wtc), Steps: wSteps(g), Pixels: p.FieldPixels, Seed: p.Seed + 43}, wtr, tr))
+		}
+		lp.wfield, lp.wGammas = append(lp.wfield, wf), append(lp.wGammas, d.WGammas)
 	}
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/diffusion/analytic"
+	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 )
 
@@ -82,6 +83,8 @@ func TestLocalityPresetErrors(t *testing.T) {
 		{func(p *LocalityPreset) { p.Datasets[0].Tau = -1 }, "τ = -1"},
 		{func(p *LocalityPreset) { p.Datasets[0].Spec = "nope" }, `"nope"`},
 		{func(p *LocalityPreset) { p.Datasets = nil }, "no dataset"},
+		{func(p *LocalityPreset) { p.Datasets[0].WGammas = []float64{0} }, "γ = 0"},
+		{func(p *LocalityPreset) { p.Datasets[0].WGammas = []float64{1e-6} }, "no DDPM step"},
 	} {
 		p := LocalitySmoke()
 		c.edit(&p)
@@ -137,5 +140,53 @@ func TestLocalityStatsCacheRoundTrip(t *testing.T) {
 	lo, hi := slices.Min(x.Data()), slices.Max(x.Data())
 	if lo < -1 || hi > 1 || hi-lo < 1 {
 		t.Errorf("signed training images span [%v, %v], want most of [−1,1]", lo, hi)
+	}
+}
+
+// The W steps lie below a third of the W's std (σ_t from the DDPM table),
+// at most three, the largest of the list that qualify.
+func TestWSteps(t *testing.T) {
+	sched := schedule.DDPM()
+	for _, g := range []float64{0.1, 0.5} {
+		steps := wSteps(g)
+		if len(steps) == 0 || len(steps) > 3 {
+			t.Fatalf("γ=%g: steps %v", g, steps)
+		}
+		for _, s := range steps {
+			if sigma := schedule.SigmaOfAlphaBar(sched.AlphaBar[s]); sigma > 2*g/math.Sqrt(3)/3 {
+				t.Errorf("γ=%g: step %d has σ %v above a third of the W's std", g, s, sigma)
+			}
+		}
+	}
+	if a, b := wSteps(0.1), wSteps(0.5); a[len(a)-1] >= b[len(b)-1] {
+		t.Errorf("a weaker W (γ=0.1: %v) should need smaller noise than γ=0.5 (%v)", a, b)
+	}
+	if s := wSteps(1e-6); len(s) != 0 {
+		t.Errorf("a W far below any σ_t: steps %v", s)
+	}
+}
+
+// maskShare against a hand count: energy outside the 3×3 neighbourhood of
+// the output pixel, the part on the mask over the whole.
+func TestMaskShare(t *testing.T) {
+	const w = 4
+	mask := make([]float32, 16)
+	mask[3], mask[15] = 1, 1 // (0,3) and (3,3)
+	f := make([]float64, 16)
+	f[0] = 100 // output pixel (0,0): its own value is left out
+	f[5] = 50  // (1,1): in its 3×3 neighbourhood, left out
+	f[3] = 2   // on the mask
+	f[15] = 1  // on the mask
+	f[12] = 3  // off the mask
+	want := (4.0 + 1) / (4 + 1 + 9)
+	if got := maskShare(f, mask, 0, w); math.Abs(got-want) > 1e-15 {
+		t.Errorf("share %v, want %v", got, want)
+	}
+	if got := maskShare(make([]float64, 16), mask, 0, w); !math.IsNaN(got) {
+		t.Errorf("zero field: share %v, want NaN", got)
+	}
+	px := wPixels(mask, 5)
+	if !slices.Equal(px, []int{3, 15}) {
+		t.Errorf("wPixels = %v, want the mask's two pixels", px)
 	}
 }

@@ -84,7 +84,9 @@ func WriteLocality(out string, res *LocalityResults) error {
 		return err
 	}
 	doc.P("%s.", text["B.1"])
-	doc.H2("2. The W manipulation")
+	if err := writeLocW(doc, out, res); err != nil {
+		return err
+	}
 	doc.P("%s.", text["B.2"])
 	if err := writeLocCompare(doc, out, res); err != nil {
 		return err
@@ -171,7 +173,7 @@ func writeLocCompare(doc *report.Doc, out string, res *LocalityResults) error {
 			continue
 		}
 		measured = true
-		tab := &report.Table{Header: []string{"model", "DDIM r² (final)", "DDIM MSE (final)", "single-step r² (final)", "single-step r² (mean over steps)"}}
+		tab := &report.Table{Header: []string{"model", "DDIM r² (final)", "DDIM MSE (final)", "single-step r² (final)", "single-step r² (mean over steps)", "note"}}
 		plot := &report.Plot{Title: d.Data.Label() + ": r² against the network (solid DDIM, dashed single step)", XLabel: "DDIM step t", YLabel: "r²", LegendBottom: true}
 		for mi, m := range localityModels {
 			own, ok := c.DDIM[m.Name]
@@ -180,11 +182,11 @@ func writeLocCompare(doc *report.Doc, out string, res *LocalityResults) error {
 				if m.Build != nil {
 					why = "not in this comparison job"
 				}
-				tab.Add(m.Name, "not measured", "not measured", "not measured", why)
+				tab.Add(m.Name, "not measured", "not measured", "not measured", "not measured", why)
 				continue
 			}
 			sgl := c.Single[m.Name]
-			tab.Add(m.Name, fmtPtr(last(own.R2)), fmtPtr(last(own.MSE)), fmtPtr(last(sgl.R2)), f3(meanOf(sgl.R2)))
+			tab.Add(m.Name, fmtPtr(last(own.R2)), fmtPtr(last(own.MSE)), fmtPtr(last(sgl.R2)), f3(meanOf(sgl.R2)), "")
 			col := report.Palette[mi%len(report.Palette)]
 			for _, s := range []struct {
 				mode   string
@@ -258,4 +260,44 @@ func cellPtr(v *float64) any {
 		return ""
 	}
 	return *v
+}
+
+func writeLocW(doc *report.Doc, out string, res *LocalityResults) error {
+	doc.H2("2. The W manipulation")
+	doc.P("A second network per W strength γ is trained on the same images plus γ·c·W (c ~ U[−1,1] per image, W a fixed binary mask). " +
+		"Its fields at output pixels on the W, at a noisy held-out image without the W and at steps whose σ_t is at most a third of the W's std " +
+		"(2γ/√3 in [−1,1] units), beside those of the network trained without the W; the number is each field's share of Σf² on the mask, " +
+		"counting input pixels outside the output pixel's 3×3 neighbourhood.")
+	tab := &report.Table{Header: []string{"dataset", "γ", "t", "σ_t", "pixel", "share on W (W network)", "share on W (plain network)", "ratio"}}
+	measured := false
+	for k, d := range res.Datasets {
+		for _, wf := range d.WFields {
+			measured = true
+			rel, err := copyFigure(out, filepath.Join(wf.Dir, wFieldsPanelFile), fmt.Sprintf("wfields_d%d_g%g.png", k, wf.Gamma))
+			if err != nil {
+				return err
+			}
+			doc.Figure(rel, fmt.Sprintf("%s, γ = %g (W std %.3g): the mask, then per pixel the W network's and the plain network's fields; rows: t = %v.",
+				d.Data.Label(), wf.Gamma, wf.WStd, wf.Steps))
+			for i, t := range wf.Steps {
+				for j, px := range wf.Pixels {
+					tab.Add(d.Data.Label(), wf.Gamma, t, f3(wf.Sigmas[i]), px, fmtCell(wf.ShareW, i, j), fmtCell(wf.SharePlain, i, j), fmtCell(wf.Ratio, i, j))
+				}
+			}
+		}
+	}
+	if !measured {
+		doc.P(notRun)
+		return nil
+	}
+	doc.Table(tab)
+	return tab.WriteCSV(filepath.Join(out, "tables", "w_fields.csv"))
+}
+
+// fmtCell formats v[i][j], "not measured" when absent or null.
+func fmtCell(v [][]*float64, i, j int) string {
+	if i >= len(v) || j >= len(v[i]) {
+		return "not measured"
+	}
+	return fmtPtr(v[i][j])
 }

@@ -9,7 +9,7 @@ import (
 type localityPlan struct {
 	*plan.Plan
 	train, stats, fields, compare []string
-	fieldSteps                    [][]int // per dataset: the steps of its fields job
+	fieldSteps                    [][]int     // per dataset: the steps of its fields job
 	wfield                        [][]string  // per dataset, per WGammas: locality-wfield
 	wGammas                       [][]float64 // per dataset: its WGammas
 }

@@ -2,7 +2,10 @@ package study
 
 import (
 	"context"
+	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -188,5 +191,21 @@ func TestMaskShare(t *testing.T) {
 	px := wPixels(mask, 5)
 	if !slices.Equal(px, []int{3, 15}) {
 		t.Errorf("wPixels = %v, want the mask's two pixels", px)
+	}
+}
+
+// A dataset that cannot be opened fails the run before any job starts
+// (nothing under runs/).
+func TestRunLocalityChecksDataFirst(t *testing.T) {
+	p := LocalitySmoke()
+	p.Datasets[0].Spec = "npy:" + filepath.Join(t.TempDir(), "missing.npy")
+	p.Datasets[0].WGammas = nil
+	out := t.TempDir()
+	_, err := RunLocality(context.Background(), p, out, Options{Jobs: 1})
+	if err == nil || !strings.Contains(err.Error(), "missing.npy") {
+		t.Fatalf("error %v, want one naming missing.npy", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "runs")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a job ran: %v", err)
 	}
 }

@@ -27,6 +27,20 @@ func RunLocality(ctx context.Context, p LocalityPreset, out string, opt Options)
 	if err != nil {
 		return nil, err
 	}
+	// Every dataset must open (fetched, readable) before any job runs: a
+	// missing photo set should not surface after an hour of training.
+	for _, d := range p.Datasets {
+		c := dataOnly(d.trainConfig(p.Seed))
+		if _, err := openData(c); err != nil {
+			return nil, fmt.Errorf("study: locality dataset %s: %w", d.Label(), err)
+		}
+		for _, g := range d.WGammas {
+			c.WGamma = g
+			if _, err := openData(c); err != nil {
+				return nil, fmt.Errorf("study: locality dataset %s with the W (γ = %g): %w", d.Label(), g, err)
+			}
+		}
+	}
 	jobs := opt.Jobs
 	if jobs <= 0 {
 		jobs = tensor.Threads()

@@ -38,7 +38,8 @@ func datasetsOf(n report.Numbers) int { return int(max(0, n.Value(numLocDatasets
 // σ_t ≤ b1MaxSigma is at least b1Cos.
 func claimFieldsWiener(n report.Numbers) judged {
 	c := judged{Claim: report.Claim{ID: "B.1", Statement: fmt.Sprintf("The trained network's sensitivity fields match the Wiener filter's: "+
-		"on every dataset the median cosine between the two fields (output pixels × steps with σ_t ≤ %g) is at least %g", b1MaxSigma, b1Cos)}}
+		"on every dataset the median cosine between the two fields (output pixels × steps with σ_t ≤ %g) is at least %g, "+
+		"for the tc-unet and, where trained, the bias-free UNet", b1MaxSigma, b1Cos)}}
 	var parts, ev []string
 	ok, found := true, false
 	for k := range datasetsOf(n) {
@@ -51,7 +52,14 @@ func claimFieldsWiener(n report.Numbers) judged {
 		found = true
 		ev = append(ev, name)
 		ok = ok && v >= b1Cos
-		parts = append(parts, fmt.Sprintf("dataset %d: %s", k, f3(v)))
+		part := fmt.Sprintf("dataset %d: %s", k, f3(v))
+		blind := fmt.Sprintf("%s%d", numFieldsBlindCosMedian, k)
+		if b, has := n.Get(blind); has {
+			ev = append(ev, blind)
+			ok = ok && b >= b1Cos
+			part += fmt.Sprintf(" (bias-free UNet %s)", f3(b))
+		}
+		parts = append(parts, part)
 	}
 	c.Evidence = n.Pick(ev...)
 	if !found {

@@ -12,6 +12,9 @@ func TestClaimFieldsWiener(t *testing.T) {
 		{"every dataset matches", report.Numbers{"datasets": 2, "fields_cos_median_d0": 0.91, "fields_cos_median_d1": 0.62}, report.Holds,
 			[]string{"dataset 0: 0.910", "dataset 1: 0.620"}},
 		{"one dataset below", report.Numbers{"datasets": 2, "fields_cos_median_d0": 0.91, "fields_cos_median_d1": 0.59}, report.DoesNotHold, nil},
+		{"both architectures match", report.Numbers{"datasets": 1, "fields_cos_median_d0": 0.91, "fields_blind_cos_median_d0": 0.75}, report.Holds,
+			[]string{"dataset 0: 0.910 (bias-free UNet 0.750)"}},
+		{"the bias-free UNet does not", report.Numbers{"datasets": 1, "fields_cos_median_d0": 0.91, "fields_blind_cos_median_d0": 0.3}, report.DoesNotHold, nil},
 		{"one dataset not measured", report.Numbers{"datasets": 2, "fields_cos_median_d1": 0.8}, report.Holds, []string{"dataset 0: not measured"}},
 		{"no fields", report.Numbers{"datasets": 2}, report.NotMeasured, nil},
 		{"no datasets", report.Numbers{}, report.NotMeasured, nil},
@@ -64,21 +67,23 @@ func TestLocalityNumbers(t *testing.T) {
 	p := func(v float64) *float64 { return &v }
 	res := &LocalityResults{Datasets: []*LocalityDataResult{{
 		Fields: &fieldResult{Steps: []int{100, 300, 600}, Sigmas: []float64{0.34, 1.24, 5},
-			Pixels: []int{1, 2}, Cosine: [][]*float64{{p(0.9), p(0.7)}, {p(0.5), nil}, {p(0.1), p(0.1)}}},
+			Pixels: []int{1, 2}, Cosine: [][]*float64{{p(0.9), p(0.7)}, {p(0.5), nil}, {p(0.1), p(0.1)}},
+			CosineBlind: [][]*float64{{p(0.6), p(0.4)}, {nil, nil}, {p(0.9), p(0.9)}}},
 		Compare: &comparison{T: []int{900, 0}, DDIM: map[string]curve{"wiener": {R2: []*float64{p(0.2), p(0.8)}, MSE: []*float64{p(0.3), p(0.01)}}},
 			Single: map[string]curve{"wiener": {R2: []*float64{p(0.4), nil}, MSE: []*float64{p(0.3), nil}}}},
 	}, {}}}
 	n := localityNumbers(res)
 	want := map[string]float64{
-		"datasets":                 2,
-		"fields_cos_median_d0":     0.7, // median of 0.9, 0.7, 0.5
-		"fields_d0_cos_t100":       0.8,
-		"fields_d0_cos_t300":       0.5,
-		"fields_d0_cos_t600":       0.1,
-		"ddim_r2_final_wiener_d0":  0.8,
-		"ddim_mse_final_wiener_d0": 0.01,
-		"ddim_r2_mean_wiener_d0":   0.5,
-		"single_r2_mean_wiener_d0": math.NaN(),
+		"datasets":                   2,
+		"fields_cos_median_d0":       0.7, // median of 0.9, 0.7, 0.5
+		"fields_blind_cos_median_d0": 0.5, // median of 0.6, 0.4 (σ = 5 left out)
+		"fields_d0_cos_t100":         0.8,
+		"fields_d0_cos_t300":         0.5,
+		"fields_d0_cos_t600":         0.1,
+		"ddim_r2_final_wiener_d0":    0.8,
+		"ddim_mse_final_wiener_d0":   0.01,
+		"ddim_r2_mean_wiener_d0":     0.5,
+		"single_r2_mean_wiener_d0":   math.NaN(),
 	}
 	for k, v := range want {
 		got, ok := n.Get(k)

@@ -48,6 +48,8 @@ type fieldResult struct {
 	Sigmas []float64    `json:"sigmas"`
 	Pixels []int        `json:"pixels"`
 	Cosine [][]*float64 `json:"cosine"` // per step, per pixel; null: not measured
+	// CosineBlind is the bias-free UNet's (nil when the job had none).
+	CosineBlind [][]*float64 `json:"cosine_blind"`
 }
 
 // collectLocality reads the results of lp's jobs under out.
@@ -75,6 +77,11 @@ func collectLocality(p LocalityPreset, out string, lp *localityPlan) (*LocalityR
 			f := &fieldResult{}
 			for name, dst := range map[string]any{"steps": &f.Steps, "sigmas": &f.Sigmas, "pixels": &f.Pixels, "cosine": &f.Cosine} {
 				if err := m.get(name, dst); err != nil {
+					return nil, err
+				}
+			}
+			if _, ok := m.vals["cosine_blind"]; ok {
+				if err := m.get("cosine_blind", &f.CosineBlind); err != nil {
 					return nil, err
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/harmonic-go/harmonic/diffusion/schedule"
 	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/diffusion/train"
+	"github.com/harmonic-go/harmonic/nn"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -23,7 +24,16 @@ type fieldsConfig struct {
 	Steps  []int        `json:"steps"`
 	Pixels []int        `json:"pixels"` // channel-major indices into C·H·W
 	Seed   uint64       `json:"seed"`   // noise of x_t at step t: stream Seed + t
+	// Blind adds the fields of a bias-free UNet (the job's third
+	// dependency, a blind locality-train job) at y = x_t/√ᾱ, σ = σ_t,
+	// against the Wiener filter's σ-space fields, at the steps whose σ_t
+	// lies in its training range (σ ≤ 1 in [0,1] units, 2 in [−1,1]).
+	Blind bool `json:"blind,omitempty"`
 }
+
+// blindMaxSigma is the largest σ (in [−1,1] units) a blind network of
+// study A was trained at: σ = U² ≤ 1 in [0,1] units.
+const blindMaxSigma = 2
 
 // fieldsPanelFile is the job's figure: a row per step, a pair of columns
 // (network, Wiener) per pixel.
@@ -69,7 +79,8 @@ func fieldPixels(h, w, k int) []int {
 
 // runLocFields writes the metrics steps, sigmas (σ_t), pixels and cosine
 // (per step, per pixel: cosine of the network's field to the Wiener
-// field), and fields.png.
+// field), with Blind cosine_blind (the bias-free UNet's, null where σ_t is
+// beyond its training range), and fields.png.
 func runLocFields(ctx context.Context, env *plan.Env) error {
 	var c fieldsConfig
 	if err := env.Config(&c); err != nil {
@@ -97,12 +108,27 @@ func runLocFields(ctx context.Context, env *plan.Env) error {
 	x0 := signed(test.Tensor())
 	sched := schedule.DDPM()
 	net := denoise.VP(eps, sched)
+	var blind denoise.Denoiser
+	if c.Blind {
+		if len(env.Deps) < 3 || env.Deps[2].Kind != kindLocTrain {
+			return fmt.Errorf("job %s (%s): the bias-free UNet's %s job is not its third dependency", env.ID, env.Kind, kindLocTrain)
+		}
+		bn, _, err := nn.LoadModel(env.Deps[2].Dir)
+		if err != nil {
+			return err
+		}
+		blind = denoise.Blind(bn)
+	}
 	cosines := make([][]float64, len(c.Steps))
+	blindCos := make([][]float64, len(c.Steps))
 	sigmas := make([]float64, len(c.Steps))
 	var panel [][][]float64
 	var rows, cols []string
 	for _, p := range c.Pixels {
 		cols = append(cols, fmt.Sprintf("net %d", p), fmt.Sprintf("wiener %d", p))
+		if c.Blind {
+			cols = append(cols, fmt.Sprintf("bf-unet %d", p))
+		}
 	}
 	for i, t := range c.Steps {
 		if t < 0 || t >= sched.T() {
@@ -119,14 +145,39 @@ func runLocFields(ctx context.Context, env *plan.Env) error {
 		if err != nil {
 			return err
 		}
+		var bf, wfs [][]float64
+		if c.Blind {
+			// σ-space: y = x_t/√ᾱ = x0 + σ_t z; the Wiener field is P_σ's row.
+			y := xt.Clone()
+			for q, v := range y.Data() {
+				y.Data()[q] = float32(float64(v) / math.Sqrt(ab))
+			}
+			if sigmas[i] <= blindMaxSigma {
+				if bf, err = analytic.DenoiserFieldsSigma(ctx, blind, y, sigmas[i], c.Pixels); err != nil {
+					return err
+				}
+			}
+			for _, m := range c.Pixels {
+				f, err := st.SensitivitySigma(m, sigmas[i]*sigmas[i], 1)
+				if err != nil {
+					return err
+				}
+				wfs = append(wfs, f)
+			}
+		}
 		var row [][]float64
 		for k := range c.Pixels {
-			cos, err := analytic.Cosine(nf[k], wf[k])
-			if err != nil {
-				cos = math.NaN() // a zero field has no direction: not measured
-			}
-			cosines[i] = append(cosines[i], cos)
+			cosines[i] = append(cosines[i], cosineOrNaN(nf[k], wf[k]))
 			row = append(row, nf[k], wf[k])
+			if c.Blind {
+				if bf == nil {
+					blindCos[i] = append(blindCos[i], math.NaN())
+					row = append(row, make([]float64, len(wf[k])))
+					continue
+				}
+				blindCos[i] = append(blindCos[i], cosineOrNaN(bf[k], wfs[k]))
+				row = append(row, bf[k])
+			}
 		}
 		panel = append(panel, row)
 		rows = append(rows, fmt.Sprintf("t=%d", t))
@@ -139,7 +190,20 @@ func runLocFields(ctx context.Context, env *plan.Env) error {
 	env.SetMetric("sigmas", sigmas)
 	env.SetMetric("pixels", c.Pixels)
 	env.SetMetric("cosine", nanToNull(cosines))
+	if c.Blind {
+		env.SetMetric("cosine_blind", nanToNull(blindCos))
+	}
 	return nil
+}
+
+// cosineOrNaN is the cosine of two fields, NaN (not measured) when one is
+// zero and has no direction.
+func cosineOrNaN(a, b []float64) float64 {
+	cos, err := analytic.Cosine(a, b)
+	if err != nil {
+		return math.NaN()
+	}
+	return cos
 }
 
 // noisyVP is x_t = √ᾱ x0 + √(1−ᾱ) ε for one image x0 [1,C,H,W], ε drawn

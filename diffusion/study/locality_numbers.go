@@ -14,6 +14,8 @@ const (
 	// B.1: median over pixels and field steps with σ_t ≤ b1MaxSigma of the
 	// cosine between the network's and the Wiener filter's field.
 	numFieldsCosMedian = "fields_cos_median_d" // + k
+	// B.1, the same for study A's bias-free UNet in σ-space.
+	numFieldsBlindCosMedian = "fields_blind_cos_median_d" // + k
 	// B.1, per step (the report's table): "fields_d<k>_cos_t<t>".
 	numFieldsStep = "fields_d%d_cos_t"
 	// B.2: share of a W-trained network's field energy on the W mask over
@@ -38,6 +40,20 @@ func localityNumbers(res *LocalityResults) report.Numbers {
 	n.Set(numLocDatasets, float64(len(res.Datasets)))
 	for k, d := range res.Datasets {
 		if f := d.Fields; f != nil {
+			if f.CosineBlind != nil {
+				var all []float64
+				for i := range f.Steps {
+					if i >= len(f.CosineBlind) || i >= len(f.Sigmas) || f.Sigmas[i] > b1MaxSigma {
+						continue
+					}
+					for _, c := range f.CosineBlind[i] {
+						if c != nil {
+							all = append(all, *c)
+						}
+					}
+				}
+				n.Set(fmt.Sprintf("%s%d", numFieldsBlindCosMedian, k), Median(all))
+			}
 			var all []float64
 			for i, t := range f.Steps {
 				if i >= len(f.Cosine) || i >= len(f.Sigmas) {

@@ -49,8 +49,13 @@ func planLocality(p LocalityPreset) (*localityPlan, error) {
 		tr := add(kindLocTrain, tc)
 		st := add(kindLocStats, data)
 		lp.train, lp.stats = append(lp.train, tr), append(lp.stats, st)
-		lp.fields = append(lp.fields, add(kindLocFields, fieldsConfig{Data: data, Steps: p.FieldSteps,
-			Pixels: fieldPixels(d.Size, d.Size, p.FieldPixels), Seed: p.Seed + 31}, tr, st))
+		fc := fieldsConfig{Data: data, Steps: p.FieldSteps, Pixels: fieldPixels(d.Size, d.Size, p.FieldPixels), Seed: p.Seed + 31}
+		deps := []string{tr, st}
+		if d.BlindBase > 0 {
+			fc.Blind = true
+			deps = append(deps, add(kindLocTrain, d.blindConfig(p.Seed)))
+		}
+		lp.fields = append(lp.fields, add(kindLocFields, fc, deps...))
 		lp.fieldSteps = append(lp.fieldSteps, p.FieldSteps)
 		lp.compare = append(lp.compare, add(kindLocCompare, compareConfig{Data: data, Tau: d.Tau, Models: builtModels(),
 			Samples: p.Samples, Seed: p.Seed + 101}, tr, st))

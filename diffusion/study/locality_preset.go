@@ -48,6 +48,13 @@ type LocalityData struct {
 	// each, a second network of the same size is trained on the images
 	// plus γ·c·W (grayscale data only).
 	WGammas []float64 `json:"w_gammas,omitempty"`
+	// BlindBase > 0 also trains study A's bias-free UNet (BlindLevels
+	// levels, this base width, the blind σ-space objective, the same steps
+	// and batch) on the same images; its fields are compared with the
+	// Wiener filter's in σ-space, to see whether the effect is
+	// architecture-agnostic.
+	BlindBase   int `json:"blind_base,omitempty"`
+	BlindLevels int `json:"blind_levels,omitempty"`
 }
 
 // Label names the dataset in the report (its spec, and RGB when in colour).
@@ -69,6 +76,16 @@ func (d LocalityData) trainConfig(seed uint64) train.Config {
 	}
 }
 
+// blindConfig is the blind training run of d's bias-free UNet (study A's
+// objective: images in [0,1], σ = U²).
+func (d LocalityData) blindConfig(seed uint64) train.Config {
+	return train.Config{
+		Data: d.Spec, Size: d.Size, NTrain: d.NTrain, NTest: d.NTest, DataSeed: seed, Channels: d.Channels,
+		Arch: "bf-unet", Levels: d.BlindLevels, Base: d.BlindBase,
+		Steps: d.Steps, Batch: d.Batch, LR: 1e-3, LRFactor: 1, Seed: seed + 23, CheckpointEvery: 500,
+	}
+}
+
 // dataOnly is the data part of a training config: the datasets of the
 // statistics and comparison jobs, which do not depend on the network.
 func dataOnly(c train.Config) train.Config {
@@ -82,7 +99,8 @@ func LocalitySmoke() LocalityPreset {
 	return LocalityPreset{
 		Name: smokeName,
 		Datasets: []LocalityData{{Spec: "cmix:2", Size: 8, NTrain: 64, NTest: 4, Tau: 0.005,
-			Base: 4, Mult: []int{1, 2}, Groups: 2, Steps: 30, Batch: 16, LR: 2e-3, Warmup: 5, WGammas: []float64{0.5}}},
+			Base: 4, Mult: []int{1, 2}, Groups: 2, Steps: 30, Batch: 16, LR: 2e-3, Warmup: 5, WGammas: []float64{0.5},
+			BlindBase: 4, BlindLevels: 1}},
 		Samples: 4, FieldSteps: []int{100, 300}, FieldPixels: 2, Seed: 1,
 	}
 }
@@ -92,7 +110,7 @@ func LocalitySmoke() LocalityPreset {
 // and grayscale 32×32 photo crops, 5000 training images each, a tc-unet
 // of base 16 (mult 1,2,2) trained 3000 steps of batch 64 with EMA, 64
 // samples; MNIST gets a second network trained with the W manipulation
-// (γ = 0.5). Networks this small and short-trained generalize less than the
+// (γ = 0.5) and a bias-free UNet (2 levels, base 16). Networks this small and short-trained generalize less than the
 // paper's, which favours the optimal denoiser: read B.3 with that in mind.
 func LocalityQuick() LocalityPreset {
 	net := func(d LocalityData) LocalityData {
@@ -104,7 +122,7 @@ func LocalityQuick() LocalityPreset {
 	return LocalityPreset{
 		Name: "quick",
 		Datasets: []LocalityData{
-			net(LocalityData{Spec: "mnist", Size: 28, Tau: 0.005, WGammas: []float64{0.5}}),
+			net(LocalityData{Spec: "mnist", Size: 28, Tau: 0.005, WGammas: []float64{0.5}, BlindBase: 16, BlindLevels: 2}),
 			net(LocalityData{Spec: "photos", Size: 32, Tau: 0.005}),
 		},
 		Samples: 64, FieldSteps: []int{50, 150, 300, 500}, FieldPixels: 3, Seed: 1,
@@ -116,10 +134,12 @@ func LocalityQuick() LocalityPreset {
 // in gray and RGB and C^α images (50 000), a tc-unet of base 64 (mult
 // 1,2,2, the paper's DDPM UNet without attention) trained 50 000 steps of
 // batch 128, 128 samples, the W manipulation at γ = 0.1 and 0.5 on the
-// grayscale sets. Days on 2 cores: `--plan-only` prints the estimate.
+// grayscale sets, and study A's bias-free UNet (2 levels, base 64) on
+// every set. Days on 2 cores: `--plan-only` prints the estimate.
 func LocalityFull() LocalityPreset {
 	net := func(d LocalityData) LocalityData {
 		d.Base, d.Mult, d.Groups = 64, []int{1, 2, 2}, 32
+		d.BlindBase, d.BlindLevels = 64, 2
 		d.Steps, d.Batch, d.LR, d.EMA, d.Warmup = 50000, 128, 2e-4, 0.9999, 1000
 		d.NTest = 1000
 		return d
@@ -169,6 +189,11 @@ func (p LocalityPreset) check() error {
 	for _, d := range p.Datasets {
 		if err := d.trainConfig(p.Seed).Validate(); err != nil {
 			return fmt.Errorf("study: locality dataset %s: %w", d.Label(), err)
+		}
+		if d.BlindBase > 0 {
+			if err := d.blindConfig(p.Seed).Validate(); err != nil {
+				return fmt.Errorf("study: locality dataset %s, bias-free UNet: %w", d.Label(), err)
+			}
 		}
 		if d.NTrain < 2 {
 			return fmt.Errorf("study: locality dataset %s: statistics need at least 2 training images, got %d", d.Label(), d.NTrain)

@@ -140,8 +140,9 @@ func writeLocFields(doc *report.Doc, out string, res *LocalityResults) error {
 	doc.H2("1. Sensitivity fields: network vs Wiener filter")
 	doc.P("Row m of ∂x̂0/∂x_t of the network (one VJP per output pixel, at a noisy held-out image x_t = √ᾱ x0 + √(1−ᾱ) ε) beside row m of P/√ᾱ, "+
 		"the Wiener filter's field, per DDPM step t; each field scaled by its own largest |value| (red positive, blue negative). "+
+		"Study A's bias-free UNet, where trained, is linearized in σ-space at y = x_t/√ᾱ and compared with the Wiener filter's σ-space field. "+
 		"The verdict uses the steps with σ_t ≤ %g.", b1MaxSigma)
-	tab := &report.Table{Header: []string{"dataset", "t", "σ_t", "pixel", "cosine(network, Wiener)"}}
+	tab := &report.Table{Header: []string{"dataset", "t", "σ_t", "pixel", "cosine(tc-unet, Wiener)", "cosine(bias-free UNet, Wiener)"}}
 	measured := false
 	for k, d := range res.Datasets {
 		f := d.Fields
@@ -154,14 +155,14 @@ func writeLocFields(doc *report.Doc, out string, res *LocalityResults) error {
 		if err != nil {
 			return err
 		}
-		doc.Figure(rel, fmt.Sprintf("%s: network (left of each pair) and Wiener (right) fields of pixels %v; rows: t = %v.", d.Data.Label(), f.Pixels, f.Steps))
+		caption := fmt.Sprintf("%s: per output pixel %v the tc-unet's field, then the Wiener filter's", d.Data.Label(), f.Pixels)
+		if f.CosineBlind != nil {
+			caption += fmt.Sprintf(", then the bias-free UNet's (σ-space; blank where σ_t > %g, beyond its training range)", float64(blindMaxSigma))
+		}
+		doc.Figure(rel, caption+fmt.Sprintf("; rows: t = %v.", f.Steps))
 		for i, t := range f.Steps {
 			for j, px := range f.Pixels {
-				cos := "not measured"
-				if i < len(f.Cosine) && j < len(f.Cosine[i]) && f.Cosine[i][j] != nil {
-					cos = f3(*f.Cosine[i][j])
-				}
-				tab.Add(d.Data.Label(), t, f3(f.Sigmas[i]), px, cos)
+				tab.Add(d.Data.Label(), t, f3(f.Sigmas[i]), px, fmtCell(f.Cosine, i, j), fmtCell(f.CosineBlind, i, j))
 			}
 		}
 	}

@@ -30,7 +30,7 @@ metrics.json exists, so a rerun of the same command only runs the jobs not done 
 at a checkpoint) and then writes the report from every job's metrics. --plan-only writes DIR/plan.json
 and prints the job count and estimated cost; its jobs can then run one per process with
 harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run writes the report.
-With no study named, the study is gahb.`
+With no study named, the study is gahb; harmonic study locality -h describes study B.`
 
 const localityUsage = `usage: harmonic study locality --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
   smoke: 8x8 synthetic images, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing

@@ -72,7 +72,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sample", "--n", "x"}, 2, "", `invalid value "x" for flag -n`},
 		{[]string{"data"}, 2, "", "missing subcommand"},
 		{[]string{"data", "frobnicate"}, 2, "", `unknown subcommand "frobnicate"`},
-		{[]string{"study", "locality"}, 2, "", `unknown study "locality"`},
+		{[]string{"study", "locality"}, 2, "", "study locality needs --preset"},
+		{[]string{"study", "heat"}, 2, "", `unknown study "heat"`},
 		{[]string{"jacobian"}, 1, "", "--ckpt, --image and --out are required"},
 	} {
 		code, stdout, stderr := runCaptured(t, c.args...)

@@ -60,7 +60,7 @@ type openedData struct {
 
 // openData opens (once per process) the dataset of a training config.
 func openData(c train.Config) (*data.Dataset, error) {
-	key := fmt.Sprintf("%s|%d|%d|%d|%d|%v", c.Data, c.Size, c.NTrain, c.NTest, c.DataSeed, c.Shuffle)
+	key := fmt.Sprintf("%s|%d|%d|%d|%d|%v|%g|%d", c.Data, c.Size, c.NTrain, c.NTest, c.DataSeed, c.Shuffle, c.WGamma, max(c.Channels, 1))
 	datasets.Lock()
 	o, ok := datasets.m[key]
 	if !ok {

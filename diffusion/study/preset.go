@@ -11,6 +11,11 @@
 // not done, then reads them all back (collectGAHB) and judges the claims
 // from those numbers only, so a report written after the jobs ran one per
 // process (`harmonic job run`) is the report of an in-process run.
+//
+// `harmonic study locality` runs study B (Lukoianov et al., NeurIPS 2025)
+// the same way: PlanLocality lists its locality-train, locality-stats,
+// locality-fields, locality-wfield and locality-compare jobs, RunLocality
+// runs them and judges claims B.1–B.3 (locality_claims.go).
 package study
 
 import (

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/harmonic-go/harmonic/diffusion/data"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/study/plan"
 	"github.com/harmonic-go/harmonic/diffusion/train"
@@ -37,25 +38,33 @@ func runTrain(ctx context.Context, env *plan.Env) error {
 	if err != nil {
 		return err
 	}
+	return trainModel(ctx, env, s.Label(), s.Train, set)
+}
+
+// trainModel trains cfg on set into the job's directory (resuming from its
+// checkpoint, or finding the result of a run that finished before) and
+// records the metrics of a training job: every study's train kind runs it.
+func trainModel(ctx context.Context, env *plan.Env, label string, cfg train.Config, set *data.Set) error {
 	// A job that finished training but not its metrics.json (killed in
 	// between, or its metrics.json deleted to rerun it) has its result.
 	var done trainResult
 	if err := report.ReadJSON(env.Path(trainResultFile), &done); err == nil {
-		env.Logf("%s: trained before, final loss %.4g", s.Label(), done.FinalLoss)
+		env.Logf("%s: trained before, final loss %.4g", label, done.FinalLoss)
 		done.set(env, 0, 0)
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	var tr *train.Trainer
-	if _, err := os.Stat(env.Path(train.StateFile)); err == nil {
-		if tr, err = train.Resume(env.Dir, s.Train, set); err != nil {
+	var err error
+	if _, err = os.Stat(env.Path(train.StateFile)); err == nil {
+		if tr, err = train.Resume(env.Dir, cfg, set); err != nil {
 			return err
 		}
-		env.Logf("%s: resuming at step %d", s.Label(), tr.Step)
+		env.Logf("%s: resuming at step %d", label, tr.Step)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
-	} else if tr, err = train.New(s.Train, set); err != nil {
+	} else if tr, err = train.New(cfg, set); err != nil {
 		return err
 	}
 	start, step0 := time.Now(), tr.Step
@@ -65,13 +74,13 @@ func runTrain(ctx context.Context, env *plan.Env) error {
 			return
 		}
 		last = time.Now()
-		env.Logf("%s: step %d/%d loss %.4g ETA %s", s.Label(), p.Step, p.Total, p.Smoothed, p.ETA.Round(time.Second))
+		env.Logf("%s: step %d/%d loss %.4g ETA %s", label, p.Step, p.Total, p.Smoothed, p.ETA.Round(time.Second))
 	})
 	if err != nil {
 		return err
 	}
 	if res.Stopped {
-		return fmt.Errorf("study: interrupted while training %s at step %d (checkpoint saved; rerun to resume): %w", s.Label(), res.Step, context.Canceled)
+		return fmt.Errorf("study: interrupted while training %s at step %d (checkpoint saved; rerun to resume): %w", label, res.Step, context.Canceled)
 	}
 	done = trainResult{FinalLoss: res.Smoothed, Steps: res.Step}
 	if err := env.WriteFile(trainResultFile, func(w io.Writer) error { return json.NewEncoder(w).Encode(done) }); err != nil {

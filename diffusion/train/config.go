@@ -39,6 +39,10 @@ type Config struct {
 	NTest    int    `json:"ntest"`
 	DataSeed uint64 `json:"data_seed"`
 	Shuffle  bool   `json:"shuffle"`
+	// WGamma > 0 adds WGamma·c·W to every image (data.Options.WGamma: the
+	// W manipulation of study B; 0, and absent from the stored config, is
+	// none).
+	WGamma float64 `json:"w_gamma,omitempty"`
 
 	// Network: a registered nn architecture (nn.Archs) and its sizes, e.g.
 	// "bf-unet" (Levels, Base), "bf-cnn" (Layers, Base) or "tc-unet" (Base,
@@ -110,6 +114,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("train: lr schedule (×%v every %d steps) needs a factor in (0,1] and a period >= 0", c.LRFactor, c.LREvery)
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("train: checkpoint period %d is negative", c.CheckpointEvery)
+	case !(c.WGamma >= 0) || math.IsInf(c.WGamma, 0):
+		return fmt.Errorf("train: W manipulation strength γ = %v must be a finite number >= 0 (0: none)", c.WGamma)
 	}
 	switch {
 	case c.Warmup < 0:
@@ -191,7 +197,7 @@ func (c Config) NewNet() (nn.Model, error) {
 // DataOptions are the data.Open options of the run: `harmonic data export`
 // uses them too, so it writes exactly the images the run trains on.
 func (c Config) DataOptions() data.Options {
-	return data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle, Channels: c.Channels}
+	return data.Options{NTrain: c.NTrain, NTest: c.NTest, Seed: c.DataSeed, Shuffle: c.Shuffle, WGamma: c.WGamma, Channels: c.Channels}
 }
 
 // OpenData loads or generates the configured train and test sets.

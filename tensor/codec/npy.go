@@ -280,3 +280,53 @@ func LoadNpy(path string) (*tensor.Tensor, error) {
 	}
 	return t, nil
 }
+
+// LoadNpy64 reads a little-endian float64 ('<f8') .npy file, as SaveNpy64
+// writes it, without rounding to float32: its values and shape. Another
+// dtype is an error (LoadNpy converts any dtype to float32).
+func LoadNpy64(path string) ([]float64, []int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("npy: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	v, shape, err := readNpy64(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("npy: %s: %w", path, err)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, nil, formatf("npy: %s: extra bytes after the data of shape %v", path, shape)
+	}
+	return v, shape, nil
+}
+
+func readNpy64(r io.Reader) ([]float64, []int, error) {
+	h, err := readNpyHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h.fortran {
+		return nil, nil, formatf("fortran_order=True is not supported (save with np.ascontiguousarray)")
+	}
+	if h.descr != "<f8" && h.descr != "=f8" {
+		return nil, nil, formatf("dtype %q: want float64 '<f8'", h.descr)
+	}
+	n, err := tensor.CheckedNumel(h.shape)
+	if err != nil {
+		return nil, nil, formatf("%w", err)
+	}
+	want := int64(n) * 8
+	raw, err := io.ReadAll(io.LimitReader(r, want))
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(raw)) != want {
+		return nil, nil, formatf("truncated data: shape %v of %s needs %d bytes, got %d", h.shape, h.descr, want, len(raw))
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	return v, h.shape, nil
+}

@@ -158,6 +158,8 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 	cutoff := softmaxCutoff + math.Log(float64(e.n*perImage))
 	cand := make([]float32, imgs*perImage*dim)
 	cnorm := make([]float64, imgs*perImage)
+	off := make([]float64, imgs*perImage) // ᾱ‖P‖²/(2(1−ᾱ)): logit = sc·⟨q,P⟩ − off
+	sc := 2 * ra * inv2v
 	centre := make([]float32, imgs*perImage*C)
 	qRows := max(1, min(nq, elsBlock/(imgs*perImage)))
 	g := make([]float32, qRows*imgs*perImage)
@@ -188,6 +190,7 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 					centre[ci*C+c] = src[(oy+r)*W+ox+r]
 				}
 				cnorm[ci] = s
+				off[ci] = alphabar * s * inv2v
 			}
 		})
 		for q0 := 0; q0 < nq; q0 += qRows {
@@ -211,33 +214,34 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 						}
 						continue
 					}
-					cm := math.Inf(-1)
-					for ci, v := range gr {
-						cm = math.Max(cm, (2*ra*float64(v)-alphabar*cnorm[ci])*inv2v)
-					}
-					if cm > mx[row] {
-						s := expNeg(mx[row] - cm)
-						if math.IsInf(mx[row], -1) {
-							s = 0
-						}
-						den[row] *= s
-						for c := range acc {
-							acc[c] *= s
-						}
-						mx[row] = cm
-					}
+					// One pass: a logit above the running maximum rescales the
+					// sums (rare after the first candidates), every other one
+					// adds its weight relative to the maximum.
 					m := mx[row]
+					d := den[row]
 					for ci, v := range gr {
-						l := (2*ra*float64(v)-alphabar*cnorm[ci])*inv2v - m
-						if l < -cutoff {
+						l := sc*float64(v) - off[ci]
+						if l > m {
+							f := 0.0
+							if !math.IsInf(m, -1) {
+								f = expNeg(m - l)
+							}
+							d *= f
+							for c := range acc {
+								acc[c] *= f
+							}
+							m = l
+						}
+						if l-m < -cutoff {
 							continue
 						}
-						wt := expNeg(l)
-						den[row] += wt
+						wt := expNegNear(l - m)
+						d += wt
 						for c := range C {
 							acc[c] += wt * float64(centre[ci*C+c])
 						}
 					}
+					mx[row], den[row] = m, d
 				}
 			})
 		}

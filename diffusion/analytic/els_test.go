@@ -258,3 +258,14 @@ func TestPatchScheduleAndCalibration(t *testing.T) {
 		t.Fatal("even candidate accepted")
 	}
 }
+
+func TestExpNegNear(t *testing.T) {
+	for x := -700.0; x <= 0; x += 0.0137 {
+		if got, want := expNegNear(x), math.Exp(x); math.Abs(got-want) > 2e-8*want {
+			t.Fatalf("expNegNear(%v) = %v, math.Exp %v", x, got, want)
+		}
+	}
+	if expNegNear(0) != 1 {
+		t.Fatalf("expNegNear(0) = %v", expNegNear(0))
+	}
+}

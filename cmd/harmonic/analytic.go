@@ -19,7 +19,7 @@ import (
 
 var _ = register(command{
 	name:    "analytic",
-	summary: "training-set denoisers of study B (predict --method wiener|optimal|locality|nearest ...)",
+	summary: "training-set denoisers of study B (predict --method wiener|optimal|locality|els|scfdm|nearest ...)",
 	run:     runAnalytic,
 })
 

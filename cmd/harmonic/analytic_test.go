@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"math"
 	"math/rand"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/harmonic-go/harmonic/diffusion/analytic"
 	"github.com/harmonic-go/harmonic/tensor"
 	"github.com/harmonic-go/harmonic/tensor/codec"
 )
@@ -34,9 +36,14 @@ func TestAnalyticPredictMethods(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	train := writeNpy(t, filepath.Join(dir, "train.npy"), randomImages(rng, 0, 1, 30, 1, 4, 4))
 	in := writeNpy(t, filepath.Join(dir, "xt.npy"), randomImages(rng, -1, 1, 3, 1, 4, 4))
-	for _, m := range []string{"wiener", "optimal", "locality", "nearest"} {
+	for _, m := range []string{"wiener", "optimal", "locality", "nearest", "els", "scfdm", "els-3"} {
 		out := filepath.Join(dir, m+".npy")
-		if err := runAnalyticPredict([]string{"--method", m, "--train", train, "--input", in, "--alphabar", "0.4", "--output", out}, io.Discard); err != nil {
+		args := []string{"--method", m, "--train", train, "--input", in, "--alphabar", "0.4", "--output", out}
+		if m == "els-3" {
+			args[1] = "els"
+			args = append(args, "--patch", "3")
+		}
+		if err := runAnalyticPredict(args, io.Discard); err != nil {
 			t.Fatalf("%s: %v", m, err)
 		}
 		x0, err := codec.LoadNpy(out)
@@ -83,7 +90,13 @@ func TestAnalyticPredictBadInput(t *testing.T) {
 		{[]string{"--method", "wiener", "--train", one, "--input", in, "--alphabar", "0.5"}, "1 image"},
 		{[]string{"--method", "locality", "--train", one, "--input", in, "--alphabar", "0.5"}, "at least 2"},
 		{[]string{"--method", "magic", "--train", train, "--input", in, "--alphabar", "0.5"}, `"magic"`},
-		{[]string{"--method", "els", "--train", train, "--input", in, "--alphabar", "0.5"}, "els is not implemented"},
+		{[]string{"--method", "els", "--train", train, "--input", in, "--alphabar", "0.5", "--patch", "5"}, "--patch 5 is larger than the 4x4"},
+		{[]string{"--method", "els", "--train", train, "--input", in, "--alphabar", "0.5", "--patch", "2"}, "--patch 2 is even"},
+		{[]string{"--method", "els", "--train", train, "--input", wrong, "--alphabar", "0.5", "--patch", "3"}, "[2 1 5 4]"},
+		{[]string{"--method", "scfdm", "--train", train, "--input", in, "--alphabar", "0.5", "--smoothing", "-0.5"}, "--smoothing -0.5"},
+		{[]string{"--method", "scfdm", "--train", train, "--input", in, "--alphabar", "0.5", "--noise-draws", "0"}, "--noise-draws 0"},
+		{[]string{"--method", "optimal", "--train", train, "--input", in, "--alphabar", "0.5", "--smoothing", "0.3"}, "--smoothing 0.3 is for --method scfdm"},
+		{[]string{"--method", "scfdm", "--train", train, "--input", bad, "--alphabar", "0.5"}, "+Inf"},
 	}
 	for _, c := range cases {
 		err := runAnalyticPredict(append(c.args, "--output", out), io.Discard)
@@ -92,6 +105,53 @@ func TestAnalyticPredictBadInput(t *testing.T) {
 		}
 		if _, serr := os.Stat(out); serr == nil {
 			t.Fatalf("%v: an output file was written", c.args)
+		}
+	}
+}
+
+// The command's els and scfdm are the library's models on the [−1,1] images.
+func TestAnalyticPredictELSSCFDMMatchLibrary(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(5))
+	u := randomImages(rng, 0, 1, 6, 2, 5, 5)
+	train := writeNpy(t, filepath.Join(dir, "train.npy"), u)
+	xt := randomImages(rng, -1, 1, 2, 2, 5, 5)
+	in := writeNpy(t, filepath.Join(dir, "xt.npy"), xt)
+	signed := u.Clone()
+	for i, v := range signed.Data() {
+		signed.Data()[i] = 2*v - 1
+	}
+	els, err := analytic.NewELS(signed, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := analytic.NewSCFDM(signed, 4, 0.2, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		args []string
+		p    analytic.Predictor
+	}{
+		"els":   {[]string{"--method", "els", "--patch", "3"}, els},
+		"scfdm": {[]string{"--method", "scfdm", "--smoothing", "0.2", "--noise-draws", "4", "--noise-seed", "9"}, sc},
+	} {
+		out := filepath.Join(dir, name+".npy")
+		if err := runAnalyticPredict(append(c.args, "--train", train, "--input", in, "--alphabar", "0.3", "--output", out), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		got, err := codec.LoadNpy(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := c.p.PredictVP(context.Background(), xt, 0.3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range want.Data() {
+			if got.Data()[i] != v {
+				t.Fatalf("%s value %d: command %v, library %v", name, i, got.Data()[i], v)
+			}
 		}
 	}
 }

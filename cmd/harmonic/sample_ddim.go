@@ -9,6 +9,7 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/harmonic-go/harmonic/diffusion/analytic"
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/diffusion/report"
 	"github.com/harmonic-go/harmonic/diffusion/sample"
@@ -22,8 +23,9 @@ type ddimFlags struct {
 	n, size, channels        int
 	trainN                   int
 	dataSeed                 uint64
-	tau                      float64
+	tau, smoothing           float64
 	tauSet                   bool
+	patch                    int
 	opt                      sample.DDIMOptions
 }
 
@@ -31,19 +33,21 @@ type ddimFlags struct {
 // only the ascent reads; giving one to the other sampler is an error rather
 // than silently ignored.
 var (
-	ddimOnly   = []string{"method", "train", "train-n", "channels", "data-seed", "tau", "steps", "clip"}
+	ddimOnly   = []string{"method", "train", "train-n", "channels", "data-seed", "tau", "patch", "smoothing", "steps", "clip"}
 	ascentOnly = []string{"h0", "beta", "sigma0", "sigma-inf", "mean", "max-steps", "diverge"}
 )
 
 // addDDIMFlags declares the DDIM sampler's own flags on the sample command.
 func addDDIMFlags(fs *flag.FlagSet, f *ddimFlags) {
 	f.opt = sample.DDIMDefaults()
-	fs.StringVar(&f.method, "method", "", "ddim: an analytic model instead of --ckpt: wiener, optimal, locality or nearest")
+	fs.StringVar(&f.method, "method", "", "ddim: an analytic model instead of --ckpt: wiener, optimal, locality, els, scfdm or nearest")
 	fs.StringVar(&f.train, "train", "", "ddim with --method: training images, a .npy [N,C,H,W] in [0,1] or a data spec")
 	fs.IntVar(&f.trainN, "train-n", 60000, "ddim with --method: training images drawn from a data spec")
 	fs.IntVar(&f.channels, "channels", 1, "ddim with --method: channels of a data spec (1 or 3)")
 	fs.Uint64Var(&f.dataSeed, "data-seed", 0, "ddim with --method: seed of a synthetic data spec")
 	fs.Float64Var(&f.tau, "tau", -1, "ddim --method locality: threshold τ ≥ 0 (default: 0.005 one channel, 0.05 colour ≤ 32×32, 0.02 larger)")
+	fs.IntVar(&f.patch, "patch", 0, "ddim --method els: patch size K (odd; 0: Kamb & Ganguli's MNIST UNet schedule per step)")
+	fs.Float64Var(&f.smoothing, "smoothing", -1, "ddim --method scfdm: std of the perturbations of x_t (default 1.0 one channel, 0.1 colour)")
 	fs.IntVar(&f.opt.Steps, "steps", f.opt.Steps, "ddim: sampling steps (10: t = 900, 800, ..., 0)")
 	fs.BoolVar(&f.opt.Clip, "clip", f.opt.Clip, "ddim: clip x̂0 to [-1,1] inside each step")
 }
@@ -86,9 +90,9 @@ func checkDDIMFlags(f ddimFlags) error {
 		return nil
 	}
 	switch f.method {
-	case "wiener", "optimal", "locality", "nearest":
+	case "wiener", "optimal", "locality", "nearest", "els", "scfdm":
 	default:
-		return usageError{fmt.Errorf("--method %q: want wiener, optimal, locality or nearest", f.method)}
+		return usageError{fmt.Errorf("--method %q: want wiener, optimal, locality, els, scfdm or nearest", f.method)}
 	}
 	switch {
 	case f.train == "":
@@ -97,6 +101,14 @@ func checkDDIMFlags(f ddimFlags) error {
 		return fmt.Errorf("--tau %v must be a finite number >= 0", f.tau)
 	case f.tauSet && f.method != "locality":
 		return fmt.Errorf("--tau is for --method locality, not %s", f.method)
+	case f.patch != 0 && f.method != "els":
+		return fmt.Errorf("--patch is for --method els, not %s", f.method)
+	case f.patch < 0 || f.patch%2 == 0 && f.patch != 0:
+		return fmt.Errorf("--patch %d: want an odd size >= 1 (0: the schedule)", f.patch)
+	case f.smoothing != -1 && f.method != "scfdm":
+		return fmt.Errorf("--smoothing is for --method scfdm, not %s", f.method)
+	case f.smoothing != -1 && (!(f.smoothing >= 0) || math.IsInf(f.smoothing, 0)):
+		return fmt.Errorf("--smoothing %v must be a finite number >= 0", f.smoothing)
 	case f.trainN < 1:
 		return fmt.Errorf("--train-n %d: needs at least one training image", f.trainN)
 	case f.channels != 1 && f.channels != 3:
@@ -129,13 +141,29 @@ func loadDDIMModel(f ddimFlags) (ddimModel, error) {
 	if !f.tauSet {
 		tau = defaultTau(c, h, w)
 	}
-	p, err := buildPredictor(predictFlags{method: f.method, train: f.train, tau: tau}, tr)
+	if f.patch > min(h, w) {
+		return ddimModel{}, fmt.Errorf("--patch %d is larger than the %dx%d images", f.patch, h, w)
+	}
+	p, err := buildPredictor(predictFlags{method: f.method, train: f.train, tau: tau, patch: f.patch, smoothing: f.smoothing, noiseDraws: analytic.SCFDMNumNoise}, tr)
 	if err != nil {
 		return ddimModel{}, err
 	}
 	desc := fmt.Sprintf("%s of %d training images", f.method, tr.Dim(0))
-	if f.method == "locality" {
+	switch f.method {
+	case "locality":
 		desc += fmt.Sprintf(", τ = %g", tau)
+	case "els":
+		if f.patch == 0 {
+			desc += ", patch size per step from Kamb & Ganguli's MNIST UNet schedule"
+		} else {
+			desc += fmt.Sprintf(", patch %d", f.patch)
+		}
+	case "scfdm":
+		sm := f.smoothing
+		if sm == -1 {
+			sm = defaultSmoothing(c)
+		}
+		desc += fmt.Sprintf(", smoothing %g, %d draws", sm, analytic.SCFDMNumNoise)
 	}
 	return ddimModel{pred: sample.FromVP(p), c: c, h: h, w: w, desc: desc}, nil
 }

@@ -65,9 +65,13 @@ func TestSampleDDIMCommand(t *testing.T) {
 	if err := codec.SaveNpy(trainPath, train); err != nil {
 		t.Fatal(err)
 	}
-	for _, method := range []string{"wiener", "optimal", "locality", "nearest"} {
+	for _, method := range []string{"wiener", "optimal", "locality", "nearest", "els", "scfdm"} {
 		out := filepath.Join(dir, method)
-		if err := runSample([]string{"--sampler", "ddim", "--method", method, "--train", trainPath, "--n", "5", "--seed", "3", "--batch", "2", "--out", out}); err != nil {
+		args := []string{"--sampler", "ddim", "--method", method, "--train", trainPath, "--n", "5", "--seed", "3", "--batch", "2", "--out", out}
+		if method == "els" {
+			args = append(args, "--patch", "3")
+		}
+		if err := runSample(args); err != nil {
 			t.Fatalf("%s: %v", method, err)
 		}
 		s, js := readSamples(t, out)
@@ -133,6 +137,11 @@ func TestSampleDDIMErrors(t *testing.T) {
 		{[]string{"--sampler", "ddim", "--method", "median", "--train", trainPath}, `"median"`},
 		{[]string{"--sampler", "ddim", "--method", "wiener", "--train", trainPath, "--tau", "0.1"}, "--tau"},
 		{[]string{"--sampler", "ddim", "--method", "locality", "--train", trainPath, "--tau", "-1"}, "-1"},
+		{[]string{"--sampler", "ddim", "--method", "els", "--train", trainPath, "--patch", "4"}, "--patch 4"},
+		{[]string{"--sampler", "ddim", "--method", "els", "--train", trainPath, "--patch", "5"}, "--patch 5 is larger than the 4x4"},
+		{[]string{"--sampler", "ddim", "--method", "optimal", "--train", trainPath, "--patch", "3"}, "--patch is for --method els"},
+		{[]string{"--sampler", "ddim", "--method", "scfdm", "--train", trainPath, "--smoothing", "-2"}, "--smoothing -2"},
+		{[]string{"--sampler", "ddim", "--method", "wiener", "--train", trainPath, "--smoothing", "0.2"}, "--smoothing is for --method scfdm"},
 		{[]string{"--sampler", "ddim", "--method", "wiener", "--train", trainPath, "--steps", "0"}, "--steps 0"},
 		{[]string{"--sampler", "ddim", "--method", "wiener", "--train", trainPath, "--steps", "1001"}, "--steps 1001"},
 		{[]string{"--sampler", "ddim", "--method", "wiener", "--train", trainPath, "--n", "0"}, "--n 0"},

@@ -2,8 +2,11 @@
 // filter (optimal linear denoiser of the data's mean and covariance), the
 // optimal empirical-Bayes denoiser (exact softmax over every training
 // image), the locality model of Lukoianov et al. (Eq. 8: a per-pixel
-// softmax over distances masked by the Wiener filter's sensitivity), and
-// the nearest training image.
+// softmax over distances masked by the Wiener filter's sensitivity), Kamb
+// & Ganguli's equivariant local score machine (ELS: a per-pixel softmax over
+// every k×k patch of every training image, with patch-size schedules and
+// their calibration against a network), Scarvelis et al.'s smoothed optimal
+// denoiser (scfdm), and the nearest training image.
 //
 // Conventions (those of the locality paper's code, see analytic_reference.py
 // in the project's tools): images live in [−1,1]; vectors are flattened

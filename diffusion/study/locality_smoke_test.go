@@ -64,7 +64,7 @@ func TestLocalitySmokeRunsAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"els", "not implemented in this build", "Smoke preset"} {
+	for _, s := range []string{"els", "hours per DDIM run", "scfdm", "Smoke preset"} {
 		if !strings.Contains(string(html), s) {
 			t.Errorf("report lacks %q", s)
 		}

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"fmt"
+	"github.com/harmonic-go/harmonic/diffusion/analytic"
 	"math"
 	"time"
 
@@ -187,6 +188,8 @@ func locCompareCost(c compareConfig) (float64, error) {
 			perImage += N * d * d * localitySecondsPerNDD
 		case "optimal", "nearest":
 			perImage += N * d * optimalSecondsPerND
+		case "scfdm": // the optimal model on each of its perturbed copies
+			perImage += analytic.SCFDMNumNoise * N * d * optimalSecondsPerND
 		}
 	}
 	return 2 * 10 * n * perImage, nil

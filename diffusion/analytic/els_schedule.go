@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/harmonic-go/harmonic/tensor"
@@ -100,7 +101,7 @@ func (e *ELS) Calibrate(ctx context.Context, steps []CalibrationStep, candidates
 		if err := checkInput(st.Xt, e.c, e.h, e.w, st.Alphabar); err != nil {
 			return nil, nil, err
 		}
-		if st.Target == nil || !sameShape(st.Target.Shape(), st.Xt.Shape()) {
+		if st.Target == nil || !slices.Equal(st.Target.Shape(), st.Xt.Shape()) {
 			return nil, nil, fmt.Errorf("analytic: calibration step %d: target shape does not match x_t %v", si, st.Xt.Shape())
 		}
 		xt := st.Xt.Contiguous().Data()
@@ -148,16 +149,4 @@ func (e *ELS) Calibrate(ctx context.Context, steps []CalibrationStep, candidates
 		s.Patch = append(s.Patch, best[(b-1)/2])
 	}
 	return s, cosAll, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

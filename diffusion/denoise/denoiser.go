@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -45,7 +46,7 @@ func checkSigmas(sigma []float64) error {
 
 // checkSame says whether out, returned for in, has in's shape.
 func checkSame(what string, out, in *tensor.Tensor) error {
-	if out == nil || !sameShape(out.Shape(), in.Shape()) {
+	if out == nil || !slices.Equal(out.Shape(), in.Shape()) {
 		var s []int
 		if out != nil {
 			s = out.Shape()
@@ -53,18 +54,6 @@ func checkSame(what string, out, in *tensor.Tensor) error {
 		return fmt.Errorf("denoise: %s returned %v for input %v", what, s, in.Shape())
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Same gives every image of a batch of b the noise level sigma.

@@ -279,14 +279,21 @@ func (sub *Submission) Check(squeue string) (done bool, err error) {
 		if !bad {
 			continue
 		}
+		k, ok := level[f[0]]
+		t, err := strconv.Atoi(f[1])
+		if f[0] == sub.Collect || ok && (err != nil || t < 0 || t >= len(sub.Levels[k])) {
+			// A dependent was cancelled: name the task that did not finish,
+			// which squeue may not list (a task cancelled while pending is gone).
+			if err := sub.unfinished(); err != nil {
+				return false, fmt.Errorf("%w (%s %s)", err, f[0], f[2])
+			}
+		}
 		if f[0] == sub.Collect {
 			return false, fmt.Errorf("slurm: the collect job %s is %s; log: %s", sub.Collect, f[2], filepath.Join(sub.Out, slurmDir, "log", "collect.log"))
 		}
-		k, ok := level[f[0]]
 		if !ok {
 			continue
 		}
-		t, err := strconv.Atoi(f[1])
 		if err != nil || t < 0 || t >= len(sub.Levels[k]) {
 			// A whole pending array cancelled (its tasks not split yet): name the level.
 			return false, fmt.Errorf("slurm: level %d (array %s) is %s; logs: %s", k, f[0], f[2], filepath.Join(sub.Out, slurmDir, "log"))
@@ -339,4 +346,17 @@ func taskLine(line string) bool {
 	}
 	_, err := strconv.Atoi(f[1])
 	return err == nil
+}
+
+// unfinished names the first task, level by level, without an "ok" status
+// file, or returns nil if every task finished.
+func (sub *Submission) unfinished() error {
+	for k, lv := range sub.Levels {
+		for t, i := range lv {
+			if readStatus(sub.Out, fmt.Sprintf("level-%d.%d", k, t)) != "ok" {
+				return fmt.Errorf("slurm: job %s (%s, index %d), array task %s_%d did not finish (cancelled?); log: %s", sub.plan.Jobs[i].ID, sub.plan.Jobs[i].Kind, i, sub.IDs[k], t, TaskLog(sub.Out, k, t))
+			}
+		}
+	}
+	return nil
 }

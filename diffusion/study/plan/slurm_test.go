@@ -182,6 +182,16 @@ func TestCheckNamesFailedTask(t *testing.T) {
 		!strings.Contains(err.Error(), "11_1 is CANCELLED") || !strings.Contains(err.Error(), TaskLog(out, 0, 1)) {
 		t.Errorf("cancelled task: %v %v", done, err)
 	}
+	// A task cancelled while pending vanishes from squeue; the collect job,
+	// cancelled for it, leads to it: the first task without an ok status.
+	for _, task := range []string{"level-0.0", "level-0.1", "level-1.0"} {
+		if err := os.WriteFile(filepath.Join(out, "slurm", "status", task), []byte("ok\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sub.Check("14 N/A CANCELLED\n"); err == nil || !strings.Contains(err.Error(), ids["e"]) || !strings.Contains(err.Error(), "12_1 did not finish") || !strings.Contains(err.Error(), TaskLog(out, 1, 1)) {
+		t.Errorf("vanished task: %v", err)
+	}
 	// A status file of a failed task wins over squeue having forgotten it.
 	if err := os.WriteFile(filepath.Join(out, "slurm", "status", "level-1.1"), []byte("failed 3\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/study"
@@ -21,7 +23,8 @@ var _ = register(command{
 })
 
 const studyUsage = `usage: harmonic study [gahb] --preset quick|full|smoke [--data SPEC] [--out DIR] [--steps N]
-                      [--jobs N] [--plan-only] [--estimate]
+                      [--jobs N] [--plan-only] [--estimate] [--collect DIR]
+                      [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
   smoke: tiny sizes, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
@@ -29,7 +32,12 @@ The study is a plan of jobs (DIR/plan.json); job <id> writes DIR/runs/<id>/ and 
 metrics.json exists, so a rerun of the same command only runs the jobs not done (Ctrl-C stops training
 at a checkpoint) and then writes the report from every job's metrics. --plan-only writes DIR/plan.json
 and prints the job count and estimated cost; its jobs can then run one per process with
-harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run writes the report.
+harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run writes the report
+(or --collect DIR, which runs nothing and names the jobs not done).
+--executor slurm submits the plan to Slurm instead: DIR/slurm/ gets one sbatch job array per DAG level
+(each level after the one before, --kill-on-invalid-dep=yes), index files, task logs and status files,
+and a last job runs this command with --collect DIR. --wait polls squeue until the report is written
+and names a failed task's job, index and log; without it, the command returns once all is submitted.
 With no study named, the study is gahb; harmonic study locality -h describes study B.`
 
 const localityUsage = `usage: harmonic study locality --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
@@ -44,7 +52,7 @@ on W-manipulated images whose fields are compared with the plain one's on the W 
 Jobs are resumable as for gahb: a rerun only runs the jobs not done, then writes DIR/report.html.`
 
 func runStudy(args []string) error {
-	// With no study named (flags first), run them all; gahb is the only one so far.
+	// With no study named (flags first), the study is gahb (study A), as before studies B and C existed.
 	if len(args) == 0 || len(args[0]) > 0 && args[0][0] == '-' {
 		args = append([]string{"gahb"}, args...)
 	}
@@ -64,6 +72,19 @@ func runStudy(args []string) error {
 	jobs := fs.Int("jobs", 0, "jobs run at once (models trained side by side; 0: one per thread)")
 	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
+	collect := fs.String("collect", "", "write the report from the finished jobs under this output directory, running none")
+	executor := fs.String("executor", "local", "local (this process) or slurm (sbatch job arrays)")
+	partition := fs.String("partition", "", "slurm: the partition to submit to (default: the cluster's)")
+	maxParallel := fs.Int("max-parallel", 0, "slurm: array tasks of one DAG level running at once (0: no limit)")
+	var sbatchOpts []string
+	fs.Func("sbatch-opt", "slurm: an extra sbatch option for every script, e.g. \"--time=2:00:00\" (repeatable)", func(v string) error {
+		if strings.ContainsAny(v, "\n\r") {
+			return fmt.Errorf("--sbatch-opt %q: one line please", v)
+		}
+		sbatchOpts = append(sbatchOpts, v)
+		return nil
+	})
+	wait := fs.Bool("wait", false, "slurm: wait for the run to finish, showing progress")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), studyUsage)
 		fs.PrintDefaults()
@@ -79,6 +100,24 @@ func runStudy(args []string) error {
 	}
 	if *threads < 0 {
 		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	}
+	if *executor != "local" && *executor != "slurm" {
+		return usageError{fmt.Errorf("--executor %q: want local or slurm", *executor)}
+	}
+	if *maxParallel < 0 {
+		return usageError{fmt.Errorf("--max-parallel %d: want 0 (no limit) or more", *maxParallel)}
+	}
+	if *executor == "local" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, name := range []string{"partition", "max-parallel", "sbatch-opt", "wait"} {
+			if set[name] {
+				return usageError{fmt.Errorf("--%s is for --executor slurm", name)}
+			}
+		}
+	}
+	if *collect != "" && (*out != "" && filepath.Clean(*out) != filepath.Clean(*collect) || *planOnly || *executor != "local") {
+		return usageError{fmt.Errorf("--collect %s runs nothing: not with --plan-only, --executor slurm or another --out", *collect)}
 	}
 	if *threads > 0 {
 		tensor.SetThreads(*threads) // once, before any work: jobs never change it
@@ -107,11 +146,20 @@ func runStudy(args []string) error {
 	if *out == "" {
 		*out = "gahb-" + p.Name
 	}
+	if *collect != "" {
+		_, err := study.CollectGAHB(p, *collect, *jobs, os.Stderr)
+		return err
+	}
 	if *planOnly {
 		return planStudy(p, *out)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *executor == "slurm" {
+		return submitStudy(ctx, p, *out, *dataSpec, *steps, plan.Slurm{
+			Partition: *partition, MaxParallel: *maxParallel, SbatchOpts: sbatchOpts,
+		}, *wait)
+	}
 	_, err = study.RunGAHB(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
 	return err
 }
@@ -193,4 +241,43 @@ func runLocalityStudy(args []string) error {
 	defer stop()
 	_, err = study.RunLocality(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
 	return err
+}
+
+// submitStudy hands preset p's plan to Slurm (see plan.Slurm), its collect job
+// rerunning this command with --collect, and with wait follows it to the end.
+func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, steps int, s plan.Slurm, wait bool) error {
+	pl, err := study.PlanGAHB(p)
+	if err != nil {
+		return err
+	}
+	if s.Binary, err = os.Executable(); err != nil {
+		return fmt.Errorf("finding the harmonic binary for the Slurm scripts: %w", err)
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	// The same preset, data and steps as this plan, so the collect job finds its jobs.
+	s.CollectArgs = []string{"study", "gahb", "--preset", p.Name, "--collect", abs}
+	if dataSpec != "" {
+		s.CollectArgs = append(s.CollectArgs, "--data", dataSpec)
+	}
+	if steps > 0 {
+		s.CollectArgs = append(s.CollectArgs, "--steps", strconv.Itoa(steps))
+	}
+	t0 := time.Now()
+	sub, err := s.Submit(pl, abs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "slurm: %d jobs in %d levels submitted (arrays %s, collect %s); scripts and logs in %s\n",
+		len(pl.Jobs), len(sub.Levels), strings.Join(sub.IDs, " "), sub.Collect, filepath.Join(abs, "slurm"))
+	if !wait {
+		return nil
+	}
+	if err := sub.Wait(ctx, time.Second, os.Stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "slurm: done in %s: %s\n", time.Since(t0).Round(time.Second), filepath.Join(abs, "report.html"))
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +84,44 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 	if err := plan.Run(ctx, gp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
 		return nil, err
 	}
+	return finishGAHB(p, out, gp, jobs, start, log)
+}
+
+// CollectGAHB writes study A's report for preset p from the finished jobs
+// under out, running none of them (the last step of a Slurm run, `harmonic
+// study --collect OUT`). A job not done is an error naming it, and nothing is
+// written. jobs is the report's "jobs run at a time".
+func CollectGAHB(p Preset, out string, jobs int, log io.Writer) (*Results, error) {
+	start := time.Now()
+	if log == nil {
+		log = io.Discard
+	}
+	if _, err := data.ParseSpec(p.Data); err != nil {
+		return nil, err
+	}
+	gp, err := planGAHB(p)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for i, j := range gp.Jobs {
+		if !plan.Done(out, j.ID) {
+			missing = append(missing, fmt.Sprintf("%s (%s, index %d)", j.ID, j.Kind, i))
+		}
+	}
+	if len(missing) > 0 {
+		shown := missing[:min(len(missing), 5)]
+		more := ""
+		if len(missing) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(missing)-len(shown))
+		}
+		return nil, fmt.Errorf("collect %s: %d of %d jobs of preset %s not done: %s%s", out, len(missing), len(gp.Jobs), p.Name, strings.Join(shown, ", "), more)
+	}
+	return finishGAHB(p, out, gp, jobs, start, log)
+}
+
+// finishGAHB reads the results of gp's jobs under out and writes the report.
+func finishGAHB(p Preset, out string, gp *gahbPlan, jobs int, start time.Time, log io.Writer) (*Results, error) {
 	res, err := collectGAHB(p, out, gp)
 	if err != nil {
 		return nil, err

@@ -62,4 +62,15 @@
 // metrics) and write the same config.json and metrics.json, so as long as a
 // kind's outputs depend only on those and not on Env.Threads, a folder filled
 // by RunOne processes in any order is byte for byte the one Run fills.
+//
+// Slurm submits a saved plan to a cluster instead: one job array per DAG
+// level (Levels), array task t of level k running the plan index on line t+1
+// of OUT/slurm/level-k.idx through `harmonic job run`, each level submitted
+// with --dependency=afterok on the one before and --kill-on-invalid-dep=yes,
+// then a collect job that writes the report (`harmonic study --collect OUT`).
+// Every task writes OUT/slurm/status/level-k.t ("ok" or "failed CODE"),
+// since without accounting Slurm forgets a task's end after MinJobAge and
+// forgets a task cancelled while pending at once; Submission.Wait polls
+// `squeue -t all` and those files and names a failed task's job, plan index
+// and log. Resubmitting is safe: done jobs return at once.
 package plan

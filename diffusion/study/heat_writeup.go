@@ -120,9 +120,9 @@ func WriteHeat(out string, res *HeatResults) error {
 
 func writeHeatSpectra(doc *report.Doc, out string, res *HeatResults) error {
 	doc.H2("1. Spectra: the implicit coarse-to-fine")
-	doc.P("Radially averaged PSD (|DFT|²/(H·W) per channel, mean removed; frequency in cycles per image side) of the training images on [0,1] "+
-		"pixels, of the same images with N(0, σ²) noise (flat floor σ², dashed) and blurred by the heat schedule to levels about a quarter, half "+
-		"and all of the way to K. The slope is fitted by least squares in log-log over the frequencies [2, S/2]; the crossover is the "+
+	doc.P("Radially averaged PSD (|DFT|²/(H·W) per channel, mean removed; frequency in cycles per image side) of the training images on [0,1] " +
+		"pixels, of the same images with N(0, σ²) noise (flat floor σ², dashed) and blurred by the heat schedule to levels about a quarter, half " +
+		"and all of the way to K. The slope is fitted by least squares in log-log over the frequencies [2, S/2]; the crossover is the " +
 		"frequency where the floor σ² first meets the data's PSD (linear in log-log between bins).")
 	csv := &report.Table{Header: []string{"dataset", "spectrum", "frequency", "power"}}
 	cross := &report.Table{Header: []string{"dataset", "σ", "crossover frequency"}}

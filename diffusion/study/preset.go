@@ -95,7 +95,7 @@ func Quick() Preset {
 		Steps: 6000, Batch: 32, LR: 3e-3, LREvery: 4500, LRFactor: 0.5,
 		Ns: []int{1, 10, 100, 1000}, SlopeN: 1000,
 		Alphas: []float64{1, 2, 3, 5},
-		NTest: 200, NEval: 100,
+		NTest:  200, NEval: 100,
 		EvalSigmas:  []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.4},
 		SlopeSigmas: []float64{0.05, 0.07, 0.1, 0.14, 0.2},
 		Samples:     32, Sampler: s,

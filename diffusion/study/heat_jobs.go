@@ -29,7 +29,7 @@ const (
 
 func init() {
 	plan.Register(kindHeatTrain, "1", runHeatTrain)
-	plan.RegisterCost(kindHeatTrain, locTrainCost) // a tc-unet step; the blur of a batch is small beside it
+	plan.RegisterCost(kindHeatTrain, heatTrainCost)
 	plan.Register(kindHeatClassifier, "1", runHeatClassifier)
 	plan.RegisterCost(kindHeatClassifier, heatClassifierCost)
 	plan.Register(kindHeatPSD, "1", runHeatPSD)
@@ -49,6 +49,17 @@ func runHeatTrain(ctx context.Context, env *plan.Env) error {
 		return err
 	}
 	return trainModel(ctx, env, fmt.Sprintf("%s tc-unet (heat, K = %d)", c.Data, c.HeatLevels()), c, ds.Train)
+}
+
+// heatStepSecondsPerUnit scales the estimate of a heat-objective tc-unet
+// step on one thread like tcStepSecondsPerUnit. Measured: base 16, mult
+// 1,2,2, batch 64 of 28×28 MNIST images, K = 20, `harmonic train
+// --objective heat --threads 1`, 13 steps minus 3 took 3.8 s (0.38 s per
+// step, load average about 6 from other work, so on the slow side).
+const heatStepSecondsPerUnit = 0.38 / (64 * 28 * 28 * 16 * 16)
+
+func heatTrainCost(c train.Config) (float64, error) {
+	return float64(c.Steps) * float64(c.Batch*c.Size*c.Size*c.Base*c.Base) * heatStepSecondsPerUnit, nil
 }
 
 // heatClassifierConfig is a heat-classifier job's config.
@@ -249,5 +260,5 @@ type heatSampleConfig struct {
 // third of a training step per image (forward only).
 func heatSampleCost(c heatSampleConfig) (float64, error) {
 	chains := float64(2*c.Samples + c.Strips*c.StripLen)
-	return chains * float64(c.K) * float64(c.Data.Size*c.Data.Size*c.Base*c.Base) * tcStepSecondsPerUnit / 3, nil
+	return chains * float64(c.K) * float64(c.Data.Size*c.Data.Size*c.Base*c.Base) * heatStepSecondsPerUnit / 3, nil
 }

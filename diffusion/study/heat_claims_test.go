@@ -118,3 +118,27 @@ func TestHeatPresets(t *testing.T) {
 		t.Error("unknown preset accepted")
 	}
 }
+
+// heatNumbers names the jobs' results as the claims read them: a σ
+// without a crossover becomes crossover_above, photos are flagged, the
+// sample metrics carry the dataset suffix.
+func TestHeatNumbers(t *testing.T) {
+	x := 3.5
+	res := &HeatResults{Datasets: []*HeatDataResult{{Data: HeatData{Spec: "photos"},
+		PSD:    &heatPSDResult{Slope: -2.1, Sigmas: []float64{0.02, 0.1}, Crossover: []*float64{nil, &x}},
+		Sample: map[string]float64{"prior_on_novelty_median": 0.9, "interp_step_ratio": 1.5}}}}
+	n := heatNumbers(res)
+	want := report.Numbers{"datasets": 1, "photos_d0": 1, "psd_slope_d0": -2.1, "crossover_above_d0_s0.02": 1, "crossover_d0_s0.1": 3.5,
+		"prior_on_novelty_median_d0": 0.9, "interp_step_ratio_d0": 1.5}
+	if len(n) != len(want) {
+		t.Errorf("numbers %v, want %v", n, want)
+	}
+	for k, v := range want {
+		if got, ok := n.Get(k); !ok || got != v {
+			t.Errorf("%s = %v (%v), want %v", k, got, ok, v)
+		}
+	}
+	if e := priorEffect(map[string]float64{"prior_on_novelty_median": 1, "prior_off_novelty_median": 0.5, "prior_on_recall": 0.3}); e != "median novelty ratio 1.000 → 0.500" {
+		t.Errorf("prior effect %q", e)
+	}
+}

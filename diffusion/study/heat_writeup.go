@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/report"
@@ -205,6 +206,7 @@ func writeHeatSamples(doc *report.Doc, out string, res *HeatResults) error {
 		}
 		doc.P("**%s**", d.Data.Label())
 		doc.Table(tab)
+		doc.P("Effect of the prior noise (on → off): %s.", priorEffect(s))
 		if err := tab.WriteCSV(filepath.Join(out, "tables", fmt.Sprintf("samples_d%d.csv", k))); err != nil {
 			return err
 		}
@@ -228,4 +230,22 @@ func writeHeatSamples(doc *report.Doc, out string, res *HeatResults) error {
 		doc.P(notRun)
 	}
 	return nil
+}
+
+// priorEffect states each measured number of the samples with the prior
+// noise on and off side by side.
+func priorEffect(s map[string]float64) string {
+	var parts []string
+	for _, m := range []struct{ key, label string }{{"novelty_median", "median novelty ratio"}, {"psd_slope", "PSD slope"},
+		{"confidence", "confidence"}, {"frechet", "Fréchet distance"}, {"precision", "precision"}, {"recall", "recall"}} {
+		on, okOn := s["prior_on_"+m.key]
+		off, okOff := s["prior_off_"+m.key]
+		if okOn && okOff {
+			parts = append(parts, fmt.Sprintf("%s %s → %s", m.label, f3(on), f3(off)))
+		}
+	}
+	if len(parts) == 0 {
+		return "not measured"
+	}
+	return strings.Join(parts, ", ")
 }

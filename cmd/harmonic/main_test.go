@@ -73,7 +73,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"data"}, 2, "", "missing subcommand"},
 		{[]string{"data", "frobnicate"}, 2, "", `unknown subcommand "frobnicate"`},
 		{[]string{"study", "locality"}, 2, "", "study locality needs --preset"},
-		{[]string{"study", "heat"}, 2, "", `unknown study "heat"`},
+		{[]string{"study", "nosuch"}, 2, "", `unknown study "nosuch"`},
+		{[]string{"study", "heat"}, 2, "", `study heat needs --preset`},
 		{[]string{"jacobian"}, 1, "", "--ckpt, --image and --out are required"},
 	} {
 		code, stdout, stderr := runCaptured(t, c.args...)

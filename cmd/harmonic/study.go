@@ -18,7 +18,7 @@ import (
 
 var _ = register(command{
 	name:    "study",
-	summary: "rerun a published study end to end (gahb: Kadkhodaie et al. ICLR 2024; locality: Lukoianov et al. NeurIPS 2025) with figures, tables and a report",
+	summary: "rerun a published study end to end (gahb: Kadkhodaie et al. ICLR 2024; locality: Lukoianov et al. NeurIPS 2025; heat: Rissanen et al. ICLR 2023) with figures, tables and a report",
 	run:     runStudy,
 })
 
@@ -38,7 +38,7 @@ harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run w
 (each level after the one before, --kill-on-invalid-dep=yes), index files, task logs and status files,
 and a last job runs this command with --collect DIR. --wait polls squeue until the report is written
 and names a failed task's job, index and log; without it, the command returns once all is submitted.
-With no study named, the study is gahb; harmonic study locality -h describes study B.`
+With no study named, the study is gahb; harmonic study locality -h describes study B, harmonic study heat -h study C.`
 
 const localityUsage = `usage: harmonic study locality --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
   smoke: 8x8 synthetic images, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
@@ -51,6 +51,18 @@ analytic model with r2/MSE per step and single step (claim B.3), and per W stren
 on W-manipulated images whose fields are compared with the plain one's on the W mask (claim B.2).
 Jobs are resumable as for gahb: a rerun only runs the jobs not done, then writes DIR/report.html.`
 
+const heatStudyUsage = `usage: harmonic study heat --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
+  smoke: 8x8 synthetic images, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
+         (no labels, so no classifier: the classifier's numbers read not measured)
+  quick: MNIST 28x28 (harmonic data fetch mnist), K = 20, a small tc-unet and the classifier, about
+         30-45 minutes on 2 cores (--plan-only prints the estimate)
+  full:  MNIST (K = 100) and RGB 32x32 photo crops (K = 200), the papers' K (days; --plan-only prints the estimate)
+Per dataset: a tc-unet trained with the heat objective, the data's spectra with noise and blur (slope,
+claim C.1; crossover per noise level, claim C.2), the classifier on labelled data, and samples with the
+prior noise on and off (novelty, classifier confidence, Frechet distance and precision/recall on the
+classifier's features: claim C.3) with interpolation strips (claim C.4).
+Jobs are resumable as for gahb: a rerun only runs the jobs not done, then writes DIR/report.html.`
+
 func runStudy(args []string) error {
 	// With no study named (flags first), the study is gahb (study A), as before studies B and C existed.
 	if len(args) == 0 || len(args[0]) > 0 && args[0][0] == '-' {
@@ -59,9 +71,12 @@ func runStudy(args []string) error {
 	if args[0] == "locality" {
 		return runLocalityStudy(args[1:])
 	}
+	if args[0] == "heat" {
+		return runHeatStudy(args[1:])
+	}
 	if args[0] != "gahb" {
 		fmt.Fprintln(os.Stderr, studyUsage)
-		return usageError{fmt.Errorf("unknown study %q (available: gahb, locality)", args[0])}
+		return usageError{fmt.Errorf("unknown study %q (available: gahb, locality, heat)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
 	preset := fs.String("preset", "quick", "smoke, quick or full")
@@ -280,4 +295,65 @@ func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, step
 	}
 	fmt.Fprintf(os.Stderr, "slurm: done in %s: %s\n", time.Since(t0).Round(time.Second), filepath.Join(abs, "report.html"))
 	return nil
+}
+
+// runHeatStudy is `harmonic study heat`.
+func runHeatStudy(args []string) error {
+	fs := flag.NewFlagSet("study heat", flag.ContinueOnError)
+	preset := fs.String("preset", "", "smoke, quick or full")
+	out := fs.String("out", "", "output directory (default: heat-PRESET)")
+	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
+	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
+	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), heatStudyUsage)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	case *preset == "":
+		return usageError{fmt.Errorf("study heat needs --preset (smoke, quick or full)")}
+	case *jobs < 0:
+		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
+	case *threads < 0:
+		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	}
+	p, err := study.HeatPresetByName(*preset)
+	if err != nil {
+		return usageError{err}
+	}
+	pl, err := study.PlanHeat(p) // checks the preset before any work
+	if err != nil {
+		return err
+	}
+	if *threads > 0 {
+		tensor.SetThreads(*threads)
+	}
+	if *jobs == 0 {
+		*jobs = tensor.Threads()
+	}
+	if *out == "" {
+		*out = "heat-" + p.Name
+	}
+	if *planOnly {
+		path := filepath.Join(*out, "plan.json")
+		if err := pl.Save(path); err != nil {
+			return err
+		}
+		s, err := plan.Summarize(pl, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is about %s)\n",
+			path, s, *jobs, time.Duration(s.Seconds/float64(*jobs)*float64(time.Second)).Round(time.Minute))
+		return nil
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	_, err = study.RunHeat(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
+	return err
 }

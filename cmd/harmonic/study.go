@@ -197,16 +197,56 @@ func planStudy(p study.Preset, out string) error {
 	return nil
 }
 
+// studyPlan is a chosen preset of a plan-based study (B, C): its name,
+// its plan (which checks the preset before any work) and how to run it.
+type studyPlan struct {
+	preset string
+	plan   *plan.Plan
+	run    func(ctx context.Context, out string, opt study.Options) error
+}
+
 // runLocalityStudy is `harmonic study locality`.
 func runLocalityStudy(args []string) error {
-	fs := flag.NewFlagSet("study locality", flag.ContinueOnError)
+	return runPlanStudy("locality", localityUsage, args, func(name string) (studyPlan, error) {
+		p, err := study.LocalityPresetByName(name)
+		if err != nil {
+			return studyPlan{}, usageError{err}
+		}
+		pl, err := study.PlanLocality(p)
+		return studyPlan{p.Name, pl, func(ctx context.Context, out string, opt study.Options) error {
+			_, err := study.RunLocality(ctx, p, out, opt)
+			return err
+		}}, err
+	})
+}
+
+// runHeatStudy is `harmonic study heat`.
+func runHeatStudy(args []string) error {
+	return runPlanStudy("heat", heatStudyUsage, args, func(name string) (studyPlan, error) {
+		p, err := study.HeatPresetByName(name)
+		if err != nil {
+			return studyPlan{}, usageError{err}
+		}
+		pl, err := study.PlanHeat(p)
+		return studyPlan{p.Name, pl, func(ctx context.Context, out string, opt study.Options) error {
+			_, err := study.RunHeat(ctx, p, out, opt)
+			return err
+		}}, err
+	})
+}
+
+// runPlanStudy parses `harmonic study NAME` flags (--preset, --out, --jobs,
+// --threads, --plan-only), picks the preset with choose and either prints
+// its plan's cost or runs it into --out (default NAME-PRESET).
+func runPlanStudy(name, usage string, args []string, choose func(preset string) (studyPlan, error)) error {
+	fs := flag.NewFlagSet("study "+name, flag.ContinueOnError)
 	preset := fs.String("preset", "", "smoke, quick or full")
-	out := fs.String("out", "", "output directory (default: locality-PRESET)")
+	out := fs.String("out", "", "output directory (default: "+name+"-PRESET)")
 	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
 	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), localityUsage)
+		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -216,17 +256,13 @@ func runLocalityStudy(args []string) error {
 	case fs.NArg() > 0:
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	case *preset == "":
-		return usageError{fmt.Errorf("study locality needs --preset (smoke, quick or full)")}
+		return usageError{fmt.Errorf("study %s needs --preset (smoke, quick or full)", name)}
 	case *jobs < 0:
 		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
 	case *threads < 0:
 		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
 	}
-	p, err := study.LocalityPresetByName(*preset)
-	if err != nil {
-		return usageError{err}
-	}
-	pl, err := study.PlanLocality(p) // checks the preset before any work
+	sp, err := choose(*preset)
 	if err != nil {
 		return err
 	}
@@ -237,25 +273,24 @@ func runLocalityStudy(args []string) error {
 		*jobs = tensor.Threads()
 	}
 	if *out == "" {
-		*out = "locality-" + p.Name
+		*out = name + "-" + sp.preset
 	}
 	if *planOnly {
 		path := filepath.Join(*out, "plan.json")
-		if err := pl.Save(path); err != nil {
+		if err := sp.plan.Save(path); err != nil {
 			return err
 		}
-		s, err := plan.Summarize(pl, *out)
+		s, err := plan.Summarize(sp.plan, *out)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is about %s)\n",
+		fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is at least %s, more when one job is the critical path)\n",
 			path, s, *jobs, time.Duration(s.Seconds/float64(*jobs)*float64(time.Second)).Round(time.Minute))
 		return nil
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	_, err = study.RunLocality(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
-	return err
+	return sp.run(ctx, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
 }
 
 // submitStudy hands preset p's plan to Slurm (see plan.Slurm), its collect job
@@ -295,65 +330,4 @@ func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, step
 	}
 	fmt.Fprintf(os.Stderr, "slurm: done in %s: %s\n", time.Since(t0).Round(time.Second), filepath.Join(abs, "report.html"))
 	return nil
-}
-
-// runHeatStudy is `harmonic study heat`.
-func runHeatStudy(args []string) error {
-	fs := flag.NewFlagSet("study heat", flag.ContinueOnError)
-	preset := fs.String("preset", "", "smoke, quick or full")
-	out := fs.String("out", "", "output directory (default: heat-PRESET)")
-	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
-	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
-	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), heatStudyUsage)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	switch {
-	case fs.NArg() > 0:
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	case *preset == "":
-		return usageError{fmt.Errorf("study heat needs --preset (smoke, quick or full)")}
-	case *jobs < 0:
-		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
-	case *threads < 0:
-		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
-	}
-	p, err := study.HeatPresetByName(*preset)
-	if err != nil {
-		return usageError{err}
-	}
-	pl, err := study.PlanHeat(p) // checks the preset before any work
-	if err != nil {
-		return err
-	}
-	if *threads > 0 {
-		tensor.SetThreads(*threads)
-	}
-	if *jobs == 0 {
-		*jobs = tensor.Threads()
-	}
-	if *out == "" {
-		*out = "heat-" + p.Name
-	}
-	if *planOnly {
-		path := filepath.Join(*out, "plan.json")
-		if err := pl.Save(path); err != nil {
-			return err
-		}
-		s, err := plan.Summarize(pl, *out)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is about %s)\n",
-			path, s, *jobs, time.Duration(s.Seconds/float64(*jobs)*float64(time.Second)).Round(time.Minute))
-		return nil
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	_, err = study.RunHeat(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
-	return err
 }

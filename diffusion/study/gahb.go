@@ -55,6 +55,23 @@ type Options struct {
 	Log  io.Writer // progress (default: none)
 }
 
+// jobsAtOnce is Jobs, or one job per thread when it is not set.
+func (opt Options) jobsAtOnce() int {
+	if opt.Jobs > 0 {
+		return opt.Jobs
+	}
+	return tensor.Threads()
+}
+
+// runPlan runs the jobs of pl not done under out, jobs at a time. They run
+// side by side on the process's one worker pool (each splits its layers as
+// it would alone; a layer whose helpers are busy with another job runs on
+// its own goroutine), so no thread count is changed for them; Env.Threads
+// tells each job its share.
+func runPlan(ctx context.Context, pl *plan.Plan, out string, jobs int, log io.Writer) error {
+	return plan.Run(ctx, pl, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log})
+}
+
 // RunGAHB runs (or resumes) the whole study into out: it plans it (PlanGAHB),
 // runs the jobs not done under out/runs, then reads every job's metrics and
 // files back and writes the figures, tables, claims.json and the report.
@@ -71,17 +88,10 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 	if err != nil {
 		return nil, err
 	}
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = tensor.Threads()
-	}
+	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), %d jobs in all, output in %s\n",
 		p.Name, len(p.allSpecs()), p.Steps, p.Size, p.Size, p.Levels, p.Base, len(gp.Jobs), out)
-	// The jobs run side by side on the process's one worker pool (each
-	// splits its layers as it would alone; a layer whose helpers are busy
-	// with another job runs on its own goroutine), so no thread count is
-	// changed for them; Env.Threads tells each job its share.
-	if err := plan.Run(ctx, gp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
+	if err := runPlan(ctx, gp.Plan, out, jobs, log); err != nil {
 		return nil, err
 	}
 	return finishGAHB(p, out, gp, jobs, start, log)

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/report"
-	"github.com/harmonic-go/harmonic/diffusion/study/plan"
-	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // RunHeat runs (or resumes) study C into out: it plans it (PlanHeat), runs
@@ -37,12 +35,9 @@ func RunHeat(ctx context.Context, p HeatPreset, out string, opt Options) (*HeatR
 			return nil, fmt.Errorf("study: heat dataset %s has no labels to train the classifier on (mnist and fashion-mnist have them)", d.Label())
 		}
 	}
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = tensor.Threads()
-	}
+	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "heat study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(hp.Jobs), out)
-	if err := plan.Run(ctx, hp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
+	if err := runPlan(ctx, hp.Plan, out, jobs, log); err != nil {
 		return nil, err
 	}
 	res, err := collectHeat(p, out, hp)

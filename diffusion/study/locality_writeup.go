@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/report"
-	"github.com/harmonic-go/harmonic/diffusion/study/plan"
-	"github.com/harmonic-go/harmonic/tensor"
 )
 
 // RunLocality runs (or resumes) study B into out: it plans it
@@ -41,12 +39,9 @@ func RunLocality(ctx context.Context, p LocalityPreset, out string, opt Options)
 			}
 		}
 	}
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = tensor.Threads()
-	}
+	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "locality study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(lp.Jobs), out)
-	if err := plan.Run(ctx, lp.Plan, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}); err != nil {
+	if err := runPlan(ctx, lp.Plan, out, jobs, log); err != nil {
 		return nil, err
 	}
 	res, err := collectLocality(p, out, lp)

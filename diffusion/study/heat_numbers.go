@@ -27,6 +27,12 @@ type HeatDataResult struct {
 	// Sample holds the heat-sample job's scalar metrics by name.
 	Sample    map[string]float64
 	SampleDir string
+	// SamplePSD holds the radially averaged PSDs of the test images and
+	// of each prior mode's samples ("test_psd_power", "prior_on_psd_power",
+	// ...) at the frequencies SamplePSDFreq; empty for jobs run before
+	// they were recorded.
+	SamplePSD     map[string][]float64
+	SamplePSDFreq []float64
 }
 
 // heatPSDResult is a heat-psd job's metrics.
@@ -122,9 +128,32 @@ func collectHeat(p HeatPreset, out string, hp *heatPlan) (*HeatResults, error) {
 				}
 				dr.Sample[name] = v
 			}
+			if _, ok := m.vals["psd_freq"]; ok {
+				dr.SamplePSD = map[string][]float64{}
+				if err := m.get("psd_freq", &dr.SamplePSDFreq); err != nil {
+					return nil, err
+				}
+				for _, name := range heatSamplePSDs() {
+					var v []float64
+					if err := m.get(name, &v); err != nil {
+						return nil, err
+					}
+					dr.SamplePSD[name] = v
+				}
+			}
 		}
 	}
 	return res, nil
+}
+
+// heatSamplePSDs names the spectra a heat-sample job records: the test
+// images' and each prior mode's samples'.
+func heatSamplePSDs() []string {
+	names := []string{"test_psd_power"}
+	for _, m := range priorModes {
+		names = append(names, m.name+"_psd_power")
+	}
+	return names
 }
 
 // heatNumbers names every number study C's claims read.

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"math"
+	"strings"
 
 	"github.com/harmonic-go/harmonic/diffusion/heat"
 	"github.com/harmonic-go/harmonic/diffusion/metrics"
@@ -173,7 +174,10 @@ func runHeatSample(ctx context.Context, env *plan.Env) error {
 	return nil
 }
 
-// psdSlopeMetric records the PSD slope of x over [lo, hi] as name.
+// psdSlopeMetric records the PSD slope of x over [lo, hi] as name, and
+// its radially averaged PSD as name's prefix + "_psd_power" (with the
+// bins' frequencies as "psd_freq"), for the report's sample-against-data
+// spectrum figure.
 func psdSlopeMetric(env *plan.Env, name string, x *tensor.Tensor, lo, hi float64) error {
 	p, err := metrics.RadialPSD(x)
 	if err != nil {
@@ -184,6 +188,8 @@ func psdSlopeMetric(env *plan.Env, name string, x *tensor.Tensor, lo, hi float64
 		return err
 	}
 	env.SetMetric(name, slope)
+	env.SetMetric(strings.TrimSuffix(name, "_slope")+"_power", p.Power)
+	env.SetMetric("psd_freq", p.Freq)
 	return nil
 }
 

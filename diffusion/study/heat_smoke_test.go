@@ -40,7 +40,7 @@ func TestHeatSmokeRunsAndResumes(t *testing.T) {
 		t.Fatalf("the first run started %d jobs, want the plan's %d:\n%s", len(got), len(all), log.String())
 	}
 	for _, f := range []string{"report.html", "metrics.json", "figures/psd_d0.png", "figures/prior_on_d0.png", "figures/prior_off_d0.png",
-		"figures/interpolations_d0.png", "tables/psd.csv", "tables/samples_d0.csv"} {
+		"figures/interpolations_d0.png", "figures/samples_psd_d0.png", "tables/psd.csv", "tables/samples_d0.csv", "tables/samples_psd_d0.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
@@ -66,6 +66,12 @@ func TestHeatSmokeRunsAndResumes(t *testing.T) {
 	for _, name := range []string{"prior_on_novelty_median", "prior_off_novelty_median", "test_novelty_median", "interp_step_ratio"} {
 		if _, ok := s[name]; !ok {
 			t.Errorf("sample metric %s missing", name)
+		}
+	}
+	psd := res.Datasets[0].SamplePSD
+	for _, name := range heatSamplePSDs() {
+		if got, want := len(psd[name]), len(res.Datasets[0].SamplePSDFreq); got != want || want == 0 {
+			t.Errorf("sample spectrum %s has %d bins, want %d (> 0)", name, got, want)
 		}
 	}
 	if _, ok := s["prior_on_confidence"]; ok {

@@ -205,6 +205,9 @@ func writeHeatSamples(doc *report.Doc, out string, res *HeatResults) error {
 		if err := tab.WriteCSV(filepath.Join(out, "tables", fmt.Sprintf("samples_d%d.csv", k))); err != nil {
 			return err
 		}
+		if err := writeSamplePSD(doc, out, k, d); err != nil {
+			return err
+		}
 		for _, m := range priorModes {
 			rel, err := copyFigure(out, filepath.Join(d.SampleDir, m.file), fmt.Sprintf("%s_d%d.png", m.name, k))
 			if err != nil {
@@ -225,6 +228,40 @@ func writeHeatSamples(doc *report.Doc, out string, res *HeatResults) error {
 		doc.P(notRun)
 	}
 	return nil
+}
+
+// writeSamplePSD plots the radially averaged PSD of dataset k's samples
+// (prior noise on and off) over that of its test images, and writes the
+// curves to tables/samples_psd_d<k>.csv. A sampler that got the
+// frequencies right has its curve on the data's at every frequency, not
+// only the same fitted slope.
+func writeSamplePSD(doc *report.Doc, out string, k int, d *HeatDataResult) error {
+	if len(d.SamplePSD) == 0 {
+		return nil
+	}
+	plot := &report.Plot{Title: d.Data.Label() + ": PSD of samples against test images", XLabel: "frequency (cycles per image side)",
+		YLabel: "power", LogX: true, LogY: true}
+	csv := &report.Table{Header: []string{"spectrum", "frequency", "power"}}
+	labels := map[string]string{"test_psd_power": "test images", "prior_on_psd_power": "samples, prior noise on",
+		"prior_off_psd_power": "samples, prior noise off"}
+	for _, name := range heatSamplePSDs() {
+		s := report.Series{Name: labels[name], Dashed: name != "test_psd_power"}
+		for i, f := range d.SamplePSDFreq {
+			if p := d.SamplePSD[name]; f > 0 && i < len(p) && p[i] > 0 {
+				s.X, s.Y = append(s.X, f), append(s.Y, p[i])
+				csv.Add(labels[name], f, p[i])
+			}
+		}
+		plot.Series = append(plot.Series, s)
+	}
+	fig := fmt.Sprintf("figures/samples_psd_d%d.png", k)
+	if err := plot.Save(filepath.Join(out, fig)); err != nil {
+		return err
+	}
+	doc.Figure(fig, fmt.Sprintf("%s: radially averaged PSD of the samples (dashed, clipped to [0,1]) over that of the held-out test images "+
+		"(solid): where a dashed curve lies above the solid one the samples carry more power at that frequency than the data "+
+		"(noise left in), below it less (detail missing).", d.Data.Label()))
+	return csv.WriteCSV(filepath.Join(out, "tables", fmt.Sprintf("samples_psd_d%d.csv", k)))
 }
 
 // priorEffect states each measured number of the samples with the prior

@@ -53,7 +53,7 @@ type Locality struct {
 // maskColumn is column m of M: the rows n listed, or (complement) all rows
 // but those listed.
 type maskColumn struct {
-	rows       []int32
+	rows       simd.RowList
 	complement bool
 }
 
@@ -100,7 +100,7 @@ func (l *Locality) Mask(alphabar float64) ([]float32, error) {
 				out[n*d+m] = 1
 			}
 		}
-		for _, n := range col.rows {
+		for _, n := range col.rows.Rows() {
 			out[int(n)*d+m] = 1 - out[int(n)*d+m]
 		}
 	}
@@ -169,9 +169,9 @@ func (l *Locality) columns(alphabar float64) []maskColumn {
 				}
 			}
 			if len(ones) <= len(zeros) {
-				cols[m] = maskColumn{rows: ones}
+				cols[m] = maskColumn{rows: simd.NewRowList(ones)}
 			} else {
-				cols[m] = maskColumn{rows: zeros, complement: true}
+				cols[m] = maskColumn{rows: simd.NewRowList(zeros), complement: true}
 			}
 		}
 	})
@@ -179,10 +179,17 @@ func (l *Locality) columns(alphabar float64) []maskColumn {
 	return cols
 }
 
-// localityBlock is how many training images one block of squared
-// residuals holds (d×block float32, 1.6 MB for d = 784: longer rows amortize
-// the per-row call, which measured faster than an L2-sized block of 128).
-const localityBlock = 512
+// localityBlockBytes bounds one block of squared residuals (d×block
+// float32): every mask column reads its rows of the whole block, so the
+// block is kept within a core's L2 (1 MB on the machines measured) with
+// room for the training pixels streamed beside it.
+const localityBlockBytes = 512 << 10
+
+// localityBlock is how many training images one block holds for images of
+// d values: a multiple of 64 (SumRowsGrouped's chunk) between 64 and 512.
+func localityBlock(d int) int {
+	return min(max(localityBlockBytes/(4*d), 64), 512) &^ 63
+}
 
 // PredictVP returns x̂0 for x_t [B,C,H,W] at ᾱ.
 func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar float64) (*tensor.Tensor, error) {
@@ -197,12 +204,14 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 	hard := alphabar == 1 // σ = 0: the softmax becomes an argmin (ties averaged)
 	inv2v := 1 / (2 * (1 - alphabar))
 	out := tensor.New(xt.Shape()...)
-	delta := make([]float32, d*localityBlock)
-	tot := make([]float64, localityBlock)
-	allRows := make([]int32, d)
-	for j := range allRows {
-		allRows[j] = int32(j)
+	block := localityBlock(d)
+	delta := make([]float32, d*block)
+	tot := make([]float64, block)
+	all := make([]int32, d)
+	for j := range all {
+		all[j] = int32(j)
 	}
+	allRows := simd.NewRowList(all)
 	cut := softmaxCutoff + math.Log(float64(n))
 	// Streamed softmax state per output pixel: running max logit (or, for
 	// hard, the running min distance), Σ e^(ℓ−max), Σ e^(ℓ−max)·x_i[m].
@@ -214,38 +223,37 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 		for m := range d {
 			mx[m], sum[m], num[m] = math.Inf(-1), 0, 0
 		}
-		for i0 := 0; i0 < n; i0 += localityBlock {
+		for i0 := 0; i0 < n; i0 += block {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			nb := min(localityBlock, n-i0)
-			for j := range d {
-				row := delta[j*nb : (j+1)*nb]
-				src := l.xT[j*n+i0 : j*n+i0+nb]
-				// In float64: a float32 √ᾱ alone moves D by a systematic
-				// 1e-7 relative, which 1/(2(1−ᾱ)) amplifies at low noise.
-				yj := float64(y[j])
-				for k, v := range src {
-					e := yj - ra*float64(v)
-					row[k] = float32(e * e)
-				}
+			// A short last block keeps rows of a multiple of 64 values,
+			// zero-padded, so the sums take the vector kernel only.
+			nb := min(block, n-i0)
+			w := (nb + 63) &^ 63
+			if w != nb {
+				clear(delta)
 			}
-			sumRows(tot[:nb], delta, nb, allRows)
+			// In float64: a float32 √ᾱ alone moves D by a systematic
+			// 1e-7 relative, which 1/(2(1−ᾱ)) amplifies at low noise.
+			for j := range d {
+				simd.SquaredResiduals(delta[j*w:j*w+nb], l.xT[j*n+i0:j*n+i0+nb], float64(y[j]), ra)
+			}
+			simd.SumRowsGrouped(tot[:w], nil, delta, w, allRows)
 			parallel.For(d, func(lo, hi int) {
-				acc := make([]float64, nb)
+				acc := make([]float64, w)
 				for m := lo; m < hi; m++ {
 					col := cols[m]
-					sumRows(acc, delta, nb, col.rows)
+					var total []float64 // a complement column is the total minus its rows
 					if col.complement {
-						for k, v := range tot[:nb] {
-							acc[k] = v - acc[k]
-						}
+						total = tot[:w]
 					}
+					simd.SumRowsGrouped(acc, total, delta, w, col.rows)
 					xm := l.xT[m*n+i0 : m*n+i0+nb]
 					if hard {
-						hardUpdate(acc, xm, &mx[m], &sum[m], &num[m])
+						hardUpdate(acc[:nb], xm, &mx[m], &sum[m], &num[m])
 					} else {
-						softUpdate(acc, xm, inv2v, cut, &mx[m], &sum[m], &num[m])
+						softUpdate(acc[:nb], xm, inv2v, cut, &mx[m], &sum[m], &num[m])
 					}
 				}
 			})
@@ -258,43 +266,14 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 	return out, nil
 }
 
-// sumGroup is how many float32 rows are summed in float32 before the
-// partial sum is added to the float64 total: the float32 error stays that
-// of a 16-term sum, while the float32 adds run at SIMD speed.
-const sumGroup = 16
-
-// sumRows sets acc[k] = Σ_{r∈rows} delta[r·nb + k] for k < nb, summing
-// groups of sumGroup rows in float32 and the groups in float64.
-func sumRows(acc []float64, delta []float32, nb int, rows []int32) {
-	clear(acc[:nb])
-	var part [localityBlock]float32
-	p := part[:nb]
-	for g := 0; g < len(rows); g += sumGroup {
-		clear(p)
-		for _, r := range rows[g:min(g+sumGroup, len(rows))] {
-			simd.Add(p, p, delta[int(r)*nb:(int(r)+1)*nb])
-		}
-		for k, v := range p {
-			acc[k] += float64(v)
-		}
-	}
-}
-
 // softUpdate folds one block of distances D (logits −D·inv2v) and pixel
 // values x into a streamed softmax: the running sums are rescaled when the
 // block raises the maximum, so the result is the exact global softmax.
 // Weights below e^−cut of the running maximum are dropped (their total is
 // below float64 resolution of the sum), which skips most exponentials.
 func softUpdate(dist []float64, x []float32, inv2v, cut float64, mx, sum, num *float64) {
-	// The largest logit is that of the smallest distance (math.Max's NaN
-	// handling costs more than the loop).
-	dmin := math.Inf(1)
-	for _, v := range dist {
-		if v < dmin {
-			dmin = v
-		}
-	}
-	bm := -dmin * inv2v
+	// The largest logit is that of the smallest distance.
+	bm := -simd.MinFloat64(dist) * inv2v
 	if bm > *mx {
 		if *sum != 0 {
 			f := expNeg(*mx - bm)
@@ -303,18 +282,9 @@ func softUpdate(dist []float64, x []float32, inv2v, cut float64, mx, sum, num *f
 		}
 		*mx = bm
 	}
-	m := *mx
-	s, u := *sum, *num
-	for k, v := range dist {
-		l := -v*inv2v - m
-		if l < -cut {
-			continue
-		}
-		e := expNeg(l)
-		s += e
-		u += e * float64(x[k])
-	}
-	*sum, *num = s, u
+	s, u := simd.ExpSums(dist, x, inv2v, *mx, cut)
+	*sum += s
+	*num += u
 }
 
 // hardUpdate is softUpdate's σ → 0 limit: the mean of x over the images

@@ -19,6 +19,9 @@ type jobMetrics struct {
 }
 
 func readJob(out, id string) (*jobMetrics, error) {
+	if id == "" { // a job the plan does not have
+		return nil, nil
+	}
 	dir := plan.RunDir(out, id)
 	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
 	if errors.Is(err, os.ErrNotExist) {

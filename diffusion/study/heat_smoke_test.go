@@ -96,3 +96,47 @@ func TestHeatSmokeRunsAndResumes(t *testing.T) {
 	}
 	sameFiles(t, "rerun", first, reportFiles(t, out))
 }
+
+// TestHeatSpectraOnlyDataset runs the smoke preset with a second dataset
+// measured for its spectra only: the plan has its heat-psd job and no
+// other, the run measures its PSD and crossovers (C.1 and C.2 read them)
+// and the report says it has no samples.
+func TestHeatSpectraOnlyDataset(t *testing.T) {
+	p := HeatSmoke()
+	p.Datasets = append(p.Datasets, HeatData{Spec: "cmix:3", Size: 8, NTrain: 64, NTest: 16, K: 4, SigmaMax: 4, SpectraOnly: true})
+	hp, err := planHeat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, j := range hp.Jobs {
+		kinds[j.Kind]++
+	}
+	if kinds[kindHeatPSD] != 2 || kinds[kindHeatTrain] != 1 || kinds[kindHeatSample] != 1 {
+		t.Fatalf("jobs by kind %v: want 2 heat-psd, 1 heat-train, 1 heat-sample", kinds)
+	}
+	out := t.TempDir()
+	res, err := RunHeat(context.Background(), p, out, Options{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := res.Datasets[1]; d.PSD == nil || d.Sample != nil || d.FinalLoss != nil {
+		t.Fatalf("spectra-only dataset: PSD %v, samples %v, loss %v", d.PSD != nil, d.Sample, d.FinalLoss)
+	}
+	n := heatNumbers(res)
+	if !n.Has(dk(numPSDSlope, 1)) {
+		t.Error("no PSD slope for the spectra-only dataset")
+	}
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), spectraOnly) {
+		t.Errorf("report does not say %q", spectraOnly)
+	}
+	bad := HeatSmoke()
+	bad.Datasets[0].SpectraOnly = true
+	if _, err := planHeat(bad); err == nil || !strings.Contains(err.Error(), "spectra only") {
+		t.Errorf("spectra only with training steps: error %v", err)
+	}
+}

@@ -76,6 +76,11 @@ func WriteHeat(out string, res *HeatResults) error {
 	}
 	models := &report.Table{Header: []string{"dataset", "size", "training / test images", "K", "σ_max", "tc-unet", "steps × batch", "final loss", "classifier test accuracy"}}
 	for k, d := range res.Datasets {
+		if d.Data.SpectraOnly {
+			models.Add(fmt.Sprintf("%d: %s", k, d.Data.Label()), fmt.Sprintf("%d×%d", d.Data.Size, d.Data.Size), fmt.Sprintf("%d / %d", d.Data.NTrain, d.Data.NTest),
+				d.Data.K, d.Data.SigmaMax, spectraOnly, "", "", "")
+			continue
+		}
 		loss, acc := "not measured", "no classifier (no labels)"
 		if d.FinalLoss != nil {
 			loss = f3(*d.FinalLoss)
@@ -113,6 +118,9 @@ func WriteHeat(out string, res *HeatResults) error {
 	}
 	return doc.Save("Inverse heat dissipation reproduction (" + p.Name + ")")
 }
+
+// spectraOnly says what a spectra-only dataset lacks.
+const spectraOnly = "spectra only at this preset (no network trained, no samples)"
 
 func writeHeatSpectra(doc *report.Doc, out string, res *HeatResults) error {
 	doc.H2("1. Spectra: the implicit coarse-to-fine")
@@ -178,6 +186,10 @@ func writeHeatSamples(doc *report.Doc, out string, res *HeatResults) error {
 	measured := false
 	for k, d := range res.Datasets {
 		s := d.Sample
+		if d.Data.SpectraOnly {
+			doc.P("%s: %s.", d.Data.Label(), spectraOnly)
+			continue
+		}
 		if s == nil {
 			doc.P("%s: %s", d.Data.Label(), notRun)
 			continue

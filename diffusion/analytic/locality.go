@@ -213,33 +213,39 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 	}
 	allRows := simd.NewRowList(all)
 	cut := softmaxCutoff + math.Log(float64(n))
-	// Streamed softmax state per output pixel: running max logit (or, for
-	// hard, the running min distance), Σ e^(ℓ−max), Σ e^(ℓ−max)·x_i[m].
-	mx := make([]float64, d)
-	sum := make([]float64, d)
-	num := make([]float64, d)
-	for b := range xt.Dim(0) {
-		y := xt.Data()[b*d : (b+1)*d]
-		for m := range d {
-			mx[m], sum[m], num[m] = math.Inf(-1), 0, 0
+	// Streamed softmax state per image and output pixel (index b·d+m):
+	// running max logit (or, for hard, the running min distance),
+	// Σ e^(ℓ−max), Σ e^(ℓ−max)·x_i[m].
+	nimg := xt.Dim(0)
+	mx := make([]float64, nimg*d)
+	sum := make([]float64, nimg*d)
+	num := make([]float64, nimg*d)
+	for i := range mx {
+		mx[i] = math.Inf(-1)
+	}
+	// Blocks of training images outside, query images inside: a block's
+	// pixels (d×block) stay in cache for every image instead of being
+	// streamed from memory once per image.
+	for i0 := 0; i0 < n; i0 += block {
+		// A short last block keeps rows of a multiple of 64 values,
+		// zero-padded, so the sums take the vector kernel only.
+		nb := min(block, n-i0)
+		w := (nb + 63) &^ 63
+		if w != nb {
+			clear(delta)
 		}
-		for i0 := 0; i0 < n; i0 += block {
+		for b := range nimg {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			// A short last block keeps rows of a multiple of 64 values,
-			// zero-padded, so the sums take the vector kernel only.
-			nb := min(block, n-i0)
-			w := (nb + 63) &^ 63
-			if w != nb {
-				clear(delta)
-			}
+			y := xt.Data()[b*d : (b+1)*d]
 			// In float64: a float32 √ᾱ alone moves D by a systematic
 			// 1e-7 relative, which 1/(2(1−ᾱ)) amplifies at low noise.
 			for j := range d {
 				simd.SquaredResiduals(delta[j*w:j*w+nb], l.xT[j*n+i0:j*n+i0+nb], float64(y[j]), ra)
 			}
 			simd.SumRowsGrouped(tot[:w], nil, delta, w, allRows)
+			mxb, sumb, numb := mx[b*d:(b+1)*d], sum[b*d:(b+1)*d], num[b*d:(b+1)*d]
 			parallel.For(d, func(lo, hi int) {
 				acc := make([]float64, w)
 				for m := lo; m < hi; m++ {
@@ -251,17 +257,16 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 					simd.SumRowsGrouped(acc, total, delta, w, col.rows)
 					xm := l.xT[m*n+i0 : m*n+i0+nb]
 					if hard {
-						hardUpdate(acc[:nb], xm, &mx[m], &sum[m], &num[m])
+						hardUpdate(acc[:nb], xm, &mxb[m], &sumb[m], &numb[m])
 					} else {
-						softUpdate(acc[:nb], xm, inv2v, cut, &mx[m], &sum[m], &num[m])
+						softUpdate(acc[:nb], xm, inv2v, cut, &mxb[m], &sumb[m], &numb[m])
 					}
 				}
 			})
 		}
-		dst := out.Data()[b*d : (b+1)*d]
-		for m := range d {
-			dst[m] = float32(num[m] / sum[m])
-		}
+	}
+	for i := range num {
+		out.Data()[i] = float32(num[i] / sum[i])
 	}
 	return out, nil
 }

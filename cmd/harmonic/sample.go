@@ -59,7 +59,7 @@ func runSample(args []string) error {
 	case "ddim":
 		fs.Visit(func(fl *flag.Flag) { df.tauSet = df.tauSet || fl.Name == "tau" })
 		df.ckpt, df.out, df.n, df.size = *ckpt, *out, *n, *size
-		df.opt.Seed, df.opt.Batch = opt.Seed, opt.Batch
+		df.opt.Seed, df.opt.Batch, df.quiet = opt.Seed, opt.Batch, *hf.quiet
 		if !batchSet(fs) {
 			df.opt.Batch = sample.DDIMDefaults().Batch
 		}

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/analytic"
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
@@ -26,6 +29,7 @@ type ddimFlags struct {
 	tau, smoothing           float64
 	tauSet                   bool
 	patch                    int
+	quiet                    bool
 	opt                      sample.DDIMOptions
 }
 
@@ -201,10 +205,26 @@ func runSampleDDIM(f ddimFlags, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := sample.DDIM(context.Background(), []sample.X0Predictor{m.pred}, f.n, m.c, m.h, m.w, f.opt)
+	// A progress line per step (an analytic model at N = 60 000 takes
+	// minutes); Ctrl-C stops between batches and writes nothing.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	line := newProgressLine(f.quiet)
+	start := time.Now()
+	opt := f.opt
+	opt.Observer = func(o sample.Observation) error {
+		done := o.Step + 1
+		el := time.Since(start)
+		eta := time.Duration(float64(el) * float64(opt.Steps-done) / float64(done))
+		line.show(fmt.Sprintf("sampling  step %d/%d (t = %d)  elapsed %s  ETA %s", done, opt.Steps, o.T, el.Round(time.Second), eta.Round(time.Second)), done == opt.Steps)
+		return nil
+	}
+	res, err := sample.DDIM(ctx, []sample.X0Predictor{m.pred}, f.n, m.c, m.h, m.w, opt)
+	line.finish()
 	if err != nil {
 		return err
 	}
+	elapsed := time.Since(start)
 	s := res[0].Samples
 	if err := report.SaveNpy(filepath.Join(f.out, "samples.npy"), s); err != nil {
 		return err
@@ -220,6 +240,7 @@ func runSampleDDIM(f ddimFlags, w io.Writer) error {
 	if err := report.WriteJSON(filepath.Join(f.out, "samples.json"), summary); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%d DDIM samples of %dx%dx%d from %s (%d steps, t = %d..%d) in %s\n", f.n, m.c, m.h, m.w, m.desc, f.opt.Steps, ts[0], ts[len(ts)-1], f.out)
+	fmt.Fprintf(w, "%d DDIM samples of %dx%dx%d from %s (%d steps, t = %d..%d) in %s, %s\n", f.n, m.c, m.h, m.w, m.desc, f.opt.Steps, ts[0], ts[len(ts)-1],
+		f.out, elapsed.Round(time.Millisecond))
 	return nil
 }

@@ -42,7 +42,7 @@ func heatSampleFlags(fs *flag.FlagSet) heatFlags {
 		interpolate: fs.Int("interpolate", 0, "heat: also write a strip of this many images interpolating between the priors of samples 0 and 1 (0: none)"),
 		k:           fs.Int("heat-k", 0, "heat: refuse a checkpoint not trained with this K (0: the checkpoint's)"),
 		sigmaMax:    fs.Float64("heat-sigma-max", 0, "heat: refuse a checkpoint not trained with this σ_max (0: the checkpoint's)"),
-		quiet:       fs.Bool("quiet", false, "heat: no progress line"),
+		quiet:       fs.Bool("quiet", false, "heat, ddim: no progress line"),
 	}
 }
 

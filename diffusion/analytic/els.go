@@ -7,6 +7,7 @@ import (
 
 	"github.com/harmonic-go/harmonic/diffusion/denoise"
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -161,8 +162,13 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 	off := make([]float64, imgs*perImage) // ᾱ‖P‖²/(2(1−ᾱ)): logit = sc·⟨q,P⟩ − off
 	sc := 2 * ra * inv2v
 	centre := make([]float32, imgs*perImage*C)
+	centreT := make([]float32, C*imgs*perImage) // channel-major: centre values of channel c contiguous
 	qRows := max(1, min(nq, elsBlock/(imgs*perImage)))
 	g := make([]float32, qRows*imgs*perImage)
+	var distBuf []float64
+	if !hard {
+		distBuf = make([]float64, qRows*imgs*perImage)
+	}
 	for i0 := 0; i0 < e.n; i0 += imgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -193,6 +199,11 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 				off[ci] = alphabar * s * inv2v
 			}
 		})
+		for ci := range nc {
+			for c := range C {
+				centreT[c*nc+ci] = centre[ci*C+c]
+			}
+		}
 		for q0 := 0; q0 < nq; q0 += qRows {
 			nb := min(qRows, nq-q0)
 			tensor.Sgemm(false, true, nb, nc, dim, 1, q[q0*dim:(q0+nb)*dim], dim, cand[:nc*dim], dim, 0, g[:nb*nc], nc)
@@ -214,34 +225,32 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 						}
 						continue
 					}
-					// One pass: a logit above the running maximum rescales the
-					// sums (rare after the first candidates), every other one
-					// adds its weight relative to the maximum.
-					m := mx[row]
-					d := den[row]
+					// The block's logits as distances (logit = −dist), its
+					// largest logit raising the running maximum (rescaling
+					// the sums), then the vector exponential sums per channel.
+					dist := distBuf[rr*nc : (rr+1)*nc]
 					for ci, v := range gr {
-						l := sc*float64(v) - off[ci]
-						if l > m {
-							f := 0.0
-							if !math.IsInf(m, -1) {
-								f = expNeg(m - l)
-							}
-							d *= f
+						dist[ci] = off[ci] - sc*float64(v)
+					}
+					m := mx[row]
+					if bm := -simd.MinFloat64(dist); bm > m {
+						if !math.IsInf(m, -1) {
+							f := expNeg(m - bm)
+							den[row] *= f
 							for c := range acc {
 								acc[c] *= f
 							}
-							m = l
 						}
-						if l-m < -cutoff {
-							continue
-						}
-						wt := expNegNear(l - m)
-						d += wt
-						for c := range C {
-							acc[c] += wt * float64(centre[ci*C+c])
-						}
+						m = bm
 					}
-					mx[row], den[row] = m, d
+					for c := range C {
+						ds, us := simd.ExpSums(dist, centreT[c*nc:(c+1)*nc], 1, m, cutoff)
+						if c == 0 {
+							den[row] += ds
+						}
+						acc[c] += us
+					}
+					mx[row] = m
 				}
 			})
 		}

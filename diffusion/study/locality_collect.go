@@ -22,7 +22,8 @@ type LocalityDataResult struct {
 	Data      LocalityData
 	FinalLoss *float64     // the network's smoothed training loss at its last step
 	Fields    *fieldResult // locality-fields, nil if not done
-	Compare   *comparison  // locality-compare, nil if not done
+	Compare   *comparison  // locality-compare (with locality-els's "els" merged in), nil if neither is done
+	ELS       *elsResult   // locality-els, nil if not done or not planned
 	// The job directories holding the figures (fields.png, samples.png).
 	FieldsDir, CompareDir string
 	// WFields are the locality-wfield jobs done, one per W strength γ.
@@ -95,6 +96,23 @@ func collectLocality(p LocalityPreset, out string, lp *localityPlan) (*LocalityR
 				return nil, err
 			}
 			dr.Compare, dr.CompareDir = c, m.dir
+		}
+		if m, err := readJob(out, lp.els[k]); err != nil {
+			return nil, err
+		} else if m != nil {
+			var c comparison
+			e := &elsResult{Dir: m.dir}
+			for name, dst := range map[string]any{"compare": &c, "samples": &e.Samples, "calib_samples": &e.CalibSamples,
+				"schedule_alphabar": &e.Alphabar, "schedule_patch": &e.Patch} {
+				if err := m.get(name, dst); err != nil {
+					return nil, err
+				}
+			}
+			dr.ELS = e
+			if dr.Compare == nil {
+				dr.Compare = &comparison{T: c.T, DDIM: map[string]curve{}, Single: map[string]curve{}}
+			}
+			dr.Compare.DDIM["els"], dr.Compare.Single["els"] = c.DDIM["els"], c.Single["els"]
 		}
 		for _, id := range lp.wfield[k] {
 			m, err := readJob(out, id)

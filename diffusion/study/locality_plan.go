@@ -9,6 +9,7 @@ import (
 type localityPlan struct {
 	*plan.Plan
 	train, stats, fields, compare []string
+	els                           []string    // per dataset: locality-els, "" without one
 	fieldSteps                    [][]int     // per dataset: the steps of its fields job
 	wfield                        [][]string  // per dataset, per WGammas: locality-wfield
 	wGammas                       [][]float64 // per dataset: its WGammas
@@ -59,6 +60,11 @@ func planLocality(p LocalityPreset) (*localityPlan, error) {
 		lp.fieldSteps = append(lp.fieldSteps, p.FieldSteps)
 		lp.compare = append(lp.compare, add(kindLocCompare, compareConfig{Data: data, Tau: d.Tau, Models: builtModels(),
 			Samples: p.Samples, Seed: p.Seed + 101}, tr, st))
+		els := ""
+		if d.ELSSamples > 0 {
+			els = add(kindLocELS, elsConfig{Data: data, Samples: d.ELSSamples, CalibSamples: d.ELSCalibSamples, Patches: d.ELSPatches, Seed: p.Seed + 101}, tr)
+		}
+		lp.els = append(lp.els, els)
 		var wf []string
 		for _, g := range d.WGammas {
 			wtc := tc

@@ -55,6 +55,12 @@ type LocalityData struct {
 	// architecture-agnostic.
 	BlindBase   int `json:"blind_base,omitempty"`
 	BlindLevels int `json:"blind_levels,omitempty"`
+	// ELSSamples > 0 compares Kamb & Ganguli's ELS with the network on the
+	// first ELSSamples samples (a locality-els job), its patch size per
+	// step calibrated on the first ELSCalibSamples among ELSPatches.
+	ELSSamples      int   `json:"els_samples,omitempty"`
+	ELSCalibSamples int   `json:"els_calib_samples,omitempty"`
+	ELSPatches      []int `json:"els_patches,omitempty"`
 }
 
 // Label names the dataset in the report (its spec, and RGB when in colour).
@@ -100,7 +106,7 @@ func LocalitySmoke() LocalityPreset {
 		Name: smokeName,
 		Datasets: []LocalityData{{Spec: "cmix:2", Size: 8, NTrain: 64, NTest: 4, Tau: 0.005,
 			Base: 4, Mult: []int{1, 2}, Groups: 2, Steps: 30, Batch: 16, LR: 2e-3, Warmup: 5, WGammas: []float64{0.5},
-			BlindBase: 4, BlindLevels: 1}},
+			BlindBase: 4, BlindLevels: 1, ELSSamples: 2, ELSCalibSamples: 1, ELSPatches: []int{3, 5}}},
 		Samples: 4, FieldSteps: []int{100, 300}, FieldPixels: 2, Seed: 1,
 	}
 }
@@ -122,7 +128,8 @@ func LocalityQuick() LocalityPreset {
 	return LocalityPreset{
 		Name: "quick",
 		Datasets: []LocalityData{
-			net(LocalityData{Spec: "mnist", Size: 28, Tau: 0.005, WGammas: []float64{0.5}, BlindBase: 16, BlindLevels: 2}),
+			net(LocalityData{Spec: "mnist", Size: 28, Tau: 0.005, WGammas: []float64{0.5}, BlindBase: 16, BlindLevels: 2,
+				ELSSamples: 4, ELSCalibSamples: 2, ELSPatches: elsPatches28}),
 			net(LocalityData{Spec: "photos", Size: 32, Tau: 0.005}),
 		},
 		Samples: 64, FieldSteps: []int{50, 150, 300, 500}, FieldPixels: 3, Seed: 1,
@@ -147,8 +154,10 @@ func LocalityFull() LocalityPreset {
 	return LocalityPreset{
 		Name: "full",
 		Datasets: []LocalityData{
-			net(LocalityData{Spec: "mnist", Size: 28, NTrain: 60000, Tau: 0.005, WGammas: []float64{0.1, 0.5}}),
-			net(LocalityData{Spec: "fashion-mnist", Size: 28, NTrain: 60000, Tau: 0.005, WGammas: []float64{0.1, 0.5}}),
+			net(LocalityData{Spec: "mnist", Size: 28, NTrain: 60000, Tau: 0.005, WGammas: []float64{0.1, 0.5},
+				ELSSamples: 32, ELSCalibSamples: 8, ELSPatches: elsPatches28}),
+			net(LocalityData{Spec: "fashion-mnist", Size: 28, NTrain: 60000, Tau: 0.005, WGammas: []float64{0.1, 0.5},
+				ELSSamples: 32, ELSCalibSamples: 8, ELSPatches: elsPatches28}),
 			net(LocalityData{Spec: "photos", Size: 32, NTrain: 50000, Tau: 0.005, WGammas: []float64{0.1, 0.5}}),
 			net(LocalityData{Spec: "photos", Size: 32, Channels: 3, NTrain: 50000, Tau: 0.05}),
 			net(LocalityData{Spec: "cmix:2", Size: 32, NTrain: 50000, Tau: 0.005}),
@@ -156,6 +165,11 @@ func LocalityFull() LocalityPreset {
 		Samples: 128, FieldSteps: []int{20, 50, 150, 300, 500}, FieldPixels: 4, Seed: 1,
 	}
 }
+
+// elsPatches28 are the ELS patch sizes calibrated on 28×28 images: from
+// the smallest to the whole image, spaced like Kamb & Ganguli's MNIST
+// schedule (3 at low noise … 27 at high).
+var elsPatches28 = []int{3, 7, 11, 15, 21, 27}
 
 // LocalityPresetByName returns smoke, quick or full.
 func LocalityPresetByName(name string) (LocalityPreset, error) {
@@ -197,6 +211,20 @@ func (p LocalityPreset) check() error {
 		}
 		if d.NTrain < 2 {
 			return fmt.Errorf("study: locality dataset %s: statistics need at least 2 training images, got %d", d.Label(), d.NTrain)
+		}
+		if d.ELSSamples > 0 {
+			if d.ELSSamples < 2 || d.ELSCalibSamples < 1 || d.ELSCalibSamples > d.ELSSamples || len(d.ELSPatches) == 0 {
+				return fmt.Errorf("study: locality dataset %s: ELS on %d samples, calibrated on %d, patches %v: want at least 2 samples, 1 to all of them for calibration, and a patch size",
+					d.Label(), d.ELSSamples, d.ELSCalibSamples, d.ELSPatches)
+			}
+			for _, k := range d.ELSPatches {
+				if k < 1 || k%2 == 0 || k > d.Size {
+					return fmt.Errorf("study: locality dataset %s: ELS patch size %d: want odd, 1 to the image side %d", d.Label(), k, d.Size)
+				}
+			}
+			if d.ELSSamples > p.Samples {
+				return fmt.Errorf("study: locality dataset %s: ELS on %d samples, more than the comparison's %d", d.Label(), d.ELSSamples, p.Samples)
+			}
 		}
 		if !(d.Tau >= 0) {
 			return fmt.Errorf("study: locality dataset %s: threshold τ = %v must be >= 0", d.Label(), d.Tau)

@@ -38,7 +38,7 @@ func TestLocalitySmokeRunsAndResumes(t *testing.T) {
 	if got := started(log.String()); !slices.Equal(got, all) {
 		t.Fatalf("the first run started %d jobs, want the plan's %d:\n%s", len(got), len(all), log.String())
 	}
-	for _, f := range []string{"report.html", "metrics.json", "figures/fields_d0.png", "figures/r2_over_t_d0.png", "figures/samples_d0.png", "figures/wfields_d0_g0.5.png", "tables/w_fields.csv"} {
+	for _, f := range []string{"report.html", "metrics.json", "figures/fields_d0.png", "figures/r2_over_t_d0.png", "figures/samples_d0.png", "figures/els_samples_d0.png", "figures/wfields_d0_g0.5.png", "tables/w_fields.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
@@ -64,13 +64,16 @@ func TestLocalitySmokeRunsAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"els", "hours per DDIM run", "scfdm", "Smoke preset"} {
+	for _, s := range []string{"els", "on the first 2 samples only", "scfdm", "Smoke preset"} {
 		if !strings.Contains(string(html), s) {
 			t.Errorf("report lacks %q", s)
 		}
 	}
-	if res.Datasets[0].Compare == nil || len(res.Datasets[0].Compare.DDIM) != len(builtModels()) {
-		t.Fatalf("comparison of %v, want every built model %v", res.Datasets[0].Compare, builtModels())
+	if c := res.Datasets[0].Compare; c == nil || len(c.DDIM) != len(builtModels())+1 || c.DDIM["els"].R2 == nil || c.Single["els"].R2 == nil {
+		t.Fatalf("comparison of %v, want every built model %v and els (its own job)", c, builtModels())
+	}
+	if e := res.Datasets[0].ELS; e == nil || e.Samples != 2 || len(e.Patch) != 10 {
+		t.Fatalf("ELS result %+v: want 2 samples and a patch size per DDIM step", e)
 	}
 	first := reportFiles(t, out)
 	log.Reset()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/harmonic-go/harmonic/diffusion/report"
@@ -196,7 +197,12 @@ func writeLocCompare(doc *report.Doc, out string, res *LocalityResults) error {
 				continue
 			}
 			sgl := c.Single[m.Name]
-			tab.Add(m.Name, fmtPtr(last(own.R2)), fmtPtr(last(own.MSE)), fmtPtr(last(sgl.R2)), f3(meanOf(sgl.R2)), "")
+			note := ""
+			if m.Name == "els" && d.ELS != nil {
+				note = fmt.Sprintf("on the first %d samples only (its own job: exact over every patch); patch size per step %v, calibrated on %d samples against the network",
+					d.ELS.Samples, d.ELS.Patch, d.ELS.CalibSamples)
+			}
+			tab.Add(m.Name, fmtPtr(last(own.R2)), fmtPtr(last(own.MSE)), fmtPtr(last(sgl.R2)), f3(meanOf(sgl.R2)), note)
 			col := report.Palette[mi%len(report.Palette)]
 			for _, s := range []struct {
 				mode   string
@@ -225,11 +231,20 @@ func writeLocCompare(doc *report.Doc, out string, res *LocalityResults) error {
 			return err
 		}
 		doc.Figure(fig, d.Data.Label()+": r² of each model's x̂0 against the network's at every DDIM step t (sampling runs from t = 900 down to 0).")
-		rel, err := copyFigure(out, filepath.Join(d.CompareDir, samplesGridFile), fmt.Sprintf("samples_d%d.png", k))
-		if err != nil {
-			return err
+		if d.CompareDir != "" {
+			rel, err := copyFigure(out, filepath.Join(d.CompareDir, samplesGridFile), fmt.Sprintf("samples_d%d.png", k))
+			if err != nil {
+				return err
+			}
+			doc.Figure(rel, fmt.Sprintf("%s: final samples from the same noise (columns); rows: network, then %v.", d.Data.Label(), modelsIn(c, "els")))
 		}
-		doc.Figure(rel, fmt.Sprintf("%s: final samples from the same noise (columns); rows: network, then %v.", d.Data.Label(), modelsIn(c)))
+		if d.ELS != nil {
+			rel, err := copyFigure(out, filepath.Join(d.ELS.Dir, elsGridFile), fmt.Sprintf("els_samples_d%d.png", k))
+			if err != nil {
+				return err
+			}
+			doc.Figure(rel, fmt.Sprintf("%s: the network's final samples (top) and ELS's (bottom) from the same noise, the first %d samples.", d.Data.Label(), d.ELS.Samples))
+		}
 	}
 	if !measured {
 		doc.P(notRun)
@@ -239,11 +254,11 @@ func writeLocCompare(doc *report.Doc, out string, res *LocalityResults) error {
 }
 
 // modelsIn lists the analytic models of a comparison in localityModels'
-// order (the sample grid's rows after the network).
-func modelsIn(c *comparison) []string {
+// order (the sample grid's rows after the network), but those skipped.
+func modelsIn(c *comparison, skip ...string) []string {
 	var out []string
 	for _, m := range localityModels {
-		if _, ok := c.DDIM[m.Name]; ok {
+		if _, ok := c.DDIM[m.Name]; ok && !slices.Contains(skip, m.Name) {
 			out = append(out, m.Name)
 		}
 	}

@@ -37,7 +37,7 @@ func RunHeat(ctx context.Context, p HeatPreset, out string, opt Options) (*HeatR
 	}
 	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "heat study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(hp.Jobs), out)
-	if err := runPlan(ctx, hp.Plan, out, jobs, log); err != nil {
+	if err := runPlan(ctx, hp.Plan, out, opt, log); err != nil {
 		return nil, err
 	}
 	res, err := collectHeat(p, out, hp)

@@ -41,7 +41,7 @@ func RunLocality(ctx context.Context, p LocalityPreset, out string, opt Options)
 	}
 	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "locality study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(lp.Jobs), out)
-	if err := runPlan(ctx, lp.Plan, out, jobs, log); err != nil {
+	if err := runPlan(ctx, lp.Plan, out, opt, log); err != nil {
 		return nil, err
 	}
 	res, err := collectLocality(p, out, lp)

@@ -110,7 +110,7 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 	if err := runPlan(ctx, gp.Plan, out, opt, log); err != nil {
 		return nil, err
 	}
-	return finishGAHB(p, out, gp, jobs, start, log)
+	return finishGAHB(p, out, out, gp, jobs, start, log)
 }
 
 // CollectGAHB writes study A's report for preset p from the finished jobs
@@ -143,12 +143,13 @@ func CollectGAHB(p Preset, out string, jobs int, log io.Writer) (*Results, error
 		}
 		return nil, fmt.Errorf("collect %s: %d of %d jobs of preset %s not done: %s%s", out, len(missing), len(gp.Jobs), p.Name, strings.Join(shown, ", "), more)
 	}
-	return finishGAHB(p, out, gp, jobs, start, log)
+	return finishGAHB(p, out, out, gp, jobs, start, log)
 }
 
-// finishGAHB reads the results of gp's jobs under out and writes the report.
-func finishGAHB(p Preset, out string, gp *gahbPlan, jobs int, start time.Time, log io.Writer) (*Results, error) {
-	res, err := collectGAHB(p, out, gp)
+// finishGAHB reads the results of gp's jobs under runs (the folder of their
+// runs/) and writes the report into out.
+func finishGAHB(p Preset, runs, out string, gp *gahbPlan, jobs int, start time.Time, log io.Writer) (*Results, error) {
+	res, err := collectGAHB(p, runs, gp)
 	if err != nil {
 		return nil, err
 	}

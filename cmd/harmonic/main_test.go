@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"train", "--help"}, 0, "-time-limit", ""},
 		{[]string{"study", "-h"}, 0, "--preset quick|full", ""},
 		{[]string{"study", "gahb", "-h"}, 0, "-estimate", ""},
+		{[]string{"study", "all", "-h"}, 0, "ONE plan", ""},
+		{[]string{"study", "all", "--preset", "huge"}, 2, "", `unknown preset "huge"`},
 		{[]string{"bench", "-h"}, 0, "workloads", ""},
 		{[]string{"data", "-h"}, 0, "harmonic data fetch NAME", ""},
 		{[]string{"data", "show", "-h"}, 0, "-cols", ""},

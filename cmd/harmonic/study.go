@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,7 +24,7 @@ var _ = register(command{
 })
 
 const studyUsage = `usage: harmonic study [gahb] --preset quick|full|smoke [--data SPEC] [--out DIR] [--steps N]
-                      [--jobs N] [--plan-only] [--estimate] [--collect DIR]
+                      [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
                       [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
@@ -38,9 +39,11 @@ harmonic job run --plan DIR/plan.json --index I, and a last harmonic study run w
 (each level after the one before, --kill-on-invalid-dep=yes), index files, task logs and status files,
 and a last job runs this command with --collect DIR. --wait polls squeue until the report is written
 and names a failed task's job, index and log; without it, the command returns once all is submitted.
-With no study named, the study is gahb; harmonic study locality -h describes study B, harmonic study heat -h study C.`
+--quiet prints errors only (no log, no progress line).
+With no study named, the study is gahb; harmonic study locality -h describes study B, harmonic study heat -h study C,
+harmonic study all -h the three run as one plan with one index report.`
 
-const localityUsage = `usage: harmonic study locality --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
+const localityUsage = `usage: harmonic study locality --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only] [--quiet]
   smoke: 8x8 synthetic images, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
   quick: MNIST and 32x32 grayscale photo crops (harmonic data fetch mnist photos), small tc-unets,
          about 45 minutes on 2 cores (--plan-only prints the estimate)
@@ -51,7 +54,7 @@ analytic model with r2/MSE per step and single step (claim B.3), and per W stren
 on W-manipulated images whose fields are compared with the plain one's on the W mask (claim B.2).
 Jobs are resumable as for gahb: a rerun only runs the jobs not done, then writes DIR/report.html.`
 
-const heatStudyUsage = `usage: harmonic study heat --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only]
+const heatStudyUsage = `usage: harmonic study heat --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only] [--quiet]
   smoke: 8x8 synthetic images, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
          (no labels, so no classifier: the classifier's numbers read not measured)
   quick: MNIST 28x28 (harmonic data fetch mnist), K = 20, a small tc-unet and the classifier, about
@@ -74,9 +77,12 @@ func runStudy(args []string) error {
 	if args[0] == "heat" {
 		return runHeatStudy(args[1:])
 	}
+	if args[0] == "all" {
+		return runAllStudy(args[1:])
+	}
 	if args[0] != "gahb" {
 		fmt.Fprintln(os.Stderr, studyUsage)
-		return usageError{fmt.Errorf("unknown study %q (available: gahb, locality, heat)", args[0])}
+		return usageError{fmt.Errorf("unknown study %q (available: gahb, locality, heat, all)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
 	preset := fs.String("preset", "quick", "smoke, quick or full")
@@ -88,18 +94,8 @@ func runStudy(args []string) error {
 	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
 	collect := fs.String("collect", "", "write the report from the finished jobs under this output directory, running none")
-	executor := fs.String("executor", "local", "local (this process) or slurm (sbatch job arrays)")
-	partition := fs.String("partition", "", "slurm: the partition to submit to (default: the cluster's)")
-	maxParallel := fs.Int("max-parallel", 0, "slurm: array tasks of one DAG level running at once (0: no limit)")
-	var sbatchOpts []string
-	fs.Func("sbatch-opt", "slurm: an extra sbatch option for every script, e.g. \"--time=2:00:00\" (repeatable)", func(v string) error {
-		if strings.ContainsAny(v, "\n\r") {
-			return fmt.Errorf("--sbatch-opt %q: one line please", v)
-		}
-		sbatchOpts = append(sbatchOpts, v)
-		return nil
-	})
-	wait := fs.Bool("wait", false, "slurm: wait for the run to finish, showing progress")
+	ex := addExecutorFlags(fs)
+	quiet := fs.Bool("quiet", false, "no progress line and no log, only errors")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), studyUsage)
 		fs.PrintDefaults()
@@ -116,23 +112,11 @@ func runStudy(args []string) error {
 	if *threads < 0 {
 		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
 	}
-	if *executor != "local" && *executor != "slurm" {
-		return usageError{fmt.Errorf("--executor %q: want local or slurm", *executor)}
+	if err := ex.check(fs); err != nil {
+		return err
 	}
-	if *maxParallel < 0 {
-		return usageError{fmt.Errorf("--max-parallel %d: want 0 (no limit) or more", *maxParallel)}
-	}
-	if *executor == "local" {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		for _, name := range []string{"partition", "max-parallel", "sbatch-opt", "wait"} {
-			if set[name] {
-				return usageError{fmt.Errorf("--%s is for --executor slurm", name)}
-			}
-		}
-	}
-	if *collect != "" && (*out != "" && filepath.Clean(*out) != filepath.Clean(*collect) || *planOnly || *executor != "local") {
-		return usageError{fmt.Errorf("--collect %s runs nothing: not with --plan-only, --executor slurm or another --out", *collect)}
+	if err := checkCollect(*collect, *out, *planOnly, *ex.executor); err != nil {
+		return err
 	}
 	if *threads > 0 {
 		tensor.SetThreads(*threads) // once, before any work: jobs never change it
@@ -161,8 +145,9 @@ func runStudy(args []string) error {
 	if *out == "" {
 		*out = "gahb-" + p.Name
 	}
+	opt := runOptions(*jobs, *quiet)
 	if *collect != "" {
-		_, err := study.CollectGAHB(p, *collect, *jobs, os.Stderr)
+		_, err := study.CollectGAHB(p, *collect, *jobs, opt.Log)
 		return err
 	}
 	if *planOnly {
@@ -170,13 +155,78 @@ func runStudy(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if *executor == "slurm" {
-		return submitStudy(ctx, p, *out, *dataSpec, *steps, plan.Slurm{
-			Partition: *partition, MaxParallel: *maxParallel, SbatchOpts: sbatchOpts,
-		}, *wait)
+	if *ex.executor == "slurm" {
+		return submitStudy(ctx, p, *out, *dataSpec, *steps, ex.slurm(), *ex.wait, opt.Log)
 	}
-	_, err = study.RunGAHB(ctx, p, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
+	_, err = study.RunGAHB(ctx, p, *out, opt)
 	return err
+}
+
+// runOptions are the options of a local run of jobs at a time: the log and
+// the progress line on stderr, or nothing but errors when quiet.
+func runOptions(jobs int, quiet bool) study.Options {
+	if quiet {
+		return study.Options{Jobs: jobs}
+	}
+	return study.Options{Jobs: jobs, Log: os.Stderr, Progress: os.Stderr}
+}
+
+// executorFlags are the flags choosing where a plan runs: --executor and
+// the Slurm executor's --partition, --max-parallel, --sbatch-opt and --wait.
+type executorFlags struct {
+	executor, partition *string
+	maxParallel         *int
+	sbatchOpts          []string
+	wait                *bool
+}
+
+func addExecutorFlags(fs *flag.FlagSet) *executorFlags {
+	e := &executorFlags{
+		executor:    fs.String("executor", "local", "local (this process) or slurm (sbatch job arrays)"),
+		partition:   fs.String("partition", "", "slurm: the partition to submit to (default: the cluster's)"),
+		maxParallel: fs.Int("max-parallel", 0, "slurm: array tasks of one DAG level running at once (0: no limit)"),
+	}
+	fs.Func("sbatch-opt", "slurm: an extra sbatch option for every script, e.g. \"--time=2:00:00\" (repeatable)", func(v string) error {
+		if strings.ContainsAny(v, "\n\r") {
+			return fmt.Errorf("--sbatch-opt %q: one line please", v)
+		}
+		e.sbatchOpts = append(e.sbatchOpts, v)
+		return nil
+	})
+	e.wait = fs.Bool("wait", false, "slurm: wait for the run to finish, showing progress")
+	return e
+}
+
+// check validates the executor flags of the parsed fs before any work.
+func (e *executorFlags) check(fs *flag.FlagSet) error {
+	if *e.executor != "local" && *e.executor != "slurm" {
+		return usageError{fmt.Errorf("--executor %q: want local or slurm", *e.executor)}
+	}
+	if *e.maxParallel < 0 {
+		return usageError{fmt.Errorf("--max-parallel %d: want 0 (no limit) or more", *e.maxParallel)}
+	}
+	if *e.executor == "local" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, name := range []string{"partition", "max-parallel", "sbatch-opt", "wait"} {
+			if set[name] {
+				return usageError{fmt.Errorf("--%s is for --executor slurm", name)}
+			}
+		}
+	}
+	return nil
+}
+
+func (e *executorFlags) slurm() plan.Slurm {
+	return plan.Slurm{Partition: *e.partition, MaxParallel: *e.maxParallel, SbatchOpts: e.sbatchOpts}
+}
+
+// checkCollect refuses --collect with flags that would run or write elsewhere.
+func checkCollect(collect, out string, planOnly bool, executor string) error {
+	if collect != "" && (out != "" && filepath.Clean(out) != filepath.Clean(collect) || planOnly || executor != "local") {
+		return usageError{fmt.Errorf("--collect %s runs nothing: not with --plan-only, --executor slurm or another --out", collect)}
+	}
+	return nil
 }
 
 // planStudy writes out/plan.json and prints what running it would cost.
@@ -245,6 +295,7 @@ func runPlanStudy(name, usage string, args []string, choose func(preset string) 
 	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
 	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
 	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
+	quiet := fs.Bool("quiet", false, "no progress line and no log, only errors")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -276,32 +327,35 @@ func runPlanStudy(name, usage string, args []string, choose func(preset string) 
 		*out = name + "-" + sp.preset
 	}
 	if *planOnly {
-		path := filepath.Join(*out, "plan.json")
-		if err := sp.plan.Save(path); err != nil {
-			return err
-		}
-		s, err := plan.Summarize(sp.plan, *out)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is at least %s, more when one job is the critical path)\n",
-			path, s, *jobs, time.Duration(s.Seconds/float64(*jobs)*float64(time.Second)).Round(time.Minute))
-		return nil
+		return printPlan(sp.plan, *out, *jobs)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return sp.run(ctx, *out, study.Options{Jobs: *jobs, Log: os.Stderr})
+	return sp.run(ctx, *out, runOptions(*jobs, *quiet))
+}
+
+// printPlan writes out/plan.json and prints its cost by kind and in all,
+// with the wall time jobs at once would take at least.
+func printPlan(pl *plan.Plan, out string, jobs int) error {
+	path := filepath.Join(out, "plan.json")
+	if err := pl.Save(path); err != nil {
+		return err
+	}
+	s, err := plan.Summarize(pl, out)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; with --jobs %d running at once the wall time is at least %s, more when one job is the critical path)\n",
+		path, s, jobs, time.Duration(s.Seconds/float64(jobs)*float64(time.Second)).Round(time.Minute))
+	return nil
 }
 
 // submitStudy hands preset p's plan to Slurm (see plan.Slurm), its collect job
 // rerunning this command with --collect, and with wait follows it to the end.
-func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, steps int, s plan.Slurm, wait bool) error {
+func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, steps int, s plan.Slurm, wait bool, log io.Writer) error {
 	pl, err := study.PlanGAHB(p)
 	if err != nil {
 		return err
-	}
-	if s.Binary, err = os.Executable(); err != nil {
-		return fmt.Errorf("finding the harmonic binary for the Slurm scripts: %w", err)
 	}
 	abs, err := filepath.Abs(out)
 	if err != nil {
@@ -315,19 +369,33 @@ func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, step
 	if steps > 0 {
 		s.CollectArgs = append(s.CollectArgs, "--steps", strconv.Itoa(steps))
 	}
+	return submitPlan(ctx, pl, abs, "report.html", s, wait, log)
+}
+
+// submitPlan hands pl to Slurm under the absolute folder out, s.CollectArgs
+// writing the report (report, relative to out), and with wait follows it
+// to the end. log (nil: nothing) gets the submission and the progress.
+func submitPlan(ctx context.Context, pl *plan.Plan, out, report string, s plan.Slurm, wait bool, log io.Writer) error {
+	if log == nil {
+		log = io.Discard
+	}
+	var err error
+	if s.Binary, err = os.Executable(); err != nil {
+		return fmt.Errorf("finding the harmonic binary for the Slurm scripts: %w", err)
+	}
 	t0 := time.Now()
-	sub, err := s.Submit(pl, abs)
+	sub, err := s.Submit(pl, out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "slurm: %d jobs in %d levels submitted (arrays %s, collect %s); scripts and logs in %s\n",
-		len(pl.Jobs), len(sub.Levels), strings.Join(sub.IDs, " "), sub.Collect, filepath.Join(abs, "slurm"))
+	fmt.Fprintf(log, "slurm: %d jobs in %d levels submitted (arrays %s, collect %s); scripts and logs in %s\n",
+		len(pl.Jobs), len(sub.Levels), strings.Join(sub.IDs, " "), sub.Collect, filepath.Join(out, "slurm"))
 	if !wait {
 		return nil
 	}
-	if err := sub.Wait(ctx, time.Second, os.Stderr); err != nil {
+	if err := sub.Wait(ctx, time.Second, log); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "slurm: done in %s: %s\n", time.Since(t0).Round(time.Second), filepath.Join(abs, "report.html"))
+	fmt.Fprintf(log, "slurm: done in %s: %s\n", time.Since(t0).Round(time.Second), filepath.Join(out, report))
 	return nil
 }

@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// TestStudySlurmMatchesLocal runs the smoke preset on a real Slurm cluster
+// TestStudySlurmMatchesLocal runs every study's smoke preset as one plan
+// (harmonic study all) on a real Slurm cluster
 // (HARMONIC_SLURM=1 and SLURM_CONF set, e.g. by scripts/slurm-local.sh start;
 // it starts none itself) and with the local executor, and checks that the
 // reports' numbers agree; then runs it again on Slurm with one array task
@@ -41,15 +42,15 @@ func TestStudySlurmMatchesLocal(t *testing.T) {
 		t.Logf("harmonic %s: %s", strings.Join(args, " "), time.Since(t0).Round(time.Millisecond))
 	}
 	local, slurm, faulty := filepath.Join(dir, "local"), filepath.Join(dir, "slurm"), filepath.Join(dir, "faulty")
-	run("study", "--preset", "smoke", "--out", local)
-	run("study", "--preset", "smoke", "--executor", "slurm", "--wait", "--max-parallel", "2", "--out", slurm)
+	run("study", "all", "--preset", "smoke", "--out", local)
+	run("study", "all", "--preset", "smoke", "--executor", "slurm", "--wait", "--max-parallel", "2", "--out", slurm)
 	want := reportNumbers(t, local)
 	if got := reportNumbers(t, slurm); !reflect.DeepEqual(got, want) {
 		t.Fatalf("slurm report numbers differ from local:\n%v\nwant\n%v", got, want)
 	}
 
 	// Cancel the first task of the second level while it waits for the first.
-	cmd := exec.Command(bin, "study", "--preset", "smoke", "--executor", "slurm", "--wait", "--out", faulty)
+	cmd := exec.Command(bin, "study", "all", "--preset", "smoke", "--executor", "slurm", "--wait", "--out", faulty)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -78,14 +79,15 @@ func TestStudySlurmMatchesLocal(t *testing.T) {
 	if err == nil || !strings.Contains(log.String(), cancelled+" did not finish") || !strings.Contains(log.String(), "level-1.0.log") {
 		t.Fatalf("run with task %s cancelled: %v\n%s", cancelled, err, log.String())
 	}
-	run("study", "--preset", "smoke", "--executor", "slurm", "--wait", "--out", faulty)
+	run("study", "all", "--preset", "smoke", "--executor", "slurm", "--wait", "--out", faulty)
 	if got := reportNumbers(t, faulty); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a cancelled task and a rerun, the report numbers differ from local:\n%v\nwant\n%v", got, want)
 	}
 }
 
-// reportNumbers is claims.json and every job's metrics.json under out,
-// without the timings (names ending in "seconds"), which differ run to run.
+// reportNumbers is the index's claims.json, each study's claims.json and
+// metrics.json, and every job's metrics.json under out, without the timings
+// (names ending in "seconds"), which differ run to run.
 func reportNumbers(t *testing.T, out string) map[string]any {
 	t.Helper()
 	nums := map[string]any{}
@@ -101,6 +103,9 @@ func reportNumbers(t *testing.T, out string) map[string]any {
 		return v
 	}
 	nums["claims.json"] = read(filepath.Join(out, "claims.json"))
+	for _, name := range []string{"gahb/claims.json", "locality/claims.json", "locality/metrics.json", "heat/claims.json", "heat/metrics.json"} {
+		nums[name] = read(filepath.Join(out, filepath.FromSlash(name)))
+	}
 	metrics, _ := filepath.Glob(filepath.Join(out, "runs", "*", "metrics.json"))
 	if len(metrics) == 0 {
 		t.Fatalf("no metrics under %s", out)

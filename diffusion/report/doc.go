@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -80,9 +81,15 @@ func (d *Doc) Markdown() string {
 	return b.String()
 }
 
-// inline renders **bold** and `code` spans of escaped text.
+// mdLink is a Markdown link [text](href) whose href has no space or
+// parenthesis (report text writes no other).
+var mdLink = regexp.MustCompile(`\[([^\[\]]+)\]\(([^()\s]+)\)`)
+
+// inline renders **bold** and `code` spans and [text](href) links of
+// escaped text.
 func inline(s string) string {
 	s = html.EscapeString(s)
+	s = mdLink.ReplaceAllString(s, `<a href="$2">$1</a>`)
 	for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"`", "<code>", "</code>"}} {
 		parts := strings.Split(s, m.mark)
 		if len(parts) < 3 {

@@ -122,3 +122,23 @@ func TestDocRendering(t *testing.T) {
 		}
 	}
 }
+
+func TestDocLinks(t *testing.T) {
+	d := &Doc{}
+	d.P("see [study A's report](gahb/report.html), not [an interval] (0.1, 0.2) nor [a](b c)")
+	tab := &Table{Header: []string{"report"}}
+	tab.Add("[x<y](a&b.html)")
+	d.Table(tab)
+	h, err := d.HTML("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<a href="gahb/report.html">study A&#39;s report</a>`, "[an interval] (0.1, 0.2)", "[a](b c)", `<td><a href="a&amp;b.html">x&lt;y</a></td>`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("html lacks %q:\n%s", want, h)
+		}
+	}
+	if md := d.Markdown(); !strings.Contains(md, "[study A's report](gahb/report.html)") {
+		t.Errorf("markdown lost the link:\n%s", md)
+	}
+}

@@ -53,6 +53,11 @@ type Options struct {
 	// threads alone, so a pair takes about 1.9× less time).
 	Jobs int
 	Log  io.Writer // progress (default: none)
+	// Progress, if set, gets a progress line while the jobs run: jobs done,
+	// the running ones and the time left (see progress), redrawn in place
+	// when it is a terminal. Log lines written to the same terminal scroll
+	// above it.
+	Progress io.Writer
 }
 
 // jobsAtOnce is Jobs, or one job per thread when it is not set.
@@ -63,13 +68,24 @@ func (opt Options) jobsAtOnce() int {
 	return tensor.Threads()
 }
 
-// runPlan runs the jobs of pl not done under out, jobs at a time. They run
+// runPlan runs the jobs of pl not done under out, opt.Jobs at a time, with
+// opt.Progress's line if set. They run
 // side by side on the process's one worker pool (each splits its layers as
 // it would alone; a layer whose helpers are busy with another job runs on
 // its own goroutine), so no thread count is changed for them; Env.Threads
 // tells each job its share.
-func runPlan(ctx context.Context, pl *plan.Plan, out string, jobs int, log io.Writer) error {
-	return plan.Run(ctx, pl, out, plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log})
+func runPlan(ctx context.Context, pl *plan.Plan, out string, opt Options, log io.Writer) error {
+	jobs := opt.jobsAtOnce()
+	po := plan.Options{Jobs: jobs, Threads: max(1, tensor.Threads()/jobs), Log: log}
+	if opt.Progress != nil {
+		pr := newProgress(opt.Progress, isTerminal(opt.Progress), jobs)
+		defer pr.close()
+		po.Observer = pr
+		if log != nil && log != io.Discard {
+			po.Log = pr.logWriter(log)
+		}
+	}
+	return plan.Run(ctx, pl, out, po)
 }
 
 // RunGAHB runs (or resumes) the whole study into out: it plans it (PlanGAHB),
@@ -91,10 +107,10 @@ func RunGAHB(ctx context.Context, p Preset, out string, opt Options) (*Results, 
 	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "GAHB study, preset %s: %d models of %d steps (%dx%d images, bf-unet %d level(s), base %d), %d jobs in all, output in %s\n",
 		p.Name, len(p.allSpecs()), p.Steps, p.Size, p.Size, p.Levels, p.Base, len(gp.Jobs), out)
-	if err := runPlan(ctx, gp.Plan, out, jobs, log); err != nil {
+	if err := runPlan(ctx, gp.Plan, out, opt, log); err != nil {
 		return nil, err
 	}
-	return finishGAHB(p, out, gp, jobs, start, log)
+	return finishGAHB(p, out, out, gp, jobs, start, log)
 }
 
 // CollectGAHB writes study A's report for preset p from the finished jobs
@@ -127,12 +143,13 @@ func CollectGAHB(p Preset, out string, jobs int, log io.Writer) (*Results, error
 		}
 		return nil, fmt.Errorf("collect %s: %d of %d jobs of preset %s not done: %s%s", out, len(missing), len(gp.Jobs), p.Name, strings.Join(shown, ", "), more)
 	}
-	return finishGAHB(p, out, gp, jobs, start, log)
+	return finishGAHB(p, out, out, gp, jobs, start, log)
 }
 
-// finishGAHB reads the results of gp's jobs under out and writes the report.
-func finishGAHB(p Preset, out string, gp *gahbPlan, jobs int, start time.Time, log io.Writer) (*Results, error) {
-	res, err := collectGAHB(p, out, gp)
+// finishGAHB reads the results of gp's jobs under runs (the folder of their
+// runs/) and writes the report into out.
+func finishGAHB(p Preset, runs, out string, gp *gahbPlan, jobs int, start time.Time, log io.Writer) (*Results, error) {
+	res, err := collectGAHB(p, runs, gp)
 	if err != nil {
 		return nil, err
 	}

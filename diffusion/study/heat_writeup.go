@@ -24,23 +24,36 @@ func RunHeat(ctx context.Context, p HeatPreset, out string, opt Options) (*HeatR
 	if err != nil {
 		return nil, err
 	}
-	// Every dataset must open, with labels where a classifier trains on
-	// them, before any job runs.
-	for _, d := range p.Datasets {
-		ds, err := openData(dataOnly(d.trainConfig(p.Seed)))
-		if err != nil {
-			return nil, fmt.Errorf("study: heat dataset %s: %w", d.Label(), err)
-		}
-		if d.ClassifierSteps > 0 && (ds.TrainLabels == nil || ds.TestLabels == nil) {
-			return nil, fmt.Errorf("study: heat dataset %s has no labels to train the classifier on (mnist and fashion-mnist have them)", d.Label())
-		}
+	if err := checkHeatData(p); err != nil {
+		return nil, err
 	}
 	jobs := opt.jobsAtOnce()
 	fmt.Fprintf(log, "heat study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(hp.Jobs), out)
-	if err := runPlan(ctx, hp.Plan, out, jobs, log); err != nil {
+	if err := runPlan(ctx, hp.Plan, out, opt, log); err != nil {
 		return nil, err
 	}
-	res, err := collectHeat(p, out, hp)
+	return finishHeat(p, out, out, hp, jobs, start, log)
+}
+
+// checkHeatData opens every dataset of p, with labels where a classifier
+// trains on them, before any job runs.
+func checkHeatData(p HeatPreset) error {
+	for _, d := range p.Datasets {
+		ds, err := openData(dataOnly(d.trainConfig(p.Seed)))
+		if err != nil {
+			return fmt.Errorf("study: heat dataset %s: %w", d.Label(), err)
+		}
+		if d.ClassifierSteps > 0 && (ds.TrainLabels == nil || ds.TestLabels == nil) {
+			return fmt.Errorf("study: heat dataset %s has no labels to train the classifier on (mnist and fashion-mnist have them)", d.Label())
+		}
+	}
+	return nil
+}
+
+// finishHeat reads the results of hp's jobs under runs (the folder of their
+// runs/) and writes the report into out.
+func finishHeat(p HeatPreset, runs, out string, hp *heatPlan, jobs int, start time.Time, log io.Writer) (*HeatResults, error) {
+	res, err := collectHeat(p, runs, hp)
 	if err != nil {
 		return nil, err
 	}

@@ -26,26 +26,39 @@ func RunLocality(ctx context.Context, p LocalityPreset, out string, opt Options)
 	if err != nil {
 		return nil, err
 	}
-	// Every dataset must open (fetched, readable) before any job runs: a
-	// missing photo set should not surface after an hour of training.
+	if err := checkLocalityData(p); err != nil {
+		return nil, err
+	}
+	jobs := opt.jobsAtOnce()
+	fmt.Fprintf(log, "locality study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(lp.Jobs), out)
+	if err := runPlan(ctx, lp.Plan, out, opt, log); err != nil {
+		return nil, err
+	}
+	return finishLocality(p, out, out, lp, jobs, start, log)
+}
+
+// checkLocalityData opens every dataset of p (fetched, readable) before any
+// job runs: a missing photo set should not surface after an hour of training.
+func checkLocalityData(p LocalityPreset) error {
 	for _, d := range p.Datasets {
 		c := dataOnly(d.trainConfig(p.Seed))
 		if _, err := openData(c); err != nil {
-			return nil, fmt.Errorf("study: locality dataset %s: %w", d.Label(), err)
+			return fmt.Errorf("study: locality dataset %s: %w", d.Label(), err)
 		}
 		for _, g := range d.WGammas {
 			c.WGamma = g
 			if _, err := openData(c); err != nil {
-				return nil, fmt.Errorf("study: locality dataset %s with the W (γ = %g): %w", d.Label(), g, err)
+				return fmt.Errorf("study: locality dataset %s with the W (γ = %g): %w", d.Label(), g, err)
 			}
 		}
 	}
-	jobs := opt.jobsAtOnce()
-	fmt.Fprintf(log, "locality study, preset %s: %d datasets, %d jobs in all, output in %s\n", p.Name, len(p.Datasets), len(lp.Jobs), out)
-	if err := runPlan(ctx, lp.Plan, out, jobs, log); err != nil {
-		return nil, err
-	}
-	res, err := collectLocality(p, out, lp)
+	return nil
+}
+
+// finishLocality reads the results of lp's jobs under runs (the folder of
+// their runs/) and writes the report into out.
+func finishLocality(p LocalityPreset, runs, out string, lp *localityPlan, jobs int, start time.Time, log io.Writer) (*LocalityResults, error) {
+	res, err := collectLocality(p, runs, lp)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,20 @@ func RegisterCost[C any](kind string, cost func(config C) (float64, error)) {
 	}
 }
 
+// Estimate is job j's estimated cost in wall seconds on one thread, as
+// Summarize sums it; ok is false when its kind registers no cost.
+func Estimate(j Job) (seconds float64, ok bool, err error) {
+	k, err := checkKind(j)
+	if err != nil || k.cost == nil {
+		return 0, false, err
+	}
+	sec, err := k.cost(j.Config)
+	if err != nil {
+		return 0, false, fmt.Errorf("job %s (%s): cost: %w", j.ID, j.Kind, err)
+	}
+	return sec, true, nil
+}
+
 // lookup finds a registered kind; the error lists the kinds this binary has.
 func lookup(kind string) (*kindInfo, error) {
 	registry.RLock()

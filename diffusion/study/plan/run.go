@@ -20,6 +20,18 @@ type Options struct {
 	Jobs    int       // jobs run at once by Run (default 1; RunOne runs one)
 	Threads int       // Env.Threads of each job (default GOMAXPROCS / Jobs, at least 1)
 	Log     io.Writer // progress lines (default: none)
+	// Observer, if set, hears from Run's own goroutine (never concurrently)
+	// which jobs it will run and when each starts and ends: a progress line.
+	Observer Observer
+}
+
+// Observer follows a Run: Planned once with the plan positions of the jobs
+// to run (in the order they may start), then Started and Finished (err nil
+// when done) of each job as it runs.
+type Observer interface {
+	Planned(p *Plan, toRun []int)
+	Started(i int)
+	Finished(i int, err error)
 }
 
 func (o Options) jobs() int { return max(o.Jobs, 1) }
@@ -75,6 +87,15 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 	}
 	log := &logger{w: opt.Log}
 	log.printf("plan: %d jobs, %d done, %d to run under %s, %d at a time", len(p.Jobs), len(p.Jobs)-total, total, out, opt.jobs())
+	if opt.Observer != nil {
+		var toRun []int
+		for _, i := range order {
+			if stale[i] {
+				toRun = append(toRun, i)
+			}
+		}
+		opt.Observer.Planned(p, toRun)
+	}
 
 	type result struct {
 		i   int
@@ -94,6 +115,9 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 			running++
 			started++
 			log.printf("[%s %s] start (%d/%d)", p.Jobs[i].ID, p.Jobs[i].Kind, started, total)
+			if opt.Observer != nil {
+				opt.Observer.Started(i)
+			}
 			go func() {
 				t0 := time.Now()
 				err := execute(ctx, p, at, i, out, opt.threads(), log)
@@ -108,6 +132,9 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 		}
 		r := <-results
 		running--
+		if opt.Observer != nil {
+			opt.Observer.Finished(r.i, r.err)
+		}
 		if r.err != nil {
 			log.printf("[%s %s] failed: %v", p.Jobs[r.i].ID, p.Jobs[r.i].Kind, r.err)
 			if first == nil {

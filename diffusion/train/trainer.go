@@ -30,6 +30,12 @@ type Trainer struct {
 	// Step is the number of completed optimizer steps.
 	Step int
 
+	// lossEMA and lossWeight are the running average behind
+	// Progress.Smoothed and Result.Smoothed (lossEMA / lossWeight): part of
+	// the checkpoint, so a resumed run reports the loss an uninterrupted one
+	// would, even when it resumes at the last step.
+	lossEMA, lossWeight float64
+
 	set     *data.Set
 	sampler *data.Sampler
 	noise   *tensor.RNG

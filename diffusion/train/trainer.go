@@ -148,10 +148,15 @@ func (t *Trainer) update() (float64, error) {
 	}
 	l := float64(loss.Value.Data()[0])
 	if math.IsNaN(l) || math.IsInf(l, 0) {
-		return l, fmt.Errorf("loss is %v (the run diverged; try a lower learning rate)", l)
+		return l, fmt.Errorf("loss is %v%s (the run diverged; try a lower learning rate)", l, t.locate())
 	}
 	if err := nn.Backward(tp, loss, t.Net); err != nil {
 		return l, err
+	}
+	// Before clipping (a NaN norm would spread to every gradient) and
+	// before the update (the weights stay those that produced it).
+	if p := nn.FirstNonFiniteGrad(t.Net.Params()); p != "" {
+		return l, fmt.Errorf("the gradient of %s is NaN or Inf (loss %v)%s", p, l, t.locate())
 	}
 	if t.Cfg.Clip > 0 {
 		ClipGradNorm(t.Net.Params(), t.Cfg.Clip)
@@ -161,11 +166,41 @@ func (t *Trainer) update() (float64, error) {
 	}
 	for _, p := range t.Net.Params() {
 		if s := simd.SumSquares(p.Value.Data()); math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
-			return l, fmt.Errorf("parameter %s became NaN or Inf (loss %v)", p.Name, l)
+			return l, fmt.Errorf("parameter %s became NaN or Inf in the update (loss %v, every gradient finite)", p.Name, l)
 		}
 	}
 	if t.EMA != nil {
 		updateEMA(t.EMA, t.Net, float32(t.Cfg.EMA))
 	}
 	return l, nil
+}
+
+// locate says where the step's non-finite values first appear: it reruns
+// the network's training forward pass on this step's input with every
+// layer's output checked (nn.FirstNonFinite), then puts batch norm's
+// running statistics back, so the failed step leaves the network as it
+// was. The result is the tail of an error message.
+func (t *Trainer) locate() string {
+	var saved [][]float32
+	for _, p := range t.Net.State() {
+		if p.Buffer {
+			saved = append(saved, append([]float32(nil), p.Value.Data()...))
+		}
+	}
+	layer, outFinite := nn.FirstNonFinite(t.obj.forward)
+	i := 0
+	for _, p := range t.Net.State() {
+		if p.Buffer {
+			copy(p.Value.Data(), saved[i])
+			i++
+		}
+	}
+	switch {
+	case layer != "":
+		return "; it first appears in the output of layer " + layer
+	case !outFinite:
+		return "; every layer's output is finite but the network's output is not (an addition overflowed)"
+	default:
+		return "; the network's forward pass is finite on this batch (it arose in the loss or the backward pass)"
+	}
 }

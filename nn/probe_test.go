@@ -1,0 +1,68 @@
+package nn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/harmonic-go/harmonic/autograd"
+	"github.com/harmonic-go/harmonic/tensor"
+)
+
+// TestFirstNonFinite: an Inf pixel shows in the network's first layer, a
+// NaN weight in that weight's layer (and not before it); a clean pass
+// names none; and a probe leaves the pass's output as it is without one.
+func TestFirstNonFinite(t *testing.T) {
+	net, err := NewBFUNet(1, 4, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.New(2, 1, 8, 8)
+	tensor.NewRNG(2).FillNormal(x.Data(), 0, 1)
+	pass := func(tp *autograd.Tape) *autograd.Var { return net.Forward(tp, tp.Leaf(x, false), false) }
+
+	plain := autograd.NewTape()
+	want := append([]float32(nil), pass(plain).Value.Data()...)
+	var got []float32
+	layer, finite := FirstNonFinite(func(tp *autograd.Tape) *autograd.Var {
+		out := pass(tp)
+		got = append(got, out.Value.Data()...)
+		return out
+	})
+	if layer != "" || !finite {
+		t.Errorf("clean pass: layer %q, output finite %v", layer, finite)
+	}
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("probed output [%d] = %v, unprobed %v", i, got[i], want[i])
+		}
+	}
+
+	x.Data()[10] = float32(math.Inf(1))
+	if layer, finite := FirstNonFinite(pass); layer != "enc.0.conv1" || finite {
+		t.Errorf("Inf pixel: layer %q, output finite %v; want enc.0.conv1, not finite", layer, finite)
+	}
+	x.Data()[10] = 0
+	for _, p := range net.Params() {
+		if p.Name == "dec.0.up.weight" {
+			p.Value.Data()[3] = float32(math.NaN())
+		}
+	}
+	if layer, _ := FirstNonFinite(pass); layer != "dec.0.up" {
+		t.Errorf("NaN in dec.0.up.weight: layer %q", layer)
+	}
+	if probing.Load() != 0 {
+		t.Errorf("%d probes left attached", probing.Load())
+	}
+}
+
+func TestFirstNonFiniteGrad(t *testing.T) {
+	ps := []*Param{{Name: "a", Grad: tensor.New(3)}, {Name: "b", Grad: tensor.New(3)}, {Name: "c", Grad: tensor.New(3)}}
+	if n := FirstNonFiniteGrad(ps); n != "" {
+		t.Errorf("zero gradients: %q", n)
+	}
+	ps[2].Grad.Data()[1] = float32(math.NaN())
+	ps[1].Grad.Data()[0] = float32(math.Inf(-1))
+	if n := FirstNonFiniteGrad(ps); n != "b" {
+		t.Errorf("Inf in b, NaN in c: %q, want b", n)
+	}
+}

@@ -223,3 +223,35 @@ func TestReadOnlyOutputFolderFailsBeforeAnyWork(t *testing.T) {
 		t.Errorf("files written into the read-only folder: %v", entries)
 	}
 }
+
+// TestInterruptedWritesTemporariesAreRemoved: the temporary files a killed
+// job left in its directory are gone when it runs again; its checkpoint stays.
+func TestInterruptedWritesTemporariesAreRemoved(t *testing.T) {
+	p, ids := testPlan(t)
+	out := t.TempDir()
+	if err := Run(t.Context(), p, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := RunDir(out, ids["d"])
+	if err := os.Remove(filepath.Join(dir, metricsFile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".sum.txt.tmp123456", "checkpoint.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var log syncBuffer
+	if err := Run(t.Context(), p, out, Options{Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".sum.txt.tmp123456")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint.txt")); err != nil {
+		t.Errorf("the job's own file is gone: %v", err)
+	}
+	if !strings.Contains(log.String(), "removed 1 temporary file") {
+		t.Errorf("the log does not say so: %q", log.String())
+	}
+}

@@ -241,6 +241,14 @@ func TestInterruptedWritesTemporariesAreRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// And one of the report, which the study writes after Run.
+	if err := os.MkdirAll(filepath.Join(out, "tables"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(out, "tables", ".slopes.csv.tmp42")
+	if err := os.WriteFile(report, []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var log syncBuffer
 	if err := Run(t.Context(), p, out, Options{Log: &log}); err != nil {
 		t.Fatal(err)
@@ -251,7 +259,28 @@ func TestInterruptedWritesTemporariesAreRemoved(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "checkpoint.txt")); err != nil {
 		t.Errorf("the job's own file is gone: %v", err)
 	}
-	if !strings.Contains(log.String(), "removed 1 temporary file") {
+	if _, err := os.Stat(report); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the report's temporary file is still there: %v", err)
+	}
+	if !strings.Contains(log.String(), "removed 2 temporary file(s) of an interrupted run under "+out) {
 		t.Errorf("the log does not say so: %q", log.String())
+	}
+	// RunOne, sharing the folder with other tasks, cleans only its job.
+	if err := os.Remove(filepath.Join(dir, metricsFile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{report, filepath.Join(dir, ".sum.txt.tmp7")} {
+		if err := os.WriteFile(path, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RunOne(t.Context(), filepath.Join(out, planFile), p.Index(ids["d"]), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".sum.txt.tmp7")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("RunOne left its job's temporary file: %v", err)
+	}
+	if _, err := os.Stat(report); err != nil {
+		t.Errorf("RunOne removed a file outside its job: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
 )
 
 // ErrNotReady is the error (under errors.Is) of running a job whose
@@ -40,7 +42,9 @@ func (o Options) threads() int {
 // Before anything else Run checks that out is writable and takes its lock
 // (out/plan.lock) exclusively, for as long as it runs: when another Run or
 // RunOne holds it, Run does nothing and returns an ErrLocked error naming
-// the holder (see lockOut for why it refuses rather than waits).
+// the holder (see lockOut for why it refuses rather than waits). Holding it,
+// Run deletes the temporary files of atomic writes a killed process left
+// anywhere under out.
 func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 	log := &logger{w: opt.Log}
 	lock, err := lockOut(ctx, out, true, false, log)
@@ -50,6 +54,14 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 	defer lock.release()
 	if !lockSupported {
 		log.printf("plan: no file locking on this platform: do not run two processes on %s at once", out)
+	}
+	// Temporary files of atomic writes a killed run left anywhere in the
+	// study's folder (job outputs, and the report's figures and tables,
+	// which the study writes after Run): no other process writes here now.
+	if n, err := atomicfile.RemoveTemps(out); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	} else if n > 0 {
+		log.printf("plan: removed %d temporary file(s) of an interrupted run under %s", n, out)
 	}
 	if err := p.Save(filepath.Join(out, planFile)); err != nil {
 		return err

@@ -1,13 +1,11 @@
 package nn
 
 import (
-	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/harmonic-go/harmonic/autograd"
-	"github.com/harmonic-go/harmonic/simd"
 )
 
 // Probing a forward pass: every layer (convolution, transposed convolution,
@@ -38,15 +36,6 @@ func observe(tp *autograd.Tape, p *Param, out *autograd.Var) *autograd.Var {
 	return out
 }
 
-// Finite reports whether every element of x is finite: their sum of
-// squares (in float32, as the trainer checks) is neither NaN nor Inf.
-// A sum that overflows counts as not finite; values that large are as
-// useless to training as an Inf.
-func Finite(x []float32) bool {
-	s := float64(simd.SumSquares(x))
-	return !math.IsNaN(s) && !math.IsInf(s, 0)
-}
-
 // FirstNonFinite records forward on a fresh tape with every layer's output
 // checked and returns the name of the first layer, in the order the pass
 // runs them, whose output holds a NaN or an Inf ("" if none does), and
@@ -58,7 +47,7 @@ func Finite(x []float32) bool {
 func FirstNonFinite(forward func(tp *autograd.Tape) *autograd.Var) (layer string, outFinite bool) {
 	tp := autograd.NewTape()
 	probes.Store(tp, func(name string, out *autograd.Var) {
-		if layer == "" && !Finite(out.Value.Data()) {
+		if layer == "" && !finite(out.Value.Data()) {
 			layer = name
 		}
 	})
@@ -69,7 +58,7 @@ func FirstNonFinite(forward func(tp *autograd.Tape) *autograd.Var) (layer string
 		tp.Release()
 	}()
 	out := forward(tp)
-	return layer, out != nil && Finite(out.Value.Data())
+	return layer, out != nil && finite(out.Value.Data())
 }
 
 // FirstNonFiniteGrad returns the name of the first parameter, in
@@ -77,9 +66,39 @@ func FirstNonFinite(forward func(tp *autograd.Tape) *autograd.Var) (layer string
 // or an Inf ("" if none does).
 func FirstNonFiniteGrad(params []*Param) string {
 	for _, p := range params {
-		if p.Grad != nil && !Finite(p.Grad.Data()) {
+		if p.Grad != nil && !finite(p.Grad.Data()) {
 			return p.Name
 		}
 	}
 	return ""
+}
+
+// LocateNonFinite is FirstNonFinite for a training step that went wrong,
+// as the tail of its error message: it reruns forward (the step's training
+// pass on the step's input), then puts state's buffers (batch norm's
+// running statistics, which a training pass moves) back as they were, so
+// the failed step leaves the network as the step itself left it.
+func LocateNonFinite(state []*Param, forward func(tp *autograd.Tape) *autograd.Var) string {
+	var saved [][]float32
+	for _, p := range state {
+		if p.Buffer {
+			saved = append(saved, append([]float32(nil), p.Value.Data()...))
+		}
+	}
+	layer, outFinite := FirstNonFinite(forward)
+	i := 0
+	for _, p := range state {
+		if p.Buffer {
+			copy(p.Value.Data(), saved[i])
+			i++
+		}
+	}
+	switch {
+	case layer != "":
+		return "; it first appears in the output of layer " + layer
+	case !outFinite:
+		return "; every layer's output is finite but the network's output is not (an addition overflowed)"
+	default:
+		return "; the network's forward pass is finite on this batch (it arose in the loss or the backward pass)"
+	}
 }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
@@ -65,4 +66,36 @@ func TestFirstNonFiniteGrad(t *testing.T) {
 	if n := FirstNonFiniteGrad(ps); n != "b" {
 		t.Errorf("Inf in b, NaN in c: %q, want b", n)
 	}
+}
+
+// A NaN weight in the classifier's second convolution stops its training
+// step naming that layer; so does an Inf pixel the first one.
+func TestClassifierStepNamesTheNonFiniteLayer(t *testing.T) {
+	n, err := NewConvClassifier(1, 2, 3, tensor.NewRNG(6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.New(3, 1, 8, 8)
+	tensor.NewRNG(7).FillUniform(x.Data(), 0, 1)
+	labels := []int{2, 0, 1}
+	opt := NewAdam(n.Params())
+	if _, err := ClassifierStep(autograd.NewTape(), n, opt, 1e-3, x, labels); err != nil {
+		t.Fatal(err)
+	}
+	x.Data()[5] = float32(math.Inf(1))
+	_, err = ClassifierStep(autograd.NewTape(), n, opt, 1e-3, x, labels)
+	if err == nil || !strings.Contains(err.Error(), "output of layer convs.0") {
+		t.Errorf("Inf pixel: %v; want it to name layer convs.0", err)
+	}
+	x.Data()[5] = 0.5
+	for _, p := range n.Params() {
+		if p.Name == "convs.1.weight" {
+			p.Value.Data()[0] = float32(math.NaN())
+		}
+	}
+	_, err = ClassifierStep(autograd.NewTape(), n, opt, 1e-3, x, labels)
+	if err == nil || !strings.Contains(err.Error(), "output of layer convs.1") {
+		t.Errorf("NaN in convs.1.weight: %v; want it to name layer convs.1", err)
+	}
+	t.Logf("NaN in convs.1.weight: %v", err)
 }

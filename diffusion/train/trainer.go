@@ -175,32 +175,9 @@ func (t *Trainer) update() (float64, error) {
 	return l, nil
 }
 
-// locate says where the step's non-finite values first appear: it reruns
-// the network's training forward pass on this step's input with every
-// layer's output checked (nn.FirstNonFinite), then puts batch norm's
-// running statistics back, so the failed step leaves the network as it
-// was. The result is the tail of an error message.
+// locate says where the step's non-finite values first appear, as the
+// tail of an error message: nn.LocateNonFinite on the network's training
+// pass over this step's input.
 func (t *Trainer) locate() string {
-	var saved [][]float32
-	for _, p := range t.Net.State() {
-		if p.Buffer {
-			saved = append(saved, append([]float32(nil), p.Value.Data()...))
-		}
-	}
-	layer, outFinite := nn.FirstNonFinite(t.obj.forward)
-	i := 0
-	for _, p := range t.Net.State() {
-		if p.Buffer {
-			copy(p.Value.Data(), saved[i])
-			i++
-		}
-	}
-	switch {
-	case layer != "":
-		return "; it first appears in the output of layer " + layer
-	case !outFinite:
-		return "; every layer's output is finite but the network's output is not (an addition overflowed)"
-	default:
-		return "; the network's forward pass is finite on this batch (it arose in the loss or the backward pass)"
-	}
+	return nn.LocateNonFinite(t.Net.State(), t.obj.forward)
 }

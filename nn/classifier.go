@@ -197,23 +197,32 @@ func classifierEval(c Classifier, x *tensor.Tensor, f func(*autograd.Tape, *auto
 // cross-entropy of a batch of images x [B,C,H,W] with their labels, and
 // returns the loss (before the step). As NoiseStep: a loss that is not
 // finite is an error before any parameter changes, so is a parameter that
-// becomes NaN or Inf, and tp is reset before and released after.
+// becomes NaN or Inf, and tp is reset before and released after. A
+// non-finite loss or gradient also names the first layer whose output
+// holds the NaN or Inf (LocateNonFinite).
 func ClassifierStep(tp *autograd.Tape, c Classifier, opt *Adam, lr float64, x *tensor.Tensor, labels []int) (float64, error) {
 	if err := c.CheckInput(x.Shape()); err != nil {
 		return 0, err
 	}
 	tp.Reset()
 	defer tp.Release()
-	loss := autograd.SoftmaxCrossEntropy(c.Logits(tp, tp.Leaf(x.Contiguous(), false), true), labels)
+	x = x.Contiguous()
+	loss := autograd.SoftmaxCrossEntropy(c.Logits(tp, tp.Leaf(x, false), true), labels)
 	if err := tp.Err(); err != nil {
 		return 0, err
 	}
+	locate := func() string {
+		return LocateNonFinite(c.State(), func(tp *autograd.Tape) *autograd.Var { return c.Logits(tp, tp.Leaf(x, false), true) })
+	}
 	l := float64(loss.Value.Data()[0])
 	if math.IsNaN(l) || math.IsInf(l, 0) {
-		return l, fmt.Errorf("loss is %v (the run diverged; try a lower learning rate)", l)
+		return l, fmt.Errorf("loss is %v%s (the run diverged; try a lower learning rate)", l, locate())
 	}
 	if err := Backward(tp, loss, c); err != nil {
 		return l, err
+	}
+	if p := FirstNonFiniteGrad(c.Params()); p != "" {
+		return l, fmt.Errorf("the gradient of %s is NaN or Inf (loss %v)%s", p, l, locate())
 	}
 	if err := opt.Update(lr); err != nil {
 		return l, err

@@ -15,7 +15,7 @@ func newConv3(r *registry, rng *tensor.RNG, name string, ci, co int) *conv3 {
 }
 
 func (c *conv3) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
-	return autograd.Conv2d(x, c.w.bind(tp, train), 1, 1)
+	return observe(tp, c.w, autograd.Conv2d(x, c.w.bind(tp, train), 1, 1))
 }
 
 // upConv is a bias-free transposed convolution, kernel 2, stride 2.
@@ -28,7 +28,7 @@ func newUpConv(r *registry, rng *tensor.RNG, name string, ci, co int) *upConv {
 }
 
 func (u *upConv) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
-	return autograd.ConvTranspose2x2(x, u.w.bind(tp, train))
+	return observe(tp, u.w, autograd.ConvTranspose2x2(x, u.w.bind(tp, train)))
 }
 
 // bfBatchNorm is the bias-free batch norm: x / sd · gamma per channel, sd from
@@ -49,7 +49,7 @@ func newBFBatchNorm(r *registry, rng *tensor.RNG, name string, c int) *bfBatchNo
 func (b *bfBatchNorm) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
 	g := b.gamma.bind(tp, train)
 	if !train {
-		return autograd.BatchNormEval(x, g, b.runningSD.Value)
+		return observe(tp, b.gamma, autograd.BatchNormEval(x, g, b.runningSD.Value))
 	}
 	y, sd := autograd.BatchNormTrain(x, g)
 	if sd != nil {
@@ -59,7 +59,7 @@ func (b *bfBatchNorm) forward(tp *autograd.Tape, x *autograd.Var, train bool) *a
 			r[c] = float32(r[c]*(1-bnMomentum)) + float32(bnMomentum*s)
 		}
 	}
-	return y
+	return observe(tp, b.gamma, y)
 }
 
 // pair is conv–BN–ReLU twice, the building block of every UNet level (the

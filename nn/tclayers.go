@@ -37,7 +37,7 @@ func newBiasConv(r *registry, rng *tensor.RNG, name string, ci, co, k, stride in
 
 func (c *biasConv) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
 	k := c.w.Value.Dim(2)
-	return autograd.Conv2dBias(x, c.w.bind(tp, train), c.b.bind(tp, train), c.stride, k/2)
+	return observe(tp, c.w, autograd.Conv2dBias(x, c.w.bind(tp, train), c.b.bind(tp, train), c.stride, k/2))
 }
 
 // linear is PyTorch's nn.Linear: weight [out,in], bias [out].
@@ -50,7 +50,7 @@ func newLinear(r *registry, rng *tensor.RNG, name string, in, out int) *linear {
 }
 
 func (l *linear) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
-	return autograd.Linear(x, l.w.bind(tp, train), l.b.bind(tp, train))
+	return observe(tp, l.w, autograd.Linear(x, l.w.bind(tp, train), l.b.bind(tp, train)))
 }
 
 // groupNorm is nn.GroupNorm(min(groups, c), c) with affine weight and bias.
@@ -70,7 +70,7 @@ func newGroupNorm(r *registry, name string, groups, c int) (*groupNorm, error) {
 }
 
 func (n *groupNorm) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
-	return autograd.GroupNorm(x, n.w.bind(tp, train), n.b.bind(tp, train), n.groups)
+	return observe(tp, n.w, autograd.GroupNorm(x, n.w.bind(tp, train), n.b.bind(tp, train), n.groups))
 }
 
 // resBlock is torch_reference.py's ResBlock(ci → co):

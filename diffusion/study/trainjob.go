@@ -58,14 +58,26 @@ func trainModel(ctx context.Context, env *plan.Env, label string, cfg train.Conf
 	var tr *train.Trainer
 	var err error
 	if _, err = os.Stat(env.Path(train.StateFile)); err == nil {
-		if tr, err = train.Resume(env.Dir, cfg, set); err != nil {
+		tr, err = train.Resume(env.Dir, cfg, set)
+		switch {
+		case errors.Is(err, train.ErrTornCheckpoint):
+			// Killed between the two files of a checkpoint: training is a
+			// function of the config and the step, so starting over gives
+			// the bits the lost run would have.
+			env.Logf("%s: %v; training from step 0", label, err)
+			tr = nil
+		case err != nil:
 			return err
+		default:
+			env.Logf("%s: resuming at step %d", label, tr.Step)
 		}
-		env.Logf("%s: resuming at step %d", label, tr.Step)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
-	} else if tr, err = train.New(cfg, set); err != nil {
-		return err
+	}
+	if tr == nil {
+		if tr, err = train.New(cfg, set); err != nil {
+			return err
+		}
 	}
 	start, step0 := time.Now(), tr.Step
 	var last time.Time

@@ -2,7 +2,9 @@ package train
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,14 +27,23 @@ import (
 //	                         (nn.SaveAdam), with Config.EMA the raw weights
 //	                         "raw.<tensor>"; metadata: adam.step, adam.beta1/2,
 //	                         adam.eps, format, step, rng (hex of the noise
-//	                         generator's exact state), config (JSON)
+//	                         generator's exact state), config (JSON),
+//	                         loss_ema and loss_weight (the smoothed loss's
+//	                         running sums, exact; absent in older states)
 //
 // Each file is written atomically; train_state first, then the model, and
-// both carry the step, so a crash between the two is detected on resume.
+// both carry the step, so a crash between the two is detected on resume
+// (ErrTornCheckpoint).
 const (
 	StateFile   = "train_state.safetensors"
 	stateFormat = "harmonic-train-state/1"
 )
+
+// ErrTornCheckpoint is the error (under errors.Is) of Resume from a
+// directory whose training state has no model beside it from the same
+// step: the process was killed between the two writes of Save. Such a run
+// cannot resume; it can only start over.
+var ErrTornCheckpoint = errors.New("torn checkpoint")
 
 // Save writes the checkpoint of the current step into dir (created if
 // needed).
@@ -50,6 +61,9 @@ func (t *Trainer) Save(dir string) error {
 		"step":   step,
 		"rng":    hex.EncodeToString(rng),
 		"config": t.Cfg.marshal(),
+		// 'g' with -1 digits round-trips a float64 exactly.
+		"loss_ema":    strconv.FormatFloat(t.lossEMA, 'g', -1, 64),
+		"loss_weight": strconv.FormatFloat(t.lossWeight, 'g', -1, 64),
 	}
 	if err := nn.SaveAdamWith(filepath.Join(dir, StateFile), t.Opt, meta, t.rawState()); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -142,15 +156,22 @@ func Resume(dir string, cfg Config, set *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	modelMeta, err := nn.LoadModelInto(filepath.Join(dir, nn.ModelFile), t.Model())
+	modelPath := filepath.Join(dir, nn.ModelFile)
+	if _, err := os.Stat(modelPath); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("checkpoint %s: %w: a training state at step %s but no %s (interrupted save?)", dir, ErrTornCheckpoint, meta["step"], nn.ModelFile)
+	}
+	modelMeta, err := nn.LoadModelInto(modelPath, t.Model())
 	if err != nil {
 		return nil, err
 	}
 	if modelMeta["step"] != meta["step"] {
-		return nil, fmt.Errorf("checkpoint %s: model is at step %s but the training state at step %s (interrupted save?)", dir, modelMeta["step"], meta["step"])
+		return nil, fmt.Errorf("checkpoint %s: %w: model is at step %s but the training state at step %s (interrupted save?)", dir, ErrTornCheckpoint, modelMeta["step"], meta["step"])
 	}
 	if _, err := nn.LoadAdamWith(path, t.Opt, t.rawState()); err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := t.restoreLoss(meta); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	t.Step = step
 	return t, nil
@@ -188,4 +209,22 @@ func (c Config) ModelMeta() map[string]string {
 		meta[MetaHeatSigma] = strconv.FormatFloat(HeatNoise, 'g', -1, 64)
 	}
 	return meta
+}
+
+// restoreLoss sets the smoothed loss's running sums from a state's
+// metadata; a state written before they were saved restarts them at zero
+// (the smoothed loss then covers the resumed steps only, as it used to).
+func (t *Trainer) restoreLoss(meta map[string]string) error {
+	a, aok := meta["loss_ema"]
+	w, wok := meta["loss_weight"]
+	if !aok && !wok {
+		return nil
+	}
+	ema, err1 := strconv.ParseFloat(a, 64)
+	weight, err2 := strconv.ParseFloat(w, 64)
+	if err1 != nil || err2 != nil || !(weight >= 0 && weight <= 1) || math.IsNaN(ema) || math.IsInf(ema, 0) {
+		return fmt.Errorf("bad loss_ema %q or loss_weight %q metadata", a, w)
+	}
+	t.lossEMA, t.lossWeight = ema, weight
+	return nil
 }

@@ -17,6 +17,9 @@ import (
 // records the loss on a tape.
 type objective interface {
 	loss(tp *autograd.Tape, clean *tensor.Tensor, noise *tensor.RNG) (*autograd.Var, error)
+	// forward records the network's training pass on the input of the last
+	// loss again, drawing no noise: how a failed step is located.
+	forward(tp *autograd.Tape) *autograd.Var
 }
 
 // objectiveKind is a registered objective: whether it trains a
@@ -81,6 +84,10 @@ func (o *blindObjective) loss(tp *autograd.Tape, clean *tensor.Tensor, noise *te
 	return nn.NoiseLoss(tp, o.net, o.noisy, o.target)
 }
 
+func (o *blindObjective) forward(tp *autograd.Tape) *autograd.Var {
+	return o.net.Forward(tp, tp.Leaf(o.noisy, false), true)
+}
+
 // draw fills noisy and target for the clean batch.
 func (o *blindObjective) draw(clean *tensor.Tensor, noise *tensor.RNG) {
 	b := clean.Dim(0)
@@ -116,6 +123,10 @@ func (o *vpEpsObjective) loss(tp *autograd.Tape, clean *tensor.Tensor, noise *te
 	}
 	vpNoise(o.sched, clean, ts, o.xt, o.eps, o.times, noise)
 	return conditionedLoss(tp, o.net, o.xt, o.times, o.eps)
+}
+
+func (o *vpEpsObjective) forward(tp *autograd.Tape) *autograd.Var {
+	return o.net.Forward(tp, tp.Leaf(o.xt, false), o.times, true)
 }
 
 // vpNoise fills eps ~ N(0, I) image by image and x_t = √ᾱ_t·(2u−1) +

@@ -44,6 +44,10 @@ func newHeatObjective(net nn.Model, shape []int, k int, sigmaMax float64) (objec
 	return &heatObjective{net: n, sched: sched, input: tensor.New(shape...), target: tensor.New(shape...), times: tensor.New(shape[0])}, nil
 }
 
+func (o *heatObjective) forward(tp *autograd.Tape) *autograd.Var {
+	return o.net.Forward(tp, tp.Leaf(o.input, false), o.times, true)
+}
+
 func (o *heatObjective) loss(tp *autograd.Tape, clean *tensor.Tensor, noise *tensor.RNG) (*autograd.Var, error) {
 	b := clean.Dim(0)
 	ks := make([]int, b)

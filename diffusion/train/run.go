@@ -35,7 +35,6 @@ const lossSmoothing = 0.98
 // the last good one.
 func (t *Trainer) Run(ctx context.Context, dir string, progress func(Progress)) (Result, error) {
 	start, startStep := time.Now(), t.Step
-	var ema, emaWeight float64
 	save := func() error {
 		if dir == "" {
 			return nil
@@ -44,16 +43,16 @@ func (t *Trainer) Run(ctx context.Context, dir string, progress func(Progress)) 
 	}
 	for t.Step < t.Cfg.Steps {
 		if ctx.Err() != nil {
-			return Result{Step: t.Step, Stopped: true, Smoothed: smoothed(ema, emaWeight)}, save()
+			return Result{Step: t.Step, Stopped: true, Smoothed: t.smoothed()}, save()
 		}
 		loss, err := t.TrainStep()
 		if err != nil {
-			return Result{Step: t.Step, Smoothed: smoothed(ema, emaWeight)}, err
+			return Result{Step: t.Step, Smoothed: t.smoothed()}, err
 		}
-		ema = lossSmoothing*ema + (1-lossSmoothing)*loss
-		emaWeight = lossSmoothing*emaWeight + (1 - lossSmoothing)
+		t.lossEMA = lossSmoothing*t.lossEMA + (1-lossSmoothing)*loss
+		t.lossWeight = lossSmoothing*t.lossWeight + (1 - lossSmoothing)
 		if progress != nil {
-			progress(t.progress(loss, smoothed(ema, emaWeight), time.Since(start), t.Step-startStep))
+			progress(t.progress(loss, t.smoothed(), time.Since(start), t.Step-startStep))
 		}
 		if every := t.Cfg.CheckpointEvery; every > 0 && t.Step%every == 0 && t.Step < t.Cfg.Steps {
 			if err := save(); err != nil {
@@ -61,14 +60,16 @@ func (t *Trainer) Run(ctx context.Context, dir string, progress func(Progress)) 
 			}
 		}
 	}
-	return Result{Step: t.Step, Smoothed: smoothed(ema, emaWeight)}, save()
+	return Result{Step: t.Step, Smoothed: t.smoothed()}, save()
 }
 
-func smoothed(ema, weight float64) float64 {
-	if weight == 0 {
+// smoothed is the bias-corrected average of the losses so far (NaN before
+// the first step).
+func (t *Trainer) smoothed() float64 {
+	if t.lossWeight == 0 {
 		return math.NaN()
 	}
-	return ema / weight
+	return t.lossEMA / t.lossWeight
 }
 
 func (t *Trainer) progress(loss, smooth float64, elapsed time.Duration, done int) Progress {

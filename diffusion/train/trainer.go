@@ -30,6 +30,12 @@ type Trainer struct {
 	// Step is the number of completed optimizer steps.
 	Step int
 
+	// lossEMA and lossWeight are the running average behind
+	// Progress.Smoothed and Result.Smoothed (lossEMA / lossWeight): part of
+	// the checkpoint, so a resumed run reports the loss an uninterrupted one
+	// would, even when it resumes at the last step.
+	lossEMA, lossWeight float64
+
 	set     *data.Set
 	sampler *data.Sampler
 	noise   *tensor.RNG
@@ -142,10 +148,15 @@ func (t *Trainer) update() (float64, error) {
 	}
 	l := float64(loss.Value.Data()[0])
 	if math.IsNaN(l) || math.IsInf(l, 0) {
-		return l, fmt.Errorf("loss is %v (the run diverged; try a lower learning rate)", l)
+		return l, fmt.Errorf("loss is %v%s (the run diverged; try a lower learning rate)", l, t.locate())
 	}
 	if err := nn.Backward(tp, loss, t.Net); err != nil {
 		return l, err
+	}
+	// Before clipping (a NaN norm would spread to every gradient) and
+	// before the update (the weights stay those that produced it).
+	if p := nn.FirstNonFiniteGrad(t.Net.Params()); p != "" {
+		return l, fmt.Errorf("the gradient of %s is NaN or Inf (loss %v)%s", p, l, t.locate())
 	}
 	if t.Cfg.Clip > 0 {
 		ClipGradNorm(t.Net.Params(), t.Cfg.Clip)
@@ -155,11 +166,18 @@ func (t *Trainer) update() (float64, error) {
 	}
 	for _, p := range t.Net.Params() {
 		if s := simd.SumSquares(p.Value.Data()); math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
-			return l, fmt.Errorf("parameter %s became NaN or Inf (loss %v)", p.Name, l)
+			return l, fmt.Errorf("parameter %s became NaN or Inf in the update (loss %v, every gradient finite)", p.Name, l)
 		}
 	}
 	if t.EMA != nil {
 		updateEMA(t.EMA, t.Net, float32(t.Cfg.EMA))
 	}
 	return l, nil
+}
+
+// locate says where the step's non-finite values first appear, as the
+// tail of an error message: nn.LocateNonFinite on the network's training
+// pass over this step's input.
+func (t *Trainer) locate() string {
+	return nn.LocateNonFinite(t.Net.State(), t.obj.forward)
 }

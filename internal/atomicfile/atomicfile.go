@@ -7,8 +7,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Mode is the permission every file written here gets. os.CreateTemp makes
@@ -28,7 +30,7 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -61,6 +63,45 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	syncDir(dir)
 	return nil
+}
+
+// tempInfix sits between the target's name and os.CreateTemp's random
+// digits in a temporary file's name: .NAME.tmpDIGITS.
+const tempInfix = ".tmp"
+
+// IsTemp reports whether the base name is one of Write's temporary files:
+// what a process killed (kill -9, power loss) during Write leaves behind.
+func IsTemp(name string) bool {
+	i := strings.LastIndex(name, tempInfix)
+	if !strings.HasPrefix(name, ".") || i < 2 || i+len(tempInfix) == len(name) {
+		return false
+	}
+	for _, c := range name[i+len(tempInfix):] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RemoveTemps deletes the temporary files of Write under dir, at any
+// depth, and returns how many it removed. Call it only where no other
+// process writes: a temporary file may be another writer's, still open.
+func RemoveTemps(dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && IsTemp(d.Name()) {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // WriteFile writes data to path atomically (see Write).

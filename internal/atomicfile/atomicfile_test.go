@@ -103,3 +103,56 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Fatalf("directory holds %v, want %v", got, names)
 	}
 }
+
+// TestRemoveTempsFindsWritesTemporaries: the name of the temporary file a
+// Write in progress holds is IsTemp (so a process killed there leaves a file
+// RemoveTemps deletes); the targets and other dot files are not.
+func TestRemoveTempsFindsWritesTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var temps []string
+	for _, path := range []string{filepath.Join(dir, "model.safetensors"), filepath.Join(sub, "a.tmp1")} {
+		err := Write(path, func(w io.Writer) error {
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), "."+filepath.Base(path)) {
+					temps = append(temps, e.Name())
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(temps) != 2 {
+		t.Fatalf("saw temporary files %v during the writes, want 2", temps)
+	}
+	for _, name := range temps {
+		if !IsTemp(name) {
+			t.Errorf("IsTemp(%q) = false for Write's temporary file", name)
+		}
+	}
+	for _, name := range []string{"model.safetensors", "a.tmp1", ".hidden", ".tmp", ".x.tmp", ".x.tmpabc", ".x.tmp12a"} {
+		if IsTemp(name) {
+			t.Errorf("IsTemp(%q) = true", name)
+		}
+	}
+	// What a kill -9 during those writes would have left.
+	for _, p := range []string{filepath.Join(dir, temps[0]), filepath.Join(sub, temps[1]), filepath.Join(dir, ".hidden")} {
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := RemoveTemps(dir)
+	if err != nil || n != 2 {
+		t.Fatalf("RemoveTemps: %d, %v; want 2 removed", n, err)
+	}
+	assertOnly(t, sub, "a.tmp1")
+	if _, err := os.Stat(filepath.Join(dir, ".hidden")); err != nil {
+		t.Errorf("RemoveTemps removed a file not its own: %v", err)
+	}
+}

@@ -73,4 +73,19 @@
 // forgets a task cancelled while pending at once; Submission.Wait polls
 // `squeue -t all` and those files and names a failed task's job, plan index
 // and log. Resubmitting is safe: done jobs return at once.
+//
+// # One folder, one runner
+//
+// Both executors first check that OUT is writable (creating and removing a
+// file there), so a read-only folder is an error naming it before any job
+// runs, and then lock OUT/plan.lock (flock(2) where the OS has it; elsewhere
+// the lock is a no-op and Run's log says so). Run takes it exclusively and
+// refuses, with ErrLocked naming the holder's process, host, start time and
+// command line, when another process holds it: waiting would leave a
+// second study silently stuck behind the first for hours, and a rerun once
+// the first is done costs nothing. RunOne takes it shared, so array tasks
+// run side by side, and waits (until ctx is cancelled) while a Run holds it:
+// a refused task would fail and cancel its dependants. Holding the lock,
+// Run deletes the temporary files of atomic writes a killed process left
+// anywhere under OUT, and RunOne those in its job's directory.
 package plan

@@ -144,6 +144,14 @@ func execute(ctx context.Context, p *Plan, at map[string]int, i int, out string,
 	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
 		return err
 	}
+	// A run killed in the middle of an atomic write (kill -9, a lost node)
+	// left its temporary file: never read, but as big as the file (a whole
+	// checkpoint). The folder's lock says no other process writes here.
+	if n, err := atomicfile.RemoveTemps(env.Dir); err != nil {
+		return err
+	} else if n > 0 {
+		env.Logf("removed %d temporary file(s) of an interrupted run", n)
+	}
 	cfg, err := json.MarshalIndent(j, "", "  ")
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/harmonic-go/harmonic/internal/atomicfile"
 )
 
 // ErrNotReady is the error (under errors.Is) of running a job whose
@@ -48,7 +50,31 @@ func (o Options) threads() int {
 // once its dependencies are done. The first error stops the scheduling of new
 // jobs; the running ones finish (they see ctx) and the error is returned,
 // naming the job's ID and kind. A cancelled ctx stops it the same way.
+//
+// Before anything else Run checks that out is writable and takes its lock
+// (out/plan.lock) exclusively, for as long as it runs: when another Run or
+// RunOne holds it, Run does nothing and returns an ErrLocked error naming
+// the holder (see lockOut for why it refuses rather than waits). Holding it,
+// Run deletes the temporary files of atomic writes a killed process left
+// anywhere under out.
 func Run(ctx context.Context, p *Plan, out string, opt Options) error {
+	log := &logger{w: opt.Log}
+	lock, err := lockOut(ctx, out, true, false, log)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if !lockSupported {
+		log.printf("plan: no file locking on this platform: do not run two processes on %s at once", out)
+	}
+	// Temporary files of atomic writes a killed run left anywhere in the
+	// study's folder (job outputs, and the report's figures and tables,
+	// which the study writes after Run): no other process writes here now.
+	if n, err := atomicfile.RemoveTemps(out); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	} else if n > 0 {
+		log.printf("plan: removed %d temporary file(s) of an interrupted run under %s", n, out)
+	}
 	if err := p.Save(filepath.Join(out, planFile)); err != nil {
 		return err
 	}
@@ -85,7 +111,6 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 			ready = append(ready, i)
 		}
 	}
-	log := &logger{w: opt.Log}
 	log.printf("plan: %d jobs, %d done, %d to run under %s, %d at a time", len(p.Jobs), len(p.Jobs)-total, total, out, opt.jobs())
 	if opt.Observer != nil {
 		var toRun []int
@@ -155,7 +180,9 @@ func Run(ctx context.Context, p *Plan, out string, opt Options) error {
 // RunOne runs job index (its position in plan.json) of the plan saved at
 // planPath, in this process, under the plan's directory: nothing if it is
 // done, an ErrNotReady error naming the dependency if one is not done.
-// opt.Jobs is ignored.
+// opt.Jobs is ignored. It holds the plan directory's lock shared while it
+// runs, so array tasks run side by side but not beside a Run on the same
+// folder: while a Run holds the lock, RunOne waits (until ctx is cancelled).
 func RunOne(ctx context.Context, planPath string, index int, opt Options) error {
 	p, err := Load(planPath)
 	if err != nil {
@@ -170,6 +197,11 @@ func RunOne(ctx context.Context, planPath string, index int, opt Options) error 
 		return err
 	}
 	log := &logger{w: opt.Log}
+	lock, err := lockOut(ctx, out, false, true, log)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	if Done(out, j.ID) {
 		log.printf("[%s %s] already done", j.ID, j.Kind)
 		return nil

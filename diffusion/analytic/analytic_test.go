@@ -244,13 +244,16 @@ func TestLocalityMatchesBruteForce(t *testing.T) {
 	x, rng := testSet(8, 300) // more than two blocks of training images
 	s, _ := ComputeStats(x)
 	rows, d := rows64(x)
-	fresh := testImages(rng, 3, 2, 3, 4)
+	// Eleven queries: a full group of eight and a partial one.
+	fresh := testImages(rng, 11, 2, 3, 4)
 	for _, tau := range []float64{0.02, 0.2} {
 		l, err := NewLocality(x, s, tau)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, a := range []float64{0.05, 0.5, 0.95} {
+		// ᾱ near 1 too, where 1/(2(1−ᾱ)) magnifies any rounding of the
+		// distances into the weights.
+		for _, a := range []float64{0.05, 0.5, 0.95, 0.9999} {
 			mask := bruteLocalityMask(rows, d, a, tau)
 			m, _ := l.Mask(a)
 			ones := 0
@@ -270,7 +273,7 @@ func TestLocalityMatchesBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := range 3 {
+			for i := range 11 {
 				want := bruteLocality(rows, d, image(xt, i), a, mask)
 				if e := maxDiff(got.Data()[i*d:], want); e > 1e-5 {
 					t.Errorf("τ=%v ᾱ=%v image %d: locality off by %g", tau, a, i, e)

@@ -37,17 +37,26 @@ const (
 // every chunk equally whatever its distances.
 //
 // Each column of M is applied as a list of its ones or, when it has more
-// ones than zeros, as the total minus a list of its zeros, so the cost is
-// B·N·Σ_m min(|M_m|, d−|M_m|) additions.
+// ones than zeros, as the full distance minus the distance over a list of
+// its zeros, so the cost is B·N·Σ_m min(|M_m|, d−|M_m|) multiply-adds
+// (simd.MaskedDistances: the distance expanded in float64, eight queries
+// at a time). Memory: the training pixels in float32 and float64 and, per
+// ᾱ, each column's Σx² per image in float64, 20·d·N bytes in all (0.94 GB
+// for 60 000 MNIST images).
 type Locality struct {
-	s   *Stats
-	t   *trainSet
-	xT  []float32 // d×N: pixel n of every training image, contiguous
-	Tau float64
+	s       *Stats
+	t       *trainSet
+	xT      []float32 // d×stride: pixel n of every training image, contiguous, zero-padded
+	xT64    []float64 // xT in float64, what simd.MaskedDistances reads
+	stride  int       // N rounded up to a multiple of simd.MaskedTile
+	allRows simd.RowList
+	xlAll   []float64 // Σ_n x_i[n]² per training image i
+	Tau     float64
 
 	mu       sync.Mutex
 	maskA    float64
 	maskCols []maskColumn
+	maskXl   []float64 // d×stride: Σ over column m's listed rows of x_i[n]²
 }
 
 // maskColumn is column m of M: the rows n listed, or (complement) all rows
@@ -70,13 +79,23 @@ func NewLocality(x *tensor.Tensor, s *Stats, tau float64) (*Locality, error) {
 	if s == nil || s.C != t.c || s.H != t.h || s.W != t.w {
 		return nil, fmt.Errorf("analytic: statistics do not match the training images [N,%d,%d,%d]", t.c, t.h, t.w)
 	}
-	xT := make([]float32, t.d*t.n)
+	stride := (t.n + simd.MaskedTile - 1) / simd.MaskedTile * simd.MaskedTile
+	xT := make([]float32, t.d*stride)
+	xT64 := make([]float64, t.d*stride)
 	for i := range t.n {
 		for j, v := range t.x[i*t.d : (i+1)*t.d] {
-			xT[j*t.n+i] = v
+			xT[j*stride+i] = v
+			xT64[j*stride+i] = float64(v)
 		}
 	}
-	return &Locality{s: s, t: t, xT: xT, Tau: tau, maskA: -1}, nil
+	all := make([]int32, t.d)
+	for j := range all {
+		all[j] = int32(j)
+	}
+	allRows := simd.NewRowList(all)
+	xlAll := make([]float64, stride)
+	simd.SquaresOverRows(xlAll, xT64, stride, allRows)
+	return &Locality{s: s, t: t, xT: xT, xT64: xT64, stride: stride, allRows: allRows, xlAll: xlAll, Tau: tau, maskA: -1}, nil
 }
 
 // Range is [−1,1].
@@ -94,7 +113,8 @@ func (l *Locality) Mask(alphabar float64) ([]float32, error) {
 	}
 	d := l.t.d
 	out := make([]float32, d*d)
-	for m, col := range l.columns(alphabar) {
+	cols, _ := l.columns(alphabar)
+	for m, col := range cols {
 		if col.complement {
 			for n := range d {
 				out[n*d+m] = 1
@@ -147,17 +167,19 @@ func (l *Locality) normalized(alphabar float64) (r []float64, thr float64) {
 	return p, l.Tau * gmax
 }
 
-// columns returns the mask's columns at ᾱ, kept for the last ᾱ asked
-// (a sampler asks for one ᾱ per step, for all its batches).
-func (l *Locality) columns(alphabar float64) []maskColumn {
+// columns returns the mask's columns at ᾱ and, per column, the training
+// images' Σ x² over its listed rows (row m at xl[m·stride:]), kept for the
+// last ᾱ asked (a sampler asks for one ᾱ per step, for all its batches).
+func (l *Locality) columns(alphabar float64) (cols []maskColumn, xl []float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.maskA == alphabar {
-		return l.maskCols
+		return l.maskCols, l.maskXl
 	}
 	d := l.t.d
 	r, thr := l.normalized(alphabar)
-	cols := make([]maskColumn, d)
+	cols = make([]maskColumn, d)
+	xl = make([]float64, d*l.stride)
 	parallel.For(d, func(lo, hi int) {
 		for m := lo; m < hi; m++ {
 			var ones, zeros []int32
@@ -173,22 +195,23 @@ func (l *Locality) columns(alphabar float64) []maskColumn {
 			} else {
 				cols[m] = maskColumn{rows: simd.NewRowList(zeros), complement: true}
 			}
+			simd.SquaresOverRows(xl[m*l.stride:(m+1)*l.stride], l.xT64, l.stride, cols[m].rows)
 		}
 	})
-	l.maskA, l.maskCols = alphabar, cols
-	return cols
+	l.maskA, l.maskCols, l.maskXl = alphabar, cols, xl
+	return cols, xl
 }
 
-// localityBlockBytes bounds one block of squared residuals (d×block
-// float32): every mask column reads its rows of the whole block, so the
-// block is kept within a core's L2 (1 MB on the machines measured) with
-// room for the training pixels streamed beside it.
+// localityBlockBytes bounds the window of training pixels one block reads
+// (d rows of block float64): every mask column reads its rows of the whole
+// window, for every group of queries, so the window is kept within a
+// core's L2 (1 MB on the machines measured) with room for the rest.
 const localityBlockBytes = 512 << 10
 
 // localityBlock is how many training images one block holds for images of
-// d values: a multiple of 64 (SumRowsGrouped's chunk) between 64 and 512.
+// d values: a multiple of simd.MaskedTile between 16 and 512.
 func localityBlock(d int) int {
-	return min(max(localityBlockBytes/(4*d), 64), 512) &^ 63
+	return min(max(localityBlockBytes/(8*d), simd.MaskedTile), 512) / simd.MaskedTile * simd.MaskedTile
 }
 
 // PredictVP returns x̂0 for x_t [B,C,H,W] at ᾱ.
@@ -198,68 +221,61 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 		return nil, err
 	}
 	xt = xt.Contiguous()
-	cols := l.columns(alphabar)
-	d, n := t.d, t.n
+	cols, xl := l.columns(alphabar)
+	d, n, stride := t.d, t.n, l.stride
 	ra := math.Sqrt(alphabar)
 	hard := alphabar == 1 // σ = 0: the softmax becomes an argmin (ties averaged)
 	inv2v := 1 / (2 * (1 - alphabar))
+	nimg := xt.Dim(0)
+	groups := localityGroups(xt.Data(), d, cols)
 	out := tensor.New(xt.Shape()...)
 	block := localityBlock(d)
-	delta := make([]float32, d*block)
-	tot := make([]float64, block)
-	all := make([]int32, d)
-	for j := range all {
-		all[j] = int32(j)
-	}
-	allRows := simd.NewRowList(all)
 	cut := softmaxCutoff + math.Log(float64(n))
 	// Streamed softmax state per image and output pixel (index b·d+m):
 	// running max logit (or, for hard, the running min distance),
 	// Σ e^(ℓ−max), Σ e^(ℓ−max)·x_i[m].
-	nimg := xt.Dim(0)
 	mx := make([]float64, nimg*d)
 	sum := make([]float64, nimg*d)
 	num := make([]float64, nimg*d)
 	for i := range mx {
 		mx[i] = math.Inf(-1)
 	}
-	// Blocks of training images outside, query images inside: a block's
-	// pixels (d×block) stay in cache for every image instead of being
-	// streamed from memory once per image.
+	full := make([]float64, simd.MaskedQueries*block)
+	// Blocks of training images outside, groups of queries inside: a
+	// block's pixels (d×block) stay in cache for every group instead of
+	// being streamed from memory once per group.
 	for i0 := 0; i0 < n; i0 += block {
-		// A short last block keeps rows of a multiple of 64 values,
-		// zero-padded, so the sums take the vector kernel only.
+		// The last block is rounded up to whole tiles: xT's rows are
+		// zero-padded to a multiple of the tile, and the padding's
+		// distances are not used.
 		nb := min(block, n-i0)
-		w := (nb + 63) &^ 63
-		if w != nb {
-			clear(delta)
-		}
-		for b := range nimg {
+		w := (nb + simd.MaskedTile - 1) / simd.MaskedTile * simd.MaskedTile
+		x := l.xT64[i0:]
+		for _, g := range groups {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			y := xt.Data()[b*d : (b+1)*d]
-			// In float64: a float32 √ᾱ alone moves D by a systematic
-			// 1e-7 relative, which 1/(2(1−ᾱ)) amplifies at low noise.
-			for j := range d {
-				simd.SquaredResiduals(delta[j*w:j*w+nb], l.xT[j*n+i0:j*n+i0+nb], float64(y[j]), ra)
-			}
-			simd.SumRowsGrouped(tot[:w], nil, delta, w, allRows)
-			mxb, sumb, numb := mx[b*d:(b+1)*d], sum[b*d:(b+1)*d], num[b*d:(b+1)*d]
+			// Every pixel's distance: a complement column is it minus
+			// the distance over the rows the column leaves out.
+			fw := full[:simd.MaskedQueries*w]
+			simd.MaskedDistances(fw, nil, g.yAll[:], l.xlAll[i0:], g.yT, x, stride, l.allRows, alphabar, ra)
 			parallel.For(d, func(lo, hi int) {
-				acc := make([]float64, w)
+				dist := make([]float64, simd.MaskedQueries*w)
 				for m := lo; m < hi; m++ {
 					col := cols[m]
-					var total []float64 // a complement column is the total minus its rows
+					var fp []float64
 					if col.complement {
-						total = tot[:w]
+						fp = fw
 					}
-					simd.SumRowsGrouped(acc, total, delta, w, col.rows)
-					xm := l.xT[m*n+i0 : m*n+i0+nb]
-					if hard {
-						hardUpdate(acc[:nb], xm, &mxb[m], &sumb[m], &numb[m])
-					} else {
-						softUpdate(acc[:nb], xm, inv2v, cut, &mxb[m], &sumb[m], &numb[m])
+					simd.MaskedDistances(dist, fp, g.yl[m*simd.MaskedQueries:], xl[m*stride+i0:], g.yT, x, stride, col.rows, alphabar, ra)
+					xm := l.xT[m*stride+i0 : m*stride+i0+nb]
+					for q := range g.n {
+						k := (g.first+q)*d + m
+						if hard {
+							hardUpdate(dist[q*w:q*w+nb], xm, &mx[k], &sum[k], &num[k])
+						} else {
+							softUpdate(dist[q*w:q*w+nb], xm, inv2v, cut, &mx[k], &sum[k], &num[k])
+						}
 					}
 				}
 			})
@@ -269,6 +285,42 @@ func (l *Locality) PredictVP(ctx context.Context, xt *tensor.Tensor, alphabar fl
 		out.Data()[i] = float32(num[i] / sum[i])
 	}
 	return out, nil
+}
+
+// queryGroup is up to simd.MaskedQueries query images laid out for
+// simd.MaskedDistances: yT[8n+q] is pixel n of image first+q (zero for
+// q ≥ n), yl[8m+q] its Σ y² over the rows mask column m lists, yAll its
+// Σ y² over every pixel.
+type queryGroup struct {
+	first, n int
+	yT       []float64
+	yl       []float64
+	yAll     [simd.MaskedQueries]float64
+}
+
+// localityGroups splits the queries y (images of d pixels) into groups.
+func localityGroups(y []float32, d int, cols []maskColumn) []queryGroup {
+	const q8 = simd.MaskedQueries
+	nimg := len(y) / d
+	var gs []queryGroup
+	for first := 0; first < nimg; first += q8 {
+		g := queryGroup{first: first, n: min(q8, nimg-first), yT: make([]float64, q8*d), yl: make([]float64, q8*d)}
+		for q := range g.n {
+			for j, v := range y[(first+q)*d : (first+q+1)*d] {
+				g.yT[q8*j+q] = float64(v)
+				g.yAll[q] += float64(v) * float64(v)
+			}
+		}
+		for m, col := range cols {
+			for _, r := range col.rows.Rows() {
+				for q, v := range g.yT[q8*int(r) : q8*int(r)+q8] {
+					g.yl[q8*m+q] += v * v
+				}
+			}
+		}
+		gs = append(gs, g)
+	}
+	return gs
 }
 
 // softUpdate folds one block of distances D (logits −D·inv2v) and pixel

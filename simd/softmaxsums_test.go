@@ -91,3 +91,16 @@ func TestExpSumsRejectsCut(t *testing.T) {
 // BenchmarkSumRowsGrouped is the locality model's inner loop at MNIST
 // size: 784 mask columns of 180 random rows each (ascending, as the model
 // lists them) over a 784×128 block.
+
+// TestExpNeg compares ExpNeg with math.Exp over its whole range.
+func TestExpNeg(t *testing.T) {
+	for x := -745.0; x <= 0; x += 0.037 {
+		got, want := ExpNeg(x), math.Exp(x)
+		if x < -MaxExpSumsCut {
+			want = 0
+		}
+		if math.Abs(got-want) > 3e-10*want {
+			t.Fatalf("ExpNeg(%v) = %v, want %v", x, got, want)
+		}
+	}
+}

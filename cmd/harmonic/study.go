@@ -235,16 +235,22 @@ func planStudy(p study.Preset, out string) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(out, "plan.json")
-	if err := pl.Save(path); err != nil {
-		return err
-	}
-	s, err := plan.Summarize(pl, out)
+	path, s, err := savePlan(pl, out)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%s: %s(estimates: wall seconds of one job on one thread; only training is estimated)\n", path, s)
 	return nil
+}
+
+// savePlan writes out/plan.json and returns its path and cost summary.
+func savePlan(pl *plan.Plan, out string) (string, plan.Summary, error) {
+	path := filepath.Join(out, "plan.json")
+	if err := pl.Save(path); err != nil {
+		return "", plan.Summary{}, err
+	}
+	s, err := plan.Summarize(pl, out)
+	return path, s, err
 }
 
 // studyPlan is a chosen preset of a plan-based study (B, C): its name,
@@ -290,12 +296,7 @@ func runHeatStudy(args []string) error {
 // its plan's cost or runs it into --out (default NAME-PRESET).
 func runPlanStudy(name, usage string, args []string, choose func(preset string) (studyPlan, error)) error {
 	fs := flag.NewFlagSet("study "+name, flag.ContinueOnError)
-	preset := fs.String("preset", "", "smoke, quick or full")
-	out := fs.String("out", "", "output directory (default: "+name+"-PRESET)")
-	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
-	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
-	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
-	quiet := fs.Bool("quiet", false, "no progress line and no log, only errors")
+	f := addPlanStudyFlags(fs, name)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -303,45 +304,73 @@ func runPlanStudy(name, usage string, args []string, choose func(preset string) 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case fs.NArg() > 0:
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	case *preset == "":
-		return usageError{fmt.Errorf("study %s needs --preset (smoke, quick or full)", name)}
-	case *jobs < 0:
-		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
-	case *threads < 0:
-		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	if err := f.check(fs, name); err != nil {
+		return err
 	}
-	sp, err := choose(*preset)
+	sp, err := choose(*f.preset)
 	if err != nil {
 		return err
 	}
-	if *threads > 0 {
-		tensor.SetThreads(*threads)
-	}
-	if *jobs == 0 {
-		*jobs = tensor.Threads()
-	}
-	if *out == "" {
-		*out = name + "-" + sp.preset
-	}
-	if *planOnly {
-		return printPlan(sp.plan, *out, *jobs)
+	f.apply(name + "-" + sp.preset)
+	if *f.planOnly {
+		return printPlan(sp.plan, *f.out, *f.jobs)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return sp.run(ctx, *out, runOptions(*jobs, *quiet))
+	return sp.run(ctx, *f.out, runOptions(*f.jobs, *f.quiet))
+}
+
+// planStudyFlags are the flags every plan-based study command shares.
+type planStudyFlags struct {
+	preset, out     *string
+	jobs, threads   *int
+	planOnly, quiet *bool
+}
+
+func addPlanStudyFlags(fs *flag.FlagSet, name string) planStudyFlags {
+	return planStudyFlags{
+		preset:   fs.String("preset", "", "smoke, quick or full"),
+		out:      fs.String("out", "", "output directory (default: "+name+"-PRESET)"),
+		jobs:     fs.Int("jobs", 0, "jobs run at once (0: one per thread)"),
+		threads:  fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)"),
+		planOnly: fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing"),
+		quiet:    fs.Bool("quiet", false, "no progress line and no log, only errors"),
+	}
+}
+
+// check rejects arguments and values the flags do not take.
+func (f planStudyFlags) check(fs *flag.FlagSet, name string) error {
+	switch {
+	case fs.NArg() > 0:
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	case *f.preset == "":
+		return usageError{fmt.Errorf("study %s needs --preset (smoke, quick or full)", name)}
+	case *f.jobs < 0:
+		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *f.jobs)}
+	case *f.threads < 0:
+		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *f.threads)}
+	}
+	return nil
+}
+
+// apply sets the thread count and fills in the defaults of --jobs and
+// --out (defaultOut).
+func (f planStudyFlags) apply(defaultOut string) {
+	if *f.threads > 0 {
+		tensor.SetThreads(*f.threads)
+	}
+	if *f.jobs == 0 {
+		*f.jobs = tensor.Threads()
+	}
+	if *f.out == "" {
+		*f.out = defaultOut
+	}
 }
 
 // printPlan writes out/plan.json and prints its cost by kind and in all,
 // with the wall time jobs at once would take at least.
 func printPlan(pl *plan.Plan, out string, jobs int) error {
-	path := filepath.Join(out, "plan.json")
-	if err := pl.Save(path); err != nil {
-		return err
-	}
-	s, err := plan.Summarize(pl, out)
+	path, s, err := savePlan(pl, out)
 	if err != nil {
 		return err
 	}

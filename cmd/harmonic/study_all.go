@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/harmonic-go/harmonic/diffusion/study"
-	"github.com/harmonic-go/harmonic/tensor"
 )
 
 const allStudyUsage = `usage: harmonic study all --preset smoke|quick|full [--out DIR] [--jobs N] [--threads N] [--plan-only] [--quiet]
@@ -31,12 +30,8 @@ harmonic study gahb (one job array per DAG level, then harmonic study all --coll
 // runAllStudy is `harmonic study all`.
 func runAllStudy(args []string) error {
 	fs := flag.NewFlagSet("study all", flag.ContinueOnError)
-	preset := fs.String("preset", "", "smoke, quick or full")
-	out := fs.String("out", "", "output directory (default: all-PRESET)")
-	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per thread)")
-	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
-	planOnly := fs.Bool("plan-only", false, "write DIR/plan.json, print the job count and estimated cost, run nothing")
-	quiet := fs.Bool("quiet", false, "no progress line and no log, only errors")
+	f := addPlanStudyFlags(fs, "all")
+	preset, out, jobs, planOnly := f.preset, f.out, f.jobs, f.planOnly
 	collect := fs.String("collect", "", "write the reports and the index from the finished jobs under this output directory, running none")
 	ex := addExecutorFlags(fs)
 	fs.Usage = func() {
@@ -46,15 +41,8 @@ func runAllStudy(args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case fs.NArg() > 0:
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	case *preset == "":
-		return usageError{fmt.Errorf("study all needs --preset (smoke, quick or full)")}
-	case *jobs < 0:
-		return usageError{fmt.Errorf("--jobs %d: want at least 1 (0: one per thread)", *jobs)}
-	case *threads < 0:
-		return usageError{fmt.Errorf("--threads %d: want at least 1 (0: all cores)", *threads)}
+	if err := f.check(fs, "all"); err != nil {
+		return err
 	}
 	if err := ex.check(fs); err != nil {
 		return err
@@ -70,16 +58,8 @@ func runAllStudy(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *threads > 0 {
-		tensor.SetThreads(*threads)
-	}
-	if *jobs == 0 {
-		*jobs = tensor.Threads()
-	}
-	if *out == "" {
-		*out = "all-" + a.Name
-	}
-	opt := runOptions(*jobs, *quiet)
+	f.apply("all-" + a.Name)
+	opt := runOptions(*jobs, *f.quiet)
 	if *collect != "" {
 		_, err := study.CollectAll(a, *collect, *jobs, opt.Log)
 		return err

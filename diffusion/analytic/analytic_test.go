@@ -323,18 +323,6 @@ func TestDenoiserSigmaSpace(t *testing.T) {
 	}
 }
 
-func TestExpNeg(t *testing.T) {
-	for x := -745.0; x <= 0; x += 0.37 {
-		got, want := expNeg(x), math.Exp(x)
-		if x < -700 {
-			want = 0
-		}
-		if math.Abs(got-want) > 2e-9*want {
-			t.Fatalf("expNeg(%v) = %v, want %v", x, got, want)
-		}
-	}
-}
-
 func TestErrors(t *testing.T) {
 	x, _ := testSet(11, 10)
 	s, _ := ComputeStats(x)

@@ -235,7 +235,7 @@ func (e *ELS) PredictPatch(ctx context.Context, xt *tensor.Tensor, alphabar floa
 					m := mx[row]
 					if bm := -simd.MinFloat64(dist); bm > m {
 						if !math.IsInf(m, -1) {
-							f := expNeg(m - bm)
+							f := simd.ExpNeg(m - bm)
 							den[row] *= f
 							for c := range acc {
 								acc[c] *= f

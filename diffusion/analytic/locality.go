@@ -333,7 +333,7 @@ func softUpdate(dist []float64, x []float32, inv2v, cut float64, mx, sum, num *f
 	bm := -simd.MinFloat64(dist) * inv2v
 	if bm > *mx {
 		if *sum != 0 {
-			f := expNeg(*mx - bm)
+			f := simd.ExpNeg(*mx - bm)
 			*sum *= f
 			*num *= f
 		}

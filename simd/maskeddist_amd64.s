@@ -9,8 +9,8 @@
 // full is not nil, full − v (maskeddist.go).
 // Registers: SI x (tile start), R8 stride in bytes, R9 rows, R10 nrows,
 // R11 tiles left, R13 yT, R14 xl (tile start), DI out (tile start), R12
-// full (tile start or 0), CX a query row of out in bytes (16·tiles·8;
-// in the row loop the prefetched row's offset, reloaded for the epilogue),
+// full (tile start or 0), CX the prefetched row's offset in the row loop
+// and a query row of out in bytes (16·tiles·8) in the epilogue,
 // BX row position, AX and DX row offsets; Z16-Z17 the row values, Z20 a
 // query broadcast, Z21 a, Z22 c.
 TEXT ·maskedDistancesAVX512(SB), NOSPLIT, $0-96
@@ -24,8 +24,6 @@ TEXT ·maskedDistancesAVX512(SB), NOSPLIT, $0-96
 	MOVQ rows+64(FP), R9
 	MOVQ tiles+72(FP), R11
 	SHLQ $3, R8
-	MOVQ R11, CX
-	SHLQ $7, CX
 	VBROADCASTSD a+80(FP), Z21
 	VBROADCASTSD c+88(FP), Z22
 
@@ -51,11 +49,11 @@ tile:
 	JZ   epilogue
 
 row:
-	// Prefetch the tile of the row eight places ahead (the last row
-	// near the end of the list): the rows of a mask column are scattered
-	// over the block's d rows, which the hardware prefetchers cannot
-	// follow, and waiting on L2 for each cost 13% of the locality
-	// benchmark (bench/README.md).
+	// Prefetch the tile of the row eight places ahead in the list (the
+	// current row again within eight of its end): a mask column's rows
+	// are scattered over the block's d rows, which the hardware
+	// prefetchers cannot follow, and waiting on L2 for each cost 5–14%
+	// of the locality benchmark (bench/README.md).
 	LEAQ    8(BX), CX
 	CMPQ    CX, R10
 	CMOVQGE BX, CX

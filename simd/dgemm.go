@@ -24,6 +24,12 @@ type DgemmMicro struct {
 	MR, NR int
 	Fused  bool
 	Kernel func(kc int, a, b, c []float64, ldc int, alpha, beta float64)
+
+	// PanelA, when not nil, is Kernel with A read out of an NR-wide B
+	// micro-panel: s = Σ_p a[p*NR+i]·b[p*NR+j], where a starts at a
+	// column of such a panel (NR is a multiple of MR). A product of a
+	// matrix with itself, a Gram matrix, then packs its operand once.
+	PanelA func(kc int, a, b, c []float64, ldc int, alpha, beta float64)
 }
 
 // DgemmKernel returns the unfused micro-kernel of the current level. Take it
@@ -43,9 +49,10 @@ const (
 
 var dgemmGenericMicro = DgemmMicro{Name: "generic 3x2", MR: dgemmGenericMR, NR: dgemmGenericNR, Kernel: dgemmKernelGeneric}
 
-// dgemmCheck panics unless the slices hold a full kc-deep tile.
-func dgemmCheck(kc, mr, nr int, a, b, c []float64, ldc int) {
-	if kc < 0 || ldc < nr || len(a) < kc*mr || len(b) < kc*nr || len(c) < (mr-1)*ldc+nr {
+// dgemmCheck panics unless the slices hold a full kc-deep tile, A with
+// aStep values a depth step.
+func dgemmCheck(kc, mr, nr, aStep int, a, b, c []float64, ldc int) {
+	if kc < 0 || ldc < nr || (kc > 0 && len(a) < (kc-1)*aStep+mr) || len(b) < kc*nr || len(c) < (mr-1)*ldc+nr {
 		panic(fmt.Sprintf("simd: dgemm %dx%d tile with kc=%d ldc=%d: short slices a=%d b=%d c=%d",
 			mr, nr, kc, ldc, len(a), len(b), len(c)))
 	}
@@ -56,7 +63,7 @@ func dgemmCheck(kc, mr, nr int, a, b, c []float64, ldc int) {
 // following add (the Go spec allows fusion otherwise, and arm64 does it).
 func dgemmKernelGeneric(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	const mr, nr = dgemmGenericMR, dgemmGenericNR
-	dgemmCheck(kc, mr, nr, a, b, c, ldc)
+	dgemmCheck(kc, mr, nr, mr, a, b, c, ldc)
 	var c00, c01, c10, c11, c20, c21 float64
 	a = a[:kc*mr]
 	b = b[:kc*nr]

@@ -23,17 +23,32 @@ func dgemmKernelAVX512_24x8(kc int, a, b, c *float64, ldc int, alpha, beta float
 func dgemmKernelAVX512_6x32(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
+func dgemmKernelAVX512_8x24_a24(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
 func dgemmKernelAVX512FMA_8x24(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 func wrapDgemm(name string, mr, nr int, fused bool, f func(kc int, a, b, c *float64, ldc int, alpha, beta float64)) DgemmMicro {
-	return DgemmMicro{Name: name, MR: mr, NR: nr, Fused: fused, Kernel: func(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
-		dgemmCheck(kc, mr, nr, a, b, c, ldc)
+	return DgemmMicro{Name: name, MR: mr, NR: nr, Fused: fused, Kernel: wrapDgemmKernel(mr, nr, mr, f)}
+}
+
+// wrapDgemmKernel checks the slices of a kernel whose A has aStep values a
+// depth step.
+func wrapDgemmKernel(mr, nr, aStep int, f func(kc int, a, b, c *float64, ldc int, alpha, beta float64)) func(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	return func(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+		dgemmCheck(kc, mr, nr, aStep, a, b, c, ldc)
 		var pa, pb *float64
 		if kc > 0 {
 			pa, pb = &a[0], &b[0]
 		}
 		f(kc, pa, pb, &c[0], ldc, alpha, beta)
-	}}
+	}
+}
+
+// withPanelA gives m the PanelA kernel f.
+func withPanelA(m DgemmMicro, f func(kc int, a, b, c *float64, ldc int, alpha, beta float64)) DgemmMicro {
+	m.PanelA = wrapDgemmKernel(m.MR, m.NR, m.NR, f)
+	return m
 }
 
 // The first is the level's kernel.
@@ -54,7 +69,7 @@ var dgemmAVX2Micros = []DgemmMicro{
 // unfused kernel can reach only half the fused peak; the fused 8x24 is
 // listed so that machine can be measured, but it would change the bits.
 var dgemmAVX512Micros = []DgemmMicro{
-	wrapDgemm("avx512 8x24", 8, 24, false, dgemmKernelAVX512_8x24),
+	withPanelA(wrapDgemm("avx512 8x24", 8, 24, false, dgemmKernelAVX512_8x24), dgemmKernelAVX512_8x24_a24),
 	wrapDgemm("avx512 14x16", 14, 16, false, dgemmKernelAVX512_14x16),
 	wrapDgemm("avx512 24x8", 24, 8, false, dgemmKernelAVX512_24x8),
 	wrapDgemm("avx512 6x32", 6, 32, false, dgemmKernelAVX512_6x32),

@@ -33,16 +33,18 @@ type kernel struct {
 	mr, nr int
 	fused  bool
 	unroll int
+	aStep  int // doubles between depth steps of A: mr (packed A), or nr for A read out of a B panel (AVX512 only)
 }
 
 var kernels = []kernel{
-	{"AVX2", 6, 8, false, 4},
-	{"AVX2", 6, 8, true, 4},
-	{"AVX512", 8, 24, false, 4},
-	{"AVX512", 14, 16, false, 4},
-	{"AVX512", 24, 8, false, 4},
-	{"AVX512", 6, 32, false, 4},
-	{"AVX512", 8, 24, true, 4},
+	{"AVX2", 6, 8, false, 4, 6},
+	{"AVX2", 6, 8, true, 4, 6},
+	{"AVX512", 8, 24, false, 4, 8},
+	{"AVX512", 14, 16, false, 4, 14},
+	{"AVX512", 24, 8, false, 4, 24},
+	{"AVX512", 6, 32, false, 4, 6},
+	{"AVX512", 8, 24, true, 4, 8},
+	{"AVX512", 8, 24, false, 4, 24},
 }
 
 var out strings.Builder
@@ -63,7 +65,11 @@ func (k kernel) name() string {
 	if k.fused {
 		f = "FMA"
 	}
-	return fmt.Sprintf("dgemmKernel%s%s_%dx%d", k.isa, f, k.mr, k.nr)
+	a := ""
+	if k.aStep != k.mr {
+		a = fmt.Sprintf("_a%d", k.aStep)
+	}
+	return fmt.Sprintf("dgemmKernel%s%s_%dx%d%s", k.isa, f, k.mr, k.nr, a)
 }
 
 func gen(k kernel) {
@@ -77,6 +83,9 @@ func gen(k kernel) {
 func y(r int) string { return fmt.Sprintf("Y%d", r) }
 
 func genAVX2(k kernel) {
+	if k.aStep != k.mr {
+		panic("strided A is AVX512 only: " + k.name())
+	}
 	const w = 4 // doubles per ymm
 	nv := k.nr / w
 	nacc := k.mr * nv
@@ -169,7 +178,7 @@ func genAVX2(k kernel) {
 	for p := 0; p < k.unroll; p++ {
 		step(p)
 	}
-	emit("ADDQ $%d, SI", k.mr*8*k.unroll)
+	emit("ADDQ $%d, SI", k.aStep*8*k.unroll)
 	emit("ADDQ $%d, DI", k.nr*8*k.unroll)
 	emit("DECQ BX")
 	emit("JNZ loop%s", k.name())
@@ -178,7 +187,7 @@ func genAVX2(k kernel) {
 	emit("JZ done%s", k.name())
 	label("tailloop" + k.name())
 	step(0)
-	emit("ADDQ $%d, SI", k.mr*8)
+	emit("ADDQ $%d, SI", k.aStep*8)
 	emit("ADDQ $%d, DI", k.nr*8)
 	emit("DECQ CX")
 	emit("JNZ tailloop%s", k.name())
@@ -294,7 +303,7 @@ func gen512(k kernel) {
 	}
 	nprod := 0
 	step := func(p int) {
-		aoff, boff := p*k.mr*8, p*k.nr*8
+		aoff, boff := p*k.aStep*8, p*k.nr*8
 		for v := 0; v < nv; v++ {
 			emit("VMOVUPD %d(DI), %s", boff+v*w*8, bReg(v))
 		}
@@ -330,8 +339,16 @@ func gen512(k kernel) {
 	// consumes, two iterations ahead. A B micro-panel wider than 8 doubles
 	// (kc·nr·8 bytes, 32 KB and more at kc = 256) no longer stays in L1
 	// beside A, so it is prefetched the same way.
-	for off := 0; off < k.mr*8*k.unroll; off += 64 {
-		emit("PREFETCHT0 %d(SI)", k.mr*8*k.unroll*2+off)
+	if k.aStep == k.mr {
+		for off := 0; off < k.mr*8*k.unroll; off += 64 {
+			emit("PREFETCHT0 %d(SI)", k.mr*8*k.unroll*2+off)
+		}
+	} else { // each depth step's mr values lie apart
+		for p := 0; p < k.unroll; p++ {
+			for off := 0; off < k.mr*8; off += 64 {
+				emit("PREFETCHT0 %d(SI)", k.aStep*8*(k.unroll*2+p)+off)
+			}
+		}
 	}
 	if k.nr > 8 {
 		for off := 0; off < k.nr*8*k.unroll; off += 64 {
@@ -341,7 +358,7 @@ func gen512(k kernel) {
 	for p := 0; p < k.unroll; p++ {
 		step(p)
 	}
-	emit("ADDQ $%d, SI", k.mr*8*k.unroll)
+	emit("ADDQ $%d, SI", k.aStep*8*k.unroll)
 	emit("ADDQ $%d, DI", k.nr*8*k.unroll)
 	emit("DECQ BX")
 	emit("JNZ loop%s", k.name())
@@ -350,7 +367,7 @@ func gen512(k kernel) {
 	emit("JZ done%s", k.name())
 	label("tailloop" + k.name())
 	step(0)
-	emit("ADDQ $%d, SI", k.mr*8)
+	emit("ADDQ $%d, SI", k.aStep*8)
 	emit("ADDQ $%d, DI", k.nr*8)
 	emit("DECQ CX")
 	emit("JNZ tailloop%s", k.name())

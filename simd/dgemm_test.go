@@ -82,6 +82,67 @@ func TestDgemmMicroKernels(t *testing.T) {
 	}
 }
 
+// TestDgemmPanelAKernels checks each PanelA kernel bit for bit against the
+// naive tile on A copied out of the B-layout panel it reads, at every
+// column offset of that panel and depths around the unroll, and that it
+// writes nothing outside its tile.
+func TestDgemmPanelAKernels(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	fill := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = rng.NormFloat64()
+		}
+		return s
+	}
+	tested := 0
+	for _, g := range DgemmMicros() {
+		if g.PanelA == nil {
+			continue
+		}
+		tested++
+		if g.NR%g.MR != 0 {
+			t.Fatalf("%s: PanelA needs NR a multiple of MR", g.Name)
+		}
+		for _, kc := range []int{1, 3, 4, 5, 8, 9, 63, 256, 257} {
+			src, b := fill(kc*g.NR), fill(kc*g.NR)
+			for off := 0; off < g.NR; off += g.MR {
+				a := make([]float64, kc*g.MR)
+				for p := 0; p < kc; p++ {
+					copy(a[p*g.MR:(p+1)*g.MR], src[p*g.NR+off:])
+				}
+				for _, ab := range [][2]float64{{1, 1}, {0.5, -2}, {1, 0}} {
+					ldc := g.NR + 2
+					c := fill(g.MR*ldc + 3)
+					orig := append([]float64(nil), c...)
+					want := naiveDgemmTile(g.MR, g.NR, kc, a, b, orig, ldc, ab[0], ab[1])
+					g.PanelA(kc, src[off:], b, c, ldc, ab[0], ab[1])
+					for i := 0; i < g.MR; i++ {
+						for j := 0; j < ldc; j++ {
+							got := c[i*ldc+j]
+							if j >= g.NR {
+								if got != orig[i*ldc+j] {
+									t.Fatalf("%s kc=%d: wrote outside the tile at (%d,%d)", g.Name, kc, i, j)
+								}
+								continue
+							}
+							if w := want[i*g.NR+j]; math.Float64bits(got) != math.Float64bits(w) {
+								t.Fatalf("%s kc=%d off=%d: C[%d,%d] = %v, want exactly %v", g.Name, kc, off, i, j, got, w)
+							}
+						}
+					}
+					if c[g.MR*ldc] != orig[g.MR*ldc] {
+						t.Fatalf("%s: wrote past the tile", g.Name)
+					}
+				}
+			}
+		}
+	}
+	if hasAVX512() && tested == 0 {
+		t.Fatal("no PanelA kernel on an AVX-512 CPU")
+	}
+}
+
 // TestDgemmUnfusedRounding checks that the unfused kernels do not fuse: with
 // a = 1+2⁻³⁰, b = 1−2⁻³⁰ the exact product 1−2⁻⁶⁰ rounds to 1, so adding −1
 // gives 0 unfused but −2⁻⁶⁰ through a fused multiply-add.

@@ -5,26 +5,28 @@ import (
 	"math"
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 )
 
-// covRows is how many images Covariance converts to float64 at a time: one
-// Dgemm depth slab (laGemmKC), so each block's products are summed from +0
-// and then added to C, and the float64 copy stays small (1.6 MB at d = 784)
-// whatever N is.
+// covRows is how many images Covariance packs at a time: one Dgemm depth
+// slab (laGemmKC), so each slab's products are summed from +0 and then
+// added to C, as Dgemm rounds, and the float64 packs stay small (3.2 MB at
+// d = 784) whatever N is.
 const covRows = laGemmKC
 
-// covCols is the width of the column blocks of C: block J gets rows
-// [0, end of J) of BᵀB, so only the upper triangle and the diagonal blocks
-// are computed (about (1 + covCols/d)/2 of the full product's flops).
-const covCols = 128
+// covMeanRows is the fixed row chunk of the mean's partial sums: the
+// chunks are summed in parallel and added in order, so the mean does not
+// depend on the worker count.
+const covMeanRows = 1024
 
 // Covariance returns the mean μ and the unbiased covariance
 // S = Σᵢ (xᵢ−μ)(xᵢ−μ)ᵀ/(n−1) of the n rows of x (n×d row-major float32),
 // in float64: μ has d values, S is d×d row-major and exactly symmetric.
-// The mean is summed first in float64 (rows in order); then blocks of
-// covRows rows are centred into float64 and S += BᵀB by Dgemm on the upper
-// triangle, so no float64 copy of all of x is made. Results do not depend on
-// the worker count. Errors: n < 2, d < 1, len(x) ≠ n·d, NaN or Inf values.
+// The mean is summed first in float64; then each slab of covRows rows is
+// centred into float64 while it is packed for the micro-kernel, and
+// S += BᵀB is computed on the upper triangle only (gram.go), so no float64
+// copy of x is made. Results do not depend on the worker count. Errors:
+// n < 2, d < 1, len(x) ≠ n·d, NaN or Inf values.
 func Covariance(x []float32, n, d int) (mean, cov []float64, err error) {
 	if n < 2 {
 		return nil, nil, fmt.Errorf("linalg: covariance needs at least 2 rows, got n=%d", n)
@@ -35,33 +37,14 @@ func Covariance(x []float32, n, d int) (mean, cov []float64, err error) {
 	if n > math.MaxInt/d || len(x) != n*d {
 		return nil, nil, fmt.Errorf("linalg: covariance of %dx%d rows but len(x)=%d", n, d, len(x))
 	}
-	mean = make([]float64, d)
-	for i := range n {
-		row := x[i*d : (i+1)*d]
-		for j, v := range row {
-			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
-				return nil, nil, fmt.Errorf("linalg: covariance: value %v at row %d, column %d is not finite", v, i, j)
-			}
-			mean[j] += float64(v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
+	mean = columnMeans(x, n, d)
+	if err := checkFinite(x, d, mean); err != nil {
+		return nil, nil, err
 	}
 	cov = make([]float64, d*d)
-	block := make([]float64, min(covRows, n)*d)
+	g := newGram(d, min(covRows, n), mean)
 	for i0 := 0; i0 < n; i0 += covRows {
-		k := min(covRows, n-i0)
-		b := block[:k*d]
-		parallel.For(k, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				src, dst := x[(i0+i)*d:(i0+i+1)*d], b[i*d:(i+1)*d]
-				for j, v := range src {
-					dst[j] = float64(v) - mean[j]
-				}
-			}
-		})
-		addUpperGram(cov, b, k, d)
+		g.addSlab(cov, x[i0*d:min(n, i0+covRows)*d])
 	}
 	inv := 1 / float64(n-1)
 	for r := range d {
@@ -73,29 +56,44 @@ func Covariance(x []float32, n, d int) (mean, cov []float64, err error) {
 	return mean, cov, nil
 }
 
-// addUpperGram adds BᵀB (B k×d row-major) to c on and above the diagonal
-// blocks: column block [j0, j1) gets rows [0, j1). Entries below the
-// diagonal inside a diagonal block are written too but are not meaningful
-// to the caller (Covariance overwrites them from the upper triangle).
-//
-// The column blocks are independent products, so they are what runs in
-// parallel, each product on one goroutine, widest (most rows) first: one
-// synchronization per call instead of two inside each of the d/covCols
-// products, which on a loaded machine (a worker descheduled at every
-// hand-over) made two threads slower than one. Each entry of c is computed
-// by the same kernel calls either way, so the bits do not change.
-func addUpperGram(c, b []float64, k, d int) {
-	blocks := ceilDiv(d, covCols)
-	product := func(i int) {
-		j0 := (blocks - 1 - i) * covCols
-		j1 := min(d, j0+covCols)
-		dgemmOn(1, true, false, j1, j1-j0, k, 1, b, d, b[j0:], d, 1, c[j0:], d)
-	}
-	if parallel.Workers() == 1 {
-		for i := 0; i < blocks; i++ {
-			product(i)
+// columnMeans sums the rows of x in float64, in chunks of covMeanRows rows
+// that are added in order.
+func columnMeans(x []float32, n, d int) []float64 {
+	chunks := ceilDiv(n, covMeanRows)
+	partial := make([]float64, chunks*d)
+	parallel.ForEach(chunks, func(c int) {
+		s := partial[c*d : (c+1)*d]
+		for i := c * covMeanRows; i < min(n, (c+1)*covMeanRows); i++ {
+			simd.AddWidened(s, x[i*d:(i+1)*d])
 		}
-		return
+	})
+	mean := partial[:d:d]
+	for c := 1; c < chunks; c++ {
+		for j, v := range partial[c*d : (c+1)*d] {
+			mean[j] += v
+		}
 	}
-	parallel.ForEach(blocks, product)
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	return mean
+}
+
+// checkFinite reports the first NaN or Inf of x in row-major order. A
+// column's float64 sum of float32 values cannot overflow, so it is finite
+// exactly when the column is: x is scanned only when a mean is not.
+func checkFinite(x []float32, d int, mean []float64) error {
+	ok := true
+	for _, m := range mean {
+		ok = ok && !math.IsNaN(m) && !math.IsInf(m, 0)
+	}
+	if ok {
+		return nil
+	}
+	for i, v := range x {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("linalg: covariance: value %v at row %d, column %d is not finite", v, i/d, i%d)
+		}
+	}
+	return nil
 }

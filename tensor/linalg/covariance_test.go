@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 )
 
 // naiveCovariance is the textbook two-pass covariance in float64.
@@ -42,34 +43,63 @@ func randomRows(n, d int, seed uint64) []float32 {
 	return x
 }
 
+// TestCovarianceMatchesNaive compares with the float64 textbook loop at
+// every simd level (the AVX-512 product reads its A operand out of the B
+// panels, the others pack it twice) and checks that the levels agree bit for
+// bit, as the unfused kernels' rounding specification says they must.
 func TestCovarianceMatchesNaive(t *testing.T) {
-	for _, sz := range [][2]int{{2, 1}, {3, 5}, {255, 7}, {256, 130}, {257, 129}, {700, 260}, {1000, 33}} {
-		n, d := sz[0], sz[1]
-		x := randomRows(n, d, uint64(n*1000+d))
-		mean, cov, err := Covariance(x, n, d)
-		if err != nil {
-			t.Fatalf("n=%d d=%d: %v", n, d, err)
+	defer func(l simd.Level) { _ = simd.Use(string(l)) }(simd.Current())
+	first := map[[2]int][]float64{}
+	for _, l := range simd.Available() {
+		if err := simd.Use(string(l)); err != nil {
+			t.Fatal(err)
 		}
-		wm, wc := naiveCovariance(x, n, d)
-		for j := range wm {
-			if e := math.Abs(mean[j] - wm[j]); e > 1e-12*math.Abs(wm[j])+1e-15 {
-				t.Fatalf("n=%d d=%d: mean[%d] = %v, want %v", n, d, j, mean[j], wm[j])
-			}
-		}
-		// Relative to the diagonal scale √(S_pp S_qq), which bounds |S_pq|.
-		for p := range d {
-			for q := range d {
-				got, want := cov[p*d+q], wc[p*d+q]
-				scale := math.Sqrt(wc[p*d+p] * wc[q*d+q])
-				if math.Abs(got-want) > 1e-12*scale {
-					t.Fatalf("n=%d d=%d: cov[%d,%d] = %v, want %v", n, d, p, q, got, want)
-				}
-				if got != cov[q*d+p] {
-					t.Fatalf("n=%d d=%d: cov not symmetric at [%d,%d]", n, d, p, q)
+		for _, sz := range [][2]int{{2, 1}, {3, 5}, {255, 7}, {256, 130}, {257, 129}, {700, 260}, {1000, 33}} {
+			n, d := sz[0], sz[1]
+			mean, cov := checkCovarianceNaive(t, n, d)
+			got := append(append([]float64(nil), mean...), cov...)
+			if f, ok := first[sz]; !ok {
+				first[sz] = got
+			} else {
+				for i := range f {
+					if math.Float64bits(f[i]) != math.Float64bits(got[i]) {
+						t.Fatalf("n=%d d=%d: value %d is %v at %s, %v at %s", n, d, i, got[i], l, f[i], simd.Available()[0])
+					}
 				}
 			}
 		}
 	}
+}
+
+// checkCovarianceNaive compares Covariance with naiveCovariance on random
+// n×d rows and returns Covariance's result.
+func checkCovarianceNaive(t *testing.T, n, d int) (mean, cov []float64) {
+	t.Helper()
+	x := randomRows(n, d, uint64(n*1000+d))
+	mean, cov, err := Covariance(x, n, d)
+	if err != nil {
+		t.Fatalf("n=%d d=%d: %v", n, d, err)
+	}
+	wm, wc := naiveCovariance(x, n, d)
+	for j := range wm {
+		if e := math.Abs(mean[j] - wm[j]); e > 1e-12*math.Abs(wm[j])+1e-15 {
+			t.Fatalf("n=%d d=%d: mean[%d] = %v, want %v", n, d, j, mean[j], wm[j])
+		}
+	}
+	// Relative to the diagonal scale √(S_pp S_qq), which bounds |S_pq|.
+	for p := range d {
+		for q := range d {
+			got, want := cov[p*d+q], wc[p*d+q]
+			scale := math.Sqrt(wc[p*d+p] * wc[q*d+q])
+			if math.Abs(got-want) > 1e-12*scale {
+				t.Fatalf("n=%d d=%d: cov[%d,%d] = %v, want %v", n, d, p, q, got, want)
+			}
+			if got != cov[q*d+p] {
+				t.Fatalf("n=%d d=%d: cov not symmetric at [%d,%d]", n, d, p, q)
+			}
+		}
+	}
+	return mean, cov
 }
 
 func TestCovarianceThreadIndependent(t *testing.T) {

@@ -106,6 +106,9 @@ func eigSym(a []float64, n int, wantVectors bool) (values, vectors []float64, er
 // ncols, or nil) along. The sort is stable so ties keep QL's order.
 func eigSortRows(d, w []float64, ncols int) {
 	n := len(d)
+	if slices.IsSorted(d) && !slices.ContainsFunc(d, math.IsNaN) {
+		return // divide and conquer returns them sorted: the stable sort is the identity
+	}
 	perm := make([]int, n)
 	for i := range perm {
 		perm[i] = i

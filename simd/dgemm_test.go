@@ -27,15 +27,21 @@ func naiveDgemmTile(mr, nr, kc int, a, b, c []float64, ldc int, alpha, beta floa
 	return want
 }
 
-func TestDgemmMicroKernels(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	fill := func(n int) []float64 {
+// normalFiller returns a function making slices of standard normal values
+// from a generator seeded with seed.
+func normalFiller(seed int64) func(n int) []float64 {
+	rng := rand.New(rand.NewSource(seed))
+	return func(n int) []float64 {
 		s := make([]float64, n)
 		for i := range s {
 			s[i] = rng.NormFloat64()
 		}
 		return s
 	}
+}
+
+func TestDgemmMicroKernels(t *testing.T) {
+	fill := normalFiller(1)
 	for _, g := range DgemmMicros() {
 		for _, kc := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 64, 255, 256, 257} {
 			for _, ab := range [][2]float64{{1, 0}, {1, 1}, {0.5, -2}, {0, 1.5}, {-1, 0}, {0.3, 1}} {
@@ -87,14 +93,7 @@ func TestDgemmMicroKernels(t *testing.T) {
 // column offset of that panel and depths around the unroll, and that it
 // writes nothing outside its tile.
 func TestDgemmPanelAKernels(t *testing.T) {
-	rng := rand.New(rand.NewSource(2))
-	fill := func(n int) []float64 {
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = rng.NormFloat64()
-		}
-		return s
-	}
+	fill := normalFiller(2)
 	tested := 0
 	for _, g := range DgemmMicros() {
 		if g.PanelA == nil {

@@ -10,8 +10,8 @@ import (
 
 // covRows is how many images Covariance packs at a time: one Dgemm depth
 // slab (laGemmKC), so each slab's products are summed from +0 and then
-// added to C, as Dgemm rounds, and the float64 packs stay small (3.2 MB at
-// d = 784) whatever N is.
+// added to C, as Dgemm rounds, and the float64 packs stay small (1.6 MB at
+// d = 784, twice that where A is packed too) whatever N is.
 const covRows = laGemmKC
 
 // covMeanRows is the fixed row chunk of the mean's partial sums: the
@@ -24,7 +24,7 @@ const covMeanRows = 1024
 // in float64: μ has d values, S is d×d row-major and exactly symmetric.
 // The mean is summed first in float64; then each slab of covRows rows is
 // centred into float64 while it is packed for the micro-kernel, and
-// S += BᵀB is computed on the upper triangle only (gram.go), so no float64
+// S += BᵀB is computed on the upper triangle only (covariance_gram.go), so no float64
 // copy of x is made. Results do not depend on the worker count. Errors:
 // n < 2, d < 1, len(x) ≠ n·d, NaN or Inf values.
 func Covariance(x []float32, n, d int) (mean, cov []float64, err error) {

@@ -56,13 +56,16 @@ func (g *gram) addSlab(c []float64, slab []float32) {
 	d, mr, nr := g.d, g.micro.MR, g.micro.NR
 	k := len(slab) / d
 	na, nb := ceilDiv(d, mr), ceilDiv(d, nr)
-	packA := len(g.pa) > 0
-	parallel.For(nb+na, func(lo, hi int) {
+	packA := g.micro.PanelA == nil
+	panels := nb
+	if packA {
+		panels += na
+	}
+	parallel.For(panels, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			switch {
-			case i < nb:
+			if i < nb {
 				g.pack(g.pb[i*nr*k:(i+1)*nr*k], slab, k, i*nr, nr)
-			case packA:
+			} else {
 				g.pack(g.pa[(i-nb)*mr*k:(i-nb+1)*mr*k], slab, k, (i-nb)*mr, mr)
 			}
 		}

@@ -62,6 +62,7 @@ func trainFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.Warmup, "warmup", 0, "linear learning-rate warm-up over this many steps (0: none)")
 	fs.Float64Var(&c.EMA, "ema", 0, "decay of the moving average of the weights saved as the model, e.g. 0.999 (0: none)")
 	fs.Float64Var(&c.Clip, "clip", 0, "clip the gradient to this global L2 norm (0: none)")
+	fs.Float64Var(&c.SigmaWeight, "sigma-weight", 0, "blind: divide each image's squared error by σ² + this c, e.g. 1e-3 (0: the paper's unweighted loss)")
 	fs.IntVar(&c.Steps, "steps", 3000, "total optimizer steps")
 	fs.IntVar(&c.Batch, "batch", 64, "images per step")
 	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate")
@@ -196,6 +197,9 @@ func loopOptions(c train.Config) string {
 	}
 	if c.Clip > 0 {
 		s += fmt.Sprintf(", clip %g", c.Clip)
+	}
+	if c.SigmaWeight > 0 {
+		s += fmt.Sprintf(", loss / (σ² + %g)", c.SigmaWeight)
 	}
 	return s
 }

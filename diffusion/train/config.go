@@ -5,7 +5,8 @@
 //
 //   - blind (study A, blind networks): images in [0,1], noise level σ = U²
 //     with U ~ Uniform[0,1] per image, noisy = x + σz,
-//     loss = Σ (net(noisy) − σz)² / batch;
+//     loss = Σ (net(noisy) − σz)² / batch, or with a σ weight c (SigmaWeight)
+//     Σ_i ‖net(noisy_i) − σ_i z_i‖² / (σ_i² + c) / batch;
 //   - vp-eps (studies B, C, time-conditioned networks): x = 2u − 1 in
 //     [−1,1], t ~ U{0..T−1} of the DDPM schedule, x_t = √ᾱ_t x + √(1−ᾱ_t) ε,
 //     loss = Σ (ε̂(x_t, t) − ε)² / batch;
@@ -84,6 +85,11 @@ type Config struct {
 	// DefaultHeatSigmaMax; other objectives leave them 0).
 	HeatK        int     `json:"heat_k,omitempty"`
 	HeatSigmaMax float64 `json:"heat_sigma_max,omitempty"`
+	// SigmaWeight c > 0 divides each image's squared error in the blind
+	// objective by σ² + c, so that small noise levels, whose errors are
+	// small in absolute terms, carry weight in the loss (0: the unweighted
+	// loss of the paper; other objectives leave it 0).
+	SigmaWeight float64 `json:"sigma_weight,omitempty"`
 	// Clip rescales the gradient to global L2 norm at most Clip, as
 	// torch.nn.utils.clip_grad_norm_ (0: none).
 	Clip float64 `json:"clip,omitempty"`
@@ -135,6 +141,12 @@ func (c Config) Validate() error {
 		}
 	} else if c.HeatK != 0 || c.HeatSigmaMax != 0 {
 		return fmt.Errorf("train: heat levels %d and σ_max %v belong to the heat objective, not %q", c.HeatK, c.HeatSigmaMax, obj.name)
+	}
+	if !(c.SigmaWeight >= 0) || math.IsInf(c.SigmaWeight, 0) {
+		return fmt.Errorf("train: σ weight c = %v must be a finite number >= 0 (0: unweighted)", c.SigmaWeight)
+	}
+	if c.SigmaWeight != 0 && obj.name != "blind" {
+		return fmt.Errorf("train: the σ weight c = %v belongs to the blind objective, not %q", c.SigmaWeight, obj.name)
 	}
 	if c.Channels != 0 && c.Channels != 1 && c.Channels != 3 {
 		return fmt.Errorf("train: %d image channels; want 1 (grayscale) or 3 (RGB)", c.Channels)

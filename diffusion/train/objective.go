@@ -31,12 +31,16 @@ type objectiveKind struct {
 }
 
 var objectives = map[string]objectiveKind{
-	"blind": {name: "blind", build: func(net nn.Model, shape []int, _ Config) (objective, error) {
+	"blind": {name: "blind", build: func(net nn.Model, shape []int, cfg Config) (objective, error) {
 		n, err := nn.AsNet(net)
 		if err != nil {
 			return nil, err
 		}
-		return &blindObjective{net: n, noisy: tensor.New(shape...), target: tensor.New(shape...)}, nil
+		o := &blindObjective{net: n, noisy: tensor.New(shape...), target: tensor.New(shape...), weight: cfg.SigmaWeight}
+		if o.weight > 0 {
+			o.scale = tensor.New(shape...)
+		}
+		return o, nil
 	}},
 	"vp-eps": {name: "vp-eps", conditioned: true, build: func(net nn.Model, shape []int, _ Config) (objective, error) {
 		n, err := nn.AsConditioned(net)
@@ -73,15 +77,36 @@ func lookupObjective(name string) (objectiveKind, error) {
 }
 
 // blindObjective is study A's: σ = U² per image, noisy = x + σz, target σz,
-// loss Σ (net(noisy) − σz)² / B (nn.NoiseLoss).
+// loss Σ (net(noisy) − σz)² / B (nn.NoiseLoss). With a σ weight c > 0 each
+// image's squared error is divided by σ² + c (Config.SigmaWeight).
 type blindObjective struct {
 	net           nn.Net
 	noisy, target *tensor.Tensor
+	weight        float64        // c of the σ weighting (0: none)
+	scale         *tensor.Tensor // 1/√(σ² + c) of each image, repeated over its pixels
 }
 
 func (o *blindObjective) loss(tp *autograd.Tape, clean *tensor.Tensor, noise *tensor.RNG) (*autograd.Var, error) {
 	o.draw(clean, noise)
-	return nn.NoiseLoss(tp, o.net, o.noisy, o.target)
+	if o.weight == 0 {
+		return nn.NoiseLoss(tp, o.net, o.noisy, o.target)
+	}
+	return o.weightedLoss(tp)
+}
+
+// weightedLoss records Σ_i ‖net(noisy_i) − σ_i z_i‖² / (σ_i² + c) / B as the
+// squared error of the prediction and the target both scaled by
+// 1/√(σ_i² + c): the weight then reaches the gradient through the one
+// elementwise product the prediction goes through.
+func (o *blindObjective) weightedLoss(tp *autograd.Tape) (*autograd.Var, error) {
+	if err := o.net.CheckInput(o.noisy.Shape()); err != nil {
+		return nil, err
+	}
+	s := tp.Leaf(o.scale, false)
+	pred := autograd.Mul(o.net.Forward(tp, tp.Leaf(o.noisy, false), true), s)
+	target := autograd.Mul(tp.Leaf(o.target, false), s)
+	loss := autograd.Scale(autograd.SquaredError(pred, target), 1/float32(o.noisy.Dim(0)))
+	return loss, tp.Err()
 }
 
 func (o *blindObjective) forward(tp *autograd.Tape) *autograd.Var {
@@ -94,12 +119,21 @@ func (o *blindObjective) draw(clean *tensor.Tensor, noise *tensor.RNG) {
 	d := clean.Numel() / b
 	x, y, n := clean.Data(), o.noisy.Data(), o.target.Data()
 	for i := range b {
-		sigma := float32(schedule.BlindSigma(noise))
+		s64 := schedule.BlindSigma(noise)
+		sigma := float32(s64)
 		zi := n[i*d : (i+1)*d]
 		noise.FillNormal(zi, 0, 1)
 		for j := range zi {
 			zi[j] *= sigma
 			y[i*d+j] = x[i*d+j] + zi[j]
+		}
+		if o.scale != nil {
+			// σ as float64 (σ² + c for small c would lose digits in float32).
+			w := float32(1 / math.Sqrt(s64*s64+o.weight))
+			si := o.scale.Data()[i*d : (i+1)*d]
+			for j := range si {
+				si[j] = w
+			}
 		}
 	}
 }

@@ -23,10 +23,11 @@ var _ = register(command{
 	run:     runStudy,
 })
 
-const studyUsage = `usage: harmonic study [gahb] --preset quick|full|smoke [--data SPEC] [--out DIR] [--steps N]
+const studyUsage = `usage: harmonic study [gahb] --preset quick|medium|full|smoke [--data SPEC] [--out DIR] [--steps N]
                       [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
                       [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
+  medium: 32x32, 2-level UNet of base 16, N = 1..10^4, σ-weighted loss (about 1-2 hours on 2 cores; not yet run to the end)
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
   smoke: tiny sizes, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
 The study is a plan of jobs (DIR/plan.json); job <id> writes DIR/runs/<id>/ and is done once its
@@ -85,7 +86,7 @@ func runStudy(args []string) error {
 		return usageError{fmt.Errorf("unknown study %q (available: gahb, locality, heat, all)", args[0])}
 	}
 	fs := flag.NewFlagSet("study gahb", flag.ContinueOnError)
-	preset := fs.String("preset", "quick", "smoke, quick or full")
+	preset := fs.String("preset", "quick", "smoke, quick, medium or full")
 	dataSpec := fs.String("data", "", "dataset of the N sweep and two-network experiment (default: the preset's, cmix:2)")
 	out := fs.String("out", "", "output directory (default: gahb-PRESET)")
 	steps := fs.Int("steps", 0, "override the training steps per model")

@@ -38,7 +38,7 @@ func (p Preset) Spec(dataSpec string, shuffle bool, split string, n int) ModelSp
 	cfg := train.Config{
 		Data: dataSpec, Size: p.Size, NTrain: p.pool(), NTest: p.NTest, DataSeed: p.Seed, Shuffle: shuffle,
 		Arch: "bf-unet", Levels: p.Levels, Base: p.Base,
-		Steps: p.Steps, Batch: p.Batch, LR: p.LR, LREvery: p.LREvery, LRFactor: p.LRFactor,
+		Steps: p.Steps, Batch: p.Batch, LR: p.LR, LREvery: p.LREvery, LRFactor: p.LRFactor, SigmaWeight: p.SigmaWeight,
 		Seed: p.Seed + uint64(n)*7919 + map[string]uint64{"S1": 0, "S2": 1}[split], CheckpointEvery: 500,
 	}
 	return ModelSpec{Train: cfg, Split: split, N: n}

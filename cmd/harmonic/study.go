@@ -23,7 +23,7 @@ var _ = register(command{
 	run:     runStudy,
 })
 
-const studyUsage = `usage: harmonic study [gahb] --preset quick|medium|full|smoke [--data SPEC] [--out DIR] [--steps N]
+const studyUsage = `usage: harmonic study [gahb] --preset quick|full|medium|smoke [--data SPEC] [--out DIR] [--steps N]
                       [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
                       [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores

@@ -146,7 +146,6 @@ func Medium() Preset {
 	p.NTest, p.NEval = 500, 200
 	p.EvalSigmas = []float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4}
 	p.SlopeSigmas = []float64{0.01, 0.015, 0.02, 0.03, 0.05}
-	p.JacImages = 8
 	return p
 }
 

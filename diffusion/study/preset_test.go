@@ -1,6 +1,9 @@
 package study
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // The σ weight reaches every model's training config, and a preset without
 // it (quick) keeps its job hashes: the weight is omitted from the config.
@@ -24,6 +27,9 @@ func TestPresetSigmaWeightReachesSpecs(t *testing.T) {
 	for _, s := range q.allSpecs() {
 		if s.Train.SigmaWeight != 0 {
 			t.Fatalf("quick %s: σ weight %v, want 0 (unweighted)", s.Label(), s.Train.SigmaWeight)
+		}
+		if strings.Contains(s.key(), "sigma_weight") {
+			t.Fatalf("quick %s: the job key names the unset σ weight, so its hash changed: %s", s.Label(), s.key())
 		}
 	}
 	if _, err := PresetByName("huge"); err == nil {

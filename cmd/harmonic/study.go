@@ -5,10 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +24,7 @@ var _ = register(command{
 })
 
 const studyUsage = `usage: harmonic study [gahb] --preset quick|full|medium|smoke [--data SPEC] [--out DIR] [--steps N]
-                      [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
+                      [--sigma-weight C] [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
                       [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
   medium: 32x32, 2-level UNet of base 16, N = 1..10^4, σ-weighted loss (about 1-2 hours on 2 cores; not yet run to the end)
@@ -90,6 +90,7 @@ func runStudy(args []string) error {
 	dataSpec := fs.String("data", "", "dataset of the N sweep and two-network experiment (default: the preset's, cmix:2)")
 	out := fs.String("out", "", "output directory (default: gahb-PRESET)")
 	steps := fs.Int("steps", 0, "override the training steps per model")
+	sigmaWeight := fs.Float64("sigma-weight", 0, "override the preset's σ weight c: each image's squared error divided by σ² + c (0: the paper's unweighted loss; unset: the preset's)")
 	estimate := fs.Bool("estimate", false, "only time a few training steps and print the preset's expected wall time")
 	jobs := fs.Int("jobs", 0, "jobs run at once (models trained side by side; 0: one per thread)")
 	threads := fs.Int("threads", 0, "worker threads of the one pool every job's loops share (0: all cores)")
@@ -129,12 +130,14 @@ func runStudy(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *dataSpec != "" {
-		p.Data = *dataSpec
+	ov := gahbOverrides{data: *dataSpec, steps: *steps}
+	if flagSet(fs, "sigma-weight") {
+		if !(*sigmaWeight >= 0) || math.IsInf(*sigmaWeight, 0) {
+			return usageError{fmt.Errorf("--sigma-weight %v: want a finite c >= 0", *sigmaWeight)}
+		}
+		ov.sigmaWeight = sigmaWeight
 	}
-	if *steps > 0 {
-		p.Steps = *steps
-	}
+	p = ov.apply(p)
 	if *estimate {
 		sec, err := study.StepSeconds(study.Full(), 3)
 		if err != nil {
@@ -157,7 +160,7 @@ func runStudy(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *ex.executor == "slurm" {
-		return submitStudy(ctx, p, *out, *dataSpec, *steps, ex.slurm(), *ex.wait, opt.Log)
+		return submitStudy(ctx, p, *out, ov, ex.slurm(), *ex.wait, opt.Log)
 	}
 	_, err = study.RunGAHB(ctx, p, *out, opt)
 	return err
@@ -382,7 +385,7 @@ func printPlan(pl *plan.Plan, out string, jobs int) error {
 
 // submitStudy hands preset p's plan to Slurm (see plan.Slurm), its collect job
 // rerunning this command with --collect, and with wait follows it to the end.
-func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, steps int, s plan.Slurm, wait bool, log io.Writer) error {
+func submitStudy(ctx context.Context, p study.Preset, out string, ov gahbOverrides, s plan.Slurm, wait bool, log io.Writer) error {
 	pl, err := study.PlanGAHB(p)
 	if err != nil {
 		return err
@@ -391,14 +394,8 @@ func submitStudy(ctx context.Context, p study.Preset, out, dataSpec string, step
 	if err != nil {
 		return err
 	}
-	// The same preset, data and steps as this plan, so the collect job finds its jobs.
-	s.CollectArgs = []string{"study", "gahb", "--preset", p.Name, "--collect", abs}
-	if dataSpec != "" {
-		s.CollectArgs = append(s.CollectArgs, "--data", dataSpec)
-	}
-	if steps > 0 {
-		s.CollectArgs = append(s.CollectArgs, "--steps", strconv.Itoa(steps))
-	}
+	// The same preset and overrides as this plan, so the collect job finds its jobs.
+	s.CollectArgs = append([]string{"study", "gahb", "--preset", p.Name, "--collect", abs}, ov.args()...)
 	return submitPlan(ctx, pl, abs, "report.html", s, wait, log)
 }
 

@@ -84,6 +84,9 @@ type Result struct {
 	Sigma     []float64
 	Converged []bool
 	Diverged  []bool
+	// Trace is each sample's σ_t at every step it took (Trace[i] has
+	// Steps[i] values): where a chain levels off, and where it turns.
+	Trace [][]float64
 }
 
 func (o Options) check(d int) error {
@@ -145,7 +148,7 @@ func Run(ctx context.Context, den denoise.Denoiser, n, h, w int, opt Options) (*
 		return nil, fmt.Errorf("sample: %w", err)
 	}
 	res := &Result{Samples: tensor.New(n, 1, h, w), Steps: make([]int, n), Sigma: make([]float64, n),
-		Converged: make([]bool, n), Diverged: make([]bool, n)}
+		Converged: make([]bool, n), Diverged: make([]bool, n), Trace: make([][]float64, n)}
 	out := res.Samples.Data()
 	// Chains run in groups of Batch; a finished chain leaves its group, so
 	// the forward passes shrink as samples converge.
@@ -217,6 +220,7 @@ func step(ctx context.Context, f denoise.Denoiser, active []*chain, h, w int, op
 			c.sigma1 = sigma
 		}
 		res.Steps[c.index], res.Sigma[c.index] = c.steps, sigma
+		res.Trace[c.index] = append(res.Trace[c.index], sigma)
 		if c.done(sigma, opt, res) {
 			copy(out[c.index*d:], fj)
 			continue

@@ -204,6 +204,20 @@ func TestGainAboveOneDiverges(t *testing.T) {
 	if got := res.DivergedIndices(); len(got) != 1 || got[0] != 0 {
 		t.Fatalf("diverged indices %v", got)
 	}
+	// The trace holds every step's σ_t: σ_1·∏_{s<t}(1 + 0.05·h_s).
+	if len(res.Trace[0]) != res.Steps[0] {
+		t.Fatalf("trace of %d values for %d steps", len(res.Trace[0]), res.Steps[0])
+	}
+	p := 1.0
+	for i, s := range res.Trace[0] {
+		if math.Abs(s-sigma1*p) > 1e-4*sigma1*p {
+			t.Fatalf("trace step %d: σ_t = %v, want %v", i+1, s, sigma1*p)
+		}
+		p *= 1 + 0.05*StepSize(opt.H0, i+1)
+	}
+	if last := res.Trace[0][len(res.Trace[0])-1]; last != res.Sigma[0] {
+		t.Fatalf("trace ends at %v, the last σ_t is %v", last, res.Sigma[0])
+	}
 }
 
 // Without detection the same expanding chain runs to MaxSteps and is

@@ -153,7 +153,7 @@ func collectGAHB(p Preset, out string, gp *gahbPlan) (*Results, error) {
 		for _, g := range []struct {
 			name string
 			dst  any
-		}{{"slope", &fit.Slope}, {"slope_lo", &fit.Lo}, {"slope_hi", &fit.Hi}, {"fit_sigma_lo", &fit.FitLo}, {"fit_sigma_hi", &fit.FitHi}, {"fit_by_rule", &fit.ByRule}} {
+		}{{"slope", &fit.Slope}, {"slope_lo", &fit.Lo}, {"slope_hi", &fit.Hi}, {"fit_sigma_lo", &fit.FitLo}, {"fit_sigma_hi", &fit.FitHi}, {"fit_by_rule", &fit.ByRule}, {"fit_window", &fit.Window}} {
 			if err := m.get(g.name, g.dst); err != nil {
 				return nil, err
 			}
@@ -176,7 +176,7 @@ func readTwoNet(out, id string) (*TwoNet, error) {
 	if err := m.file(twoNetImagesFile, &img); err != nil {
 		return nil, err
 	}
-	t.S1, t.S2, t.NN1 = img.S1, img.S2, img.NN1
+	t.S1, t.S2, t.NN1, t.Trace1, t.Trace2 = img.S1, img.S2, img.NN1, img.Trace1, img.Trace2
 	return t, nil
 }
 

@@ -23,7 +23,11 @@ import (
 //  3. the fit range is the longest run of consecutive segments whose local
 //     slopes are all at least fitSlopeTol times the steepest one, provided
 //     it spans at least fitMinPoints points (ties: the run at the smallest
-//     σ, where the slope is asymptotic).
+//     σ, where the slope is asymptotic);
+//  4. when no such run exists (a curve that bends everywhere, as a floor
+//     felt over the whole σ grid makes it), the window of fitMinPoints
+//     consecutive usable points whose smaller local slope is the largest:
+//     the steepest part of the curve, as in 3, at the minimum length.
 //
 // Why the steepest: a floor raises the output MSE at small σ and a
 // saturation lowers it at large σ, so both flatten the curve at its ends;
@@ -32,8 +36,11 @@ import (
 // slope. The curves are means over hundreds of images, so the local slopes
 // carry little noise and the steepest one is not a lone outlier.
 //
-// When no run qualifies the rule falls back to the preset's slope σs (the
-// first FitPoints rows), and says so.
+// Only when fewer than fitMinPoints points are usable does the rule fall
+// back to the preset's slope σs (the first FitPoints rows), and it says so.
+// (Until the medium preset's first run, step 4 did not exist and any curve
+// without a qualifying run fell back, which for models with a floor put the
+// fit on the floor itself: the small σs the rule's step 1 exists to avoid.)
 const (
 	fitMinGainDB = 3.0  // 10·log10(2): output MSE ≤ input MSE / 2
 	fitSlopeTol  = 0.95 // local slopes ≥ 0.95 × the steepest
@@ -41,7 +48,7 @@ const (
 )
 
 // FitRuleName names the rule in the report.
-var FitRuleName = fmt.Sprintf("gain ≥ %g dB, longest run of ≥ %d points with local slopes ≥ %g × the steepest", fitMinGainDB, fitMinPoints, fitSlopeTol)
+var FitRuleName = fmt.Sprintf("gain ≥ %g dB, longest run of ≥ %d points with local slopes ≥ %g × the steepest, else the steepest %d-point window", fitMinGainDB, fitMinPoints, fitSlopeTol, fitMinPoints)
 
 // FitRange is the σ range a slope is fitted on: the σ indices (into the
 // curve) of its points, the σ bounds and whether the rule found it (false:
@@ -51,6 +58,7 @@ type FitRange struct {
 	LoSig  float64 // smallest fitted σ
 	HiSig  float64 // largest fitted σ
 	ByRule bool
+	Window bool // found by step 4 of the rule: the steepest minimal window
 }
 
 // ChooseFitRange applies the fit-range rule to curve. fallback is the number
@@ -70,6 +78,11 @@ func ChooseFitRange(curve metrics.Table, fallback int) (FitRange, error) {
 	}
 	if run := straightRun(curve, usable); len(run) >= fitMinPoints {
 		return rangeOf(curve, run, true), nil
+	}
+	if w := steepestWindow(curve, usable); w != nil {
+		r := rangeOf(curve, w, true)
+		r.Window = true
+		return r, nil
 	}
 	fb := distinctBySigma(curve[:fallback])
 	return rangeOf(curve, fb, false), nil
@@ -107,6 +120,26 @@ func straightRun(curve metrics.Table, idx []int) []int {
 		return nil
 	}
 	return idx[bestLo : bestLo+bestLen+1]
+}
+
+// steepestWindow is the window of fitMinPoints consecutive points of idx
+// whose smallest local slope is the largest (ties: the smallest σ), nil if
+// idx is too short or no window rises.
+func steepestWindow(curve metrics.Table, idx []int) []int {
+	var best []int
+	bestMin := 0.0
+	for lo := 0; lo+fitMinPoints <= len(idx); lo++ {
+		w := idx[lo : lo+fitMinPoints]
+		m := math.Inf(1)
+		for k := 0; k+1 < len(w); k++ {
+			a, b := curve[w[k]], curve[w[k+1]]
+			m = math.Min(m, (b.PSNROut-a.PSNROut)/(b.PSNRIn-a.PSNRIn))
+		}
+		if m > bestMin {
+			best, bestMin = w, m
+		}
+	}
+	return best
 }
 
 func rangeOf(curve metrics.Table, idx []int, byRule bool) FitRange {

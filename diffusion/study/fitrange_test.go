@@ -96,6 +96,35 @@ func TestFitRangeFallback(t *testing.T) {
 	}
 }
 
+// A curve whose local slope grows all the way (the floor felt over the
+// whole grid) has no run within 0.95 of its steepest slope: step 4 takes
+// the steepest 3-point window, the top of the grid, not the floor's end.
+func TestFitRangeSteepestWindow(t *testing.T) {
+	sig := []float64{0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2, 0.4}
+	curve := powerLawCurve(sig, 0.75, 0.003, 6e-5, 0)
+	fr, err := ChooseFitRange(curve, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fr.ByRule || !fr.Window || len(fr.Index) != fitMinPoints || fr.LoSig != 0.1 || fr.HiSig != 0.4 {
+		t.Fatalf("range %+v, want the window σ ∈ [0.1, 0.4] by step 4", fr)
+	}
+	// Check by hand that no run qualified: the last local slope is the
+	// steepest and the one before it is below 0.95 of it.
+	last := func(i int) float64 {
+		return (curve[i+1].PSNROut - curve[i].PSNROut) / (curve[i+1].PSNRIn - curve[i].PSNRIn)
+	}
+	if !(last(5) < fitSlopeTol*last(6)) {
+		t.Fatalf("the test curve is too straight: local slopes %.3f, %.3f", last(5), last(6))
+	}
+	// The window's fit is closer to the exponent than the floor-bound
+	// fallback (the first 5 rows) would be.
+	fb := FitOn(curve, []int{0, 1, 2, 3, 4})
+	if got := FitOn(curve, fr.Index); math.Abs(got-0.75) >= math.Abs(fb-0.75) {
+		t.Errorf("window slope %.3f is no closer to 0.75 than the fallback's %.3f", got, fb)
+	}
+}
+
 // Identical images: every resample is the full sample, the interval is the
 // point.
 func TestSlopeIntervalNoiselessCollapses(t *testing.T) {

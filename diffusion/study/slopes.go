@@ -25,9 +25,11 @@ type SlopeResult struct {
 	// SlopeLo, SlopeHi bound the bootstrap interval over images (95%).
 	SlopeLo, SlopeHi float64
 	// FitLo, FitHi are the fit range's σ bounds; ByRule is false when the
-	// fit-range rule found no range and the preset's slope σs were used.
+	// fit-range rule found no range and the preset's slope σs were used,
+	// Window true when the range is the rule's steepest minimal window.
 	FitLo, FitHi float64
 	ByRule       bool
+	Window       bool
 	Optimal      float64 // α/(α+1), 1 for disks, NaN when unknown
 	Paper        float64 // the paper's measured slope, NaN when none
 }
@@ -110,7 +112,8 @@ type slopeConfig struct {
 	Seed      uint64    `json:"seed"` // the preset's: the noise draws use Seed+13
 }
 
-func init() { plan.Register(kindSlope, "2", runSlope) }
+// Version 3: the fit-range rule's steepest-window step.
+func init() { plan.Register(kindSlope, "3", runSlope) }
 
 func runSlope(ctx context.Context, env *plan.Env) error {
 	var c slopeConfig
@@ -151,6 +154,7 @@ func runSlope(ctx context.Context, env *plan.Env) error {
 	env.SetMetric("fit_sigma_lo", fr.LoSig)
 	env.SetMetric("fit_sigma_hi", fr.HiSig)
 	env.SetMetric("fit_by_rule", fr.ByRule)
+	env.SetMetric("fit_window", fr.Window)
 	return nil
 }
 
@@ -158,14 +162,14 @@ func runSlope(ctx context.Context, env *plan.Env) error {
 // bootstrap interval and the fit range.
 type slopeFit struct {
 	Slope, Lo, Hi, FitLo, FitHi float64
-	ByRule                      bool
+	ByRule, Window              bool
 }
 
 // slopeResult is the result of the slope model s from its job's curve and
 // slope, with the name, optimum and paper value of the experiment.
 func slopeResult(s slopeSpec, curve metrics.Table, fit slopeFit) *SlopeResult {
 	v := &SlopeResult{Name: s.name, Data: s.spec.Train.Data, Shuffle: s.spec.Train.Shuffle, Curve: curve, Slope: fit.Slope, Optimal: s.opt, Paper: math.NaN(),
-		SlopeLo: fit.Lo, SlopeHi: fit.Hi, FitLo: fit.FitLo, FitHi: fit.FitHi, ByRule: fit.ByRule}
+		SlopeLo: fit.Lo, SlopeHi: fit.Hi, FitLo: fit.FitLo, FitHi: fit.FitHi, ByRule: fit.ByRule, Window: fit.Window}
 	if strings.HasPrefix(s.spec.Train.Data, "cmix:") && !s.spec.Train.Shuffle {
 		var a float64
 		fmt.Sscanf(s.spec.Train.Data, "cmix:%g", &a)
@@ -198,8 +202,11 @@ func WriteSlopes(out string, res []*SlopeResult, size int) (*report.Table, error
 			opt = report.Fmt(r.Optimal, 2)
 		}
 		rng := fmt.Sprintf("%g–%g", r.FitLo, r.FitHi)
-		if !r.ByRule {
+		switch {
+		case !r.ByRule:
 			rng += " (fallback: the preset's slope σs)"
+		case r.Window:
+			rng += fmt.Sprintf(" (steepest %d-point window)", fitMinPoints)
 		}
 		t.Add(r.Name, report.Fmt(r.Slope, 3), "["+report.Fmt(r.SlopeLo, 3)+", "+report.Fmt(r.SlopeHi, 3)+"]", rng, opt, ps, report.Fmt(psnrOutAt(r, 0.05), 2))
 		ser := report.Series{Name: fmt.Sprintf("%s (slope %.2f)", r.Name, r.Slope), Markers: true}

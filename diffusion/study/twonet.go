@@ -43,6 +43,12 @@ type TwoNet struct {
 	Div1, Div2   []bool
 	Diverged1    int
 	Diverged2    int
+	// Floor1, Floor2: each model's residual floor, the σ_t Algorithm 1
+	// reads at its clean training images (sample.ResidualFloor over the
+	// first floorImages): where it exceeds σ∞ the chains cannot converge.
+	Floor1, Floor2 float64
+	// Trace1, Trace2: σ_t of every chain at every step (in samples.json).
+	Trace1, Trace2 [][]float64 `json:"-"`
 }
 
 // BothConverged lists the pairs whose S1 and S2 chains both converged.
@@ -133,12 +139,21 @@ type twoNetConfig struct {
 	Size    int
 }
 
-// twoNetImages is a gahb-twonet job's samples.json: the images the figures show.
-type twoNetImages struct{ S1, S2, NN1 []float32 }
+// twoNetImages is a gahb-twonet job's samples.json: the images and the σ_t
+// traces the figures show.
+type twoNetImages struct {
+	S1, S2, NN1    []float32
+	Trace1, Trace2 [][]float64
+}
+
+// floorImages is the number of training images a model's residual floor
+// is measured on (all of them when it has fewer).
+const floorImages = 256
 
 const twoNetImagesFile = "samples.json"
 
-func init() { plan.Register(kindTwoNet, "1", runTwoNet) }
+// Version 2: σ_t traces and residual floors.
+func init() { plan.Register(kindTwoNet, "2", runTwoNet) }
 
 func runTwoNet(ctx context.Context, env *plan.Env) error {
 	var c twoNetConfig
@@ -157,20 +172,21 @@ func runTwoNet(ctx context.Context, env *plan.Env) error {
 	var sets [2]*data.Set
 	for k, s := range []ModelSpec{c.S1, c.S2} {
 		var sm *sample.Result
-		if sets[k], sm, err = sampleModel(ctx, env, k, s, c, opt); err != nil {
+		var floor float64
+		if sets[k], sm, floor, err = sampleModel(ctx, env, k, s, c, opt); err != nil {
 			return err
 		}
 		if k == 0 {
 			res.S1, res.Steps1, res.Conv1, res.Div1 = sm.Samples.Data(), sm.Steps, sm.Converged, sm.Diverged
-			res.Converged1, res.Diverged1 = sm.NumConverged(), sm.NumDiverged()
+			res.Converged1, res.Diverged1, res.Floor1, res.Trace1 = sm.NumConverged(), sm.NumDiverged(), floor, sm.Trace
 		} else {
 			res.S2, res.Steps2, res.Conv2, res.Div2 = sm.Samples.Data(), sm.Steps, sm.Converged, sm.Diverged
-			res.Converged2, res.Diverged2 = sm.NumConverged(), sm.NumDiverged()
+			res.Converged2, res.Diverged2, res.Floor2, res.Trace2 = sm.NumConverged(), sm.NumDiverged(), floor, sm.Trace
 		}
 	}
 	res.cosines(sets, c.Size*c.Size)
 	if err := env.WriteFile(twoNetImagesFile, func(w io.Writer) error {
-		return json.NewEncoder(w).Encode(twoNetImages{res.S1, res.S2, res.NN1})
+		return json.NewEncoder(w).Encode(twoNetImages{res.S1, res.S2, res.NN1, res.Trace1, res.Trace2})
 	}); err != nil {
 		return err
 	}
@@ -179,23 +195,32 @@ func runTwoNet(ctx context.Context, env *plan.Env) error {
 }
 
 // sampleModel draws the samples of the model of s (dependency k) and
-// returns its training set too.
-func sampleModel(ctx context.Context, env *plan.Env, k int, s ModelSpec, c twoNetConfig, opt sample.Options) (*data.Set, *sample.Result, error) {
+// returns its training set and residual floor too.
+func sampleModel(ctx context.Context, env *plan.Env, k int, s ModelSpec, c twoNetConfig, opt sample.Options) (*data.Set, *sample.Result, float64, error) {
 	net, err := depNet(env, k)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	set, err := trainSet(s)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	env.Logf("sampling %d images from %s", c.Samples, s.Label())
-	sm, err := sample.Run(ctx, denoise.Blind(net), c.Samples, c.Size, c.Size, opt)
+	den := denoise.Blind(net)
+	sm, err := sample.Run(ctx, den, c.Samples, c.Size, c.Size, opt)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	env.Logf("  %d converged, %d diverged", sm.NumConverged(), sm.NumDiverged())
-	return set, sm, nil
+	first, err := set.Slice(0, min(set.N, floorImages))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	floor, err := sample.ResidualFloor(ctx, den, first.Tensor(), opt.Batch)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	env.Logf("  %d converged, %d diverged; residual floor on clean training images %.4g (σ∞ %g)", sm.NumConverged(), sm.NumDiverged(), floor, opt.SigmaInf)
+	return set, sm, floor, nil
 }
 
 // cosines fills the pair and nearest-neighbour cosines of every sample
@@ -235,7 +260,8 @@ var twoNetHeader = []string{"N", "median cos(S1,S2)", "median cos(S1, NN in S1)"
 	"median centered cos(S1,S2)", "median centered cos(S1,NN)", "converged S1", "converged S2",
 	"diverged S1", "diverged S2", "pairs both converged", "median cos(S1,S2) both converged",
 	"median centered cos(S1,S2) both converged", "median cos(S1, NN in S1) converged",
-	"median cos(S2, NN in S2) converged", "median centered cos(S1,NN) converged"}
+	"median cos(S2, NN in S2) converged", "median centered cos(S1,NN) converged",
+	"residual floor S1", "residual floor S2"}
 
 // row is t's line of the cosine table.
 func (t *TwoNet) row() []any {
@@ -243,12 +269,25 @@ func (t *TwoNet) row() []any {
 	frac := func(k int) string { return fmt.Sprintf("%d/%d", k, n) }
 	return []any{t.N, Median(t.Pair), Median(t.NearS1), Median(t.NearS2), Median(t.PairMR), Median(t.NearS1MR),
 		frac(t.Converged1), frac(t.Converged2), frac(t.Diverged1), frac(t.Diverged2), frac(len(t.BothConverged())),
-		Median(t.PairConv()), Median(t.PairMRConv()), Median(t.NearS1Conv()), Median(t.NearS2Conv()), Median(t.NearS1MRConv())}
+		Median(t.PairConv()), Median(t.PairMRConv()), Median(t.NearS1Conv()), Median(t.NearS2Conv()), Median(t.NearS1MRConv()),
+		t.Floor1, t.Floor2}
+}
+
+// sigmaFigure is the file of t's σ_t plot.
+func (t *TwoNet) sigmaFigure() string { return fmt.Sprintf("figures/sigma_N%d.png", t.N) }
+
+// writeSigmaPlot draws every chain's σ_t against the step, S1 solid and S2
+// dashed, with both residual floors and σ∞.
+func (t *TwoNet) writeSigmaPlot(out string, sigmaInf float64) error {
+	p := report.SigmaTracePlot(fmt.Sprintf("N=%d: σ_t of Algorithm 1 per chain", t.N), sigmaInf,
+		report.Chains{Name: "S1", Traces: t.Trace1, Diverged: t.Div1, Floor: t.Floor1},
+		report.Chains{Name: "S2", Traces: t.Trace2, Diverged: t.Div2, Floor: t.Floor2, Dashed: true})
+	return p.Save(out + "/" + t.sigmaFigure())
 }
 
 // WriteTwoNets saves sample grids, histograms and the medians table. The
 // histograms show converged samples only (pairs: both chains converged).
-func WriteTwoNets(out string, res []*TwoNet, size int) (*report.Table, error) {
+func WriteTwoNets(out string, res []*TwoNet, size int, sigmaInf float64) (*report.Table, error) {
 	t := &report.Table{Header: twoNetHeader}
 	var pairs, nears [][]float64
 	var names []string
@@ -258,6 +297,11 @@ func WriteTwoNets(out string, res []*TwoNet, size int) (*report.Table, error) {
 		names = append(names, fmt.Sprintf("N=%d", r.N))
 		if err := r.writeGrid(out, size); err != nil {
 			return nil, err
+		}
+		if len(r.Trace1) > 0 {
+			if err := r.writeSigmaPlot(out, sigmaInf); err != nil {
+				return nil, err
+			}
 		}
 	}
 	lo := math.Min(histLow(pairs), histLow(nears))

@@ -108,7 +108,7 @@ func writeTwoNets(doc *report.Doc, out string, res *Results, claim map[string]st
 		doc.P("%s. %s.", claim["A.2a"], claim["A.2b"])
 		return nil
 	}
-	tab, err := WriteTwoNets(out, res.TwoNets, res.Preset.Size)
+	tab, err := WriteTwoNets(out, res.TwoNets, res.Preset.Size, res.Preset.Sampler.SigmaInf)
 	if err != nil {
 		return err
 	}
@@ -123,8 +123,16 @@ func writeTwoNets(doc *report.Doc, out string, res *Results, claim map[string]st
 		"exceeds %g times its first σ_t and marks it diverged; its output is not a sample of the model, so the verdicts below use converged chains only "+
 		"(pairs whose S1 and S2 chains both converged; converged samples for the nearest-neighbour cosine), and say not measured when fewer than %d remain. "+
 		"The first table columns keep every sample for comparison.", sp.DivergeRatio, minConverged)
+	doc.P("What makes a chain diverge shows in its σ_t: the residual floor of a model, the RMS of f(x) − x at its clean training images "+
+		"(last table columns), is the smallest σ_t its chains can read near the data. Where the floor is above σ∞ = %g a chain stalls there and runs on "+
+		"while h_t grows towards 1, where the update becomes y ← f(y) + γz, the denoiser iterated; a gain above 1 along y then takes over. "+
+		"A σ-weighted training loss (each image's squared error divided by σ² + c) lowers the floor, and with it the divergence.", sp.SigmaInf)
 	for _, t := range res.TwoNets {
 		doc.Figure(fmt.Sprintf("figures/samples_N%d.png", t.N), fmt.Sprintf("N=%d: S1 samples (top row), S2 samples from the same noise (middle), nearest S1 training image (bottom).%s", t.N, t.divergedShown()))
+		if len(t.Trace1) > 0 {
+			doc.Figure(t.sigmaFigure(), fmt.Sprintf("N=%d: σ_t against the step for every S1 (solid) and S2 (dashed) chain, red where stopped as diverged; "+
+				"horizontal: each model's residual floor and σ∞. Residual floors: S1 %.3g, S2 %.3g.", t.N, t.Floor1, t.Floor2))
+		}
 	}
 	doc.Figure("figures/cos_pair.png", "Cosine similarity between the S1 and S2 samples of each pair whose chains both converged.")
 	doc.Figure("figures/cos_nearest.png", "Cosine similarity between each converged sample and its nearest training image.")

@@ -101,6 +101,9 @@ func runSample(args []string) error {
 	if err := report.WriteJSON(filepath.Join(*out, "samples.json"), summary); err != nil {
 		return err
 	}
+	if err := writeSigmaTrace(*out, res, opt.SigmaInf); err != nil {
+		return err
+	}
 	fmt.Printf("%d samples of %dx%d in %s (mean %.0f steps, %d/%d reached σ∞ = %g, %d diverged%s)\n",
 		*n, side, side, *out, mean, conv, *n, opt.SigmaInf, div, listed(res.DivergedIndices()))
 	return nil
@@ -169,4 +172,20 @@ func chooseSampler(flagValue, ckpt, method string) (string, error) {
 		return "heat", nil
 	}
 	return "ddim", nil
+}
+
+// writeSigmaTrace saves every chain's σ_t per step as sigma_trace.csv
+// (sample, step, sigma) and plots it as sigma_trace.png.
+func writeSigmaTrace(out string, res *sample.Result, sigmaInf float64) error {
+	t := &report.Table{Header: []string{"sample", "step", "sigma"}}
+	for i, tr := range res.Trace {
+		for k, v := range tr {
+			t.Add(i, k+1, v)
+		}
+	}
+	if err := t.WriteCSV(filepath.Join(out, "sigma_trace.csv")); err != nil {
+		return err
+	}
+	p := report.SigmaTracePlot("σ_t of Algorithm 1 per chain", sigmaInf, report.Chains{Name: "chains", Traces: res.Trace, Diverged: res.Diverged})
+	return p.Save(filepath.Join(out, "sigma_trace.png"))
 }

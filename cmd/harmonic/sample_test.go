@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/nn"
@@ -49,6 +52,34 @@ func TestSampleAndJacobianCommands(t *testing.T) {
 	}
 	if idx, ok := ss["diverged_samples"].([]any); !ok || float64(len(idx)) != ss["diverged"].(float64) {
 		t.Fatalf("samples.json: diverged_samples %v vs diverged %v", ss["diverged_samples"], ss["diverged"])
+	}
+	// sigma_trace.csv: one row per step of every chain, each chain ending
+	// at its final σ_t (to the table's 5 digits); its plot exists.
+	trace, err := os.ReadFile(filepath.Join(out, "sigma_trace.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(trace)), "\n")
+	steps, finals := ss["steps"].([]any), ss["final_sigma"].([]any)
+	total := 0
+	for i, st := range steps {
+		n := int(st.(float64))
+		total += n
+		var last string
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l, strconv.Itoa(i)+","+strconv.Itoa(n)+",") {
+				last = l[strings.LastIndexByte(l, ',')+1:]
+			}
+		}
+		if v, err := strconv.ParseFloat(last, 64); err != nil || math.Abs(v-finals[i].(float64)) > 1e-4*finals[i].(float64) {
+			t.Fatalf("sample %d: last trace row %q, final σ %v", i, last, finals[i])
+		}
+	}
+	if lines[0] != "sample,step,sigma" || len(lines)-1 != total {
+		t.Fatalf("sigma_trace.csv: header %q and %d rows for %d steps", lines[0], len(lines)-1, total)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sigma_trace.png")); err != nil {
+		t.Fatal(err)
 	}
 	if err := runSample([]string{"--ckpt", ckpt, "--n", "1", "--size", "8", "--diverge", "0.5", "--out", out}); err == nil {
 		t.Fatal("--diverge 0.5 accepted")

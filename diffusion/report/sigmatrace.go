@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"math"
 )
 
 // Chains is one model's sampler chains for SigmaTracePlot: σ_t per step of
@@ -64,5 +65,15 @@ func SigmaTracePlot(title string, sigmaInf float64, models ...Chains) *Plot {
 		}
 	}
 	level(fmt.Sprintf("σ∞ = %g", sigmaInf), sigmaInf, true, stopBlack)
+	// Room above the chains (which start near σ0) for the legend.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range p.Series {
+		for _, v := range s.Y {
+			if v > 0 && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	p.YMin, p.YMax = lo/2, hi*30
 	return p
 }

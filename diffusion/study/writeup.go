@@ -123,10 +123,11 @@ func writeTwoNets(doc *report.Doc, out string, res *Results, claim map[string]st
 		"exceeds %g times its first σ_t and marks it diverged; its output is not a sample of the model, so the verdicts below use converged chains only "+
 		"(pairs whose S1 and S2 chains both converged; converged samples for the nearest-neighbour cosine), and say not measured when fewer than %d remain. "+
 		"The first table columns keep every sample for comparison.", sp.DivergeRatio, minConverged)
-	doc.P("What makes a chain diverge shows in its σ_t: the residual floor of a model, the RMS of f(x) − x at its clean training images "+
-		"(last table columns), is the smallest σ_t its chains can read near the data. Where the floor is above σ∞ = %g a chain stalls there and runs on "+
-		"while h_t grows towards 1, where the update becomes y ← f(y) + γz, the denoiser iterated; a gain above 1 along y then takes over. "+
-		"A σ-weighted training loss (each image's squared error divided by σ² + c) lowers the floor, and with it the divergence.", sp.SigmaInf)
+	doc.P("Where a chain turns shows in its σ_t (figures below). A model's residual floor, the RMS of f(x) − x at its clean training images "+
+		"(last table columns), is the smallest σ_t its chains can read near the data: with the floor close to or above σ∞ = %g a chain stalls "+
+		"and runs on while h_t grows towards 1, where the update becomes y ← f(y) + γz, the denoiser iterated, and a gain above 1 along y takes over. "+
+		"A chain can also turn well above the floor, where the network is expansive between training images. "+
+		"A larger β (faster descent, less injected noise) outruns both; the report keeps the paper's β and counts the diverged chains instead.", sp.SigmaInf)
 	for _, t := range res.TwoNets {
 		doc.Figure(fmt.Sprintf("figures/samples_N%d.png", t.N), fmt.Sprintf("N=%d: S1 samples (top row), S2 samples from the same noise (middle), nearest S1 training image (bottom).%s", t.N, t.divergedShown()))
 		if len(t.Trace1) > 0 {

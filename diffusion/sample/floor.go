@@ -13,10 +13,11 @@ import (
 // ResidualFloor is the σ_t that Algorithm 1 reads at clean images x: the RMS
 // of f(x) − x per pixel, over the images of x ([B,1,H,W] in [0,1]), computed
 // batch images at a time. A chain that reaches the data cannot measure a
-// noise level below this, so with σ∞ under a model's floor its chains stall,
-// run on with h_t → 1, where the update becomes y ← f(y) + γz (the
-// denoiser iterated), and a bias-free network with gain above 1 along y
-// then scales y up geometrically: the divergence the sampler detects.
+// noise level below this, so with σ∞ under a model's floor its chains stall
+// and run on with h_t → 1, where the update becomes y ← f(y) + γz (the
+// denoiser iterated); a bias-free network with gain above 1 along y then
+// scales y up geometrically. (Chains can also turn above the floor, where
+// the network is expansive away from the data: Result.Trace shows where.)
 func ResidualFloor(ctx context.Context, den denoise.Denoiser, x *tensor.Tensor, batch int) (float64, error) {
 	if x == nil || x.Rank() != 4 || x.Dim(0) < 1 || x.Dim(1) != 1 {
 		return 0, fmt.Errorf("sample: residual floor needs clean images [B,1,H,W], B >= 1")

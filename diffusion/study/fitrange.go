@@ -26,7 +26,7 @@ import (
 //     σ, where the slope is asymptotic);
 //  4. when no such run exists (a curve that bends everywhere, as a floor
 //     felt over the whole σ grid makes it), the window of fitMinPoints
-//     consecutive usable points whose smaller local slope is the largest:
+//     consecutive usable points whose smallest local slope is the largest:
 //     the steepest part of the curve, as in 3, at the minimum length.
 //
 // Why the steepest: a floor raises the output MSE at small σ and a
@@ -36,8 +36,9 @@ import (
 // slope. The curves are means over hundreds of images, so the local slopes
 // carry little noise and the steepest one is not a lone outlier.
 //
-// Only when fewer than fitMinPoints points are usable does the rule fall
-// back to the preset's slope σs (the first FitPoints rows), and it says so.
+// Only when fewer than fitMinPoints points are usable (or no window rises)
+// does the rule fall back to the preset's slope σs (the first FitPoints
+// rows), and it says so.
 // (Until the medium preset's first run, step 4 did not exist and any curve
 // without a qualifying run fell back, which for models with a floor put the
 // fit on the floor itself: the small σs the rule's step 1 exists to avoid.)

@@ -27,7 +27,7 @@ const studyUsage = `usage: harmonic study [gahb] --preset quick|full|medium|smok
                       [--sigma-weight C] [--jobs N] [--plan-only] [--estimate] [--collect DIR] [--quiet]
                       [--executor local|slurm [--partition P] [--max-parallel M] [--sbatch-opt "..."] [--wait]]
   quick: 16x16 synthetic images, N = 1..1000, about 20 minutes on 2 cores
-  medium: 32x32, 2-level UNet of base 16, N = 1..10^4, σ-weighted loss (about 45 minutes on 2 cores)
+  medium: 32x32, 2-level UNet of base 16, N = 1..10^4, σ-weighted loss (about 55 minutes on 2 cores)
   full:  40x40, 2-level UNet of base 64, N = 1..10^5 (hours to days; --estimate prints the expected time)
   smoke: tiny sizes, seconds: tests the pipeline (plan, jobs, report); its numbers mean nothing
 The study is a plan of jobs (DIR/plan.json); job <id> writes DIR/runs/<id>/ and is done once its

@@ -138,6 +138,10 @@ func conv3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
 		runWinograd(alg, g, batch, y, x, w, flip)
 		return
 	}
+	if ge, alg := pickWinogradExtended(g); alg != nil {
+		runWinogradExtended(alg, ge, g, batch, y, x, w, flip)
+		return
+	}
 	run3x3(g, batch, y, x, w, flip)
 }
 

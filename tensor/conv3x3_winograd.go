@@ -66,23 +66,13 @@ const (
 // with the fewest micro-kernel products for one image (F(4×4) on images of
 // few tiles can lose to F(2×2): partly empty panels), F(2×2) on ties.
 func pickWinograd(g grid3x3) *winoAlgo {
-	if g.pad != 1 || winogradMode == winogradNever {
-		return nil
-	}
-	if winogradMode == winogradAuto && (g.ci < winogradMinChannels || g.co < winogradMinChannels || g.ci*g.co < winogradMinPairs) {
+	if !winogradAllowed(g) {
 		return nil
 	}
 	var best *winoAlgo
 	bestCost := 0
 	for _, a := range []*winoAlgo{&wino23, &wino43} {
-		fits := g.h%a.m == 0 && g.w%a.m == 0
-		switch winogradMode {
-		case winogradAuto:
-			fits = fits && a.fast()
-		case winogradForce23:
-			fits = fits && a == &wino23
-		}
-		if !fits {
+		if !winogradUsable(a, g) {
 			continue
 		}
 		tiles := g.h / a.m * (g.w / a.m)
@@ -92,6 +82,28 @@ func pickWinograd(g grid3x3) *winoAlgo {
 		}
 	}
 	return best
+}
+
+// winogradAllowed reports whether grid g may take a Winograd variant at
+// all: padding 1, the path on, and (unless a test forces it) enough channels.
+func winogradAllowed(g grid3x3) bool {
+	if g.pad != 1 || winogradMode == winogradNever {
+		return false
+	}
+	return winogradMode != winogradAuto || g.ci >= winogradMinChannels && g.co >= winogradMinChannels && g.ci*g.co >= winogradMinPairs
+}
+
+// winogradUsable reports whether variant a's tiles divide g and the mode
+// admits a (in auto mode, only where the level has its vector transforms).
+func winogradUsable(a *winoAlgo, g grid3x3) bool {
+	fits := g.h%a.m == 0 && g.w%a.m == 0
+	switch winogradMode {
+	case winogradAuto:
+		fits = fits && a.fast()
+	case winogradForce23:
+		fits = fits && a == &wino23
+	}
+	return fits
 }
 
 // SetWinograd turns the Winograd path of 3×3 convolutions on (the default:

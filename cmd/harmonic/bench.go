@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,9 @@ func runBench(args []string) error {
 	threadList := fs.String("threads", "1,2", "comma-separated thread counts")
 	reps := fs.Int("reps", 5, "timed repetitions per workload and thread count")
 	list := fs.Bool("list", false, "list the workload names and exit")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (go tool pprof)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: harmonic bench [--threads 1,2] [--reps N] [WORKLOAD...]")
+		fmt.Fprintln(fs.Output(), "usage: harmonic bench [--threads 1,2] [--reps N] [--cpuprofile F] [WORKLOAD...]")
 		fs.PrintDefaults()
 		fmt.Fprintf(fs.Output(), "workloads (a query may be a substring; gemm takes any MxKxN):\n  %s\n",
 			strings.Join(bench.Names(), "\n  "))
@@ -45,6 +47,17 @@ func runBench(args []string) error {
 	ws, err := bench.Lookup(queries)
 	if err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return bench.Run(os.Stdout, ws, threads, *reps, os.Stderr)
 }

@@ -10,39 +10,24 @@ import (
 
 // SiLU records x·sigmoid(x) (PyTorch's F.silu), elementwise (simd.SiLU:
 // within a few ulp of the exact value, the same bits on every kernel set).
-// When x depends on something that wants gradients, the derivative is
-// computed alongside, from the same exponential (see siluOp).
 func SiLU(x *Var) *Var {
 	return x.tape.record([]*Var{x}, func() (*tensor.Tensor, op, error) {
-		y, o := tensor.Empty(x.Value.Shape()...), &siluOp{}
+		y := tensor.Empty(x.Value.Shape()...)
 		yd, xd := y.Data(), x.Value.Data()
-		if !x.needsGrad {
-			splitElements(len(xd), func(lo, hi int) { simd.SiLU(yd[lo:hi], xd[lo:hi]) })
-			return y, o, nil
-		}
-		o.early = true
-		o.once.Do(func() {
-			o.deriv = tensor.Empty(len(xd))
-			d := o.deriv.Data()
-			splitElements(len(xd), func(lo, hi int) { simd.SiLUWithDerivative(yd[lo:hi], d[lo:hi], xd[lo:hi]) })
-		})
-		return y, o, nil
+		splitElements(len(xd), func(lo, hi int) { simd.SiLU(yd[lo:hi], xd[lo:hi]) })
+		return y, &siluOp{}, nil
 	})
 }
 
-// siluOp keeps the derivative silu'(x), shared by every JVP and VJP of the
-// recording (a Jacobian spectrum applies it thousands of times; the
-// exponential is the expensive part). A recording that will be
-// differentiated computes it in the forward pass, where the exponential is
-// at hand (the backward pass of a training step is then one product, not a
-// second exponential over memory long out of cache); otherwise it is
-// computed on its second use, and the first, when it is a VJP of one
-// vector, multiplies by the derivative as it computes it instead, without
-// keeping it. Every path gives the same bits.
+// siluOp keeps the derivative silu'(x), computed on its second use and
+// shared by every later JVP and VJP of the recording (a Jacobian spectrum
+// applies it thousands of times; the exponential is the expensive part).
+// The first use, when it is a VJP of one vector (a training step's only
+// one), multiplies by the derivative as it computes it instead, without
+// keeping it. Both paths give the same bits.
 type siluOp struct {
 	once  sync.Once
 	deriv *tensor.Tensor
-	early bool // deriv was made in the forward pass (read-only after it)
 	uses  atomic.Int32
 }
 
@@ -74,7 +59,7 @@ func (o *siluOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 
 func (o *siluOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
 	x := out.inputs[0].Value.Data()
-	if o.uses.Add(1) == 1 && k == 1 && !o.early {
+	if o.uses.Add(1) == 1 && k == 1 {
 		y := tensor.Empty(g.Shape()...)
 		yd, gd := y.Data(), g.Data()
 		splitElements(len(x), func(lo, hi int) { simd.SiLUBackward(yd[lo:hi], gd[lo:hi], x[lo:hi]) })

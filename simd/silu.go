@@ -20,7 +20,6 @@ var (
 	siluImpl         = siluGeneric
 	siluDerivImpl    = siluDerivGeneric
 	siluBackwardImpl = siluBackwardGeneric
-	siluBothImpl     = siluBothGeneric
 )
 
 // SiLU computes dst = x·sigmoid(x). dst may alias x.
@@ -52,32 +51,6 @@ func SiLUBackward(dst, g, x []float32) {
 	siluBackwardImpl(dst, g, x)
 }
 
-// SiLUWithDerivative computes dst = silu(x) and deriv = silu'(x) in one
-// pass, from one exponential, bit for bit SiLU and SiLUDerivative: a
-// training step's forward keeps the derivative, so its backward pass is a
-// product instead of a second exponential. dst or deriv may alias x (not
-// each other).
-func SiLUWithDerivative(dst, deriv, x []float32) {
-	checkLen("SiLUWithDerivative", "dst", len(dst), "x", len(x))
-	checkLen("SiLUWithDerivative", "deriv", len(deriv), "x", len(x))
-	if len(x) == 0 {
-		return
-	}
-	siluBothImpl(dst, deriv, x)
-}
-
-func siluBothGeneric(dst, deriv, x []float32) {
-	dst, deriv = dst[:len(x)], deriv[:len(x)]
-	for i, v := range x {
-		e := expNeg(negAbs(v))
-		num := v
-		if !(v >= 0) {
-			num = min(max(v, -88), 88) * e
-		}
-		dst[i], deriv[i] = num/(1+e), siluDerivFromExp(v, e)
-	}
-}
-
 func siluGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -105,10 +78,8 @@ func siluBackwardGeneric(dst, g, x []float32) {
 }
 
 // siluDeriv1 is silu'(v), the steps every kernel set performs.
-func siluDeriv1(v float32) float32 { return siluDerivFromExp(v, expNeg(negAbs(v))) }
-
-// siluDerivFromExp is silu'(v) given e = e^−|v|.
-func siluDerivFromExp(v, e float32) float32 {
+func siluDeriv1(v float32) float32 {
+	e := expNeg(negAbs(v))
 	inv := 1 / (1 + e)
 	ei := e * inv
 	s, sc := inv, ei

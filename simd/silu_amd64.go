@@ -6,9 +6,9 @@ package simd
 var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512, AVX2:
-		siluImpl, siluDerivImpl, siluBackwardImpl, siluBothImpl = siluAVX2, siluDerivAVX2, siluBackwardAVX2, siluBothAVX2
+		siluImpl, siluDerivImpl, siluBackwardImpl = siluAVX2, siluDerivAVX2, siluBackwardAVX2
 	default:
-		siluImpl, siluDerivImpl, siluBackwardImpl, siluBothImpl = siluGeneric, siluDerivGeneric, siluBackwardGeneric, siluBothGeneric
+		siluImpl, siluDerivImpl, siluBackwardImpl = siluGeneric, siluDerivGeneric, siluBackwardGeneric
 	}
 })
 
@@ -22,6 +22,3 @@ func siluDerivAVX2(dst, x []float32)
 
 //go:noescape
 func siluBackwardAVX2(dst, g, x []float32)
-
-//go:noescape
-func siluBothAVX2(dst, deriv, x []float32)

@@ -191,8 +191,10 @@ GLOBL silu127<>(SB), RODATA|NOPTR, $32
 	VCMPPS $1, siluM87<>(SB), Y1, Y6 \
 	VANDNPS Y2, Y6, Y2
 
-// SILU_E sets Y3 = silu(Y0) from Y2 = e^−|x|: (x >= 0 ? x : clamp(x)·e) / (1 + e).
-#define SILU_E \
+// SILU sets Y3 = silu(Y0): (x >= 0 ? x : clamp(x)·e) / (1 + e).
+#define SILU \
+	VORPS siluSign<>(SB), Y0, Y1   \
+	EXPNEG                         \
 	VMAXPS siluM88<>(SB), Y0, Y3   \
 	VMINPS siluP88<>(SB), Y3, Y3   \
 	VMULPS Y2, Y3, Y3              \
@@ -202,9 +204,10 @@ GLOBL silu127<>(SB), RODATA|NOPTR, $32
 	VADDPS siluOne<>(SB), Y2, Y5   \
 	VDIVPS Y5, Y3, Y3
 
-// SILU_DERIV_E sets Y3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(Y0), from
-// Y2 = e^−|x|; clobbers Y4-Y6.
-#define SILU_DERIV_E \
+// SILU_DERIV sets Y3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(Y0).
+#define SILU_DERIV \
+	VORPS siluSign<>(SB), Y0, Y1   \
+	EXPNEG                         \
 	VADDPS siluOne<>(SB), Y2, Y3   \
 	VMOVUPS siluOne<>(SB), Y4      \
 	VDIVPS Y3, Y4, Y4              \
@@ -218,26 +221,6 @@ GLOBL silu127<>(SB), RODATA|NOPTR, $32
 	VMULPS Y4, Y5, Y5              \
 	VADDPS siluOne<>(SB), Y5, Y5   \
 	VMULPS Y5, Y3, Y3
-
-// SILU sets Y3 = silu(Y0).
-#define SILU \
-	VORPS siluSign<>(SB), Y0, Y1   \
-	EXPNEG                         \
-	SILU_E
-
-// SILU_DERIV sets Y3 = silu'(Y0).
-#define SILU_DERIV \
-	VORPS siluSign<>(SB), Y0, Y1   \
-	EXPNEG                         \
-	SILU_DERIV_E
-
-// SILU_BOTH sets Y7 = silu(Y0) and Y3 = silu'(Y0) from one exponential.
-#define SILU_BOTH \
-	VORPS siluSign<>(SB), Y0, Y1   \
-	EXPNEG                         \
-	SILU_E                         \
-	VMOVAPS Y3, Y7                 \
-	SILU_DERIV_E
 
 // func siluAVX2(dst, x []float32)
 TEXT ·siluAVX2(SB), NOSPLIT, $0-48
@@ -328,39 +311,5 @@ btail:
 	VMASKMOVPS Y3, Y14, (DI)
 
 bdone:
-	VZEROUPPER
-	RET
-
-// func siluBothAVX2(dst, deriv, x []float32): dst = silu(x), deriv =
-// silu'(x). R8 deriv.
-TEXT ·siluBothAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), DI
-	MOVQ deriv_base+24(FP), R8
-	MOVQ x_base+48(FP), SI
-	MOVQ x_len+56(FP), CX
-
-sloop8:
-	CMPQ CX, $8
-	JL   stail
-	VMOVUPS (SI), Y0
-	SILU_BOTH
-	VMOVUPS Y7, (DI)
-	VMOVUPS Y3, (R8)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	ADDQ $32, R8
-	SUBQ $8, CX
-	JMP  sloop8
-
-stail:
-	TESTQ CX, CX
-	JZ    sdone
-	TAIL_MASK_Y14
-	VMASKMOVPS (SI), Y14, Y0
-	SILU_BOTH
-	VMASKMOVPS Y7, Y14, (DI)
-	VMASKMOVPS Y3, Y14, (R8)
-
-sdone:
 	VZEROUPPER
 	RET

@@ -93,36 +93,6 @@ func TestSiLUBackward(t *testing.T) {
 	})
 }
 
-// SiLUWithDerivative is SiLU and SiLUDerivative bit for bit, at every level,
-// also with dst aliasing x.
-func TestSiLUWithDerivative(t *testing.T) {
-	forEachLevel(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(10, 10))
-		for _, n := range testLengths {
-			x := newGuarded(n, n%8)
-			copy(x.s(), siluInputs(rng, n))
-			wantY, wantD := make([]float32, n), make([]float32, n)
-			SiLU(wantY, x.s())
-			SiLUDerivative(wantD, x.s())
-			y, d := newGuarded(n, (n+3)%8), newGuarded(n, (n+5)%8)
-			SiLUWithDerivative(y.s(), d.s(), x.s())
-			y.checkGuards(t, "SiLUWithDerivative dst")
-			d.checkGuards(t, "SiLUWithDerivative deriv")
-			for i := range n {
-				if !sameBits(y.s()[i], wantY[i]) || !sameBits(d.s()[i], wantD[i]) {
-					t.Fatalf("n=%d: x=%v gives %v, %v, want %v, %v", n, x.s()[i], y.s()[i], d.s()[i], wantY[i], wantD[i])
-				}
-			}
-			SiLUWithDerivative(x.s(), d.s(), x.s())
-			for i, got := range x.s() {
-				if !sameBits(got, wantY[i]) {
-					t.Fatalf("in place n=%d: element %d %v, want %v", n, i, got, wantY[i])
-				}
-			}
-		}
-	})
-}
-
 // The values against float64 math: a few ulp in the polynomial's range,
 // tiny absolute error where the true value leaves the normal range.
 func TestSiLUAccuracy(t *testing.T) {

@@ -129,5 +129,9 @@ func convGenericBackwardWeight(g convGeom, dw, x, dy []float32) {
 	n := g.ci * g.kh * g.kw
 	pix := g.ho * g.wo
 	a := batchRowsA{data: dy, m: g.co, p: pix}
-	gemmPacked(g.co, n, g.b*pix, 1, a, im2colBatchT{x: x, g: g}, 0, dw, n, Threads())
+	var src bSource = im2colBatchT{x: x, g: g}
+	if g.pointwise() { // im2col is the images themselves
+		src = batchRowsB{data: x, m: g.ci, p: pix}
+	}
+	gemmPacked(g.co, n, g.b*pix, 1, a, src, 0, dw, n, Threads())
 }

@@ -57,23 +57,38 @@ type batchRowsA struct {
 }
 
 func (s batchRowsA) packA(dst []float32, i0, mc, k0, kc, mr int) {
-	for p := 0; p*mr < mc; p++ {
-		panel := dst[p*mr*kc : (p+1)*mr*kc]
-		for r := 0; r < mr; r++ {
-			row := p*mr + r
-			if row >= mc {
-				for kk := 0; kk < kc; kk++ {
-					panel[kk*mr+r] = 0
-				}
-				continue
-			}
-			b, q := k0/s.p, k0%s.p
-			for kk := 0; kk < kc; kk++ {
-				panel[kk*mr+r] = s.data[(b*s.m+i0+row)*s.p+q]
-				if q++; q == s.p {
-					b, q = b+1, 0
-				}
-			}
+	packBatchRows(dst, s.data, s.m, s.p, i0, mc, k0, kc, mr)
+}
+
+// batchRowsB is the transpose of batchRowsA, the (B·P)×M matrix of a
+// [B, M, P] tensor: the input operand of a 1×1 convolution's weight
+// gradient, whose im2col matrix is the images themselves.
+type batchRowsB struct {
+	data []float32
+	m, p int
+}
+
+func (s batchRowsB) packB(dst []float32, k0, kc, j0, nc, nr int) {
+	packBatchRows(dst, s.data, s.m, s.p, j0, nc, k0, kc, nr)
+}
+
+// packBatchRows writes the width-w panels of rows [i0, i0+rows) (zero past
+// the last) and depth [k0, k0+kc) of the M×(B·P) matrix of a [B, M, P]
+// tensor: panel q holds depth kk, row r at [q·w·kc + kk·w + r]. Within one
+// image the depth is contiguous in every row, the layout matrix.packPanel
+// gathers with its vector kernel (element by element, the packing of a 1×1
+// weight gradient, 96→32 channels on 64×28×28, took three times the GEMM
+// kernel's time).
+func packBatchRows(dst, data []float32, m, p, i0, rows, k0, kc, w int) {
+	for pn := 0; pn*w < rows; pn++ {
+		panel := dst[pn*w*kc : (pn+1)*w*kc]
+		n := min(w, rows-pn*w)
+		b, q := k0/p, k0%p
+		for kk := 0; kk < kc; b, q = b+1, 0 {
+			seg := min(kc-kk, p-q)
+			img := matrix{data: data, off: b*m*p + q}
+			img.packPanel(panel[kk*w:], i0+pn*w, n, 0, seg, w, p, 1)
+			kk += seg
 		}
 	}
 }
@@ -176,28 +191,25 @@ func (s im2colBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	g := s.g
 	taps, plane := g.kh*g.kw, g.h*g.w
 	// The depth runs over output pixels of the batch: a few runs along
-	// output rows, the same for every panel. Each column (a channel and
-	// tap) reads them from input rows at the stride.
+	// output rows, the same for every column. Each column (a channel and
+	// tap) reads them from input rows at the stride into its row of a slab,
+	// contiguously; the slab's rows are then gathered into panels by the
+	// vector packing. Gathering straight into the panels, at the panel
+	// width's stride, made the packing of a stride-2 weight gradient three
+	// times the GEMM kernel's time.
 	runs := g.pixelRuns(nil, k0, kc)
-	for p := 0; p*nr < nc; p++ {
-		panel := dst[p*nr*kc : (p+1)*nr*kc]
-		cols := min(nr, nc-p*nr)
-		for r := 0; r < nr; r++ {
-			if r >= cols {
-				for kk := 0; kk < kc; kk++ {
-					panel[kk*nr+r] = 0
-				}
-				continue
-			}
-			n := j0 + p*nr + r
-			c, t := n/taps, n%taps
-			di, dj := t/g.kw-g.pad, t%g.kw-g.pad
-			for _, u := range runs {
-				img := s.x[(u.b*g.ci+c)*plane : (u.b*g.ci+c+1)*plane]
-				g.gatherRow(panel[u.at*nr+r:], nr, u.n, img, u.oy*g.stride+di, u.ox*g.stride+dj)
-			}
+	slab := getBuf(nc * kc)
+	defer putBuf(slab)
+	for col := range nc {
+		c, t := (j0+col)/taps, (j0+col)%taps
+		di, dj := t/g.kw-g.pad, t%g.kw-g.pad
+		row := slab[col*kc : (col+1)*kc]
+		for _, u := range runs {
+			img := s.x[(u.b*g.ci+c)*plane : (u.b*g.ci+c+1)*plane]
+			g.gatherRow(row[u.at:], 1, u.n, img, u.oy*g.stride+di, u.ox*g.stride+dj)
 		}
 	}
+	matrix{data: slab, rs: 1, cs: kc}.packB(dst, 0, kc, 0, nc, nr) // element (k, n) at slab[n·kc + k]
 }
 
 // dyGatherB is the matrix whose product with the transposed weights gives the

@@ -45,6 +45,8 @@ var convCases = []convCase{
 	{2, 32, 16, 16, 32, 3, 3, 2, 1}, // the tc-unet's down convolution
 	{1, 8, 7, 9, 12, 3, 3, 2, 1},    // odd sides: the last row and column have no right neighbour
 	{2, 48, 6, 5, 24, 1, 1, 1, 0},   // a tc-unet skip convolution
+	{5, 22, 13, 17, 12, 1, 1, 1, 0}, // weight-gradient depth (over 1024) in blocks that start inside an image
+	{5, 9, 30, 30, 5, 3, 3, 2, 1},   // the same, strided
 }
 
 func convRand(r *rand.Rand, n int) []float32 {

@@ -11,7 +11,8 @@ import (
 //
 // Three implementations sit behind the API: Winograd F(2×2,3×3) and
 // F(4×4,3×3) for 3×3, stride 1, pad 1 layers with many channels
-// (conv3x3_winograd.go, the U-Net's inner layers), a direct kernel for the
+// (conv3x3_winograd.go, the U-Net's inner layers; odd sides through a
+// zero-extended grid, conv3x3_winograd_extended.go), a direct kernel for the
 // other 3×3, stride 1, pad 0..2 convolutions and for every 3×3 weight
 // gradient (conv3x3.go), and an implicit-GEMM path for every other geometry
 // (conv_generic.go) that feeds the packed GEMM with sources reading the

@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -78,12 +79,7 @@ func cloneTensor(t *tensor.Tensor) *tensor.Tensor {
 }
 
 // addInto adds x to dst elementwise (equal lengths).
-func addInto(dst, x []float32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += v
-	}
-}
+func addInto(dst, x []float32) { simd.Add(dst, dst, x[:len(dst)]) }
 
 // BlockShape is the shape of a block of k tangent or cotangent vectors for a
 // value of the given shape (see the package comment).

@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 
+	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
 
@@ -208,11 +209,15 @@ func accumulate(grads []*tensor.Tensor, owned []bool, bufs *passBuffers, i int, 
 		return
 	}
 	if !owned[i] {
+		// The sum goes to a fresh buffer in one pass (not a copy, then an add).
 		old := grads[i]
-		grads[i] = cloneTensor(old)
+		sum := tensor.Empty(old.Shape()...)
+		simd.Add(sum.Data(), old.Data(), c.Data())
+		grads[i] = sum
 		owned[i] = true
-		bufs.hold(grads[i])
+		bufs.hold(sum)
 		bufs.release(old)
+		return
 	}
 	addInto(grads[i].Data(), c.Data())
 }

@@ -5,15 +5,17 @@ import (
 	"testing"
 )
 
-// BenchmarkConvTCUNetGeneric times the tc-unet's convolutions that take the
-// implicit-GEMM path at batch 64 of 28×28 images: the 1×1 skip convolutions
-// and the 3×3 stride-2 down convolutions, forward and both gradients (the
-// study-B training step runs each once per step). GFLOP/s count the direct
-// convolution's multiply-adds.
+// BenchmarkConvTCUNetGeneric times the tc-unet's convolutions at batch 64 of
+// 28×28 images, forward and both gradients (the study-B training step runs
+// each once per step): the 1×1 skip convolutions and the 3×3 stride-2 down
+// convolutions, which take the implicit-GEMM path, and the 3×3 stride-1
+// layers of each level (Winograd forward and input gradient, the direct
+// kernel's weight gradient). GFLOP/s count the direct convolution's
+// multiply-adds.
 func BenchmarkConvTCUNetGeneric(b *testing.B) {
 	for _, c := range []struct{ ci, co, side, k, stride int }{
 		{96, 32, 28, 1, 1}, {128, 64, 14, 1, 1}, {128, 64, 7, 1, 1}, {32, 64, 14, 1, 1},
-		{32, 32, 28, 3, 2}, {64, 64, 14, 3, 2},
+		{32, 32, 28, 3, 2}, {64, 64, 14, 3, 2}, {32, 32, 28, 3, 1}, {96, 32, 28, 3, 1}, {64, 64, 14, 3, 1}, {64, 64, 7, 3, 1},
 	} {
 		r := NewRNG(7)
 		x, w := New(64, c.ci, c.side, c.side), New(c.co, c.ci, c.k, c.k)

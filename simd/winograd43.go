@@ -1,5 +1,7 @@
 package simd
 
+import "fmt"
+
 // Winograd F(4×4, 3×3) transforms (Lavin & Gray 2016): a 4×4 output tile
 // from a 6×6 input patch, 36 products per channel pair where the direct
 // convolution needs 144 (F(2×2,3×3): 16 for 36). With
@@ -12,7 +14,8 @@ package simd
 // in the exact order written (products by 5 are rounded before they are
 // added, as in the vector kernels: float32() keeps the compiler from fusing).
 // Elements are numbered ξ = 6r+s. Like the F(2×2,3×3) functions, both
-// vectorize over the tiles of one tile row, 4 columns apart.
+// vectorize over the tiles of one tile row, 4 columns apart; the pair
+// functions over two such runs at once.
 
 // WinogradInputImage4x3 transforms the 6×6 patches of tiles j0 ≤ j < j0+n
 // in tile row i of an unpadded image,
@@ -126,5 +129,67 @@ func winogradOutput43Generic(src []float32, xiStride, cStride, nc, n int, dst []
 				copy(dst[c*chStride+a*rowStride+4*j:][:4], y[:])
 			}
 		}
+	}
+}
+
+// WinogradRun is one run of tiles of a pair transform: tiles J0 ≤ j < J0+N
+// of tile row I, read from src[Src:] and written to dst[Dst:] (for the input
+// transform Src locates the image, for the output transform the run's first
+// M column; the output transform ignores I and J0).
+type WinogradRun struct{ Src, Dst, I, J0, N int }
+
+// WinogradPairMax is the most tiles a run of a pair transform may have.
+const WinogradPairMax = 7
+
+// WinogradInputPair4x3 is WinogradInputImage4x3 for two runs of at most
+// WinogradPairMax tiles in one pass, the same bits as one call per run:
+// run r transforms tiles of the image x[r.Src:] into dst[r.Dst:]. A vector
+// kernel puts run a in lanes 0..6 and run b in lanes 8..14, so a small
+// image's tile rows (7 tiles at 28×28) fill the vector twice as well as one
+// row alone.
+func WinogradInputPair4x3(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	if nc <= 0 {
+		return
+	}
+	for _, r := range [2]WinogradRun{a, b} {
+		if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > len(x) || r.Dst < 0 || r.Dst > len(dst) {
+			panic(fmt.Sprintf("simd: WinogradInputPair4x3: run %+v outside 1..%d tiles or the slices", r, WinogradPairMax))
+		}
+		checkInputImage("WinogradInputPair4x3", 4, x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
+	}
+	winogradInputPair43(x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
+}
+
+// WinogradOutputPair4x3 is WinogradOutput4x3 for two runs of at most
+// WinogradPairMax tiles in one pass, the same bits as one call per run: run r
+// transforms the r.N tiles at src[r.Src:] into dst[r.Dst:].
+func WinogradOutputPair4x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	if nc <= 0 {
+		return
+	}
+	for _, r := range [2]WinogradRun{a, b} {
+		if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > len(src) || r.Dst < 0 || r.Dst > len(dst) {
+			panic(fmt.Sprintf("simd: WinogradOutputPair4x3: run %+v outside 1..%d tiles or the slices", r, WinogradPairMax))
+		}
+		checkOutput("WinogradOutputPair4x3", 4, src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+	}
+	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+}
+
+var (
+	winogradInputPair43  = winogradInputPair43Generic
+	winogradOutputPair43 = winogradOutputPair43Generic
+)
+
+// The pair transforms' definition: one call per run.
+func winogradInputPair43Generic(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradInput43(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
+	}
+}
+
+func winogradOutputPair43Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradOutput43(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
 	}
 }

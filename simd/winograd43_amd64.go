@@ -29,8 +29,34 @@ type wg43In struct {
 //go:noescape
 func winograd43InputAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43In)
 
+// wg43Pair describes the two runs of the pair input transform (offsets used
+// by the assembly: keep the layout). Run A's tiles are lanes 0..nA−1, run
+// B's lanes nA..nA+nB−1.
+type wg43Pair struct {
+	// rowOff[r] / rowOffB[r] are the byte offsets, from float 0 of run A's
+	// row segment in row 0, of float 0 of run A's / run B's row segment in
+	// patch row r, rows clamped into the image as in wg43In.
+	rowOff  [6]int    // +0
+	rowOffB [6]int    // +48
+	rowMask [6]uint64 // +96: A's lanes if A's row r is inside, B's if B's
+	// Bits 0..31 of colMask: floats of A's row segment inside the image and
+	// used by its tiles; bits 32..63 the same for B.
+	colMask uint64 // +144
+	// With B's planes right after A's, storeA has both runs' lanes and
+	// storeB is 0; else each its own, and B's lanes go dstB bytes from A's.
+	storeA uint64 // +152
+	storeB uint64 // +160
+	dstB   int    // +168
+	// split[k][l] picks lane l's column s+2k from the first-level permutes
+	// (0..15 A's, 16..31 B's).
+	split [3][16]uint32 // +176
+}
+
 //go:noescape
-func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64)
+func winograd43InputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43Pair)
+
+//go:noescape
+func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)
 
 // wg43Ones returns the mask of the k low bits (k ≤ 64; Go's 1<<64 is 0).
 func wg43Ones(k int) uint64 { return uint64(1)<<uint(k) - 1 }
@@ -61,12 +87,78 @@ func winogradInput43AVX512(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 	}
 }
 
+// wg43Segment returns the mask of the floats of a run's row segment (from
+// column 4·J0−1) that are inside a w-wide image and used by its tiles.
+func wg43Segment(r WinogradRun, w int) uint64 {
+	col := 4*r.J0 - 1
+	lo := 0
+	if col < 0 {
+		lo = 1
+	}
+	return wg43Ones(min(w-col, 4*r.N+2)) &^ wg43Ones(lo)
+}
+
+func winogradInputPair43AVX512(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	var p wg43Pair
+	base := a.Src + 4*a.J0 - 1 // float 0 of A's row segment in row 0 (may be −1)
+	laneA, laneB := wg43Ones(a.N), wg43Ones(a.N+b.N)&^wg43Ones(a.N)
+	for r := range 6 {
+		rowA, rowB := 4*a.I-1+r, 4*b.I-1+r
+		if rowA >= 0 && rowA < h {
+			p.rowMask[r] |= laneA
+		}
+		if rowB >= 0 && rowB < h {
+			p.rowMask[r] |= laneB
+		}
+		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
+		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 4*b.J0 - 1 - base)
+	}
+	p.colMask = wg43Segment(a, w) | wg43Segment(b, w)<<32
+	p.storeA = laneA | laneB
+	if b.Dst != a.Dst+a.N {
+		p.storeA, p.storeB, p.dstB = laneA, laneB, 4*(b.Dst-a.Dst-a.N)
+	}
+	for l := range 16 {
+		from, t := uint32(0), l // A's tile l
+		if l >= a.N {
+			from, t = 16, l-a.N // B's tile l−nA
+		}
+		for k := range 3 {
+			p.split[k][l] = (from + uint32(2*t+k)) & 31 // lanes past B's are masked off
+		}
+	}
+	winograd43InputPairAVX512(&x[0], base, chStride, nc, &dst[a.Dst], xiStride, cStride, &p)
+}
+
+// wg43ZipHi returns the index vector that interleaves the outputs y0, y1 of
+// the 8 lanes from first on (VPERMI2PS: 0..15 y0's lanes, 16..31 y1's).
+func wg43ZipHi(first int) (z [16]uint32) {
+	for k := range 8 {
+		z[2*k], z[2*k+1] = uint32(first+k), uint32(16+first+k)
+	}
+	return z
+}
+
+var wg43ZipHi8 = wg43ZipHi(8)
+
 func winogradOutput43AVX512(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
 	for b := 0; b < n; b += 16 {
 		m := min(16, n-b)
 		// m floats per plane in, 4m consecutive floats per output row out.
-		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wg43Ones(m), wg43Ones(4*m))
+		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wg43Ones(m), wg43Ones(4*m), 128, &wg43ZipHi8)
 	}
+}
+
+// winogradOutputPair43AVX512 transforms both runs in one pass where B's
+// planes follow A's (runs of one chunk do): B's lanes follow A's.
+func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	if b.Src != a.Src+a.N {
+		winogradOutputPair43Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+		return
+	}
+	zip := wg43ZipHi(a.N)
+	winograd43OutputAVX512(&src[a.Src], xiStride, cStride, nc, &dst[a.Dst], chStride, rowStride,
+		wg43Ones(a.N+b.N), wg43Ones(4*a.N)|wg43Ones(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip)
 }
 
 var _ = onLevel(func(l Level) {
@@ -74,7 +166,9 @@ var _ = onLevel(func(l Level) {
 		// No AVX2 kernels, as for F(2×2,3×3): without masked loads and
 		// two-table permutes the transforms do not pay for themselves.
 		winogradInput43, winogradOutput43, winograd43Accelerated = winogradInput43Generic, winogradOutput43Generic, false
+		winogradInputPair43, winogradOutputPair43 = winogradInputPair43Generic, winogradOutputPair43Generic
 		return
 	}
 	winogradInput43, winogradOutput43, winograd43Accelerated = winogradInput43AVX512, winogradOutput43AVX512, true
+	winogradInputPair43, winogradOutputPair43 = winogradInputPair43AVX512, winogradOutputPair43AVX512
 })

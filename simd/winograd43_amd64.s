@@ -74,25 +74,6 @@ DATA w4Zip32Lo<>+56(SB)/4, $7
 DATA w4Zip32Lo<>+60(SB)/4, $23
 GLOBL w4Zip32Lo<>(SB), RODATA|NOPTR, $64
 
-// w4Zip32Hi: a8 b8 .. a15 b15.
-DATA w4Zip32Hi<>+0(SB)/4, $8
-DATA w4Zip32Hi<>+4(SB)/4, $24
-DATA w4Zip32Hi<>+8(SB)/4, $9
-DATA w4Zip32Hi<>+12(SB)/4, $25
-DATA w4Zip32Hi<>+16(SB)/4, $10
-DATA w4Zip32Hi<>+20(SB)/4, $26
-DATA w4Zip32Hi<>+24(SB)/4, $11
-DATA w4Zip32Hi<>+28(SB)/4, $27
-DATA w4Zip32Hi<>+32(SB)/4, $12
-DATA w4Zip32Hi<>+36(SB)/4, $28
-DATA w4Zip32Hi<>+40(SB)/4, $13
-DATA w4Zip32Hi<>+44(SB)/4, $29
-DATA w4Zip32Hi<>+48(SB)/4, $14
-DATA w4Zip32Hi<>+52(SB)/4, $30
-DATA w4Zip32Hi<>+56(SB)/4, $15
-DATA w4Zip32Hi<>+60(SB)/4, $31
-GLOBL w4Zip32Hi<>(SB), RODATA|NOPTR, $64
-
 // w4Zip64Lo: qwords a0 b0 .. a3 b3.
 DATA w4Zip64Lo<>+0(SB)/8, $0
 DATA w4Zip64Lo<>+8(SB)/8, $8
@@ -165,6 +146,10 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 // W4_ROW_EVEN leaves columns s = 0, 2, 4 of row r in d0, d2, d4.
 #define W4_ROW_EVEN(roff, rmask, d0, d2, d4) \
 	W4_LOAD(roff, rmask, 256, K5)     \
+	W4_EVEN(d0, d2, d4)
+
+// W4_EVEN splits the loaded Z20..Z24 into columns s = 0, 2, 4.
+#define W4_EVEN(d0, d2, d4) \
 	VPERMT2PS   Z21, Z30, Z20         \ // phases 0, 2 of tiles 0..7
 	VPERMT2PS   Z23, Z30, Z22         \ // of tiles 8..15
 	VMOVAPS     Z30, d0               \
@@ -176,6 +161,10 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 // W4_ROW_ODD leaves columns s = 1, 3, 5 of row r in d1, d3, d5.
 #define W4_ROW_ODD(roff, rmask, d1, d3, d5) \
 	W4_LOAD(roff, rmask, 260, K7)     \
+	W4_ODD(d1, d3, d5)
+
+// W4_ODD splits the loaded Z20..Z24 into columns s = 1, 3, 5.
+#define W4_ODD(d1, d3, d5) \
 	VPERMT2PS   Z21, Z31, Z20         \ // phases 1, 3 of tiles 0..7
 	VPERMT2PS   Z23, Z31, Z22         \ // of tiles 8..15
 	VMOVAPS     Z30, d1               \
@@ -244,14 +233,19 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 	VMOVAPS Z16, 1024(BX) \
 	VMOVAPS Z17, 1088(BX)
 
+// W4_ROWT_CALC transforms row r' (the operands of W4_ROWT) into Z9, Z12,
+// Z13, u1, Z10, u5 (planes 6r'..6r'+5).
+#define W4_ROWT_CALC(off, u1, u3, u5) \
+	VMOVAPS off(BX), Z9                                  \
+	VMOVAPS off+64(BX), Z10                              \
+	VMOVAPS off+128(BX), Z11                             \
+	W4_INPUT6(Z9, u1, Z10, u3, Z11, u5, Z12, Z13, Z14)
+
 // W4_ROWT is the row transform of row r': t[r'][0, 2, 4] from the spill area
 // at off, t[r'][1, 3, 5] in u1, u3, u5; stores planes 6r'..6r'+5 (mask K6)
 // and moves AX to plane 6r'+6.
 #define W4_ROWT(off, u1, u3, u5) \
-	VMOVAPS off(BX), Z9                                  \
-	VMOVAPS off+64(BX), Z10                              \
-	VMOVAPS off+128(BX), Z11                             \
-	W4_INPUT6(Z9, u1, Z10, u3, Z11, u5, Z12, Z13, Z14)   \
+	W4_ROWT_CALC(off, u1, u3, u5)                        \
 	VMOVUPS Z9, K6, (AX)                                 \
 	VMOVUPS Z12, K6, (AX)(R10*1)                         \
 	VMOVUPS Z13, K6, (AX)(R10*2)                         \
@@ -332,12 +326,17 @@ in_channel:
 // Column s: the planes 6r+s (r = 0..5) of 16 tiles, output6 down r into
 // t[a][s] = Z(4s+a). Row a: output6 of t[a][0..5] into y[a][0..3], which two
 // levels of permutes interleave into the 64 floats 4t+b, stored with the tail
-// masks K1..K4 (tiles with 4t+b < 4m).
+// masks K1..K4 (tiles with 4t+b < 4m). The second 32 floats are those of the
+// 8 lanes from zipHi's first, stored hiOff bytes on: for one run of 16 tiles
+// lanes 8..15 and 128 bytes; for a pair of runs (WinogradOutputPair4x3) the
+// lanes of the second run, which follow the first's in the planes, stored
+// at its place.
 //
 // Registers: SI src of the channel, DI dst of the channel, R8 chStride, R9
 // rowStride, R10 xiStride, R11 cStride, R12 6·xiStride, R13 18·xiStride, R14
-// 30·xiStride (all in bytes), CX channels left, AX plane s, BX output row;
-// K5 the load mask (m tiles); Z29 2.0, Z30 4.0, Z31 8.0, Z24..Z27 scratch.
+// 30·xiStride, DX hiOff (all in bytes), CX channels left, AX plane s, BX
+// output row; K5 the load mask (m tiles); Z28 zipHi, Z29 2.0, Z30 4.0, Z31
+// 8.0, Z24..Z27 scratch.
 
 // W4_OUTPUT6 is output6: y0 → m0, y1 → m4, y2 → T1, y3 → m5; m1, m2, m3, T2
 // are clobbered. One float32 operation per line, in output6's order.
@@ -368,16 +367,17 @@ in_channel:
 	ADDQ      R10, AX
 
 // W4_OUT_ROW transforms row a (t[a][s] in t0..t5), interleaves and stores it
-// at BX, and moves BX to the next output row.
+// (lanes 0..7 at BX, the 8 lanes Z28 names at BX + DX), and moves BX to the
+// next output row.
 #define W4_OUT_ROW(t0, t1, t2, t3, t4, t5) \
 	W4_OUTPUT6(t0, t1, t2, t3, t4, t5, Z24, Z25) \ // y0 t0, y1 t4, y2 Z24, y3 t5
 	VMOVUPS   w4Zip32Lo<>(SB), Z26   \
 	VPERMI2PS t4, t0, Z26            \ // y0 y1 of tiles 0..7
-	VMOVUPS   w4Zip32Hi<>(SB), Z27   \
-	VPERMI2PS t4, t0, Z27            \ // of tiles 8..15
+	VMOVAPS   Z28, Z27               \
+	VPERMI2PS t4, t0, Z27            \ // of tiles 8..15 (of lanes Z28 names)
 	VMOVUPS   w4Zip32Lo<>(SB), t1    \
 	VPERMI2PS t5, Z24, t1            \ // y2 y3 of tiles 0..7
-	VMOVUPS   w4Zip32Hi<>(SB), t2    \
+	VMOVAPS   Z28, t2                \
 	VPERMI2PS t5, Z24, t2            \ // of tiles 8..15
 	VMOVUPS   w4Zip64Lo<>(SB), t0    \
 	VPERMI2PD t1, Z26, t0            \ // y0..y3 of tiles 0..3
@@ -389,12 +389,12 @@ in_channel:
 	VPERMI2PD t2, Z27, t5            \ // 12..15
 	VMOVUPS   t0, K1, (BX)           \
 	VMOVUPS   t3, K2, 64(BX)         \
-	VMOVUPS   t4, K3, 128(BX)        \
-	VMOVUPS   t5, K4, 192(BX)        \
+	VMOVUPS   t4, K3, (BX)(DX*1)     \
+	VMOVUPS   t5, K4, 64(BX)(DX*1)   \
 	ADDQ      R9, BX
 
-// func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64)
-TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-72
+// func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)
+TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-88
 	MOVQ  src+0(FP), SI
 	MOVQ  xiStride+8(FP), R10
 	MOVQ  cStride+16(FP), R11
@@ -419,6 +419,9 @@ TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-72
 	VBROADCASTSS w4Two<>(SB), Z29
 	VBROADCASTSS w4Four<>(SB), Z30
 	VBROADCASTSS w4Eight<>(SB), Z31
+	MOVQ  hiOff+72(FP), DX
+	MOVQ  zipHi+80(FP), AX
+	VMOVUPS (AX), Z28
 
 out_channel:
 	MOVQ SI, AX
@@ -437,5 +440,155 @@ out_channel:
 	ADDQ R8, DI
 	DECQ CX
 	JNZ  out_channel
+	VZEROUPPER
+	RET
+
+
+// ---------------------------------------------------------------------------
+// Pair input transform (WinogradInputPair4x3): run A of nA ≤ 7 tiles in
+// lanes 0..nA−1, run B of nB ≤ 7 in lanes nA..nA+nB−1, each read from its
+// own rows. Masked 512-bit stores are what the transform spends most on (on
+// Zen 4 about three cycles each), so B's lanes follow A's: where B's planes
+// follow A's too (tiles of one micro-panel), every plane is one store, as
+// for one run; else A's and B's lanes are stored separately.
+//
+// A row of a run is 32 floats (its tiles use at most 4·7+2), loaded into
+// Z20, Z21 (A, masks K1, K2) and Z22, Z23 (B, K3, K4); the first-level
+// permute is the one-run kernel's, and the second level picks each lane's
+// phase with the three index vectors of the wg43Pair (columns s, s+2 and
+// s+4: phases 0, 2 and 0 of the next tile for the even columns, 1, 3, 1 for
+// the odd ones), which also place B's tiles after A's.
+//
+// Registers as in winograd43InputAVX512; R9 the wg43Pair, R14 B's row offset
+// during the loads and B's destination during separate stores.
+
+// W4_LOAD2 loads row r of both runs (wg43Pair offsets roff, roffB, rmask);
+// K6 is the row mask (A's lanes, B's lanes).
+#define W4_LOAD2(roff, roffB, rmask) \
+	MOVQ      roff(R9), R8              \
+	MOVQ      roffB(R9), R14            \
+	KMOVW     rmask(R9), K6             \
+	VMOVUPS.Z (SI)(R8*1), K1, Z20       \
+	VMOVUPS.Z 64(SI)(R8*1), K2, Z21     \
+	VMOVUPS.Z (SI)(R14*1), K3, Z22      \
+	VMOVUPS.Z 64(SI)(R14*1), K4, Z23
+
+// W4_SPLIT2 leaves columns s, s+2, s+4 of the loaded row in da, db, dc
+// (first: w4Even for s = 0, w4Odd for s = 1).
+#define W4_SPLIT2(first, da, db, dc) \
+	VPERMT2PS   Z21, first, Z20       \ // phases s, s+2 of A's tiles
+	VPERMT2PS   Z23, first, Z22       \ // of B's
+	VMOVUPS     176(R9), da           \
+	VPERMI2PS.Z Z22, Z20, K6, da      \
+	VMOVUPS     240(R9), db           \
+	VPERMI2PS.Z Z22, Z20, K6, db      \
+	VMOVUPS     304(R9), dc           \
+	VPERMI2PS.Z Z22, Z20, K6, dc
+
+// W4_ROWT2 is W4_ROWT storing A's lanes (K6) at AX and B's (K7) at R14,
+// which it moves along with AX.
+#define W4_ROWT2(off, u1, u3, u5) \
+	W4_ROWT_CALC(off, u1, u3, u5)                        \
+	VMOVUPS Z9, K6, (AX)                                 \
+	VMOVUPS Z9, K7, (R14)                                \
+	VMOVUPS Z12, K6, (AX)(R10*1)                         \
+	VMOVUPS Z12, K7, (R14)(R10*1)                        \
+	VMOVUPS Z13, K6, (AX)(R10*2)                         \
+	VMOVUPS Z13, K7, (R14)(R10*2)                        \
+	VMOVUPS u1, K6, (AX)(R12*1)                          \
+	VMOVUPS u1, K7, (R14)(R12*1)                         \
+	VMOVUPS Z10, K6, (AX)(R10*4)                         \
+	VMOVUPS Z10, K7, (R14)(R10*4)                        \
+	VMOVUPS u5, K6, (AX)(R13*1)                          \
+	VMOVUPS u5, K7, (R14)(R13*1)                         \
+	LEAQ    (AX)(R12*2), AX                              \
+	LEAQ    (R14)(R12*2), R14
+
+// func winograd43InputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43Pair)
+TEXT ·winograd43InputPairAVX512(SB), 0, $1216-64
+	MOVQ  x+0(FP), SI
+	MOVQ  col+8(FP), AX
+	LEAQ  (SI)(AX*4), SI // may point before x[0]: float 0 is then masked off
+	MOVQ  chStride+16(FP), DX
+	MOVQ  nc+24(FP), CX
+	MOVQ  dst+32(FP), DI
+	MOVQ  xiStride+40(FP), R10
+	MOVQ  cStride+48(FP), R11
+	MOVQ  a+56(FP), R9
+	SHLQ  $2, DX
+	SHLQ  $2, R10
+	SHLQ  $2, R11
+	LEAQ  (R10)(R10*2), R12
+	LEAQ  (R10)(R10*4), R13
+	KMOVQ 144(R9), K1
+	KSHIFTRQ $16, K1, K2
+	KSHIFTRQ $32, K1, K3
+	KSHIFTRQ $48, K1, K4
+	LEAQ  63(SP), BX
+	ANDQ  $-64, BX
+	VBROADCASTSS w4Two<>(SB), Z27
+	VBROADCASTSS w4Five<>(SB), Z28
+	VBROADCASTSS w4Four<>(SB), Z29
+	VMOVUPS w4Even<>(SB), Z30
+	VMOVUPS w4Odd<>(SB), Z31
+
+pair_in_channel:
+	W4_LOAD2(0, 48, 96)
+	W4_SPLIT2(Z30, Z0, Z1, Z2)
+	W4_LOAD2(8, 56, 104)
+	W4_SPLIT2(Z30, Z3, Z4, Z5)
+	W4_LOAD2(16, 64, 112)
+	W4_SPLIT2(Z30, Z6, Z7, Z8)
+	W4_LOAD2(24, 72, 120)
+	W4_SPLIT2(Z30, Z9, Z10, Z11)
+	W4_LOAD2(32, 80, 128)
+	W4_SPLIT2(Z30, Z12, Z13, Z14)
+	W4_LOAD2(40, 88, 136)
+	W4_SPLIT2(Z30, Z15, Z16, Z17)
+	W4_COLS
+	W4_SPILL
+
+	W4_LOAD2(0, 48, 96)
+	W4_SPLIT2(Z31, Z0, Z1, Z2)
+	W4_LOAD2(8, 56, 104)
+	W4_SPLIT2(Z31, Z3, Z4, Z5)
+	W4_LOAD2(16, 64, 112)
+	W4_SPLIT2(Z31, Z6, Z7, Z8)
+	W4_LOAD2(24, 72, 120)
+	W4_SPLIT2(Z31, Z9, Z10, Z11)
+	W4_LOAD2(32, 80, 128)
+	W4_SPLIT2(Z31, Z12, Z13, Z14)
+	W4_LOAD2(40, 88, 136)
+	W4_SPLIT2(Z31, Z15, Z16, Z17)
+	W4_COLS
+
+	KMOVW 152(R9), K6
+	KMOVW 160(R9), K7
+	MOVQ  DI, AX
+	KORTESTW K7, K7
+	JNZ   pair_in_apart
+	W4_ROWT(0, Z0, Z1, Z2)
+	W4_ROWT(192, Z18, Z20, Z23)
+	W4_ROWT(384, Z19, Z21, Z24)
+	W4_ROWT(576, Z3, Z4, Z5)
+	W4_ROWT(768, Z6, Z7, Z8)
+	W4_ROWT(960, Z15, Z16, Z17)
+	JMP   pair_in_next
+
+pair_in_apart:
+	MOVQ  168(R9), R14
+	ADDQ  DI, R14
+	W4_ROWT2(0, Z0, Z1, Z2)
+	W4_ROWT2(192, Z18, Z20, Z23)
+	W4_ROWT2(384, Z19, Z21, Z24)
+	W4_ROWT2(576, Z3, Z4, Z5)
+	W4_ROWT2(768, Z6, Z7, Z8)
+	W4_ROWT2(960, Z15, Z16, Z17)
+
+pair_in_next:
+	ADDQ DX, SI
+	ADDQ R11, DI
+	DECQ CX
+	JNZ  pair_in_channel
 	VZEROUPPER
 	RET

@@ -83,3 +83,64 @@ func TestWinograd43GuardPages(t *testing.T) {
 		}
 	})
 }
+
+// TestWinogradPair4x3GuardPages is TestWinograd43GuardPages for the pair
+// transforms: both runs at the image's edges, the slices ending at or
+// starting right after an inaccessible page.
+func TestWinogradPair4x3GuardPages(t *testing.T) {
+	type geom struct {
+		h, w, nc int
+		a, b     WinogradRun
+	}
+	geoms := []geom{
+		{28, 28, 2, WinogradRun{I: 0, J0: 0, N: 7}, WinogradRun{I: 6, J0: 0, N: 7}}, // top and bottom rows
+		{28, 28, 2, WinogradRun{I: 6, J0: 3, N: 4}, WinogradRun{I: 0, J0: 0, N: 2}},
+		{5, 5, 1, WinogradRun{I: 1, J0: 0, N: 2}, WinogradRun{I: 0, J0: 1, N: 1}},
+		{1, 1, 1, WinogradRun{N: 1}, WinogradRun{N: 1}},
+		{9, 29, 3, WinogradRun{I: 2, J0: 1, N: 7}, WinogradRun{I: 1, J0: 0, N: 7}}, // right edge, 8 tiles a row
+	}
+	forEachLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(19, 20))
+		for _, g := range geoms {
+			for _, atEnd := range []bool{false, true} {
+				ch, cs := g.h*g.w, 16
+				xi := g.nc * cs
+				a, b := g.a, g.b
+				a.Dst, b.Dst = 0, a.N
+				if !atEnd {
+					a.Dst, b.Dst = b.N, 0
+				}
+				x := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
+				fillRandom(rng, x, false)
+				v := pageGuarded(t, 35*xi+(g.nc-1)*cs+a.N+b.N, atEnd)
+				want := make([]float32, len(v))
+				WinogradInputPair4x3(x, ch, g.h, g.w, a, b, g.nc, v, xi, cs)
+				for _, r := range []WinogradRun{a, b} {
+					winogradInput43Generic(x, ch, g.h, g.w, r.I, r.J0, g.nc, r.N, want[r.Dst:], xi, cs)
+				}
+				for k := range v {
+					if !sameBits(v[k], want[k]) {
+						t.Fatalf("input pair %+v atEnd=%v: element %d = %v, generic %v", g, atEnd, k, v[k], want[k])
+					}
+				}
+				// Output: A's tiles to the image's first tile row, B's to its last.
+				y := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
+				wantY := make([]float32, len(y))
+				oa := WinogradRun{Src: a.Dst, N: min(a.N, g.w/4), Dst: 0}
+				ob := WinogradRun{Src: b.Dst, N: min(b.N, g.w/4), Dst: (g.h/4 - 1) * 4 * g.w}
+				if oa.N < 1 || ob.N < 1 || g.h < 8 {
+					continue
+				}
+				WinogradOutputPair4x3(v, xi, cs, g.nc, oa, ob, y, ch, g.w)
+				for _, r := range []WinogradRun{oa, ob} {
+					winogradOutput43Generic(v[r.Src:], xi, cs, g.nc, r.N, wantY[r.Dst:], ch, g.w)
+				}
+				for k := range y {
+					if !sameBits(y[k], wantY[k]) {
+						t.Fatalf("output pair %+v atEnd=%v: element %d = %v, generic %v", g, atEnd, k, y[k], wantY[k])
+					}
+				}
+			}
+		}
+	})
+}

@@ -40,6 +40,12 @@ type winoAlgo struct {
 	kernel func(k [9]float32, u []float32)
 	input  func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
 	output func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
+	// inputPair and outputPair, where the variant has them, transform two
+	// runs of at most simd.WinogradPairMax tiles in one pass (the bits of
+	// one call per run): small images' short tile rows fill the vector lanes
+	// twice as well.
+	inputPair  func(x []float32, chStride, h, w int, a, b simd.WinogradRun, nc int, dst []float32, xiStride, cStride int)
+	outputPair func(src []float32, xiStride, cStride, nc int, a, b simd.WinogradRun, dst []float32, chStride, rowStride int)
 	// fast reports whether the current level has vector transforms.
 	fast func() bool
 }
@@ -48,7 +54,8 @@ var (
 	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, kernel: winogradKernel23,
 		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3, fast: simd.WinogradAccelerated}
 	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, kernel: winogradKernel43,
-		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3, fast: simd.Winograd43Accelerated}
+		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3,
+		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, fast: simd.Winograd43Accelerated}
 )
 
 // The direct kernel wins below winogradMinChannels input or output channels,
@@ -253,15 +260,50 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 }
 
 // forRuns calls f for the runs of tiles t0 ≤ t < t1 that lie in one tile row
-// of one image: image b, tile row i, first column j, count n, first tile t.
-func (p winoPlan) forRuns(t0, t1 int, f func(b, i, j, n, t int)) {
+// of one image and, with period > 0, in one period-long stretch from t0 (a
+// B micro-panel of V): image b, tile row i, first column j, count n, first
+// tile t.
+func (p winoPlan) forRuns(t0, t1, period int, f func(b, i, j, n, t int)) {
 	per := p.th * p.tw
 	for t := t0; t < t1; {
 		b, rem := t/per, t%per
 		i, j := rem/p.tw, rem%p.tw
 		n := min(p.tw-j, t1-t)
+		if period > 0 {
+			n = min(n, period-(t-t0)%period)
+		}
 		f(b, i, j, n, t)
 		t += n
+	}
+}
+
+// winoRun is one run of forRuns: image b, tile row i, tiles j ≤ .. < j+n,
+// the first being tile t of the batch.
+type winoRun struct{ b, i, j, n, t int }
+
+// forRunPairs calls f for the runs of forRuns, two at a time where the
+// variant has pair transforms and both are short enough (second.n = 0 when
+// f gets one run).
+func (p winoPlan) forRunPairs(t0, t1, period int, f func(first, second winoRun)) {
+	var held winoRun
+	p.forRuns(t0, t1, period, func(b, i, j, n, t int) {
+		r := winoRun{b, i, j, n, t}
+		switch {
+		case p.alg.inputPair == nil || n > simd.WinogradPairMax:
+			if held.n > 0 {
+				f(held, winoRun{})
+				held = winoRun{}
+			}
+			f(r, winoRun{})
+		case held.n > 0:
+			f(held, r)
+			held = winoRun{}
+		default:
+			held = r
+		}
+	})
+	if held.n > 0 {
+		f(held, winoRun{})
 	}
 }
 
@@ -271,18 +313,23 @@ func (p winoPlan) forRuns(t0, t1 int, f func(b, i, j, n, t int)) {
 // the last panel are zeroed so that the products stay finite.
 func (p winoPlan) input(v, x []float32, t0, t1, c0, c1 int) {
 	g, nr := p.g, p.micro.NR
-	// Panel by panel and a few channels at a time, so that the partly
+	// A few channels at a time, the tiles in order, so that the partly
 	// written cache lines of V (a run fills n of a panel row's NR lanes) are
 	// completed by the next runs while they are still in L1.
 	const channels = 8
-	for q0 := t0; q0 < t1; q0 += nr {
-		for cb := c0; cb < c1; cb += channels {
-			nc := min(channels, c1-cb)
-			p.forRuns(q0, min(t1, q0+nr), func(b, i, j, n, t int) {
-				img := x[b*p.inSz+cb*g.h*g.w:]
-				p.alg.input(img, g.h*g.w, g.h, g.w, i, j, nc, n, v[((q0-t0)/nr*g.ci+cb)*nr+t-q0:], p.vXi, nr)
-			})
-		}
+	for cb := c0; cb < c1; cb += channels {
+		nc := min(channels, c1-cb)
+		// Tile t of the chunk, channel c: panel (t−t0)/nr, lane (t−t0)%nr.
+		at := func(r winoRun) int { return ((r.t-t0)/nr*g.ci+cb)*nr + (r.t-t0)%nr }
+		p.forRunPairs(t0, t1, nr, func(r, s winoRun) {
+			if s.n == 0 {
+				p.alg.input(x[r.b*p.inSz+cb*g.h*g.w:], g.h*g.w, g.h, g.w, r.i, r.j, nc, r.n, v[at(r):], p.vXi, nr)
+				return
+			}
+			a := simd.WinogradRun{Src: r.b * p.inSz, Dst: at(r), I: r.i, J0: r.j, N: r.n}
+			b := simd.WinogradRun{Src: s.b * p.inSz, Dst: at(s), I: s.i, J0: s.j, N: s.n}
+			p.alg.inputPair(x[cb*g.h*g.w:], g.h*g.w, g.h, g.w, a, b, nc, v, p.vXi, nr)
+		})
 	}
 	if tail := (t1 - t0) % nr; tail != 0 {
 		q := (t1 - t0) / nr
@@ -311,8 +358,15 @@ func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 // output folds M back into y for tiles [t0, t1) and channels [c0, c1).
 func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
 	g, tm := p.g, p.alg.m
-	p.forRuns(t0, t1, func(b, i, j, n, t int) {
-		dst := y[b*p.outSz+c0*g.h*g.w+tm*i*g.w+tm*j:]
-		p.alg.output(m[c0*p.mLd+t-t0:], p.mXi, p.mLd, c1-c0, n, dst, g.h*g.w, g.w)
+	at := func(r winoRun) int { return r.b*p.outSz + tm*r.i*g.w + tm*r.j } // the run's first output
+	src, dst := m[c0*p.mLd:], y[c0*g.h*g.w:]
+	p.forRunPairs(t0, t1, 0, func(r, s winoRun) {
+		if s.n == 0 {
+			p.alg.output(src[r.t-t0:], p.mXi, p.mLd, c1-c0, r.n, dst[at(r):], g.h*g.w, g.w)
+			return
+		}
+		a := simd.WinogradRun{Src: r.t - t0, Dst: at(r), N: r.n}
+		b := simd.WinogradRun{Src: s.t - t0, Dst: at(s), N: s.n}
+		p.alg.outputPair(src, p.mXi, p.mLd, c1-c0, a, b, dst, g.h*g.w, g.w)
 	})
 }

@@ -65,6 +65,10 @@ var dgemmAVX2Micros = []DgemmMicro{
 // 24x8 at 71-80 (TestLaGemmTune, single thread, 2026-12-03). Of the two
 // equal ones 8x24 keeps the B micro-panel that stays in cache smaller (48 KB
 // against 64 KB at depth 256).
+// On Zen 4 (family 25; 512-bit operations in two 256-bit halves) 8x24 is
+// the slowest unfused kernel in a 1024³ Dgemm: 39-41 GFLOP/s against 24x8's
+// 43-46 and AVX2 6x8's 45 (TestLaGemmTune, 2026-12-07), so 24x8 is chosen
+// there.
 // On Xeons with two 512-bit FMA ports (which also execute the adds) an
 // unfused kernel can reach only half the fused peak; the fused 8x24 is
 // listed so that machine can be measured, but it would change the bits.
@@ -93,6 +97,9 @@ var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX512:
 		dgemmMicro = dgemmAVX512Micros[0]
+		if halfWidth512() {
+			dgemmMicro = dgemmAVX512Micros[2] // 24x8, see above
+		}
 	case AVX2:
 		dgemmMicro = dgemmAVX2Micros[0]
 	default:

@@ -51,6 +51,47 @@ func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
 }
 
+// WinogradInputPair2x3 is WinogradInputImage2x3 for two runs of at most
+// WinogradPairMax tiles in one pass, the same bits as one call per run: run
+// r transforms tiles of the image x[r.Src:] into dst[r.Dst:] (see
+// WinogradInputPair4x3).
+func WinogradInputPair2x3(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	if nc <= 0 {
+		return
+	}
+	checkInputPair("WinogradInputPair2x3", 2, x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
+	winogradInputPair23(x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
+}
+
+// WinogradOutputPair2x3 is WinogradOutput2x3 for two runs of at most
+// WinogradPairMax tiles in one pass, the same bits as one call per run: run r
+// transforms the r.N tiles at src[r.Src:] into dst[r.Dst:].
+func WinogradOutputPair2x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	if nc <= 0 {
+		return
+	}
+	checkOutputPair("WinogradOutputPair2x3", 2, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+}
+
+var (
+	winogradInputPair23  = winogradInputPair23Generic
+	winogradOutputPair23 = winogradOutputPair23Generic
+)
+
+// The pair transforms' definition: one call per run.
+func winogradInputPair23Generic(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradInputImage(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
+	}
+}
+
+func winogradOutputPair23Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradOutput(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+	}
+}
+
 // checkInputImage panics unless tiles j0 … j0+n−1 of tile row i of m×m output
 // tiles lie on an h×w image (their patches may reach m−1 rows and columns
 // past it) and the slices hold what F(m×m,3×3)'s input transform reads and
@@ -66,6 +107,38 @@ func checkInputImage(name string, m int, x []float32, chStride, h, w, i, j0, nc,
 	planes := (m + 2) * (m + 2)
 	if len(x) < (nc-1)*chStride+h*w || len(dst) < (planes-1)*xiStride+(nc-1)*cStride+n {
 		panic("simd: " + name + ": slice too short for the geometry")
+	}
+}
+
+// WinogradRun is one run of tiles of a pair transform: tiles J0 ≤ j < J0+N
+// of tile row I, read from src[Src:] and written to dst[Dst:] (for the input
+// transform Src locates the image, for the output transform the run's first
+// M column; the output transform ignores I and J0).
+type WinogradRun struct{ Src, Dst, I, J0, N int }
+
+// WinogradPairMax is the most tiles a run of a pair transform may have.
+const WinogradPairMax = 7
+
+// checkInputPair panics unless both runs are 1..WinogradPairMax tiles that
+// checkInputImage accepts in their places.
+func checkInputPair(name string, m int, x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		checkPairRun(name, r, len(x), len(dst))
+		checkInputImage(name, m, x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
+	}
+}
+
+// checkOutputPair is checkInputPair for the output transforms.
+func checkOutputPair(name string, m int, src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		checkPairRun(name, r, len(src), len(dst))
+		checkOutput(name, m, src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+	}
+}
+
+func checkPairRun(name string, r WinogradRun, srcLen, dstLen int) {
+	if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > srcLen || r.Dst < 0 || r.Dst > dstLen {
+		panic(fmt.Sprintf("simd: %s: run %+v outside 1..%d tiles or the slices", name, r, WinogradPairMax))
 	}
 }
 

@@ -1,7 +1,5 @@
 package simd
 
-import "fmt"
-
 // Winograd F(4×4, 3×3) transforms (Lavin & Gray 2016): a 4×4 output tile
 // from a 6×6 input patch, 36 products per channel pair where the direct
 // convolution needs 144 (F(2×2,3×3): 16 for 36). With
@@ -132,31 +130,18 @@ func winogradOutput43Generic(src []float32, xiStride, cStride, nc, n int, dst []
 	}
 }
 
-// WinogradRun is one run of tiles of a pair transform: tiles J0 ≤ j < J0+N
-// of tile row I, read from src[Src:] and written to dst[Dst:] (for the input
-// transform Src locates the image, for the output transform the run's first
-// M column; the output transform ignores I and J0).
-type WinogradRun struct{ Src, Dst, I, J0, N int }
-
-// WinogradPairMax is the most tiles a run of a pair transform may have.
-const WinogradPairMax = 7
-
 // WinogradInputPair4x3 is WinogradInputImage4x3 for two runs of at most
 // WinogradPairMax tiles in one pass, the same bits as one call per run:
-// run r transforms tiles of the image x[r.Src:] into dst[r.Dst:]. A vector
-// kernel puts run a in lanes 0..6 and run b in lanes 8..14, so a small
-// image's tile rows (7 tiles at 28×28) fill the vector twice as well as one
-// row alone.
+// run r transforms tiles of the image x[r.Src:] into dst[r.Dst:]. The vector
+// kernel puts run b's tiles in the lanes after run a's, so a small image's
+// tile rows (7 tiles at 28×28) fill the vector twice as well as one row
+// alone, and where b's planes follow a's (b.Dst = a.Dst + a.N) each plane
+// is one store.
 func WinogradInputPair4x3(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 	if nc <= 0 {
 		return
 	}
-	for _, r := range [2]WinogradRun{a, b} {
-		if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > len(x) || r.Dst < 0 || r.Dst > len(dst) {
-			panic(fmt.Sprintf("simd: WinogradInputPair4x3: run %+v outside 1..%d tiles or the slices", r, WinogradPairMax))
-		}
-		checkInputImage("WinogradInputPair4x3", 4, x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
-	}
+	checkInputPair("WinogradInputPair4x3", 4, x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
 	winogradInputPair43(x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
 }
 
@@ -167,12 +152,7 @@ func WinogradOutputPair4x3(src []float32, xiStride, cStride, nc int, a, b Winogr
 	if nc <= 0 {
 		return
 	}
-	for _, r := range [2]WinogradRun{a, b} {
-		if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > len(src) || r.Dst < 0 || r.Dst > len(dst) {
-			panic(fmt.Sprintf("simd: WinogradOutputPair4x3: run %+v outside 1..%d tiles or the slices", r, WinogradPairMax))
-		}
-		checkOutput("WinogradOutputPair4x3", 4, src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
-	}
+	checkOutputPair("WinogradOutputPair4x3", 4, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 }
 

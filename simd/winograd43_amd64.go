@@ -132,20 +132,20 @@ func winogradInputPair43AVX512(x []float32, chStride, h, w int, a, b WinogradRun
 
 // wg43ZipHi returns the index vector that interleaves the outputs y0, y1 of
 // the 8 lanes from first on (VPERMI2PS: 0..15 y0's lanes, 16..31 y1's).
-func wg43ZipHi(first int) (z [16]uint32) {
+func wgZipHi(first int) (z [16]uint32) {
 	for k := range 8 {
 		z[2*k], z[2*k+1] = uint32(first+k), uint32(16+first+k)
 	}
 	return z
 }
 
-var wg43ZipHi8 = wg43ZipHi(8)
+var wgZipHi8 = wgZipHi(8)
 
 func winogradOutput43AVX512(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
 	for b := 0; b < n; b += 16 {
 		m := min(16, n-b)
 		// m floats per plane in, 4m consecutive floats per output row out.
-		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wg43Ones(m), wg43Ones(4*m), 128, &wg43ZipHi8)
+		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wg43Ones(m), wg43Ones(4*m), 128, &wgZipHi8)
 	}
 }
 
@@ -156,7 +156,7 @@ func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b W
 		winogradOutputPair43Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 		return
 	}
-	zip := wg43ZipHi(a.N)
+	zip := wgZipHi(a.N)
 	winograd43OutputAVX512(&src[a.Src], xiStride, cStride, nc, &dst[a.Dst], chStride, rowStride,
 		wg43Ones(a.N+b.N), wg43Ones(4*a.N)|wg43Ones(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip)
 }

@@ -84,10 +84,10 @@ func TestWinograd43GuardPages(t *testing.T) {
 	})
 }
 
-// TestWinogradPair4x3GuardPages is TestWinograd43GuardPages for the pair
-// transforms: both runs at the image's edges, the slices ending at or
-// starting right after an inaccessible page.
-func TestWinogradPair4x3GuardPages(t *testing.T) {
+// TestWinogradPairGuardPages is TestWinograd43GuardPages for the pair
+// transforms of both variants: both runs at the image's edges, the slices
+// ending at or starting right after an inaccessible page.
+func TestWinogradPairGuardPages(t *testing.T) {
 	type geom struct {
 		h, w, nc int
 		a, b     WinogradRun
@@ -99,48 +99,47 @@ func TestWinogradPair4x3GuardPages(t *testing.T) {
 		{1, 1, 1, WinogradRun{N: 1}, WinogradRun{N: 1}},
 		{9, 29, 3, WinogradRun{I: 2, J0: 1, N: 7}, WinogradRun{I: 1, J0: 0, N: 7}}, // right edge, 8 tiles a row
 	}
-	forEachLevel(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(19, 20))
-		for _, g := range geoms {
-			for _, atEnd := range []bool{false, true} {
-				ch, cs := g.h*g.w, 16
-				xi := g.nc * cs
-				a, b := g.a, g.b
-				a.Dst, b.Dst = 0, a.N
-				if !atEnd {
-					a.Dst, b.Dst = b.N, 0
-				}
-				x := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
-				fillRandom(rng, x, false)
-				v := pageGuarded(t, 35*xi+(g.nc-1)*cs+a.N+b.N, atEnd)
-				want := make([]float32, len(v))
-				WinogradInputPair4x3(x, ch, g.h, g.w, a, b, g.nc, v, xi, cs)
-				for _, r := range []WinogradRun{a, b} {
-					winogradInput43Generic(x, ch, g.h, g.w, r.I, r.J0, g.nc, r.N, want[r.Dst:], xi, cs)
-				}
-				for k := range v {
-					if !sameBits(v[k], want[k]) {
-						t.Fatalf("input pair %+v atEnd=%v: element %d = %v, generic %v", g, atEnd, k, v[k], want[k])
+	for _, v := range wgPairVariants {
+		forEachLevel(t, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(19, 20))
+			for _, g := range geoms {
+				for _, atEnd := range []bool{false, true} {
+					ch, cs := g.h*g.w, 16
+					xi := g.nc * cs
+					a, b := g.a, g.b
+					a.Dst, b.Dst = 0, a.N
+					if !atEnd {
+						a.Dst, b.Dst = b.N, 0
 					}
-				}
-				// Output: A's tiles to the image's first tile row, B's to its last.
-				y := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
-				wantY := make([]float32, len(y))
-				oa := WinogradRun{Src: a.Dst, N: min(a.N, g.w/4), Dst: 0}
-				ob := WinogradRun{Src: b.Dst, N: min(b.N, g.w/4), Dst: (g.h/4 - 1) * 4 * g.w}
-				if oa.N < 1 || ob.N < 1 || g.h < 8 {
-					continue
-				}
-				WinogradOutputPair4x3(v, xi, cs, g.nc, oa, ob, y, ch, g.w)
-				for _, r := range []WinogradRun{oa, ob} {
-					winogradOutput43Generic(v[r.Src:], xi, cs, g.nc, r.N, wantY[r.Dst:], ch, g.w)
-				}
-				for k := range y {
-					if !sameBits(y[k], wantY[k]) {
-						t.Fatalf("output pair %+v atEnd=%v: element %d = %v, generic %v", g, atEnd, k, y[k], wantY[k])
+					x := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
+					fillRandom(rng, x, false)
+					vp := pageGuarded(t, (v.planes-1)*xi+(g.nc-1)*cs+a.N+b.N, atEnd)
+					want := make([]float32, len(vp))
+					v.inputPair(x, ch, g.h, g.w, a, b, g.nc, vp, xi, cs)
+					v.genericIn(x, ch, g.h, g.w, a, b, g.nc, want, xi, cs)
+					for k := range vp {
+						if !sameBits(vp[k], want[k]) {
+							t.Fatalf("%s input pair %+v atEnd=%v: element %d = %v, generic %v", v.name, g, atEnd, k, vp[k], want[k])
+						}
+					}
+					// Output: A's tiles to the image's first tile row, B's to its last.
+					m := v.m
+					oa := WinogradRun{Src: a.Dst, N: min(a.N, g.w/m), Dst: 0}
+					ob := WinogradRun{Src: b.Dst, N: min(b.N, g.w/m), Dst: (g.h/m - 1) * m * g.w}
+					if oa.N < 1 || ob.N < 1 || g.h < 2*m {
+						continue
+					}
+					y := pageGuarded(t, (g.nc-1)*ch+g.h*g.w, atEnd)
+					wantY := make([]float32, len(y))
+					v.outputPair(vp, xi, cs, g.nc, oa, ob, y, ch, g.w)
+					v.genericOut(vp, xi, cs, g.nc, oa, ob, wantY, ch, g.w)
+					for k := range y {
+						if !sameBits(y[k], wantY[k]) {
+							t.Fatalf("%s output pair %+v atEnd=%v: element %d = %v, generic %v", v.name, g, atEnd, k, y[k], wantY[k])
+						}
 					}
 				}
 			}
-		}
-	})
+		})
+	}
 }

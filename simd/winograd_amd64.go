@@ -18,13 +18,91 @@ package simd
 func winogradInputImageAVX512(x *float32, off, chStride, w, nc, nblocks, rows int, masks *[3][8]uint16, dst *float32, xiStride, cStride int)
 
 //go:noescape
-func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int)
+func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32)
+
+// wg23Pair describes the two runs of the pair input transform (offsets used
+// by the assembly: keep the layout). Run A's tiles are lanes 0..nA−1, run
+// B's lanes nA..nA+nB−1.
+type wg23Pair struct {
+	// rowOff[r] / rowOffB[r] are the byte offsets, from float 0 of A's row
+	// segment in patch row 0, of float 0 of A's / B's row segment in patch
+	// row r, rows clamped into the image (a row outside is zeroed by
+	// rowMask, never read).
+	rowOff  [4]int    // +0
+	rowOffB [4]int    // +32
+	rowMask [4]uint64 // +64: A's lanes if A's row r is inside, B's if B's
+	colA    uint64    // +96: floats of A's row segment inside the image and used
+	colB    uint64    // +104: the same for B
+	store   uint64    // +112: both runs' lanes
+	// split[s][l] picks lane l's column s from the two loaded segments
+	// (0..15 A's, 16..31 B's).
+	split [4][16]uint32 // +120
+}
+
+//go:noescape
+func winogradInputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, p *wg23Pair)
+
+// wg23Segment returns the mask of the floats of a run's row segment (from
+// column 2·J0−1) that are inside a w-wide image and used by its tiles.
+func wg23Segment(r WinogradRun, w int) uint64 {
+	col := 2*r.J0 - 1
+	lo := 0
+	if col < 0 {
+		lo = 1
+	}
+	return wg43Ones(min(w-col, 2*r.N+2)) &^ wg43Ones(lo)
+}
+
+func winogradInputPair23AVX512(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	if b.Dst != a.Dst+a.N {
+		winogradInputPair23Generic(x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
+		return
+	}
+	var p wg23Pair
+	base := a.Src + 2*a.J0 - 1 // float 0 of A's row segment in patch row 0 (may be −1)
+	laneA, laneB := wg43Ones(a.N), wg43Ones(a.N+b.N)&^wg43Ones(a.N)
+	for r := range 4 {
+		rowA, rowB := 2*a.I-1+r, 2*b.I-1+r
+		if rowA >= 0 && rowA < h {
+			p.rowMask[r] |= laneA
+		}
+		if rowB >= 0 && rowB < h {
+			p.rowMask[r] |= laneB
+		}
+		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
+		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 2*b.J0 - 1 - base)
+	}
+	p.colA, p.colB, p.store = wg23Segment(a, w), wg23Segment(b, w), laneA|laneB
+	for l := range 16 {
+		from, t := uint32(0), l // A's tile l
+		if l >= a.N {
+			from, t = 16, l-a.N // B's tile l−nA
+		}
+		for s := range 4 {
+			p.split[s][l] = (from + uint32(2*t+s)) & 31 // lanes past B's are masked off
+		}
+	}
+	winogradInputPairAVX512(&x[0], base, chStride, nc, &dst[a.Dst], xiStride, cStride, &p)
+}
+
+// winogradOutputPair23AVX512 transforms both runs in one pass where B's
+// planes follow A's (runs of one chunk do): B's lanes follow A's.
+func winogradOutputPair23AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+	if b.Src != a.Src+a.N {
+		winogradOutputPair23Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+		return
+	}
+	zip := wgZipHi(a.N)
+	winogradOutputAVX512(&src[a.Src], xiStride, cStride, nc, a.N+b.N, &dst[a.Dst], chStride, rowStride,
+		wg43Ones(2*a.N)|wg43Ones(2*b.N)<<16, 4*(b.Dst-a.Dst), &zip)
+}
 
 var _ = onLevel(func(l Level) {
 	if l != AVX512 {
 		// No AVX2 kernels: with 8 lanes and no masked loads or two-table
 		// permutes the transforms do not pay for the multiplications they save.
 		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageGeneric, winogradOutputGeneric, false
+		winogradInputPair23, winogradOutputPair23 = winogradInputPair23Generic, winogradOutputPair23Generic
 		return
 	}
 	winogradInputImage = func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
@@ -41,8 +119,9 @@ var _ = onLevel(func(l Level) {
 		winogradInputImageAVX512(&x[0], (2*i-1)*w+2*j0-1, chStride, w, nc, nb, rows, &masks, &dst[0], xiStride, cStride)
 	}
 	winogradOutput = func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
-		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride)
+		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, wg43Ones(2*(n%16)), 64, &wgZipHi8)
 	}
+	winogradInputPair23, winogradOutputPair23 = winogradInputPair23AVX512, winogradOutputPair23AVX512
 	winogradAccelerated = true
 })
 

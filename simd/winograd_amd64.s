@@ -73,24 +73,6 @@ DATA wgZipLo<>+56(SB)/4, $7
 DATA wgZipLo<>+60(SB)/4, $23
 GLOBL wgZipLo<>(SB), RODATA|NOPTR, $64
 
-// wgZipHi: a8 b8 .. a15 b15 — tiles 8..15.
-DATA wgZipHi<>+0(SB)/4, $8
-DATA wgZipHi<>+4(SB)/4, $24
-DATA wgZipHi<>+8(SB)/4, $9
-DATA wgZipHi<>+12(SB)/4, $25
-DATA wgZipHi<>+16(SB)/4, $10
-DATA wgZipHi<>+20(SB)/4, $26
-DATA wgZipHi<>+24(SB)/4, $11
-DATA wgZipHi<>+28(SB)/4, $27
-DATA wgZipHi<>+32(SB)/4, $12
-DATA wgZipHi<>+36(SB)/4, $28
-DATA wgZipHi<>+40(SB)/4, $13
-DATA wgZipHi<>+44(SB)/4, $29
-DATA wgZipHi<>+48(SB)/4, $14
-DATA wgZipHi<>+52(SB)/4, $30
-DATA wgZipHi<>+56(SB)/4, $15
-DATA wgZipHi<>+60(SB)/4, $31
-GLOBL wgZipHi<>(SB), RODATA|NOPTR, $64
 
 // ---------------------------------------------------------------------------
 // Input transform from an unpadded image (WinogradInputImage2x3).
@@ -285,25 +267,16 @@ img_zero3:
 // channels left, DX full blocks per channel, BX blocks left, R13 / R14
 // src / dst of the block, AX plane 4r; Z30 wgZipLo, Z31 wgZipHi.
 
-// WG_MASKS sets the output kernel's tail masks for m = DX mod 16 tiles
-// (clobbers AX, BX, CX):
-//   K1, K2  low and high 16 bits of (1<<2m)-1: the 2m floats of the pair of
-//           vectors holding one interleaved output row (2 floats per tile);
-//   K3      (1<<m)-1: one float per tile (the transformed planes).
+// WG_MASKS sets the output kernel's tail load mask K3 = (1<<m)−1 for
+// m = DX mod 16 tiles, one float per tile of the transformed planes
+// (clobbers BX, CX).
 #define WG_MASKS \
 	MOVQ DX, CX        \
 	ANDQ $15, CX       \
 	MOVL $1, BX        \
 	SHLL CX, BX        \
 	DECL BX            \
-	KMOVW BX, K3       \
-	ADDL CX, CX        \
-	MOVL $1, AX        \
-	SHLL CX, AX        \
-	DECL AX            \
-	KMOVW AX, K1       \
-	SHRL $16, AX       \
-	KMOVW AX, K2
+	KMOVW BX, K3
 
 #define WG_OUT_LOAD \
 	VMOVUPS (AX), Z0         \
@@ -379,12 +352,22 @@ img_zero3:
 	VPERMI2PS Z27, Z26, Z29                 \
 	VPERMT2PS Z27, Z31, Z26
 
-// func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int)
-TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-64
+// func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32)
+//
+// The tail block stores its first 8 lanes with K1 = the low 16 bits of
+// tailMask, and the 8 lanes zipHi names with K2 = the next 16 bits, hiOff
+// bytes on (for one run: lanes 8..15, 64 bytes, the 2m floats of (1<<2m)−1;
+// for a pair of runs, WinogradOutputPair2x3: B's lanes, at B's place).
+TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-88
 	MOVQ n+32(FP), DX
 	WG_MASKS
+	MOVQ  tailMask+64(FP), AX
+	KMOVW AX, K1
+	SHRQ  $16, AX
+	KMOVW AX, K2
 	VMOVUPS wgZipLo<>(SB), Z30
-	VMOVUPS wgZipHi<>(SB), Z31
+	MOVQ  zipHi+80(FP), AX
+	VMOVUPS (AX), Z31
 	MOVQ src+0(FP), SI
 	MOVQ xiStride+8(FP), R10
 	MOVQ cStride+16(FP), R11
@@ -425,15 +408,91 @@ out_tail:
 	MOVQ     R13, AX
 	WG_OUT_LOAD_TAIL
 	WG_OUT_COMPUTE
+	MOVQ     hiOff+72(FP), R15
+	ADDQ     R14, R15
 	VMOVUPS  Z28, K1, (R14)
-	VMOVUPS  Z24, K2, 64(R14)
+	VMOVUPS  Z24, K2, (R15)
 	VMOVUPS  Z29, K1, (R14)(R9*1)
-	VMOVUPS  Z26, K2, 64(R14)(R9*1)
+	VMOVUPS  Z26, K2, (R15)(R9*1)
 
 out_next:
 	ADDQ R11, SI
 	ADDQ R8, DI
 	DECQ CX
 	JNZ  out_channel
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Pair input transform (WinogradInputPair2x3): run A of nA ≤ 7 tiles in lanes
+// 0..nA−1, run B of nB ≤ 7 in lanes nA..nA+nB−1, B's planes right after A's
+// (the Go side calls the one-run kernel twice otherwise), so each plane is
+// one masked store as for one run (the stores are what these transforms
+// spend most on). A row of a run is the 16 floats from column 2j0−1 (its
+// tiles read at most 2·7+2): one load per run (masks K1, K2), and four
+// two-table permutes with the wg23Pair's index vectors give columns
+// s = 0..3 of both runs' tiles, lanes outside the row (patch rows outside
+// the image) zeroed by the row mask K4.
+//
+// Registers: SI x + 4·(float 0 of A's row segment in row 0), DI dst, R9 the
+// wg23Pair, R8 chStride, R10 xiStride, R11 cStride, R12 3·xiStride (bytes),
+// CX channels left, AX / BX row offsets, then AX the plane pointer; K3 the
+// store mask.
+
+// WG_PAIR_ROW loads row r of both runs (wg23Pair offsets roff, roffB, rmask)
+// into d0..d3 (columns s = 0..3).
+#define WG_PAIR_ROW(roff, roffB, rmask, d0, d1, d2, d3) \
+	MOVQ        roff(R9), AX        \
+	MOVQ        roffB(R9), BX       \
+	KMOVW       rmask(R9), K4       \
+	VMOVUPS.Z   (SI)(AX*1), K1, Z20 \
+	VMOVUPS.Z   (SI)(BX*1), K2, Z21 \
+	VMOVUPS     120(R9), d0         \
+	VPERMI2PS.Z Z21, Z20, K4, d0    \
+	VMOVUPS     184(R9), d1         \
+	VPERMI2PS.Z Z21, Z20, K4, d1    \
+	VMOVUPS     248(R9), d2         \
+	VPERMI2PS.Z Z21, Z20, K4, d2    \
+	VMOVUPS     312(R9), d3         \
+	VPERMI2PS.Z Z21, Z20, K4, d3
+
+// func winogradInputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, p *wg23Pair)
+TEXT ·winogradInputPairAVX512(SB), NOSPLIT, $0-64
+	MOVQ  x+0(FP), SI
+	MOVQ  col+8(FP), AX
+	LEAQ  (SI)(AX*4), SI // may point before x[0]: float 0 is then masked off
+	MOVQ  chStride+16(FP), R8
+	MOVQ  nc+24(FP), CX
+	MOVQ  dst+32(FP), DI
+	MOVQ  xiStride+40(FP), R10
+	MOVQ  cStride+48(FP), R11
+	MOVQ  p+56(FP), R9
+	SHLQ  $2, R8
+	SHLQ  $2, R10
+	SHLQ  $2, R11
+	LEAQ  (R10)(R10*2), R12
+	KMOVW 96(R9), K1
+	KMOVW 104(R9), K2
+	KMOVW 112(R9), K3
+
+pair_channel:
+	WG_PAIR_ROW(0, 32, 64, Z0, Z1, Z2, Z3)
+	WG_PAIR_ROW(8, 40, 72, Z4, Z5, Z6, Z7)
+	WG_PAIR_ROW(16, 48, 80, Z8, Z9, Z10, Z11)
+	WG_PAIR_ROW(24, 56, 88, Z12, Z13, Z14, Z15)
+	WG_IN_COMPUTE
+	MOVQ DI, AX
+	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
+	WG_IN_STORE
+	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
+	WG_IN_STORE
+	ADDQ R8, SI
+	ADDQ R11, DI
+	DECQ CX
+	JNZ  pair_channel
 	VZEROUPPER
 	RET

@@ -52,7 +52,8 @@ type winoAlgo struct {
 
 var (
 	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, kernel: winogradKernel23,
-		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3, fast: simd.WinogradAccelerated}
+		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3,
+		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPair2x3, fast: simd.WinogradAccelerated}
 	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, kernel: winogradKernel43,
 		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3,
 		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, fast: simd.Winograd43Accelerated}

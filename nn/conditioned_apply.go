@@ -13,13 +13,7 @@ func ApplyAt(net Conditioned, x *tensor.Tensor, t float32) (*tensor.Tensor, erro
 	if err := net.CheckInput(x.Shape()); err != nil {
 		return nil, err
 	}
-	tp := autograd.NewTape()
-	y := net.Forward(tp, tp.Leaf(x.Contiguous(), false), tensor.Full(t, x.Dim(0)), false)
-	if err := tp.Err(); err != nil {
-		return nil, err
-	}
-	tp.Release(y.Value)
-	return y.Value, nil
+	return applyChunks(net, x.Contiguous(), tensor.Full(t, x.Dim(0)))
 }
 
 // LinearizeAt records x ↦ net(x, t) at x with constant weights; the
@@ -52,11 +46,55 @@ func ApplyTimes(net Conditioned, x *tensor.Tensor, t *tensor.Tensor) (*tensor.Te
 		}
 		return nil, fmt.Errorf("nn: time values of shape %v for a batch of %d images", s, x.Dim(0))
 	}
+	return applyChunks(net, x.Contiguous(), t.Contiguous())
+}
+
+// evalChunkBytes bounds one full-resolution activation of an evaluation
+// chunk (base channels × H × W floats per image): a batch is evaluated a
+// few images at a time, so that each layer's activations stay in cache
+// rather than streaming through memory. Measured on the 28×28 tc-unet
+// (base 32, 100 KB an image) and the 32×32×3 one (base 64, 256 KB), Zen 4,
+// 2026-12-07: chunks of 16-32 and 4-16 images about 5-10% and 20-40%
+// faster than the whole batch of 128 and 64.
+var evalChunkBytes = 4 << 20 // a variable so that tests can force small chunks
+
+// applyChunks returns net(x, t) with constant weights, evaluated in chunks
+// of images (evalChunkBytes), each on a tape released after it. Every layer
+// treats the images of a batch independently (GroupNorm per image; the
+// convolutions and matrix products sum each output in an order fixed by
+// the layer's shape, not the batch), so the result has the bits of one pass
+// over the whole batch, which TestApplyChunksBits checks.
+func applyChunks(net Conditioned, x, t *tensor.Tensor) (*tensor.Tensor, error) {
+	b := x.Dim(0)
+	per := 4 * max(1, net.Config().Base) * x.Dim(2) * x.Dim(3)
+	chunk := max(1, evalChunkBytes/per)
+	var out *tensor.Tensor
 	tp := autograd.NewTape()
-	y := net.Forward(tp, tp.Leaf(x.Contiguous(), false), t, false)
-	if err := tp.Err(); err != nil {
-		return nil, err
+	for lo := 0; lo < b; lo += chunk {
+		hi := min(b, lo+chunk)
+		xs, err := x.Slice(0, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := t.Slice(0, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		tp.Reset()
+		y := net.Forward(tp, tp.Leaf(xs.Contiguous(), false), ts.Contiguous(), false)
+		if err := tp.Err(); err != nil {
+			return nil, err
+		}
+		if lo == 0 && hi == b {
+			tp.Release(y.Value)
+			return y.Value, nil
+		}
+		if out == nil {
+			out = tensor.Empty(append([]int{b}, y.Value.Shape()[1:]...)...)
+		}
+		n := y.Value.Numel() / (hi - lo)
+		copy(out.Data()[lo*n:hi*n], y.Value.Contiguous().Data())
+		tp.Release()
 	}
-	tp.Release(y.Value)
-	return y.Value, nil
+	return out, nil
 }

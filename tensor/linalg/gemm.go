@@ -115,6 +115,14 @@ func scaleRows64(m, n int, beta float64, c []float64, ldc int) {
 // rounding (kc alone does, and it is fixed).
 func laGemmBlocks(mt, mr, nr int) (mc, nc int) {
 	mc = max(mr, caches.L2/2/(8*laGemmKC)/mr*mr)
+	if mr > 2*nr {
+		// A tall kernel (24x8, chosen on Zen 4) reads a large A micro-panel
+		// (48 KB at depth 256) per call: one A micro-panel per block, which
+		// every B micro-panel then passes, was the fastest there (1024³,
+		// one thread, 2026-12-07: 42.6-43.2 ms against 44.5-46.4 for blocks
+		// of 2 to 10 micro-panels; TestLaGemmTune with DGEMM_BLOCKS).
+		mc = mr
+	}
 	if mt > mc { // equal row blocks rather than a thin last one
 		mc = ceilDiv(ceilDiv(mt, ceilDiv(mt, mc)), mr) * mr
 	}

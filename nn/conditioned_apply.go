@@ -51,11 +51,15 @@ func ApplyTimes(net Conditioned, x *tensor.Tensor, t *tensor.Tensor) (*tensor.Te
 
 // evalChunkBytes bounds one full-resolution activation of an evaluation
 // chunk (base channels × H × W floats per image): a batch is evaluated a
-// few images at a time, so that each layer's activations stay in cache
-// rather than streaming through memory. Measured on the 28×28 tc-unet
-// (base 32, 100 KB an image) and the 32×32×3 one (base 64, 256 KB), Zen 4,
-// 2026-12-07: chunks of 16-32 and 4-16 images about 5-10% and 20-40%
-// faster than the whole batch of 128 and 64.
+// few images at a time, so that each layer's activations stay nearer the
+// core than a whole batch's. Measured on the 28×28 tc-unet forward of 128
+// images (base 32, chunks of 40; Zen 4, 2026-12-07, `harmonic bench`, three
+// interleaved rounds against a build without chunks): one thread, medians
+// 315-342 ms against 367-405 and minima 300-302 against 311-324, the
+// whole-batch runs having the slow outliers (up to 1176 ms); an A/B inside
+// one process showed no difference in medians, and none was measured on
+// the 32×32×3 net (base 64, batch 64). The gain is small and uncertain;
+// the results are the same bits either way.
 var evalChunkBytes = 4 << 20 // a variable so that tests can force small chunks
 
 // applyChunks returns net(x, t) with constant weights, evaluated in chunks

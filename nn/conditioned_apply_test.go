@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/harmonic-go/harmonic/autograd"
@@ -41,26 +42,18 @@ func TestApplyChunksBits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !equalBits(got.Data(), want.Data()) {
+		if !bitsEqual(got.Data(), want.Data()) {
 			t.Fatalf("chunks of %d images: not the bits of one pass over the batch", chunk)
 		}
 	}
 	xs, _ := x.Slice(0, 4, 5)
 	ts, _ := times.Slice(0, 4, 5)
 	one := whole(xs.Contiguous(), ts.Contiguous())
-	if n := one.Numel(); !equalBits(one.Data(), want.Data()[4*n:5*n]) {
+	if n := one.Numel(); !bitsEqual(one.Data(), want.Data()[4*n:5*n]) {
 		t.Fatal("image 4 alone: not the bits of the batch pass")
 	}
 }
 
-func equalBits(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return false
-		}
-	}
-	return true
+func bitsEqual(a, b []float32) bool {
+	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
 }

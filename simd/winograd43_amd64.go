@@ -87,15 +87,16 @@ func winogradInput43AVX512(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 	}
 }
 
-// wg43Segment returns the mask of the floats of a run's row segment (from
-// column 4·J0−1) that are inside a w-wide image and used by its tiles.
-func wg43Segment(r WinogradRun, w int) uint64 {
-	col := 4*r.J0 - 1
+// wgSegment returns the mask of the floats of a run's row segment (from
+// column m·J0−1) that are inside a w-wide image and used by its tiles of
+// side m (F(m×m,3×3)).
+func wgSegment(m int, r WinogradRun, w int) uint64 {
+	col := m*r.J0 - 1
 	lo := 0
 	if col < 0 {
 		lo = 1
 	}
-	return wg43Ones(min(w-col, 4*r.N+2)) &^ wg43Ones(lo)
+	return wg43Ones(min(w-col, m*r.N+2)) &^ wg43Ones(lo)
 }
 
 func winogradInputPair43AVX512(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
@@ -113,7 +114,7 @@ func winogradInputPair43AVX512(x []float32, chStride, h, w int, a, b WinogradRun
 		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
 		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 4*b.J0 - 1 - base)
 	}
-	p.colMask = wg43Segment(a, w) | wg43Segment(b, w)<<32
+	p.colMask = wgSegment(4, a, w) | wgSegment(4, b, w)<<32
 	p.storeA = laneA | laneB
 	if b.Dst != a.Dst+a.N {
 		p.storeA, p.storeB, p.dstB = laneA, laneB, 4*(b.Dst-a.Dst-a.N)

@@ -254,35 +254,45 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 	VMOVUPS u5, K6, (AX)(R13*1)                          \
 	LEAQ    (AX)(R12*2), AX
 
+// W4_IN_ARGS loads the input kernels' arguments (shared signature) into
+// their registers, in bytes where they are strides. SI may point before
+// x[0]: float 0 is then masked off.
+#define W4_IN_ARGS \
+	MOVQ  x+0(FP), SI \
+	MOVQ  col+8(FP), AX \
+	LEAQ  (SI)(AX*4), SI \
+	MOVQ  chStride+16(FP), DX \
+	MOVQ  nc+24(FP), CX \
+	MOVQ  dst+32(FP), DI \
+	MOVQ  xiStride+40(FP), R10 \
+	MOVQ  cStride+48(FP), R11 \
+	MOVQ  a+56(FP), R9 \
+	SHLQ  $2, DX \
+	SHLQ  $2, R10 \
+	SHLQ  $2, R11 \
+	LEAQ  (R10)(R10*2), R12 \
+	LEAQ  (R10)(R10*4), R13
+
+// W4_IN_CONSTS sets up the spill area and the constant registers.
+#define W4_IN_CONSTS \
+	LEAQ  63(SP), BX \
+	ANDQ  $-64, BX \
+	VBROADCASTSS w4Two<>(SB), Z27 \
+	VBROADCASTSS w4Five<>(SB), Z28 \
+	VBROADCASTSS w4Four<>(SB), Z29 \
+	VMOVUPS w4Even<>(SB), Z30 \
+	VMOVUPS w4Odd<>(SB), Z31
+
 // func winograd43InputAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43In)
 TEXT ·winograd43InputAVX512(SB), 0, $1216-64
-	MOVQ  x+0(FP), SI
-	MOVQ  col+8(FP), AX
-	LEAQ  (SI)(AX*4), SI // may point before x[0]: float 0 is then masked off
-	MOVQ  chStride+16(FP), DX
-	MOVQ  nc+24(FP), CX
-	MOVQ  dst+32(FP), DI
-	MOVQ  xiStride+40(FP), R10
-	MOVQ  cStride+48(FP), R11
-	MOVQ  a+56(FP), R9
-	SHLQ  $2, DX
-	SHLQ  $2, R10
-	SHLQ  $2, R11
-	LEAQ  (R10)(R10*2), R12
-	LEAQ  (R10)(R10*4), R13
+	W4_IN_ARGS
 	KMOVQ 96(R9), K1
 	KSHIFTRQ $16, K1, K2
 	KSHIFTRQ $32, K1, K3
 	KSHIFTRQ $48, K1, K4
 	KMOVW 104(R9), K5
 	KSHIFTRW $1, K5, K7
-	LEAQ  63(SP), BX
-	ANDQ  $-64, BX
-	VBROADCASTSS w4Two<>(SB), Z27
-	VBROADCASTSS w4Five<>(SB), Z28
-	VBROADCASTSS w4Four<>(SB), Z29
-	VMOVUPS w4Even<>(SB), Z30
-	VMOVUPS w4Odd<>(SB), Z31
+	W4_IN_CONSTS
 
 in_channel:
 	// Even columns: d[r][k] = column 2k of row r in Z(3r+k).
@@ -506,31 +516,12 @@ out_channel:
 
 // func winograd43InputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43Pair)
 TEXT ·winograd43InputPairAVX512(SB), 0, $1216-64
-	MOVQ  x+0(FP), SI
-	MOVQ  col+8(FP), AX
-	LEAQ  (SI)(AX*4), SI // may point before x[0]: float 0 is then masked off
-	MOVQ  chStride+16(FP), DX
-	MOVQ  nc+24(FP), CX
-	MOVQ  dst+32(FP), DI
-	MOVQ  xiStride+40(FP), R10
-	MOVQ  cStride+48(FP), R11
-	MOVQ  a+56(FP), R9
-	SHLQ  $2, DX
-	SHLQ  $2, R10
-	SHLQ  $2, R11
-	LEAQ  (R10)(R10*2), R12
-	LEAQ  (R10)(R10*4), R13
+	W4_IN_ARGS
 	KMOVQ 144(R9), K1
 	KSHIFTRQ $16, K1, K2
 	KSHIFTRQ $32, K1, K3
 	KSHIFTRQ $48, K1, K4
-	LEAQ  63(SP), BX
-	ANDQ  $-64, BX
-	VBROADCASTSS w4Two<>(SB), Z27
-	VBROADCASTSS w4Five<>(SB), Z28
-	VBROADCASTSS w4Four<>(SB), Z29
-	VMOVUPS w4Even<>(SB), Z30
-	VMOVUPS w4Odd<>(SB), Z31
+	W4_IN_CONSTS
 
 pair_in_channel:
 	W4_LOAD2(0, 48, 96)

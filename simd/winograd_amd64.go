@@ -42,17 +42,6 @@ type wg23Pair struct {
 //go:noescape
 func winogradInputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, p *wg23Pair)
 
-// wg23Segment returns the mask of the floats of a run's row segment (from
-// column 2·J0−1) that are inside a w-wide image and used by its tiles.
-func wg23Segment(r WinogradRun, w int) uint64 {
-	col := 2*r.J0 - 1
-	lo := 0
-	if col < 0 {
-		lo = 1
-	}
-	return wg43Ones(min(w-col, 2*r.N+2)) &^ wg43Ones(lo)
-}
-
 func winogradInputPair23AVX512(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 	if b.Dst != a.Dst+a.N {
 		winogradInputPair23Generic(x, chStride, h, w, a, b, nc, dst, xiStride, cStride)
@@ -72,7 +61,7 @@ func winogradInputPair23AVX512(x []float32, chStride, h, w int, a, b WinogradRun
 		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
 		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 2*b.J0 - 1 - base)
 	}
-	p.colA, p.colB, p.store = wg23Segment(a, w), wg23Segment(b, w), laneA|laneB
+	p.colA, p.colB, p.store = wgSegment(2, a, w), wgSegment(2, b, w), laneA|laneB
 	for l := range 16 {
 		from, t := uint32(0), l // A's tile l
 		if l >= a.N {

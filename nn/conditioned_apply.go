@@ -53,7 +53,7 @@ func ApplyTimes(net Conditioned, x *tensor.Tensor, t *tensor.Tensor) (*tensor.Te
 // chunk (base channels × H × W floats per image): a batch is evaluated a
 // few images at a time, so that each layer's activations stay nearer the
 // core than a whole batch's. Measured on the 28×28 tc-unet forward of 128
-// images (base 32, chunks of 40; Zen 4, 2026-12-07, `harmonic bench`, three
+// images (base 32, chunks of 41; Zen 4, 2026-12-07, `harmonic bench`, three
 // interleaved rounds against a build without chunks): one thread, medians
 // 315-342 ms against 367-405 and minima 300-302 against 311-324, the
 // whole-batch runs having the slow outliers (up to 1176 ms); an A/B inside

@@ -70,7 +70,7 @@ func WinogradOutputPair2x3(src []float32, xiStride, cStride, nc int, a, b Winogr
 	if nc <= 0 {
 		return
 	}
-	checkOutputPair("WinogradOutputPair2x3", 2, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkOutputPair("WinogradOutputPair2x3", 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 }
 
@@ -116,29 +116,36 @@ func checkInputImage(name string, m int, x []float32, chStride, h, w, i, j0, nc,
 // M column; the output transform ignores I and J0).
 type WinogradRun struct{ Src, Dst, I, J0, N int }
 
-// WinogradPairMax is the most tiles a run of a pair transform may have.
-const WinogradPairMax = 7
+// WinogradPairMax is the most tiles a run of a pair transform may have;
+// WinogradOutputPair4x3 takes runs of up to WinogradOutputPair4x3Max (the
+// 8 tiles of a 32×32 image's rows: its kernel needs no column beyond a
+// run's tiles, the input transform's reads two).
+const (
+	WinogradPairMax          = 7
+	WinogradOutputPair4x3Max = 8
+)
 
 // checkInputPair panics unless both runs are 1..WinogradPairMax tiles that
 // checkInputImage accepts in their places.
 func checkInputPair(name string, m int, x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 	for _, r := range [2]WinogradRun{a, b} {
-		checkPairRun(name, r, len(x), len(dst))
+		checkPairRun(name, r, len(x), len(dst), WinogradPairMax)
 		checkInputImage(name, m, x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
 	}
 }
 
-// checkOutputPair is checkInputPair for the output transforms.
-func checkOutputPair(name string, m int, src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+// checkOutputPair is checkInputPair for the output transforms, runs of at
+// most most tiles.
+func checkOutputPair(name string, m, most int, src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
 	for _, r := range [2]WinogradRun{a, b} {
-		checkPairRun(name, r, len(src), len(dst))
+		checkPairRun(name, r, len(src), len(dst), most)
 		checkOutput(name, m, src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
 	}
 }
 
-func checkPairRun(name string, r WinogradRun, srcLen, dstLen int) {
-	if r.N < 1 || r.N > WinogradPairMax || r.Src < 0 || r.Src > srcLen || r.Dst < 0 || r.Dst > dstLen {
-		panic(fmt.Sprintf("simd: %s: run %+v outside 1..%d tiles or the slices", name, r, WinogradPairMax))
+func checkPairRun(name string, r WinogradRun, srcLen, dstLen, most int) {
+	if r.N < 1 || r.N > most || r.Src < 0 || r.Src > srcLen || r.Dst < 0 || r.Dst > dstLen {
+		panic(fmt.Sprintf("simd: %s: run %+v outside 1..%d tiles or the slices", name, r, most))
 	}
 }
 

@@ -146,13 +146,13 @@ func WinogradInputPair4x3(x []float32, chStride, h, w int, a, b WinogradRun, nc 
 }
 
 // WinogradOutputPair4x3 is WinogradOutput4x3 for two runs of at most
-// WinogradPairMax tiles in one pass, the same bits as one call per run: run r
+// WinogradOutputPair4x3Max tiles in one pass, the same bits as one call per run: run r
 // transforms the r.N tiles at src[r.Src:] into dst[r.Dst:].
 func WinogradOutputPair4x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
 	if nc <= 0 {
 		return
 	}
-	checkOutputPair("WinogradOutputPair4x3", 4, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkOutputPair("WinogradOutputPair4x3", 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
 }
 

@@ -15,13 +15,14 @@ import (
 type wgPairVariant struct {
 	name                   string
 	m, planes              int
+	outMax                 int // the most tiles of an output pair's run
 	inputPair, genericIn   func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int)
 	outputPair, genericOut func(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int)
 }
 
 // The definitions: the generic one-run loops, once per run.
 var wgPairVariants = []wgPairVariant{
-	{"F(2x2)", 2, 16, WinogradInputPair2x3, func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	{"F(2x2)", 2, 16, WinogradPairMax, WinogradInputPair2x3, func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 		for _, r := range []WinogradRun{a, b} {
 			winogradInputImageGeneric(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
 		}
@@ -30,7 +31,7 @@ var wgPairVariants = []wgPairVariant{
 			winogradOutputGeneric(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
 		}
 	}},
-	{"F(4x4)", 4, 36, WinogradInputPair4x3, func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	{"F(4x4)", 4, 36, WinogradOutputPair4x3Max, WinogradInputPair4x3, func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 		for _, r := range []WinogradRun{a, b} {
 			winogradInput43Generic(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
 		}
@@ -56,25 +57,27 @@ func (c wgPairCase) String() string {
 
 // randomPairRun returns a run of up to 7 tiles in a random tile row of image
 // img.
-func randomPairRun(rng *rand.Rand, m, h, w, imgStride, img int) WinogradRun {
+func randomPairRun(rng *rand.Rand, m, most, h, w, imgStride, img int) WinogradRun {
 	T := (w + m - 1) / m
 	j0 := rng.IntN(T)
-	return WinogradRun{Src: img * imgStride, I: rng.IntN(h/m + 1), J0: j0, N: 1 + rng.IntN(min(WinogradPairMax, T-j0))}
+	return WinogradRun{Src: img * imgStride, I: rng.IntN(h/m + 1), J0: j0, N: 1 + rng.IntN(min(most, T-j0))}
 }
 
-func wgPairCases(rng *rand.Rand, m, planes int) []wgPairCase {
+// wgPairCases returns random pair geometries with runs of at most most
+// tiles.
+func wgPairCases(rng *rand.Rand, m, planes, most int) []wgPairCase {
 	var cs []wgPairCase
 	for k := range 400 {
-		sizes := []int{1, 3, 4, 5, 7, 8, 12, 14, 20, 28, 29, 40}
+		sizes := []int{1, 3, 4, 5, 7, 8, 12, 14, 20, 28, 29, 32, 40}
 		h, w := sizes[rng.IntN(len(sizes))], sizes[rng.IntN(len(sizes))]
 		nc := []int{1, 2, 5}[k%3]
 		c := wgPairCase{m: m, planes: planes, h: h, w: w, nc: nc, chStride: h*w + k%3}
 		c.imgStride = nc*c.chStride + k%4
-		c.a = randomPairRun(rng, m, h, w, c.imgStride, rng.IntN(2))
-		c.b = randomPairRun(rng, m, h, w, c.imgStride, rng.IntN(2))
+		c.a = randomPairRun(rng, m, most, h, w, c.imgStride, rng.IntN(2))
+		c.b = randomPairRun(rng, m, most, h, w, c.imgStride, rng.IntN(2))
 		// Destination columns: B right after A (the GEMM panel case), or
 		// anywhere else that does not overlap A, before it too.
-		c.cStride = 2*WinogradPairMax + 3 + k%5
+		c.cStride = 2*most + 3 + k%5
 		c.a.Dst = rng.IntN(3)
 		c.b.Dst = c.a.Dst + c.a.N
 		if k%3 == 1 {
@@ -111,7 +114,7 @@ func (c wgPairCase) planeWrites(in []bool, r WinogradRun, off int) {
 
 func TestWinogradInputPair(t *testing.T) {
 	for _, v := range wgPairVariants {
-		cases := wgPairCases(rand.New(rand.NewPCG(31, 32)), v.m, v.planes)
+		cases := wgPairCases(rand.New(rand.NewPCG(31, 32)), v.m, v.planes, WinogradPairMax)
 		forEachLevel(t, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(33, 34))
 			for k, c := range cases {
@@ -136,7 +139,7 @@ func TestWinogradInputPair(t *testing.T) {
 
 func TestWinogradOutputPair(t *testing.T) {
 	for _, v := range wgPairVariants {
-		cases := wgPairCases(rand.New(rand.NewPCG(35, 36)), v.m, v.planes)
+		cases := wgPairCases(rand.New(rand.NewPCG(35, 36)), v.m, v.planes, v.outMax)
 		forEachLevel(t, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(37, 38))
 			for k, c := range cases {
@@ -202,7 +205,7 @@ func TestWinogradPair4x3Panics(t *testing.T) {
 			"input dst past":  in(ok, WinogradRun{Dst: cs, N: 1}),
 			"input row past":  in(ok, WinogradRun{I: 3, N: 1}),
 			"input neg src":   in(WinogradRun{Src: -1, N: 1}, ok),
-			"output 8 tiles":  out(ok, WinogradRun{N: 8}, 4*w*nc),
+			"output 9 tiles":  out(ok, WinogradRun{N: 9}, 4*w*nc),
 			"output dst past": out(ok, WinogradRun{Dst: 1, N: 7}, (nc-1)*4*w+3*w+28),
 			"output src past": out(ok, WinogradRun{Src: cs, N: 1}, 4*w*nc),
 		} {

@@ -46,6 +46,7 @@ type winoAlgo struct {
 	// twice as well.
 	inputPair  func(x []float32, chStride, h, w int, a, b simd.WinogradRun, nc int, dst []float32, xiStride, cStride int)
 	outputPair func(src []float32, xiStride, cStride, nc int, a, b simd.WinogradRun, dst []float32, chStride, rowStride int)
+	outputMax  int // the most tiles of an outputPair run (inputPair's: simd.WinogradPairMax)
 	// fast reports whether the current level has vector transforms.
 	fast func() bool
 }
@@ -53,10 +54,12 @@ type winoAlgo struct {
 var (
 	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, kernel: winogradKernel23,
 		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3,
-		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPair2x3, fast: simd.WinogradAccelerated}
+		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPair2x3, outputMax: simd.WinogradPairMax,
+		fast: simd.WinogradAccelerated}
 	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, kernel: winogradKernel43,
 		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3,
-		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, fast: simd.Winograd43Accelerated}
+		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, outputMax: simd.WinogradOutputPair4x3Max,
+		fast: simd.Winograd43Accelerated}
 )
 
 // The direct kernel wins below winogradMinChannels input or output channels,
@@ -286,14 +289,14 @@ func (p winoPlan) forRuns(t0, t1, period int, f func(b, i, j, n, t int)) {
 type winoRun struct{ b, i, j, n, t int }
 
 // forRunPairs calls f for the runs of forRuns, two at a time where the
-// variant has pair transforms and both are short enough (second.n = 0 when
-// f gets one run).
-func (p winoPlan) forRunPairs(t0, t1, period int, f func(first, second winoRun)) {
+// variant has pair transforms and both have at most most tiles (second.n =
+// 0 when f gets one run).
+func (p winoPlan) forRunPairs(t0, t1, period, most int, f func(first, second winoRun)) {
 	var held winoRun
 	p.forRuns(t0, t1, period, func(b, i, j, n, t int) {
 		r := winoRun{b, i, j, n, t}
 		switch {
-		case p.alg.inputPair == nil || n > simd.WinogradPairMax:
+		case p.alg.inputPair == nil || n > most:
 			if held.n > 0 {
 				f(held, winoRun{})
 				held = winoRun{}
@@ -325,7 +328,7 @@ func (p winoPlan) input(v, x []float32, t0, t1, c0, c1 int) {
 		nc := min(channels, c1-cb)
 		// Tile t of the chunk, channel c: panel (t−t0)/nr, lane (t−t0)%nr.
 		at := func(r winoRun) int { return ((r.t-t0)/nr*g.ci+cb)*nr + (r.t-t0)%nr }
-		p.forRunPairs(t0, t1, nr, func(r, s winoRun) {
+		p.forRunPairs(t0, t1, nr, simd.WinogradPairMax, func(r, s winoRun) {
 			if s.n == 0 {
 				p.alg.input(x[r.b*p.inSz+cb*g.h*g.w:], g.h*g.w, g.h, g.w, r.i, r.j, nc, r.n, v[at(r):], p.vXi, nr)
 				return
@@ -364,7 +367,7 @@ func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
 	g, tm := p.g, p.alg.m
 	at := func(r winoRun) int { return r.b*p.outSz + tm*r.i*g.w + tm*r.j } // the run's first output
 	src, dst := m[c0*p.mLd:], y[c0*g.h*g.w:]
-	p.forRunPairs(t0, t1, 0, func(r, s winoRun) {
+	p.forRunPairs(t0, t1, 0, p.alg.outputMax, func(r, s winoRun) {
 		if s.n == 0 {
 			p.alg.output(src[r.t-t0:], p.mXi, p.mLd, c1-c0, r.n, dst[at(r):], g.h*g.w, g.w)
 			return

@@ -58,8 +58,8 @@ func winograd43InputPairAVX512(x *float32, col, chStride, nc int, dst *float32, 
 //go:noescape
 func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)
 
-// wg43Ones returns the mask of the k low bits (k ≤ 64; Go's 1<<64 is 0).
-func wg43Ones(k int) uint64 { return uint64(1)<<uint(k) - 1 }
+// wgOnes returns the mask of the k low bits (k ≤ 64; Go's 1<<64 is 0).
+func wgOnes(k int) uint64 { return uint64(1)<<uint(k) - 1 }
 
 func winogradInput43AVX512(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 	var a wg43In
@@ -80,9 +80,9 @@ func winogradInput43AVX512(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 		// The block's tiles use floats k < 4m+2; floats from w−col on are
 		// outside the image (the wrapper's check makes this at least 2).
 		hi := min(w-col, 4*m+2)
-		a.colMask = wg43Ones(min(hi, 64)) &^ wg43Ones(lo)
-		a.edgeMask = wg43Ones(max(hi-64, 0))
-		a.storeMask = wg43Ones(m)
+		a.colMask = wgOnes(min(hi, 64)) &^ wgOnes(lo)
+		a.edgeMask = wgOnes(max(hi-64, 0))
+		a.storeMask = wgOnes(m)
 		winograd43InputAVX512(&x[0], col, chStride, nc, &dst[b], xiStride, cStride, &a)
 	}
 }
@@ -96,42 +96,59 @@ func wgSegment(m int, r WinogradRun, w int) uint64 {
 	if col < 0 {
 		lo = 1
 	}
-	return wg43Ones(min(w-col, m*r.N+2)) &^ wg43Ones(lo)
+	return wgOnes(min(w-col, m*r.N+2)) &^ wgOnes(lo)
+}
+
+// wgPairRows fills the per-row entries of a pair table for tiles of side m:
+// the byte offsets, from float 0 of a's row segment in patch row 0 (base,
+// a float offset into x), of float 0 of a's and b's segments in each patch
+// row, rows clamped into the image, and the row masks (a's lanes 0..nA−1,
+// b's the next nB, set where the run's row is inside the image).
+func wgPairRows(m, h, w int, a, b WinogradRun, base int, rowOff, rowOffB []int, rowMask []uint64) {
+	laneA, laneB := wgOnes(a.N), wgOnes(a.N+b.N)&^wgOnes(a.N)
+	for r := range rowOff {
+		rowA, rowB := m*a.I-1+r, m*b.I-1+r
+		if rowA >= 0 && rowA < h {
+			rowMask[r] |= laneA
+		}
+		if rowB >= 0 && rowB < h {
+			rowMask[r] |= laneB
+		}
+		rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
+		rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + m*b.J0 - 1 - base)
+	}
+}
+
+// wgPairSplit fills the index vectors that place the runs' tiles in the
+// lanes: split[k][l] picks float 2t+k of lane l's tile t from the two
+// tables (0..15 a's, 16..31 b's; b's tiles are the lanes from nA on).
+func wgPairSplit(split [][16]uint32, nA int) {
+	for l := range 16 {
+		from, t := uint32(0), l // a's tile l
+		if l >= nA {
+			from, t = 16, l-nA // b's tile l−nA
+		}
+		for k := range split {
+			split[k][l] = (from + uint32(2*t+k)) & 31 // lanes past b's are masked off
+		}
+	}
 }
 
 func winogradInputPair43AVX512(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
 	var p wg43Pair
 	base := a.Src + 4*a.J0 - 1 // float 0 of A's row segment in row 0 (may be −1)
-	laneA, laneB := wg43Ones(a.N), wg43Ones(a.N+b.N)&^wg43Ones(a.N)
-	for r := range 6 {
-		rowA, rowB := 4*a.I-1+r, 4*b.I-1+r
-		if rowA >= 0 && rowA < h {
-			p.rowMask[r] |= laneA
-		}
-		if rowB >= 0 && rowB < h {
-			p.rowMask[r] |= laneB
-		}
-		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
-		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 4*b.J0 - 1 - base)
-	}
+	wgPairRows(4, h, w, a, b, base, p.rowOff[:], p.rowOffB[:], p.rowMask[:])
+	wgPairSplit(p.split[:], a.N)
 	p.colMask = wgSegment(4, a, w) | wgSegment(4, b, w)<<32
-	p.storeA = laneA | laneB
+	laneA := wgOnes(a.N)
+	p.storeA = wgOnes(a.N + b.N)
 	if b.Dst != a.Dst+a.N {
-		p.storeA, p.storeB, p.dstB = laneA, laneB, 4*(b.Dst-a.Dst-a.N)
-	}
-	for l := range 16 {
-		from, t := uint32(0), l // A's tile l
-		if l >= a.N {
-			from, t = 16, l-a.N // B's tile l−nA
-		}
-		for k := range 3 {
-			p.split[k][l] = (from + uint32(2*t+k)) & 31 // lanes past B's are masked off
-		}
+		p.storeA, p.storeB, p.dstB = laneA, p.storeA&^laneA, 4*(b.Dst-a.Dst-a.N)
 	}
 	winograd43InputPairAVX512(&x[0], base, chStride, nc, &dst[a.Dst], xiStride, cStride, &p)
 }
 
-// wg43ZipHi returns the index vector that interleaves the outputs y0, y1 of
+// wgZipHi returns the index vector that interleaves the outputs y0, y1 of
 // the 8 lanes from first on (VPERMI2PS: 0..15 y0's lanes, 16..31 y1's).
 func wgZipHi(first int) (z [16]uint32) {
 	for k := range 8 {
@@ -146,7 +163,7 @@ func winogradOutput43AVX512(src []float32, xiStride, cStride, nc, n int, dst []f
 	for b := 0; b < n; b += 16 {
 		m := min(16, n-b)
 		// m floats per plane in, 4m consecutive floats per output row out.
-		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wg43Ones(m), wg43Ones(4*m), 128, &wgZipHi8)
+		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wgOnes(m), wgOnes(4*m), 128, &wgZipHi8)
 	}
 }
 
@@ -159,7 +176,7 @@ func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b W
 	}
 	zip := wgZipHi(a.N)
 	winograd43OutputAVX512(&src[a.Src], xiStride, cStride, nc, &dst[a.Dst], chStride, rowStride,
-		wg43Ones(a.N+b.N), wg43Ones(4*a.N)|wg43Ones(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip)
+		wgOnes(a.N+b.N), wgOnes(4*a.N)|wgOnes(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip)
 }
 
 var _ = onLevel(func(l Level) {

@@ -254,6 +254,16 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 	VMOVUPS u5, K6, (AX)(R13*1)                          \
 	LEAQ    (AX)(R12*2), AX
 
+// W4_ROWS runs the row transform ROWT (W4_ROWT or W4_ROWT2) on the six rows
+// r' of W4_COLS' results, the even half from the spill area.
+#define W4_ROWS(ROWT) \
+	ROWT(0, Z0, Z1, Z2)         \
+	ROWT(192, Z18, Z20, Z23)    \
+	ROWT(384, Z19, Z21, Z24)    \
+	ROWT(576, Z3, Z4, Z5)       \
+	ROWT(768, Z6, Z7, Z8)       \
+	ROWT(960, Z15, Z16, Z17)
+
 // W4_IN_ARGS loads the input kernels' arguments (shared signature) into
 // their registers, in bytes where they are strides. SI may point before
 // x[0]: float 0 is then masked off.
@@ -316,12 +326,7 @@ in_channel:
 
 	KMOVW 112(R9), K6
 	MOVQ  DI, AX
-	W4_ROWT(0, Z0, Z1, Z2)
-	W4_ROWT(192, Z18, Z20, Z23)
-	W4_ROWT(384, Z19, Z21, Z24)
-	W4_ROWT(576, Z3, Z4, Z5)
-	W4_ROWT(768, Z6, Z7, Z8)
-	W4_ROWT(960, Z15, Z16, Z17)
+	W4_ROWS(W4_ROWT)
 
 	ADDQ DX, SI
 	ADDQ R11, DI
@@ -558,23 +563,13 @@ pair_in_channel:
 	MOVQ  DI, AX
 	KORTESTW K7, K7
 	JNZ   pair_in_apart
-	W4_ROWT(0, Z0, Z1, Z2)
-	W4_ROWT(192, Z18, Z20, Z23)
-	W4_ROWT(384, Z19, Z21, Z24)
-	W4_ROWT(576, Z3, Z4, Z5)
-	W4_ROWT(768, Z6, Z7, Z8)
-	W4_ROWT(960, Z15, Z16, Z17)
+	W4_ROWS(W4_ROWT)
 	JMP   pair_in_next
 
 pair_in_apart:
 	MOVQ  168(R9), R14
 	ADDQ  DI, R14
-	W4_ROWT2(0, Z0, Z1, Z2)
-	W4_ROWT2(192, Z18, Z20, Z23)
-	W4_ROWT2(384, Z19, Z21, Z24)
-	W4_ROWT2(576, Z3, Z4, Z5)
-	W4_ROWT2(768, Z6, Z7, Z8)
-	W4_ROWT2(960, Z15, Z16, Z17)
+	W4_ROWS(W4_ROWT2)
 
 pair_in_next:
 	ADDQ DX, SI

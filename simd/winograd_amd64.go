@@ -49,28 +49,9 @@ func winogradInputPair23AVX512(x []float32, chStride, h, w int, a, b WinogradRun
 	}
 	var p wg23Pair
 	base := a.Src + 2*a.J0 - 1 // float 0 of A's row segment in patch row 0 (may be −1)
-	laneA, laneB := wg43Ones(a.N), wg43Ones(a.N+b.N)&^wg43Ones(a.N)
-	for r := range 4 {
-		rowA, rowB := 2*a.I-1+r, 2*b.I-1+r
-		if rowA >= 0 && rowA < h {
-			p.rowMask[r] |= laneA
-		}
-		if rowB >= 0 && rowB < h {
-			p.rowMask[r] |= laneB
-		}
-		p.rowOff[r] = 4 * w * min(max(rowA, 0), h-1)
-		p.rowOffB[r] = 4 * (b.Src + w*min(max(rowB, 0), h-1) + 2*b.J0 - 1 - base)
-	}
-	p.colA, p.colB, p.store = wgSegment(2, a, w), wgSegment(2, b, w), laneA|laneB
-	for l := range 16 {
-		from, t := uint32(0), l // A's tile l
-		if l >= a.N {
-			from, t = 16, l-a.N // B's tile l−nA
-		}
-		for s := range 4 {
-			p.split[s][l] = (from + uint32(2*t+s)) & 31 // lanes past B's are masked off
-		}
-	}
+	wgPairRows(2, h, w, a, b, base, p.rowOff[:], p.rowOffB[:], p.rowMask[:])
+	wgPairSplit(p.split[:], a.N)
+	p.colA, p.colB, p.store = wgSegment(2, a, w), wgSegment(2, b, w), wgOnes(a.N+b.N)
 	winogradInputPairAVX512(&x[0], base, chStride, nc, &dst[a.Dst], xiStride, cStride, &p)
 }
 
@@ -83,7 +64,7 @@ func winogradOutputPair23AVX512(src []float32, xiStride, cStride, nc int, a, b W
 	}
 	zip := wgZipHi(a.N)
 	winogradOutputAVX512(&src[a.Src], xiStride, cStride, nc, a.N+b.N, &dst[a.Dst], chStride, rowStride,
-		wg43Ones(2*a.N)|wg43Ones(2*b.N)<<16, 4*(b.Dst-a.Dst), &zip)
+		wgOnes(2*a.N)|wgOnes(2*b.N)<<16, 4*(b.Dst-a.Dst), &zip)
 }
 
 var _ = onLevel(func(l Level) {
@@ -108,7 +89,7 @@ var _ = onLevel(func(l Level) {
 		winogradInputImageAVX512(&x[0], (2*i-1)*w+2*j0-1, chStride, w, nc, nb, rows, &masks, &dst[0], xiStride, cStride)
 	}
 	winogradOutput = func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
-		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, wg43Ones(2*(n%16)), 64, &wgZipHi8)
+		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, wgOnes(2*(n%16)), 64, &wgZipHi8)
 	}
 	winogradInputPair23, winogradOutputPair23 = winogradInputPair23AVX512, winogradOutputPair23AVX512
 	winogradAccelerated = true

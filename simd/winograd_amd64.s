@@ -134,6 +134,20 @@ GLOBL wgZipLo<>(SB), RODATA|NOPTR, $64
 	WG_IN_COL(Z2, Z6, Z10, Z14, Z18) \
 	WG_IN_COL(Z3, Z7, Z11, Z15, Z19)
 
+// WG_IN_TRANSFORM transforms the loaded rows d[r][s] = Z(4r+s) and stores
+// the 16 planes from dst on (AX is clobbered).
+#define WG_IN_TRANSFORM(dst) \
+	WG_IN_COMPUTE                     \
+	MOVQ dst, AX                      \
+	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)     \
+	WG_IN_STORE                       \
+	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19) \
+	WG_IN_STORE                       \
+	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)   \
+	WG_IN_STORE                       \
+	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15) \
+	WG_IN_STORE
+
 // WG_IMG_ROW loads one image row of the block into d0..d3 (t, t2 scratch).
 #define WG_IMG_ROW(d0, d1, d2, d3, t, t2) \
 	VMOVUPS.Z (R15), K4, d1   \
@@ -206,16 +220,7 @@ img_row3:
 	WG_IMG_ROW(Z12, Z13, Z14, Z15, Z22, Z23)
 
 img_compute:
-	WG_IN_COMPUTE
-	MOVQ R14, AX
-	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
-	WG_IN_STORE
+	WG_IN_TRANSFORM(R14)
 	ADDQ $128, R13 // 16 tiles = 32 image floats
 	ADDQ $64, R14  // 16 tiles = 16 plane floats
 	DECQ BX
@@ -480,16 +485,7 @@ pair_channel:
 	WG_PAIR_ROW(8, 40, 72, Z4, Z5, Z6, Z7)
 	WG_PAIR_ROW(16, 48, 80, Z8, Z9, Z10, Z11)
 	WG_PAIR_ROW(24, 56, 88, Z12, Z13, Z14, Z15)
-	WG_IN_COMPUTE
-	MOVQ DI, AX
-	WG_IN_ROWSTEP(Z0, Z1, Z2, Z3)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z16, Z17, Z18, Z19)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z8, Z9, Z10, Z11)
-	WG_IN_STORE
-	WG_IN_ROWSTEP(Z12, Z13, Z14, Z15)
-	WG_IN_STORE
+	WG_IN_TRANSFORM(DI)
 	ADDQ R8, SI
 	ADDQ R11, DI
 	DECQ CX

@@ -41,9 +41,8 @@ type winoAlgo struct {
 	input  func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
 	output func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
 	// inputPair and outputPair, where the variant has them, transform two
-	// runs of at most simd.WinogradPairMax tiles in one pass (the bits of
-	// one call per run): small images' short tile rows fill the vector lanes
-	// twice as well.
+	// short runs of tiles in one pass (the bits of one call per run): small
+	// images' tile rows fill the vector lanes twice as well.
 	inputPair  func(x []float32, chStride, h, w int, a, b simd.WinogradRun, nc int, dst []float32, xiStride, cStride int)
 	outputPair func(src []float32, xiStride, cStride, nc int, a, b simd.WinogradRun, dst []float32, chStride, rowStride int)
 	outputMax  int // the most tiles of an outputPair run (inputPair's: simd.WinogradPairMax)

@@ -5,21 +5,29 @@ package linalg
 // against the not-yet-updated trailing matrix, with the panel's pending
 // rank-2 updates applied only where needed: to the row being reduced, and
 // as O(m·nb) corrections to each product A₂₂·v. The trailing matrix then
-// gets all nb rank-2 updates at once, A₂₂ −= V·Wᵀ + W·Vᵀ, as two matrix
-// products. Half of the 2n³ flops (the products A₂₂·v) remain a read-only
-// pass per column; the other half run at laGemm's register-tiled rate
-// instead of the unblocked code's memory-bound read-modify-write.
+// gets all nb rank-2 updates at once, A₂₂ −= V·Wᵀ + W·Vᵀ, as one matrix
+// product of depth 2nb. Half of the flops (the products A₂₂·v) remain a
+// read-only pass per column; the other half run at laGemm's register-tiled
+// rate instead of the unblocked code's memory-bound read-modify-write.
+//
+// The panels keep only the upper triangle of the trailing block up to date
+// (rows read from their diagonal on): the products A₂₂·v read it once per
+// row for both halves (eigSymv), and the update computes it alone, a
+// staircase of row blocks (dsyr2k's flops, not a full product's). The
+// block left for the unblocked code is made symmetric again at the end.
 
-// eigTridiagPanel is the panel width nb, and eigTridiagPanelMin the smallest
-// trailing block worth a panel (below it the unblocked code is faster).
+// eigTridiagPanel is the panel width nb, eigTridiagPanelMin the smallest
+// trailing block worth a panel (below it the unblocked code is faster), and
+// eigTridiagStair the row block of the trailing update's staircase.
 const (
 	eigTridiagPanel    = 32
 	eigTridiagPanelMin = 256
+	eigTridiagStair    = 128
 )
 
 // eigTridiagPanels reduces columns 0..kEnd-1 of a (see eigTridiagonalize)
 // in panels, filling d, e, tau for them, and returns kEnd; rows and columns
-// ≥ kEnd are left fully updated for the unblocked code.
+// ≥ kEnd are left fully updated (both triangles) for the unblocked code.
 func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 	nb := eigTridiagPanel
 	// vw holds the panel's reflectors (row p: that of column k0+p, absolute
@@ -31,6 +39,7 @@ func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 	p := make([]float64, n)
 	coefW := make([]float64, nb)
 	coefV := make([]float64, nb)
+	var symv eigSymv
 	k0 := 0
 	for ; n-k0 >= eigTridiagPanelMin; k0 += nb {
 		for i := range vp {
@@ -54,8 +63,8 @@ func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 			}
 			// p = (A₂₂ − V·Wᵀ − W·Vᵀ)·v over rows j+1..n-1, with A₂₂ as it
 			// was before this panel.
-			eigTrailingPass(a, n, j, nil, nil, v, p)
 			pj := p[j+1:]
+			symv.upperProduct(a, n, j+1, v, pj)
 			for q := 0; q < jj; q++ {
 				coefW[q] = laDot(wp[q*n+j+1:(q+1)*n], v)
 				coefV[q] = laDot(vp[q*n+j+1:(q+1)*n], v)
@@ -77,10 +86,28 @@ func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 		m := n - t
 		// A₂₂ −= [V W]·[W V]ᵀ: one pass over the trailing block instead of
 		// two (it is read and written once per product; at depth nb = 32
-		// that traffic, not the arithmetic, bounds the update).
+		// that traffic, not the arithmetic, bounds the update), row block by
+		// row block from the diagonal on.
 		copy(wv[:nb*n], wp)
 		copy(wv[nb*n:], vp)
-		laGemm(true, false, m, m, 2*nb, -1, vw[t:], n, wv[t:], n, a[t*n+t:], n)
+		for r0 := 0; r0 < m; r0 += eigTridiagStair {
+			rows := min(eigTridiagStair, m-r0)
+			c := t + r0
+			laGemm(true, false, rows, m-r0, 2*nb, -1, vw[c:], n, wv[c:], n, a[c*n+c:], n)
+		}
+	}
+	if k0 > 0 {
+		eigSymmetrizeFromUpper(a, n, k0)
 	}
 	return k0
+}
+
+// eigSymmetrizeFromUpper copies the upper triangle of the trailing block
+// (rows and columns ≥ k0) onto its lower one.
+func eigSymmetrizeFromUpper(a []float64, n, k0 int) {
+	for i := k0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			a[j*n+i] = a[i*n+j]
+		}
+	}
 }

@@ -66,3 +66,30 @@ func DdotAxpy4(a []float64, lda int, x, y []float64, s *[4]float64) (out [4]floa
 	}
 	return out
 }
+
+// DaxpyRows adds s[r]·a[r*lda:r*lda+len(y)] to y for r < len(s), row after
+// row, each product rounded before its add:
+//
+//	y[i] = (…((y[i] + s[0]·a[0][i]) + s[1]·a[1][i]) + …) + s[R−1]·a[R−1][i],
+//
+// a transposed matrix–vector product with a fixed order. The AVX-512 kernel
+// takes four rows per pass over y. Same bits at every level. y must not
+// overlap a; it panics if a is too short or lda < len(y).
+func DaxpyRows(a []float64, lda int, s, y []float64) {
+	n, rows := len(y), len(s)
+	if rows == 0 || n == 0 {
+		return
+	}
+	if lda < n || len(a) < (rows-1)*lda+n {
+		panic(fmt.Sprintf("simd.DaxpyRows: %d rows of %d with lda=%d need %d values, have %d", rows, n, lda, (rows-1)*lda+n, len(a)))
+	}
+	r := 0
+	for ; r+4 <= rows && daxpyRows4(a[r*lda:], lda, (*[4]float64)(s[r:r+4]), y); r += 4 {
+	}
+	for ; r < rows; r++ {
+		row, sr := a[r*lda:r*lda+n], s[r]
+		for i := range y {
+			y[i] += float64(sr * row[i])
+		}
+	}
+}

@@ -37,7 +37,22 @@ func ddotAxpy4Whole(a []float64, lda int, x, y []float64, s, out *[4]float64) bo
 	return true
 }
 
+// daxpyRows4 adds four rows of a (stride lda), scaled by s, to y in row
+// order when the AVX-512 kernel is available (then it reports true);
+// len(y) ≥ 1.
+func daxpyRows4(a []float64, lda int, s *[4]float64, y []float64) bool {
+	if ddotLevel != AVX512 {
+		return false
+	}
+	_ = a[3*lda+len(y)-1]
+	daxpyRows4AVX512(&a[0], lda, s, &y[0], len(y))
+	return true
+}
+
 // Assembly in ddot_axpy_amd64.s; blocks > 0 blocks of 16 doubles.
+
+//go:noescape
+func daxpyRows4AVX512(a *float64, lda int, s *[4]float64, y *float64, n int)
 
 //go:noescape
 func ddotAxpy4AVX512(a *float64, lda int, x, y *float64, s *[4]float64, n int, out *[4]float64)

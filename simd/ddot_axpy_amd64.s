@@ -297,3 +297,73 @@ daxpy4reduce:
 	VMOVSD        X6, 24(DI)
 	VZEROUPPER
 	RET
+
+// One row of daxpyRows4AVX512's block: S·a (a at A0, A1) into y (Z10, Z11).
+#define AXPY_ROW(A0, A1, S, MASK0, MASK1) \
+	VMOVUPD.Z A0, MASK0, Z12 \
+	VMOVUPD.Z A1, MASK1, Z13 \
+	VMULPD    S, Z12, Z12    \
+	VMULPD    S, Z13, Z13    \
+	VADDPD    Z12, Z10, Z10  \
+	VADDPD    Z13, Z11, Z11
+
+// func daxpyRows4AVX512(a *float64, lda int, s *[4]float64, y *float64, n int)
+// y += s[0]·a_0, then s[1]·a_1, s[2]·a_2, s[3]·a_3 (rows a + r·lda), y
+// loaded and stored once per block of 16 for the four rows; n ≥ 1, the
+// last n mod 16 under masks K1, K2 (K3 all ones in the loop). Registers as
+// ddotAxpy4AVX512.
+TEXT ·daxpyRows4AVX512(SB), NOSPLIT, $0-40
+	MOVQ         a+0(FP), SI
+	MOVQ         lda+8(FP), R8
+	SHLQ         $3, R8
+	LEAQ         (R8)(R8*2), R9
+	MOVQ         s+16(FP), AX
+	VBROADCASTSD (AX), Z20
+	VBROADCASTSD 8(AX), Z21
+	VBROADCASTSD 16(AX), Z22
+	VBROADCASTSD 24(AX), Z23
+	MOVQ         y+24(FP), BX
+	MOVQ         n+32(FP), R11
+	MOVQ         R11, R10
+	SHRQ         $4, R11
+	ANDQ         $15, R10
+	KXNORW       K3, K3, K3
+	TESTQ        R11, R11
+	JZ           axpy4tail
+
+axpy4loop:
+	VMOVUPD (BX), Z10
+	VMOVUPD 64(BX), Z11
+	AXPY_ROW((SI), 64(SI), Z20, K3, K3)
+	AXPY_ROW((SI)(R8*1), 64(SI)(R8*1), Z21, K3, K3)
+	AXPY_ROW((SI)(R8*2), 64(SI)(R8*2), Z22, K3, K3)
+	AXPY_ROW((SI)(R9*1), 64(SI)(R9*1), Z23, K3, K3)
+	VMOVUPD Z10, (BX)
+	VMOVUPD Z11, 64(BX)
+	ADDQ    $128, SI
+	ADDQ    $128, BX
+	DECQ    R11
+	JNZ     axpy4loop
+
+axpy4tail:
+	TESTQ     R10, R10
+	JZ        axpy4done
+	MOVQ      R10, CX
+	MOVL      $1, AX
+	SHLL      CX, AX
+	DECL      AX
+	KMOVW     AX, K1
+	SHRL      $8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (BX), K1, Z10
+	VMOVUPD.Z 64(BX), K2, Z11
+	AXPY_ROW((SI), 64(SI), Z20, K1, K2)
+	AXPY_ROW((SI)(R8*1), 64(SI)(R8*1), Z21, K1, K2)
+	AXPY_ROW((SI)(R8*2), 64(SI)(R8*2), Z22, K1, K2)
+	AXPY_ROW((SI)(R9*1), 64(SI)(R9*1), Z23, K1, K2)
+	VMOVUPD   Z10, K1, (BX)
+	VMOVUPD   Z11, K2, 64(BX)
+
+axpy4done:
+	VZEROUPPER
+	RET

@@ -126,3 +126,52 @@ func TestDdotAxpy4ShortMatrixPanics(t *testing.T) {
 	}()
 	DdotAxpy4(make([]float64, 10), 4, make([]float64, 4), make([]float64, 4), &[4]float64{})
 }
+
+// TestDaxpyRowsBitsAtEveryLevel checks DaxpyRows bit for bit against its
+// documented order written out, for 1 to 9 rows (groups of four and the
+// rows left over), lengths up to 70 and long ones, strides longer than a
+// row, unaligned starts, at every level.
+func TestDaxpyRowsBitsAtEveryLevel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	forEachLevel(t, func(t *testing.T) {
+		for _, n := range append(testLengths, 1600, 1601) {
+			for rows := 1; rows <= 9; rows++ {
+				lda, off := n+rows%3, rows%2
+				a := make([]float64, off+(rows-1)*lda+n)
+				for i := range a {
+					a[i] = rng.NormFloat64()
+				}
+				a = a[off:]
+				s, y := make([]float64, rows), make([]float64, n)
+				for r := range s {
+					s[r] = rng.NormFloat64()
+				}
+				for i := range y {
+					y[i] = rng.NormFloat64()
+				}
+				want := append([]float64(nil), y...)
+				for r := range s {
+					for i := range want {
+						p := float64(s[r] * a[r*lda+i])
+						want[i] += p
+					}
+				}
+				DaxpyRows(a, lda, s, y)
+				for i := range want {
+					if math.Float64bits(y[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("n=%d rows=%d: y[%d] = %v, want exactly %v", n, rows, i, y[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestDaxpyRowsShortMatrixPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	DaxpyRows(make([]float64, 10), 4, make([]float64, 3), make([]float64, 4))
+}

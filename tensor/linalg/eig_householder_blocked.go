@@ -1,5 +1,7 @@
 package linalg
 
+import "github.com/harmonic-go/harmonic/simd"
+
 // Blocked Householder tridiagonalization (LAPACK dsytrd/dlatrd, lower,
 // adapted to full row-major storage). A panel of nb reflectors is computed
 // against the not-yet-updated trailing matrix, with the panel's pending
@@ -49,11 +51,13 @@ func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 		for jj := 0; jj < nb; jj++ {
 			j := k0 + jj
 			row := a[j*n : (j+1)*n]
-			// Row j gets the panel's earlier updates (columns j..n-1).
+			// Row j gets the panel's earlier updates (columns j..n-1):
+			// row −= Σ_q v_q[j]·w_q + w_q[j]·v_q.
 			for q := 0; q < jj; q++ {
-				vq, wq := vp[q*n:(q+1)*n], wp[q*n:(q+1)*n]
-				eigRank2Row(row[j:], vq[j], wq[j], vq[j:], wq[j:])
+				coefW[q], coefV[q] = -vp[q*n+j], -wp[q*n+j]
 			}
+			simd.DaxpyRows(wp[j:], n, coefW[:jj], row[j:])
+			simd.DaxpyRows(vp[j:], n, coefV[:jj], row[j:])
 			d[j] = row[j]
 			v := row[j+1:]
 			e[j], tau[j] = eigHouseholder(v)
@@ -65,13 +69,15 @@ func eigTridiagPanels(a []float64, n int, d, e, tau []float64) int {
 			// was before this panel.
 			pj := p[j+1:]
 			symv.upperProduct(a, n, j+1, v, pj)
-			for q := 0; q < jj; q++ {
-				coefW[q] = laDot(wp[q*n+j+1:(q+1)*n], v)
-				coefV[q] = laDot(vp[q*n+j+1:(q+1)*n], v)
-			}
-			for q := 0; q < jj; q++ {
-				laAxpy(-coefW[q], vp[q*n+j+1:(q+1)*n], pj)
-				laAxpy(-coefV[q], wp[q*n+j+1:(q+1)*n], pj)
+			// p −= V·(Wᵀv) + W·(Vᵀv).
+			if jj > 0 {
+				simd.DdotRows(wp[j+1:], n, v, coefW[:jj])
+				simd.DdotRows(vp[j+1:], n, v, coefV[:jj])
+				for q := 0; q < jj; q++ {
+					coefW[q], coefV[q] = -coefW[q], -coefV[q]
+				}
+				simd.DaxpyRows(vp[j+1:], n, coefW[:jj], pj)
+				simd.DaxpyRows(wp[j+1:], n, coefV[:jj], pj)
 			}
 			// w = τp − (τ²/2)(pᵀv)v, as in the unblocked code.
 			t := tau[j]

@@ -23,7 +23,7 @@ import "github.com/harmonic-go/harmonic/simd"
 // eigTridiagStair the row block of the trailing update's staircase.
 const (
 	eigTridiagPanel    = 32
-	eigTridiagPanelMin = 256
+	eigTridiagPanelMin = 128
 	eigTridiagStair    = 128
 )
 

@@ -10,14 +10,14 @@ import (
 // Householder reduction of a dense symmetric matrix to tridiagonal form,
 // T = Qᵀ·A·Q with Q = H_0·H_1⋯H_{n-3}, H_k = I − τ_k v_k v_kᵀ (LAPACK dsytd2).
 //
-// Both triangles are kept and updated, so every row of the trailing block is
-// a contiguous slice and the matrix–vector product p = A₂₂·v needs no column
-// walks. That doubles the flops of a one-triangle code (2n³ instead of 4/3n³)
-// but buys two things: rows are independent, so the work splits over
-// goroutines with bit-identical results, and the rank-2 update of step k-1
-// is fused with the product of step k in a single pass over the trailing
-// block, which halves the memory traffic that dominates for n in the
-// thousands.
+// This unblocked code runs the last columns, once the trailing block is
+// below eigTridiagPanelMin (all of them for small n); the blocked panels
+// (eig_householder_blocked.go) do the rest on one triangle. Here both
+// triangles are kept and updated, so every row of the trailing block is a
+// contiguous slice and the matrix–vector product p = A₂₂·v needs no column
+// walks: rows are independent, so the work splits over goroutines with
+// bit-identical results, and the rank-2 update of step k-1 is fused with
+// the product of step k in a single pass over the trailing block.
 
 // eigTridiagonalize overwrites the n×n row-major symmetric matrix a (both
 // triangles) and returns the diagonal d, the off-diagonal e (e[k] = T[k][k+1],

@@ -1,6 +1,9 @@
 package linalg
 
-import "github.com/harmonic-go/harmonic/internal/parallel"
+import (
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
+)
 
 // Using Q = H_0·H_1⋯H_{n-3} from the reflectors of eigTridiagonalize:
 // applied to divide-and-conquer eigenvectors (large n), or formed as Qᵀ for
@@ -22,8 +25,8 @@ func eigBlockReflectorT(vt []float64, m, kb int, tau, t []float64) {
 	col := make([]float64, kb)
 	for i := 0; i < kb; i++ {
 		vi := vt[i*m : (i+1)*m]
-		for p := 0; p < i; p++ {
-			col[p] = laDot(vt[p*m+i:(p+1)*m], vi[i:]) // v_i is zero before i
+		if i > 0 { // col[p] = v_pᵀ·v_i, over the columns from i on (v_i is zero before i)
+			simd.DdotRows(vt[i:], m, vi[i:], col[:i])
 		}
 		for r := 0; r < i; r++ {
 			s := 0.0

@@ -2,10 +2,11 @@
 
 package simd
 
-// The AVX2 code serves the AVX512 level too (there is no AVX-512 version).
 var _ = onLevel(func(l Level) {
 	switch l {
-	case AVX512, AVX2:
+	case AVX512:
+		siluImpl, siluDerivImpl, siluBackwardImpl = siluAVX512, siluDerivAVX512, siluBackwardAVX512
+	case AVX2:
 		siluImpl, siluDerivImpl, siluBackwardImpl = siluAVX2, siluDerivAVX2, siluBackwardAVX2
 	default:
 		siluImpl, siluDerivImpl, siluBackwardImpl = siluGeneric, siluDerivGeneric, siluBackwardGeneric
@@ -13,6 +14,15 @@ var _ = onLevel(func(l Level) {
 })
 
 // Assembly in silu_amd64.s. Lengths were checked and are non-zero.
+
+//go:noescape
+func siluAVX512(dst, x []float32)
+
+//go:noescape
+func siluDerivAVX512(dst, x []float32)
+
+//go:noescape
+func siluBackwardAVX512(dst, g, x []float32)
 
 //go:noescape
 func siluAVX2(dst, x []float32)

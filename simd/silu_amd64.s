@@ -313,3 +313,199 @@ btail:
 bdone:
 	VZEROUPPER
 	RET
+
+
+// AVX-512 SiLU, its derivative and backward (declared in silu_amd64.go):
+// the AVX2 kernels' operations (above) on 16 lanes, in the same
+// order and each rounded on its own, so the bits are the Go code's. The
+// constants live in registers (broadcast from the tables above);
+// VRNDSCALEPS $1 is VROUNDPS $1 (floor), and the blends become masked
+// moves. The AVX2 loop's exponential is a chain of about 30 dependent
+// operations per vector, so its throughput was bounded by how many loop
+// iterations the core keeps in flight, not by the arithmetic: 16 lanes per
+// instruction keep twice the elements in flight.
+//
+// Registers: SI x, DX g, DI dst, CX elements left, K1 tail mask; Z0 x,
+// Z1 −|x|, Z2 e^−|x|, Z3-Z6 temporaries, K2/K3 lane masks; constants:
+// Z16 sign bit, Z17 log2e, Z18 ½, Z19 ln2 high, Z20 ln2 low, Z21 −87,
+// Z22 1, Z23-Z27 the polynomial, Z28 −88, Z29 88, Z30 127 (integer).
+
+#define SILU512_CONSTANTS \
+	VBROADCASTSS siluSign<>(SB), Z16  \
+	VBROADCASTSS siluLog2e<>(SB), Z17 \
+	VBROADCASTSS siluHalf<>(SB), Z18  \
+	VBROADCASTSS siluLn2Hi<>(SB), Z19 \
+	VBROADCASTSS siluLn2Lo<>(SB), Z20 \
+	VBROADCASTSS siluM87<>(SB), Z21   \
+	VBROADCASTSS siluOne<>(SB), Z22   \
+	VBROADCASTSS siluP0<>(SB), Z23    \
+	VBROADCASTSS siluP1<>(SB), Z24    \
+	VBROADCASTSS siluP2<>(SB), Z25    \
+	VBROADCASTSS siluP3<>(SB), Z26    \
+	VBROADCASTSS siluP4<>(SB), Z27    \
+	VBROADCASTSS siluM88<>(SB), Z28   \
+	VBROADCASTSS siluP88<>(SB), Z29   \
+	VPBROADCASTD silu127<>(SB), Z30
+
+// EXPNEG512 sets Z2 = e^Z1 for Z1 <= 0 (0 where Z1 < -87); clobbers Z3-Z6, K2.
+#define EXPNEG512 \
+	VMULPS      Z17, Z1, Z3 \
+	VADDPS      Z18, Z3, Z3 \
+	VRNDSCALEPS $1, Z3, Z3  \
+	VMULPS      Z19, Z3, Z4 \
+	VSUBPS      Z4, Z1, Z4  \
+	VMULPS      Z20, Z3, Z5 \
+	VSUBPS      Z5, Z4, Z4  \
+	VMULPS      Z23, Z4, Z5 \
+	VADDPS      Z24, Z5, Z5 \
+	VMULPS      Z4, Z5, Z5  \
+	VADDPS      Z25, Z5, Z5 \
+	VMULPS      Z4, Z5, Z5  \
+	VADDPS      Z26, Z5, Z5 \
+	VMULPS      Z4, Z5, Z5  \
+	VADDPS      Z27, Z5, Z5 \
+	VMULPS      Z4, Z5, Z5  \
+	VADDPS      Z18, Z5, Z5 \
+	VMULPS      Z4, Z4, Z6  \
+	VMULPS      Z6, Z5, Z5  \
+	VADDPS      Z4, Z5, Z5  \
+	VADDPS      Z22, Z5, Z5 \
+	VCVTTPS2DQ  Z3, Z6      \
+	VPADDD      Z30, Z6, Z6 \
+	VPSLLD      $23, Z6, Z6 \
+	VMULPS      Z6, Z5, Z2  \
+	VCMPPS      $5, Z21, Z1, K2 \
+	VMOVAPS.Z   Z2, K2, Z2
+
+// SILU512 sets Z3 = silu(Z0): (x >= 0 ? x : clamp(x)·e) / (1 + e).
+#define SILU512 \
+	VPORD     Z16, Z0, Z1  \
+	EXPNEG512              \
+	VMAXPS    Z28, Z0, Z3  \
+	VMINPS    Z29, Z3, Z3  \
+	VMULPS    Z2, Z3, Z3   \
+	VPXORD    Z5, Z5, Z5   \
+	VCMPPS    $13, Z5, Z0, K3 \
+	VMOVAPS   Z0, K3, Z3   \
+	VADDPS    Z22, Z2, Z5  \
+	VDIVPS    Z5, Z3, Z3
+
+// SILU_DERIV512 sets Z3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(Z0).
+#define SILU_DERIV512 \
+	VPORD     Z16, Z0, Z1  \
+	EXPNEG512              \
+	VADDPS    Z22, Z2, Z3  \
+	VDIVPS    Z3, Z22, Z4  \
+	VMULPS    Z4, Z2, Z5   \
+	VPXORD    Z3, Z3, Z3   \
+	VCMPPS    $13, Z3, Z0, K3 \
+	VMOVAPS   Z5, Z3       \
+	VMOVAPS   Z4, K3, Z3   \
+	VMOVAPS   Z5, K3, Z4   \
+	VMAXPS    Z28, Z0, Z5  \
+	VMINPS    Z29, Z5, Z5  \
+	VMULPS    Z4, Z5, Z5   \
+	VADDPS    Z22, Z5, Z5  \
+	VMULPS    Z5, Z3, Z3
+
+// SILU512_TAIL_MASK sets K1 to the first CX (1..15) lanes; clobbers AX.
+#define SILU512_TAIL_MASK \
+	MOVL  $1, AX  \
+	SHLL  CX, AX  \
+	DECL  AX      \
+	KMOVW AX, K1
+
+// func siluAVX512(dst, x []float32)
+TEXT ·siluAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	SILU512_CONSTANTS
+
+zloop16:
+	CMPQ    CX, $16
+	JL      ztail
+	VMOVUPS (SI), Z0
+	SILU512
+	VMOVUPS Z3, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     zloop16
+
+ztail:
+	TESTQ     CX, CX
+	JZ        zdone
+	SILU512_TAIL_MASK
+	VMOVUPS.Z (SI), K1, Z0
+	SILU512
+	VMOVUPS   Z3, K1, (DI)
+
+zdone:
+	VZEROUPPER
+	RET
+
+// func siluDerivAVX512(dst, x []float32)
+TEXT ·siluDerivAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	SILU512_CONSTANTS
+
+zdloop16:
+	CMPQ    CX, $16
+	JL      zdtail
+	VMOVUPS (SI), Z0
+	SILU_DERIV512
+	VMOVUPS Z3, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     zdloop16
+
+zdtail:
+	TESTQ     CX, CX
+	JZ        zddone
+	SILU512_TAIL_MASK
+	VMOVUPS.Z (SI), K1, Z0
+	SILU_DERIV512
+	VMOVUPS   Z3, K1, (DI)
+
+zddone:
+	VZEROUPPER
+	RET
+
+// func siluBackwardAVX512(dst, g, x []float32): dst = g·silu'(x).
+TEXT ·siluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ g_base+24(FP), DX
+	MOVQ x_base+48(FP), SI
+	MOVQ x_len+56(FP), CX
+	SILU512_CONSTANTS
+
+zbloop16:
+	CMPQ    CX, $16
+	JL      zbtail
+	VMOVUPS (SI), Z0
+	SILU_DERIV512
+	VMULPS  (DX), Z3, Z3
+	VMOVUPS Z3, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     zbloop16
+
+zbtail:
+	TESTQ     CX, CX
+	JZ        zbdone
+	SILU512_TAIL_MASK
+	VMOVUPS.Z (SI), K1, Z0
+	SILU_DERIV512
+	VMOVUPS.Z (DX), K1, Z1
+	VMULPS    Z1, Z3, Z3
+	VMOVUPS   Z3, K1, (DI)
+
+zbdone:
+	VZEROUPPER
+	RET

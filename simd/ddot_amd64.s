@@ -1,6 +1,7 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "ddot_amd64.h"
 
 // Partial sums of Ddot (declared in ddot_amd64.go): lane l of the
 // accumulators adds x[i]·y[i] for i ≡ l (mod 16), multiply and add rounded
@@ -182,12 +183,7 @@ rows4tail:
 	TESTQ BX, BX
 	JZ    rows4reduce
 	MOVQ  BX, CX
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	SHRL  $8, AX
-	KMOVW AX, K2
+	DDOT_TAIL_MASKS
 	VMOVUPD.Z (DX), K1, Z8
 	VMOVUPD.Z 64(DX), K2, Z9
 	VMOVUPD.Z (SI), K1, Z10
@@ -216,37 +212,6 @@ rows4tail:
 	VADDPD  Z17, Z7, K2, Z7
 
 rows4reduce:
-	VADDPD Z1, Z0, Z0
-	VADDPD Z3, Z2, Z2
-	VADDPD Z5, Z4, Z4
-	VADDPD Z7, Z6, Z6
-	VEXTRACTF64X4 $1, Z0, Y8
-	VEXTRACTF64X4 $1, Z2, Y9
-	VEXTRACTF64X4 $1, Z4, Y10
-	VEXTRACTF64X4 $1, Z6, Y11
-	VADDPD Y8, Y0, Y0
-	VADDPD Y9, Y2, Y2
-	VADDPD Y10, Y4, Y4
-	VADDPD Y11, Y6, Y6
-	VEXTRACTF128 $1, Y0, X8
-	VEXTRACTF128 $1, Y2, X9
-	VEXTRACTF128 $1, Y4, X10
-	VEXTRACTF128 $1, Y6, X11
-	VADDPD X8, X0, X0
-	VADDPD X9, X2, X2
-	VADDPD X10, X4, X4
-	VADDPD X11, X6, X6
-	VUNPCKHPD X0, X0, X8
-	VUNPCKHPD X2, X2, X9
-	VUNPCKHPD X4, X4, X10
-	VUNPCKHPD X6, X6, X11
-	VADDSD X8, X0, X0
-	VADDSD X9, X2, X2
-	VADDSD X10, X4, X4
-	VADDSD X11, X6, X6
-	VMOVSD X0, (DI)
-	VMOVSD X2, 8(DI)
-	VMOVSD X4, 16(DI)
-	VMOVSD X6, 24(DI)
+	DDOT_REDUCE4
 	VZEROUPPER
 	RET

@@ -3,13 +3,11 @@
 package simd
 
 // ddotAxpyBlocks is DdotAxpy's block loop at the current level (len(a) a
-// positive multiple of 16); called directly, like ddotBlocks, so that acc
-// stays on the caller's stack.
+// positive multiple of 16; AVX-512 runs all of DdotAxpy in ddotAxpyWhole);
+// called directly, like ddotBlocks, so that acc stays on the caller's stack.
 func ddotAxpyBlocks(a, x, y []float64, s float64, acc *[ddotLanes]float64) {
 	x, y = x[:len(a)], y[:len(a)]
 	switch ddotLevel {
-	case AVX512:
-		ddotAxpyBlocksAVX512(&a[0], &x[0], &y[0], s, len(a)/ddotLanes, acc)
 	case AVX2:
 		ddotAxpyBlocksAVX2(&a[0], &x[0], &y[0], s, len(a)/ddotLanes, acc)
 	default:
@@ -59,9 +57,6 @@ func ddotAxpy4AVX512(a *float64, lda int, x, y *float64, s *[4]float64, n int, o
 
 //go:noescape
 func ddotAxpyAVX512(a, x, y *float64, s float64, n int) float64
-
-//go:noescape
-func ddotAxpyBlocksAVX512(a, x, y *float64, s float64, blocks int, acc *[ddotLanes]float64)
 
 //go:noescape
 func ddotAxpyBlocksAVX2(a, x, y *float64, s float64, blocks int, acc *[ddotLanes]float64)

@@ -1,47 +1,13 @@
 //go:build amd64 && gc && !purego
 
 #include "textflag.h"
+#include "ddot_amd64.h"
 
-// DdotAxpy's block loops (declared in ddot_axpy_amd64.go): lane l of the
+// DdotAxpy's kernels (declared in ddot_axpy_amd64.go): lane l of the
 // accumulators adds a[i]·x[i] for i ≡ l (mod 16), as ddotBlocks does, and
 // y[i] becomes y[i] + s·a[i]; every product is rounded before its add
 // (VMULPD, VADDPD), so the bits are the generic loop's. Registers: SI a,
 // DX x, BX y, CX blocks left, DI acc, broadcast s in the last register.
-
-// func ddotAxpyBlocksAVX512(a, x, y *float64, s float64, blocks int, acc *[16]float64)
-TEXT ·ddotAxpyBlocksAVX512(SB), NOSPLIT, $0-48
-	MOVQ         a+0(FP), SI
-	MOVQ         x+8(FP), DX
-	MOVQ         y+16(FP), BX
-	VBROADCASTSD s+24(FP), Z8
-	MOVQ         blocks+32(FP), CX
-	MOVQ         acc+40(FP), DI
-	VPXORQ       Z0, Z0, Z0
-	VPXORQ       Z1, Z1, Z1
-
-daxpy5loop:
-	VMOVUPD (SI), Z2
-	VMOVUPD 64(SI), Z3
-	VMULPD  (DX), Z2, Z4
-	VMULPD  64(DX), Z3, Z5
-	VADDPD  Z4, Z0, Z0
-	VADDPD  Z5, Z1, Z1
-	VMULPD  Z8, Z2, Z2
-	VMULPD  Z8, Z3, Z3
-	VADDPD  (BX), Z2, Z2
-	VADDPD  64(BX), Z3, Z3
-	VMOVUPD Z2, (BX)
-	VMOVUPD Z3, 64(BX)
-	ADDQ    $128, SI
-	ADDQ    $128, DX
-	ADDQ    $128, BX
-	DECQ    CX
-	JNZ     daxpy5loop
-
-	VMOVUPD Z0, (DI)
-	VMOVUPD Z1, 64(DI)
-	VZEROUPPER
-	RET
 
 // func ddotAxpyBlocksAVX2(a, x, y *float64, s float64, blocks int, acc *[16]float64)
 TEXT ·ddotAxpyBlocksAVX2(SB), NOSPLIT, $0-48
@@ -95,7 +61,7 @@ daxpy2loop:
 	RET
 
 // func ddotAxpyAVX512(a, x, y *float64, s float64, n int) float64
-// All of DdotAxpy for n ≥ 1: the blocks as ddotAxpyBlocksAVX512, then the
+// All of DdotAxpy for n ≥ 1: the blocks as ddotAxpyBlocksAVX2 on 16 lanes, then the
 // last n mod 16 elements under masks K1 (lanes 0-7) and K2 (lanes 8-15),
 // as ddotRows4AVX512 does (masked-off elements are neither read nor
 // stored, and merge-masked adds leave their lanes as they were), then the
@@ -138,12 +104,7 @@ daxpywtail:
 	TESTQ     R10, R10
 	JZ        daxpywreduce
 	MOVQ      R10, CX
-	MOVL      $1, AX
-	SHLL      CX, AX
-	DECL      AX
-	KMOVW     AX, K1
-	SHRL      $8, AX
-	KMOVW     AX, K2
+	DDOT_TAIL_MASKS
 	VMOVUPD.Z (SI), K1, Z2
 	VMOVUPD.Z 64(SI), K2, Z3
 	VMOVUPD.Z (DX), K1, Z4
@@ -245,12 +206,7 @@ daxpy4tail:
 	TESTQ     R10, R10
 	JZ        daxpy4reduce
 	MOVQ      R10, CX
-	MOVL      $1, AX
-	SHLL      CX, AX
-	DECL      AX
-	KMOVW     AX, K1
-	SHRL      $8, AX
-	KMOVW     AX, K2
+	DDOT_TAIL_MASKS
 	VMOVUPD.Z (DX), K1, Z8
 	VMOVUPD.Z 64(DX), K2, Z9
 	VMOVUPD.Z (BX), K1, Z10
@@ -263,38 +219,7 @@ daxpy4tail:
 	VMOVUPD   Z11, K2, 64(BX)
 
 daxpy4reduce:
-	VADDPD        Z1, Z0, Z0
-	VADDPD        Z3, Z2, Z2
-	VADDPD        Z5, Z4, Z4
-	VADDPD        Z7, Z6, Z6
-	VEXTRACTF64X4 $1, Z0, Y8
-	VEXTRACTF64X4 $1, Z2, Y9
-	VEXTRACTF64X4 $1, Z4, Y10
-	VEXTRACTF64X4 $1, Z6, Y11
-	VADDPD        Y8, Y0, Y0
-	VADDPD        Y9, Y2, Y2
-	VADDPD        Y10, Y4, Y4
-	VADDPD        Y11, Y6, Y6
-	VEXTRACTF128  $1, Y0, X8
-	VEXTRACTF128  $1, Y2, X9
-	VEXTRACTF128  $1, Y4, X10
-	VEXTRACTF128  $1, Y6, X11
-	VADDPD        X8, X0, X0
-	VADDPD        X9, X2, X2
-	VADDPD        X10, X4, X4
-	VADDPD        X11, X6, X6
-	VUNPCKHPD     X0, X0, X8
-	VUNPCKHPD     X2, X2, X9
-	VUNPCKHPD     X4, X4, X10
-	VUNPCKHPD     X6, X6, X11
-	VADDSD        X8, X0, X0
-	VADDSD        X9, X2, X2
-	VADDSD        X10, X4, X4
-	VADDSD        X11, X6, X6
-	VMOVSD        X0, (DI)
-	VMOVSD        X2, 8(DI)
-	VMOVSD        X4, 16(DI)
-	VMOVSD        X6, 24(DI)
+	DDOT_REDUCE4
 	VZEROUPPER
 	RET
 
@@ -349,12 +274,7 @@ axpy4tail:
 	TESTQ     R10, R10
 	JZ        axpy4done
 	MOVQ      R10, CX
-	MOVL      $1, AX
-	SHLL      CX, AX
-	DECL      AX
-	KMOVW     AX, K1
-	SHRL      $8, AX
-	KMOVW     AX, K2
+	DDOT_TAIL_MASKS
 	VMOVUPD.Z (BX), K1, Z10
 	VMOVUPD.Z 64(BX), K2, Z11
 	AXPY_ROW((SI), 64(SI), Z20, K1, K2)

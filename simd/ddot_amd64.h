@@ -1,0 +1,49 @@
+// Macros shared by the float64 dot-product kernels (ddot_amd64.s,
+// ddot_axpy_amd64.s).
+
+// DDOT_TAIL_MASKS sets K1 to lanes 0-7 and K2 to lanes 8-15 of the first
+// CX (1..15) elements of a 16-element block; clobbers AX.
+#define DDOT_TAIL_MASKS \
+	MOVL  $1, AX \
+	SHLL  CX, AX \
+	DECL  AX     \
+	KMOVW AX, K1 \
+	SHRL  $8, AX \
+	KMOVW AX, K2
+
+// DDOT_REDUCE4 sums the 16 lanes of four rows' accumulators (row r in
+// Z(2r), Z(2r+1)) in Ddot's tree, l+8, l+4, l+2, l+1, and stores the four
+// sums at (DI); clobbers Z8-Z11.
+#define DDOT_REDUCE4 \
+	VADDPD        Z1, Z0, Z0    \
+	VADDPD        Z3, Z2, Z2    \
+	VADDPD        Z5, Z4, Z4    \
+	VADDPD        Z7, Z6, Z6    \
+	VEXTRACTF64X4 $1, Z0, Y8    \
+	VEXTRACTF64X4 $1, Z2, Y9    \
+	VEXTRACTF64X4 $1, Z4, Y10   \
+	VEXTRACTF64X4 $1, Z6, Y11   \
+	VADDPD        Y8, Y0, Y0    \
+	VADDPD        Y9, Y2, Y2    \
+	VADDPD        Y10, Y4, Y4   \
+	VADDPD        Y11, Y6, Y6   \
+	VEXTRACTF128  $1, Y0, X8    \
+	VEXTRACTF128  $1, Y2, X9    \
+	VEXTRACTF128  $1, Y4, X10   \
+	VEXTRACTF128  $1, Y6, X11   \
+	VADDPD        X8, X0, X0    \
+	VADDPD        X9, X2, X2    \
+	VADDPD        X10, X4, X4   \
+	VADDPD        X11, X6, X6   \
+	VUNPCKHPD     X0, X0, X8    \
+	VUNPCKHPD     X2, X2, X9    \
+	VUNPCKHPD     X4, X4, X10   \
+	VUNPCKHPD     X6, X6, X11   \
+	VADDSD        X8, X0, X0    \
+	VADDSD        X9, X2, X2    \
+	VADDSD        X10, X4, X4   \
+	VADDSD        X11, X6, X6   \
+	VMOVSD        X0, (DI)      \
+	VMOVSD        X2, 8(DI)     \
+	VMOVSD        X4, 16(DI)    \
+	VMOVSD        X6, 24(DI)

@@ -79,8 +79,8 @@ func (s *eigSymv) upperProduct(a []float64, n, k0 int, v, p []float64) {
 	}
 }
 
-// rows4 computes rows r..r+3 of a chunk: their p entries, and their column
-// contributions into the chunk's vector q.
+// rows4 computes rows r..r+3 (r+4 ≤ len(v)) of a chunk: their p entries,
+// and their column contributions into the chunk's vector q.
 func (s *eigSymv) rows4(a []float64, n, k0, r int, v, p, q []float64) {
 	m := len(v)
 	base := a[(k0+r)*n+k0:]
@@ -89,13 +89,13 @@ func (s *eigSymv) rows4(a []float64, n, k0, r int, v, p, q []float64) {
 		row := base[u*n : u*n+m]
 		vu := v[r+u]
 		h := float64(row[r+u] * vu)
-		for k := r + u + 1; k < r+4 && k < m; k++ {
+		for k := r + u + 1; k < r+4; k++ {
 			h += float64(row[k] * v[k])
 			q[k] += float64(vu * row[k])
 		}
 		head[u] = h
 	}
-	c0 := min(r+4, m)
+	c0 := r + 4
 	sv := [4]float64{v[r], v[r+1], v[r+2], v[r+3]}
 	out := simd.DdotAxpy4(base[c0:], n, v[c0:], q[c0:], &sv)
 	for u := range out {

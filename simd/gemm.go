@@ -15,6 +15,18 @@ type GemmMicro struct {
 	Name   string
 	MR, NR int
 	Kernel func(kc int, a, b, c []float32, ldc int, alpha, beta float32)
+	// Speed is the kernel's throughput on this CPU relative to the other
+	// candidates of its list, for callers that trade padding against speed
+	// (0 means 1, as fast as the others).
+	Speed float64
+}
+
+// Rate returns Speed, 1 where it is unset.
+func (g GemmMicro) Rate() float64 {
+	if g.Speed > 0 {
+		return g.Speed
+	}
+	return 1
 }
 
 // GemmKernel returns the micro-kernel of the current level. Take it once per
@@ -30,10 +42,25 @@ func GemmCandidates() []GemmMicro { return gemmCandidates }
 // narrow tiles, for callers that multiply by matrices of few columns.
 func GemmNarrowCandidates() []GemmMicro { return gemmNarrow }
 
+// GemmTallRows is the row count from which GemmTallCandidates apply.
+const GemmTallRows = 128
+
+// GemmTallCandidates returns the micro-kernels to choose from (by padding,
+// as among GemmCandidates) for products of at least GemmTallRows rows: on
+// CPUs with full-width 512-bit units, tall tiles, whose broadcast operand
+// is A, are faster there than the wide default; elsewhere the candidates.
+func GemmTallCandidates() []GemmMicro {
+	if gemmTall != nil {
+		return gemmTall
+	}
+	return gemmCandidates
+}
+
 var (
 	gemmMicro      = gemmGenericMicro
 	gemmCandidates = []GemmMicro{gemmGenericMicro}
 	gemmNarrow     []GemmMicro
+	gemmTall       []GemmMicro
 )
 
 // The generic tile is small so that the pure-Go kernel's accumulators stay

@@ -65,6 +65,26 @@ var gemmAVX512Micros = []GemmMicro{
 	wrapGemm("avx512 8x48", 8, 48, gemmKernelAVX512_8x48),
 }
 
+// gemmAVX512FullWidth are the general candidates on CPUs that run 512-bit
+// operations at full width: 6x64 is ahead of 8x48 there even with two rows
+// of padding at 64 rows (64×576×25600, random data, `GEMM_TUNE`, Zen 5:
+// 144–152 against 123–138 GFLOP/s), so it counts as 5% faster; with 32 rows
+// (12% padding) 8x48 wins (32×32×50176: 133 against 122).
+var gemmAVX512FullWidth = []GemmMicro{
+	func() GemmMicro { g := gemmAVX512Micros[0]; g.Speed = 1.05; return g }(),
+	gemmAVX512Micros[1],
+	gemmAVX512Micros[2],
+}
+
+// gemmAVX512Tall are the candidates for products of many rows on CPUs that
+// run 512-bit operations at full width (Zen 5, Xeons). Measured on Zen 5
+// (`GEMM_TUNE`, one thread, GFLOP/s for 6x64 / 14x32 / 16x16): 1024³ 196 /
+// 222 / 223, 2048³ 189 / 202 / 217, 128×1152×6272 166 / 163 / 177; with 64
+// rows or fewer 6x64 and 8x48 stay ahead (64×576×25600: 140 / 118 / 124).
+// On Zen 4, which splits 512-bit operations in two, 6x64 is best at every
+// size.
+var gemmAVX512Tall = []GemmMicro{gemmAVX512Narrow, gemmAVX512Micros[1]}
+
 // gemmAVX512Narrow is for products with few columns (Winograd's tiles of
 // one small image): 16 columns pad 100 tiles to 112 where 64 pad to 128. It
 // is not a general candidate, which would pick it for shapes (64 rows) where
@@ -100,6 +120,11 @@ var _ = onLevel(func(l Level) {
 	}
 	if l != AVX512 {
 		gemmNarrow = nil
+	}
+	gemmTall = nil
+	if l == AVX512 && !halfWidth512() {
+		gemmCandidates = gemmAVX512FullWidth
+		gemmTall = gemmAVX512Tall
 	}
 	gemmMicro = gemmCandidates[0]
 })

@@ -137,3 +137,15 @@ func packLanes2(panel, data []float32, base, ls, kc, w, l0 int) {
 		d[0], d[1] = r0[p], r1[p]
 	}
 }
+
+// prefetchB starts loading rows part/parts of a row-major B block into cache
+// (only worth it, and only done, when B's rows are contiguous).
+func (s matrix) prefetchB(k0, kc, j0, nc, part, parts int) {
+	if s.cs != 1 {
+		return
+	}
+	for p := k0 + part*kc/parts; p < k0+(part+1)*kc/parts; p++ {
+		row := s.off + p*s.rs + j0
+		simd.GemmPrefetch(s.data[row : row+nc])
+	}
+}

@@ -42,25 +42,10 @@ func GemmCandidates() []GemmMicro { return gemmCandidates }
 // narrow tiles, for callers that multiply by matrices of few columns.
 func GemmNarrowCandidates() []GemmMicro { return gemmNarrow }
 
-// GemmTallRows is the row count from which GemmTallCandidates apply.
-const GemmTallRows = 128
-
-// GemmTallCandidates returns the micro-kernels to choose from (by padding,
-// as among GemmCandidates) for products of at least GemmTallRows rows: on
-// CPUs with full-width 512-bit units, tall tiles, whose broadcast operand
-// is A, are faster there than the wide default; elsewhere the candidates.
-func GemmTallCandidates() []GemmMicro {
-	if gemmTall != nil {
-		return gemmTall
-	}
-	return gemmCandidates
-}
-
 var (
 	gemmMicro      = gemmGenericMicro
 	gemmCandidates = []GemmMicro{gemmGenericMicro}
 	gemmNarrow     []GemmMicro
-	gemmTall       []GemmMicro
 )
 
 // The generic tile is small so that the pure-Go kernel's accumulators stay

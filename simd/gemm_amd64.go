@@ -21,6 +21,15 @@ func gemmKernelAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float3
 func gemmKernelAVX512_16x16(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func gemmKernelAVX512_14x32r(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func gemmKernelAVX512_8x48r(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func gemmKernelAVX512_6x64r(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
 func gemmPrefetch(p *float32, n int)
 
 // GemmPrefetch asks the CPU to start loading x into L2 (a hint; it never
@@ -65,25 +74,25 @@ var gemmAVX512Micros = []GemmMicro{
 	wrapGemm("avx512 8x48", 8, 48, gemmKernelAVX512_8x48),
 }
 
-// gemmAVX512FullWidth are the general candidates on CPUs that run 512-bit
-// operations at full width: 6x64 is ahead of 8x48 there even with two rows
-// of padding at 64 rows (64×576×25600, random data, `GEMM_TUNE`, Zen 5:
-// 144–152 against 123–138 GFLOP/s), so it counts as 5% faster; with 32 rows
-// (12% padding) 8x48 wins (32×32×50176: 133 against 122).
+// gemmAVX512FullWidth are the candidates on CPUs that run 512-bit
+// operations at full width (Zen 5, Xeons): the same tiles, with A
+// broadcast into a register once per value ("r") rather than folded into
+// each FMA as an embedded broadcast, which loads it once per B vector.
+// Same operations in the same order, so the same bits. In cache (Zen 5,
+// `GEMM_MICRO_SPEED=1`, kc = 384, GFLOP/s, embedded / register): 6x64 203–215
+// / 236–243, 14x32 193–234 / 234–254, 8x48 185–215 / 246–250. 6x64 counts
+// as 5% faster than the others: it is ahead of 8x48 even with two rows of
+// padding at 64 rows (64×576×25600, `GEMM_TUNE` with `GEMM_RANDOM=1`: 153
+// against 138); with 32 rows (12% padding) 8x48 wins.
 var gemmAVX512FullWidth = []GemmMicro{
-	func() GemmMicro { g := gemmAVX512Micros[0]; g.Speed = 1.05; return g }(),
-	gemmAVX512Micros[1],
-	gemmAVX512Micros[2],
+	func() GemmMicro {
+		g := wrapGemm("avx512 6x64r", 6, 64, gemmKernelAVX512_6x64r)
+		g.Speed = 1.05
+		return g
+	}(),
+	wrapGemm("avx512 14x32r", 14, 32, gemmKernelAVX512_14x32r),
+	wrapGemm("avx512 8x48r", 8, 48, gemmKernelAVX512_8x48r),
 }
-
-// gemmAVX512Tall are the candidates for products of many rows on CPUs that
-// run 512-bit operations at full width (Zen 5, Xeons). Measured on Zen 5
-// (`GEMM_TUNE`, one thread, GFLOP/s for 6x64 / 14x32 / 16x16): 1024³ 196 /
-// 222 / 223, 2048³ 189 / 202 / 217, 128×1152×6272 166 / 163 / 177; with 64
-// rows or fewer 6x64 and 8x48 stay ahead (64×576×25600: 140 / 118 / 124).
-// On Zen 4, which splits 512-bit operations in two, 6x64 is best at every
-// size.
-var gemmAVX512Tall = []GemmMicro{gemmAVX512Narrow, gemmAVX512Micros[1]}
 
 // gemmAVX512Narrow is for products with few columns (Winograd's tiles of
 // one small image): 16 columns pad 100 tiles to 112 where 64 pad to 128. It
@@ -101,6 +110,7 @@ func GemmMicros() []GemmMicro {
 	if hasAVX512() {
 		out = append(out, gemmAVX512Micros...)
 		out = append(out, gemmAVX512Narrow)
+		out = append(out, gemmAVX512FullWidth...)
 	}
 	return out
 }
@@ -121,10 +131,8 @@ var _ = onLevel(func(l Level) {
 	if l != AVX512 {
 		gemmNarrow = nil
 	}
-	gemmTall = nil
 	if l == AVX512 && !halfWidth512() {
 		gemmCandidates = gemmAVX512FullWidth
-		gemmTall = gemmAVX512Tall
 	}
 	gemmMicro = gemmCandidates[0]
 })

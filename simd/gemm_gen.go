@@ -20,14 +20,18 @@ type kernel struct {
 	isa    string // "AVX2" or "AVX512"
 	mr, nr int
 	unroll int
+	regB   bool // AVX-512: broadcast A into registers (one load per value) instead of embedded broadcasts
 }
 
 var kernels = []kernel{
-	{"AVX2", 6, 16, 4},
-	{"AVX512", 14, 32, 4},
-	{"AVX512", 8, 48, 4},
-	{"AVX512", 6, 64, 4},
-	{"AVX512", 16, 16, 4}, // narrow: Winograd products of one small image's tiles
+	{"AVX2", 6, 16, 4, false},
+	{"AVX512", 14, 32, 4, false},
+	{"AVX512", 8, 48, 4, false},
+	{"AVX512", 6, 64, 4, false},
+	{"AVX512", 16, 16, 4, false}, // narrow: Winograd products of one small image's tiles
+	{"AVX512", 14, 32, 4, true},
+	{"AVX512", 8, 48, 4, true},
+	{"AVX512", 6, 64, 4, true},
 }
 
 var out strings.Builder
@@ -45,7 +49,12 @@ func main() {
 	os.Stdout.WriteString(out.String())
 }
 
-func (k kernel) name() string { return fmt.Sprintf("gemmKernel%s_%dx%d", k.isa, k.mr, k.nr) }
+func (k kernel) name() string {
+	if k.regB {
+		return fmt.Sprintf("gemmKernel%s_%dx%dr", k.isa, k.mr, k.nr)
+	}
+	return fmt.Sprintf("gemmKernel%s_%dx%d", k.isa, k.mr, k.nr)
+}
 
 func gen(k kernel) {
 	w, reg := 8, "Y"
@@ -57,7 +66,7 @@ func gen(k kernel) {
 	// AVX2: B in 0..nv-1, two broadcast registers, accumulators after them.
 	// AVX512: B in 0..nv-1, accumulators after (embedded broadcast needs no register).
 	nb := 0
-	if k.isa == "AVX2" {
+	if k.isa == "AVX2" || k.regB {
 		nb = 2
 	}
 	acc := func(i, v int) string { return fmt.Sprintf("%s%d", reg, nv+nb+i*nv+v) }
@@ -99,13 +108,13 @@ func gen(k kernel) {
 			emit("VMOVUPS %d(DI), %s", boff+v*w*4, bReg(v))
 		}
 		for i := 0; i < k.mr; i++ {
-			if k.isa == "AVX512" {
+			if k.isa == "AVX512" && !k.regB {
 				for v := 0; v < nv; v++ {
 					emit("VFMADD231PS.BCST %d(SI), %s, %s", aoff+i*4, bReg(v), acc(i, v))
 				}
 				continue
 			}
-			br := fmt.Sprintf("Y%d", nv+i%2)
+			br := fmt.Sprintf("%s%d", reg, nv+i%2)
 			emit("VBROADCASTSS %d(SI), %s", aoff+i*4, br)
 			for v := 0; v < nv; v++ {
 				emit("VFMADD231PS %s, %s, %s", bReg(v), br, acc(i, v))

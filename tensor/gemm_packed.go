@@ -48,15 +48,9 @@ func gemmPacked(m, n, k int, alpha float32, a aSource, b bSource, beta float32, 
 }
 
 // pickMicro returns the current level's micro-kernel that pads an m×n C
-// least (ties go to the level's default), among the tall-product kernels
-// when m is large. The choice depends on the shape (and the CPU) only, so
-// it never changes results between thread counts.
-func pickMicro(m, n int) simd.GemmMicro {
-	if m >= simd.GemmTallRows {
-		return leastPadding(simd.GemmTallCandidates(), m, n)
-	}
-	return leastPadding(simd.GemmCandidates(), m, n)
-}
+// least (ties go to the level's default). The choice depends on the shape
+// (and the CPU) only, so it never changes results between thread counts.
+func pickMicro(m, n int) simd.GemmMicro { return leastPadding(simd.GemmCandidates(), m, n) }
 
 // leastPadding returns the candidate whose tiles pad an m×n C least, the
 // padded area divided by the kernel's relative speed on this CPU (ties go

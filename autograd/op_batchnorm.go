@@ -194,7 +194,9 @@ func bnCheck(x, gamma, running *tensor.Tensor) (bnShape, error) {
 }
 
 // dot returns Σ t·x over channel c of vector j of the block t, where x is one
-// vector (the primal); a nil x gives the plain sum of t.
+// vector (the primal); a nil x gives the plain sum of t. Each image's
+// segment is summed by the float64 simd reductions (their order depends on
+// the kernel level, not on the thread count), the segments in order.
 func (d bnShape) dot(t, x []float32, c, j int) float64 {
 	var s float64
 	base := j * d.size()
@@ -202,12 +204,10 @@ func (d bnShape) dot(t, x []float32, c, j int) float64 {
 		off := (b*d.c + c) * d.hw
 		seg := t[base+off : base+off+d.hw]
 		if x == nil {
-			s += sum64(seg)
+			s += simd.Sum64(seg)
 			continue
 		}
-		for i, v := range x[off : off+d.hw] {
-			s += float64(seg[i]) * float64(v)
-		}
+		s += simd.Dot64(seg, x[off:off+d.hw])
 	}
 	return s
 }

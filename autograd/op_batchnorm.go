@@ -212,15 +212,13 @@ func (d bnShape) dot(t, x []float32, c, j int) float64 {
 	return s
 }
 
-// centeredSquares returns Σ (x − mu)² over channel c of one vector x.
+// centeredSquares returns Σ (x − mu)² over channel c of one vector x, per
+// image on the float64 simd reduction, the images in order.
 func (d bnShape) centeredSquares(x []float32, c int, mu float64) float64 {
 	var s float64
 	for b := range d.b {
 		off := (b*d.c + c) * d.hw
-		for _, v := range x[off : off+d.hw] {
-			e := float64(v) - mu
-			s += e * e
-		}
+		s += simd.SumCenteredSquares64(x[off:off+d.hw], mu)
 	}
 	return s
 }
@@ -239,16 +237,11 @@ func (d bnShape) combine(dst, t, x []float32, j, c int, a, b, mu float64) {
 			d.combine32(out, t, xs, base+off, af, bf)
 			continue
 		}
-		if t == nil {
-			for i, v := range xs {
-				out[i] = float32(b * (float64(v) - mu))
-			}
-			continue
+		var ts []float32
+		if t != nil {
+			ts = t[base+off : base+off+d.hw]
 		}
-		ts := t[base+off : base+off+d.hw]
-		for i, v := range xs {
-			out[i] = af*ts[i] + float32(b*(float64(v)-mu))
-		}
+		simd.CenteredAffine64(out, ts, xs, af, b, mu)
 	}
 }
 

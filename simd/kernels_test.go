@@ -308,6 +308,8 @@ var reduceCases = []reduceCase{
 	{"Dot64", 2, relTol64, func(in [][]float32) float64 { return Dot64(in[0], in[1]) }, wantDot},
 	{"Sum64", 1, relTol64, func(in [][]float32) float64 { return Sum64(in[0]) }, wantSum},
 	{"SumSquares64", 1, relTol64, func(in [][]float32) float64 { return SumSquares64(in[0]) }, wantSumSquares},
+	// m = 0.5 keeps integer data's terms exact (quarter-integers).
+	{"SumCenteredSquares64", 1, relTol64, func(in [][]float32) float64 { return SumCenteredSquares64(in[0], 0.5) }, wantCenteredSquares},
 }
 
 // The float64 references: exact products, sums in order, plus sum |terms|.
@@ -329,6 +331,14 @@ func wantSum(in [][]float32) (s, a float64) {
 func wantSumSquares(in [][]float32) (s, a float64) {
 	for _, v := range in[0] {
 		s += float64(v) * float64(v)
+	}
+	return s, s
+}
+
+func wantCenteredSquares(in [][]float32) (s, a float64) {
+	for _, v := range in[0] {
+		e := float64(v) - 0.5
+		s += e * e
 	}
 	return s, s
 }

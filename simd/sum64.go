@@ -7,9 +7,10 @@ package simd
 // error, not bit for bit; each is deterministic.
 
 var (
-	dot64Impl        = dot64Generic
-	sum64Impl        = sum64Generic
-	sumSquares64Impl = sumSquares64Generic
+	dot64Impl                = dot64Generic
+	sum64Impl                = sum64Generic
+	sumSquares64Impl         = sumSquares64Generic
+	sumCenteredSquares64Impl = sumCenteredSquares64Generic
 )
 
 // Dot64 returns the inner product of x and y, accumulated in float64.
@@ -35,6 +36,16 @@ func SumSquares64(x []float32) float64 {
 		return 0
 	}
 	return sumSquares64Impl(x)
+}
+
+// SumCenteredSquares64 returns the sum of (x[i] − m)², each difference
+// formed in float64 (batch norm's variance about its mean, without the
+// cancellation of Σx² − n·m²).
+func SumCenteredSquares64(x []float32, m float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	return sumCenteredSquares64Impl(x, m)
 }
 
 func dot64Generic(x, y []float32) float64 {
@@ -79,6 +90,23 @@ func sumSquares64Generic(x []float32) float64 {
 	}
 	for ; i < len(x); i++ {
 		s0 += float64(x[i]) * float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func sumCenteredSquares64Generic(x []float32, m float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		e0, e1, e2, e3 := float64(x[i])-m, float64(x[i+1])-m, float64(x[i+2])-m, float64(x[i+3])-m
+		s0 += e0 * e0
+		s1 += e1 * e1
+		s2 += e2 * e2
+		s3 += e3 * e3
+	}
+	for ; i < len(x); i++ {
+		e := float64(x[i]) - m
+		s0 += e * e
 	}
 	return (s0 + s1) + (s2 + s3)
 }

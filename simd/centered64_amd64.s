@@ -9,6 +9,19 @@
 // dst may alias x or t. ABI0. Registers: SI x, DX t, DI dst, CX steps left;
 // Y13 a, Y12 b, Y11 m.
 
+// CENTRE_SCALE_8 sets Y0 = float32(b·(x − m)) for the 8 floats at SI
+// (clobbers Y1).
+#define CENTRE_SCALE_8 \
+	VCVTPS2PD 0(SI), Y0       \
+	VCVTPS2PD 16(SI), Y1      \
+	VSUBPD Y11, Y0, Y0        \
+	VSUBPD Y11, Y1, Y1        \
+	VMULPD Y12, Y0, Y0        \
+	VMULPD Y12, Y1, Y1        \
+	VCVTPD2PSY Y0, X0         \
+	VCVTPD2PSY Y1, X1         \
+	VINSERTF128 $1, X1, Y0, Y0
+
 // func centeredAffine64Asm(dst, t, x []float32, a float32, b, m float64)
 TEXT ·centeredAffine64Asm(SB), NOSPLIT, $0-96
 	MOVQ dst_base+0(FP), DI
@@ -21,15 +34,7 @@ TEXT ·centeredAffine64Asm(SB), NOSPLIT, $0-96
 	SHRQ $3, CX
 
 centeredAffine64Asm_loop:
-	VCVTPS2PD 0(SI), Y0
-	VCVTPS2PD 16(SI), Y1
-	VSUBPD Y11, Y0, Y0
-	VSUBPD Y11, Y1, Y1
-	VMULPD Y12, Y0, Y0
-	VMULPD Y12, Y1, Y1
-	VCVTPD2PSY Y0, X0
-	VCVTPD2PSY Y1, X1
-	VINSERTF128 $1, X1, Y0, Y0
+	CENTRE_SCALE_8
 	VMULPS 0(DX), Y13, Y4
 	VADDPS Y0, Y4, Y0
 	VMOVUPS Y0, 0(DI)
@@ -51,15 +56,7 @@ TEXT ·centeredAffine64XAsm(SB), NOSPLIT, $0-64
 	SHRQ $3, CX
 
 centeredAffine64XAsm_loop:
-	VCVTPS2PD 0(SI), Y0
-	VCVTPS2PD 16(SI), Y1
-	VSUBPD Y11, Y0, Y0
-	VSUBPD Y11, Y1, Y1
-	VMULPD Y12, Y0, Y0
-	VMULPD Y12, Y1, Y1
-	VCVTPD2PSY Y0, X0
-	VCVTPD2PSY Y1, X1
-	VINSERTF128 $1, X1, Y0, Y0
+	CENTRE_SCALE_8
 	VMOVUPS Y0, 0(DI)
 	ADDQ $32, SI
 	ADDQ $32, DI

@@ -75,7 +75,7 @@ var gemmAVX512Micros = []GemmMicro{
 }
 
 // gemmAVX512FullWidth are the candidates on CPUs that run 512-bit
-// operations at full width (Zen 5, Xeons): the same tiles, with A
+// operations at full width (Zen 5; Xeons too, not measured): the same tiles, with A
 // broadcast into a register once per value ("r") rather than folded into
 // each FMA as an embedded broadcast, which loads it once per B vector.
 // Same operations in the same order, so the same bits. In cache (Zen 5,

@@ -7,7 +7,9 @@
 // Each kernel keeps an MR×NR tile of C in vector registers, streams the packed
 // B micro-panel as NR/W vectors per depth step and broadcasts A one value at a
 // time (AVX-512 folds the broadcast into the FMA as an embedded {1to16}
-// operand, so only the accumulators and the B vectors need registers).
+// operand, so only the accumulators and the B vectors need registers; the
+// "r" kernels broadcast each A value into a register once instead, for CPUs
+// where the embedded form's repeated loads are the bottleneck).
 package main
 
 import (
@@ -63,8 +65,9 @@ func gen(k kernel) {
 	}
 	nv := k.nr / w
 	bReg := func(v int) string { return fmt.Sprintf("%s%d", reg, v) }
-	// AVX2: B in 0..nv-1, two broadcast registers, accumulators after them.
-	// AVX512: B in 0..nv-1, accumulators after (embedded broadcast needs no register).
+	// AVX2 and AVX-512 regB: B in 0..nv-1, two broadcast registers,
+	// accumulators after them. AVX-512: B in 0..nv-1, accumulators after
+	// (embedded broadcast needs no register).
 	nb := 0
 	if k.isa == "AVX2" || k.regB {
 		nb = 2

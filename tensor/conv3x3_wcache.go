@@ -24,8 +24,9 @@ import (
 const packCacheMaxPixels = 1024
 
 // winogradCacheMaxPixels is the same bound for Winograd-transformed weights,
-// higher because transforming them costs about as much as convolving one
-// 64-channel 40×40 image with them.
+// higher because transforming them cost about as much as convolving one
+// 64-channel 40×40 image with them (when it was set; the AVX-512 transform,
+// simd.WinogradWeights43, has since made that about five times cheaper).
 const winogradCacheMaxPixels = 4096
 
 // The cache holds at most packCacheEntries entries and about 256 MB: enough

@@ -36,10 +36,11 @@ type winoAlgo struct {
 	name   string
 	m      int // output tile side
 	planes int // (m+2)², the number of products per channel pair
-	// kernel writes the transformed 3×3 kernel k, planes values.
-	kernel func(k [9]float32, u []float32)
-	input  func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
-	output func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
+	// weights transforms n ≤ 16 3×3 kernels (tap t of kernel j at
+	// k[t][j]): value ξ of kernel j to dst[ξ·stride + j].
+	weights func(dst []float32, stride int, k *[9][16]float32, n int)
+	input   func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
+	output  func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
 	// inputPair and outputPair, where the variant has them, transform two
 	// short runs of tiles in one pass (the bits of one call per run): small
 	// images' tile rows fill the vector lanes twice as well.
@@ -51,11 +52,11 @@ type winoAlgo struct {
 }
 
 var (
-	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, kernel: winogradKernel23,
+	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, weights: winogradWeights23,
 		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3,
 		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPair2x3, outputMax: simd.WinogradPairMax,
 		fast: simd.WinogradAccelerated}
-	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, kernel: winogradKernel43,
+	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, weights: simd.WinogradWeights43,
 		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3,
 		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, outputMax: simd.WinogradOutputPair4x3Max,
 		fast: simd.Winograd43Accelerated}

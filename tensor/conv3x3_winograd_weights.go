@@ -16,74 +16,56 @@ func (p winoPlan) weights(w []float32, flip bool) []float32 {
 	return u
 }
 
-// weightPanels writes the A panels [lo, hi) of every plane of U.
+// weightPanels writes the A panels [lo, hi) of every plane of U: for each
+// panel and input channel, the panel's MR kernels go through the variant's
+// transform together (simd.WinogradWeights43 runs eight of them per
+// instruction), each filling one MR-float run of every plane.
 func (p winoPlan) weightPanels(u, w []float32, flip bool, lo, hi int) {
 	g, mr := p.g, p.micro.MR
-	tr := make([]float32, p.alg.planes)
-	var k [9]float32
+	var k [9][16]float32
 	for pa := lo; pa < hi; pa++ {
 		for c := 0; c < g.ci; c++ {
-			base := pa*g.ci*mr + c*mr
-			for r := 0; r < mr; r++ {
+			for r := range k[0][:mr] { // MR ≤ 16 for every GEMM kernel
 				o := pa*mr + r
 				switch {
 				case o >= g.co:
-					clear(k[:])
-				case flip:
-					src := w[(c*g.co+o)*9:][:9]
 					for t := range k {
-						k[t] = src[8-t]
+						k[t][r] = 0
+					}
+				case flip:
+					src := (*[9]float32)(w[(c*g.co+o)*9:])
+					for t := range k {
+						k[t][r] = src[8-t]
 					}
 				default:
-					copy(k[:], w[(o*g.ci+c)*9:][:9])
-				}
-				p.alg.kernel(k, tr)
-				for xi, v := range tr {
-					u[xi*p.uXi+base+r] = v
+					src := (*[9]float32)(w[(o*g.ci+c)*9:])
+					for t := range k {
+						k[t][r] = src[t]
+					}
 				}
 			}
+			p.alg.weights(u[pa*g.ci*mr+c*mr:], p.uXi, &k, mr)
 		}
 	}
 }
 
-// winogradKernel23 is G k Gᵀ of a 3×3 kernel, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
-// as 16 values ξ = 4r+s.
-func winogradKernel23(k [9]float32, u []float32) {
-	var t [4][3]float32 // G k
-	for s := range 3 {
-		k0, k1, k2 := k[s], k[3+s], k[6+s]
-		t[0][s] = k0
-		t[1][s] = 0.5 * (k0 + k1 + k2)
-		t[2][s] = 0.5 * (k0 - k1 + k2)
-		t[3][s] = k2
-	}
-	for r := range 4 { // (G k) Gᵀ
-		k0, k1, k2 := t[r][0], t[r][1], t[r][2]
-		u[4*r], u[4*r+1], u[4*r+2], u[4*r+3] = k0, 0.5*(k0+k1+k2), 0.5*(k0-k1+k2), k2
-	}
-}
-
-// g43 applies F(4×4,3×3)'s G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1⁄24 1⁄12 ⅙;
-// 1⁄24 −1⁄12 ⅙; 0 0 1] to (k0, k1, k2), sharing the sums its rows have in
-// common.
-func g43(k0, k1, k2 float64) (v0, v1, v2, v3, v4, v5 float64) {
-	const sixth, twelfth, twentyFourth = 1.0 / 6, 1.0 / 12, 1.0 / 24 // multiply, not divide
-	a, b, c := k0+k2, k0*twentyFourth+k2*sixth, k1*twelfth
-	return k0 * 0.25, -(a + k1) * sixth, -(a - k1) * sixth, b + c, b - c, k2
-}
-
-// winogradKernel43 is G k Gᵀ for F(4×4,3×3) as 36 values ξ = 6r+s, formed in
-// float64 and rounded once (the sixths are not exact in binary).
-func winogradKernel43(k [9]float32, u []float32) {
-	u = u[:36]
-	var t [3][6]float64 // columns of G k, by kernel column
-	for s := range 3 {
-		c := &t[s]
-		c[0], c[1], c[2], c[3], c[4], c[5] = g43(float64(k[s]), float64(k[3+s]), float64(k[6+s]))
-	}
-	for r := range 6 { // (G k) Gᵀ
-		v0, v1, v2, v3, v4, v5 := g43(t[0][r], t[1][r], t[2][r])
-		row := u[6*r : 6*r+6]
-		row[0], row[1], row[2], row[3], row[4], row[5] = float32(v0), float32(v1), float32(v2), float32(v3), float32(v4), float32(v5)
+// winogradWeights23 is G k Gᵀ for F(2×2,3×3), G = [1 0 0; ½ ½ ½; ½ −½ ½;
+// 0 0 1], as 16 values ξ = 4r+s per kernel, in the layout of
+// simd.WinogradWeights43 (every step is exact or rounds once in float32).
+func winogradWeights23(dst []float32, stride int, k *[9][16]float32, n int) {
+	for j := 0; j < n; j++ {
+		var t [4][3]float32 // G k
+		for s := range 3 {
+			k0, k1, k2 := k[s][j], k[3+s][j], k[6+s][j]
+			t[0][s] = k0
+			t[1][s] = 0.5 * (k0 + k1 + k2)
+			t[2][s] = 0.5 * (k0 - k1 + k2)
+			t[3][s] = k2
+		}
+		for r := range 4 { // (G k) Gᵀ
+			k0, k1, k2 := t[r][0], t[r][1], t[r][2]
+			o := 4 * r * stride
+			dst[o+j], dst[o+stride+j], dst[o+2*stride+j], dst[o+3*stride+j] = k0, 0.5*(k0+k1+k2), 0.5*(k0-k1+k2), k2
+		}
 	}
 }

@@ -56,11 +56,11 @@ func pickMicro(m, n int) simd.GemmMicro { return leastPadding(simd.GemmCandidate
 // padded area divided by the kernel's relative speed on this CPU (ties go
 // to the earlier candidate).
 func leastPadding(cands []simd.GemmMicro, m, n int) simd.GemmMicro {
-	best := cands[0]
 	cost := func(c simd.GemmMicro) float64 { return float64(paddedArea(c, m, n)) / c.Rate() }
+	best, bestCost := cands[0], cost(cands[0])
 	for _, c := range cands[1:] {
-		if cost(c) < cost(best) {
-			best = c
+		if k := cost(c); k < bestCost {
+			best, bestCost = c, k
 		}
 	}
 	return best

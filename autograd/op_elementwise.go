@@ -21,7 +21,7 @@ func (tp *Tape) linear2(a, b *Var, sb float32, name string) *Var {
 		if !slices.Equal(a.Value.Shape(), b.Value.Shape()) {
 			return nil, nil, fmt.Errorf("%s: shapes %v and %v differ", name, a.Value.Shape(), b.Value.Shape())
 		}
-		y := tensor.New(a.Value.Shape()...)
+		y := tensor.Empty(a.Value.Shape()...)
 		axpby(y.Data(), 1, a.Value.Data(), sb, b.Value.Data())
 		return y, addOp{label: name, sb: sb}, nil
 	})
@@ -42,7 +42,7 @@ func (o addOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 	case ta == nil && o.sb == 1:
 		return tb
 	}
-	y := tensor.New(tb.Shape()...)
+	y := tensor.Empty(tb.Shape()...)
 	if ta == nil {
 		axpby(y.Data(), 0, nil, o.sb, tb.Data())
 	} else {
@@ -54,7 +54,7 @@ func (o addOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 func (o addOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
 	res := []*tensor.Tensor{g, g}
 	if need[1] && o.sb != 1 {
-		res[1] = tensor.New(g.Shape()...)
+		res[1] = tensor.Empty(g.Shape()...)
 		axpby(res[1].Data(), 0, nil, o.sb, g.Data())
 	}
 	return res
@@ -86,7 +86,7 @@ func axpby(dst []float32, a float32, x []float32, b float32, y []float32) {
 // Scale records s·a for a constant s.
 func Scale(a *Var, s float32) *Var {
 	return a.tape.record([]*Var{a}, func() (*tensor.Tensor, op, error) {
-		y := tensor.New(a.Value.Shape()...)
+		y := tensor.Empty(a.Value.Shape()...)
 		axpby(y.Data(), 0, nil, s, a.Value.Data())
 		return y, scaleOp{s}, nil
 	})
@@ -97,7 +97,7 @@ type scaleOp struct{ s float32 }
 func (scaleOp) name() string { return "scale" }
 
 func (o scaleOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
-	y := tensor.New(tin[0].Shape()...)
+	y := tensor.Empty(tin[0].Shape()...)
 	axpby(y.Data(), 0, nil, o.s, tin[0].Data())
 	return y
 }
@@ -112,7 +112,7 @@ func Mul(a, b *Var) *Var {
 		if !slices.Equal(a.Value.Shape(), b.Value.Shape()) {
 			return nil, nil, fmt.Errorf("mul: shapes %v and %v differ", a.Value.Shape(), b.Value.Shape())
 		}
-		y := tensor.New(a.Value.Shape()...)
+		y := tensor.Empty(a.Value.Shape()...)
 		ad, bd, yd := a.Value.Data(), b.Value.Data(), y.Data()
 		for i := range yd {
 			yd[i] = ad[i] * bd[i]

@@ -83,29 +83,39 @@ func (k Conv3x3Kernel) TilesDirect(w, x, y []float32, ci, chStride, rowStride, l
 
 // Conv3x3WeightGrad accumulates one block of a 3×3 weight gradient over
 // nimg images whose dy and x lie dyStride and xStride floats apart: for
-// r < cout and kw < 3 (Conv3x3WeightGradTile),
+// r < cout (Conv3x3WeightGradTile), kh < 3 and kw < 3,
 //
-//	out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·dyStride + r·lddy + q] · x[i·xStride + q + kw]
+//	out[r·ldo + kh·3 + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·dyStride + r·lddy + q] · x[i·xStride + kh·rowStride + q + kw]
 //
 // Each sum is formed per vector lane over all images, then across lanes by a
 // fixed tree, so its rounding does not depend on how callers split work.
-func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
+func Conv3x3WeightGrad(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
 	if nvec <= 0 || nimg <= 0 {
 		return
 	}
 	n := nvec * lanes
-	if len(dy) < (nimg-1)*dyStride+(co-1)*lddy+n || len(x) < (nimg-1)*xStride+n+2 || len(out) < (co-1)*ldo+3 {
+	if len(dy) < (nimg-1)*dyStride+(co-1)*lddy+n || len(x) < (nimg-1)*xStride+2*rowStride+n+2 || len(out) < (co-1)*ldo+9 {
 		panic("simd: Conv3x3WeightGrad: slice too short for the geometry")
 	}
-	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, dyStride, xStride, ldo)
+	conv3x3WGrad(dy, x, out, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride)
+}
+
+// wgradByRows is a nine-tap weight gradient made of a three-tap kernel
+// (out[r·ldo + kw] for kw < 3) called once per kernel row.
+func wgradByRows(row func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int)) func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int) {
+	return func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int) {
+		for kh := 0; kh < 3; kh++ {
+			row(dy, x[kh*rowStride:], out[kh*3:], lddy, nvec, nimg, dyStride, xStride, ldo)
+		}
+	}
 }
 
 var (
 	conv3x3Generic               = Conv3x3Kernel{Cout: 4, Px: 24, Lanes: 8, tiles: conv3x3TilesGeneric}
 	conv3x3Kernels               = []Conv3x3Kernel{conv3x3Generic}
 	conv3x3WGradCo, conv3x3Lanes = 4, 8
-	conv3x3WGrad                 = conv3x3WGradGeneric
+	conv3x3WGrad                 = wgradByRows(conv3x3WGradRowGeneric)
 )
 
 func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
@@ -132,7 +142,9 @@ func conv3x3TilesGeneric(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles
 	}
 }
 
-func conv3x3WGradGeneric(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
+// conv3x3WGradRowGeneric is the three-tap kernel of one kernel row:
+// out[r·ldo + kw] += Σ_i Σ_q dy[i·dyStride + r·lddy + q] · x[i·xStride + q + kw].
+func conv3x3WGradRowGeneric(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
 	co, lanes := conv3x3WGradCo, conv3x3Lanes
 	part := make([]float32, lanes)
 	for r := 0; r < co; r++ {

@@ -17,7 +17,7 @@ func conv3x3TilesDirectAVX512(w, x, y *float32, ci, chStride, rowStride, ldy, nt
 func conv3x3WGradAVX2(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
 
 //go:noescape
-func conv3x3WGradAVX512(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo int)
+func conv3x3WGrad9x3AVX512(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int)
 
 var (
 	conv3x3AVX2 = Conv3x3Kernel{Cout: 4, Px: 24, Lanes: 8, tiles: func(w, x, y []float32, ci, chStride, rowStride, ldy, ntiles int) {
@@ -35,19 +35,21 @@ var _ = onLevel(func(l Level) {
 	case AVX2:
 		conv3x3Kernels = []Conv3x3Kernel{conv3x3AVX2}
 		conv3x3WGradCo, conv3x3Lanes = 4, 8
-		conv3x3WGrad = func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
+		conv3x3WGrad = wgradByRows(func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
 			conv3x3WGradAVX2(&dy[0], &x[0], &out[0], lddy, nvec, nimg, dyStride, xStride, ldo)
-		}
+		})
 	case AVX512:
 		// Same FLOP rate on Zen 4; the AVX2 tile wastes less on small images.
 		conv3x3Kernels = []Conv3x3Kernel{conv3x3AVX512, conv3x3AVX2}
-		conv3x3WGradCo, conv3x3Lanes = 4, 16
-		conv3x3WGrad = func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo int) {
-			conv3x3WGradAVX512(&dy[0], &x[0], &out[0], lddy, nvec, nimg, dyStride, xStride, ldo)
+		// Three rows of nine taps: 27 accumulators, each x vector loaded once
+		// per position (see wgrad9 in _asm/conv3x3gen).
+		conv3x3WGradCo, conv3x3Lanes = 3, 16
+		conv3x3WGrad = func(dy, x, out []float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int) {
+			conv3x3WGrad9x3AVX512(&dy[0], &x[0], &out[0], lddy, nvec, nimg, dyStride, xStride, ldo, rowStride)
 		}
 	default:
 		conv3x3Kernels = []Conv3x3Kernel{conv3x3Generic}
 		conv3x3WGradCo, conv3x3Lanes = 4, 8
-		conv3x3WGrad = conv3x3WGradGeneric
+		conv3x3WGrad = wgradByRows(conv3x3WGradRowGeneric)
 	}
 })

@@ -55,26 +55,26 @@ func TestConv3x3Kernels(t *testing.T) {
 		for _, nvec := range []int{1, 5, 37} {
 			for _, nimg := range []int{1, 3} {
 				n := nvec * lanes
-				lddy, ldo := n+5, 7
-				stride, xstride := (wco-1)*lddy+n+11, n+9
-				dy, x := fill((nimg-1)*stride+(wco-1)*lddy+n, uint32(nvec)), fill((nimg-1)*xstride+n+2, uint32(nvec+7))
-				out := fill((wco-1)*ldo+3, 5)
+				lddy, ldo, rs := n+5, 11, 13
+				stride, xstride := (wco-1)*lddy+n+11, n+2*rs+9
+				dy, x := fill((nimg-1)*stride+(wco-1)*lddy+n, uint32(nvec)), fill((nimg-1)*xstride+2*rs+n+2, uint32(nvec+7))
+				out := fill((wco-1)*ldo+9+2, 5) // two guards past the last row
 				old := append([]float32(nil), out...)
-				Conv3x3WeightGrad(dy, x, out, lddy, nvec, nimg, stride, xstride, ldo)
-				for r := 0; r < wco; r++ {
-					for kw := 0; kw < 3; kw++ {
-						i := r*ldo + kw
-						want, scale := float64(old[i]), math.Abs(float64(old[i]))
+				Conv3x3WeightGrad(dy, x, out, lddy, nvec, nimg, stride, xstride, ldo, rs)
+				for i := range out {
+					r, tap := i/ldo, i%ldo
+					want, scale := float64(old[i]), math.Abs(float64(old[i]))
+					if r < wco && tap < 9 {
 						for im := 0; im < nimg; im++ {
 							for q := 0; q < n; q++ {
-								p := float64(dy[im*stride+r*lddy+q]) * float64(x[im*xstride+q+kw])
+								p := float64(dy[im*stride+r*lddy+q]) * float64(x[im*xstride+(tap/3)*rs+q+tap%3])
 								want += p
 								scale += math.Abs(p)
 							}
 						}
-						if got := float64(out[i]); math.Abs(got-want) > 1e-5*scale+1e-6 {
-							t.Fatalf("%s weight grad nvec=%d nimg=%d: out[%d] = %g, want %g", l, nvec, nimg, i, got, want)
-						}
+					}
+					if got := float64(out[i]); math.Abs(got-want) > 1e-5*scale+1e-6 {
+						t.Fatalf("%s weight grad nvec=%d nimg=%d: out[%d] = %g, want %g", l, nvec, nimg, i, got, want)
 					}
 				}
 			}

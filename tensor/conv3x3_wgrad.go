@@ -8,13 +8,14 @@ import (
 // Weight gradient of the 3×3 stride-1 convolution on the padded grid:
 // dw[o,c,kh,kw] = Σ_b Σ_q dyg[b,o,q] · xp[b,c,kh·wp + kw + q], where dyg is
 // dy laid out on the grid with zeros in the dropped columns. Work is split
-// over (4-channel output block, input channel) pairs, each one kernel call
-// per kernel row that sums over all images of a group in a fixed order, so
-// each sum has the same order for any thread count.
+// over (output block, input channel) pairs, each one kernel call for the
+// nine taps that sums over all images of a group in a fixed order, so each
+// sum has the same order for any thread count.
 //
 // A group is stored channel-major, x as [ci][image][plane] and dy as
-// [co][image][grid], so a task reads one contiguous run of x per kernel row
-// and its output block's dy rows stay in cache while channels stream past.
+// [co][image][grid], so a task reads one contiguous run of x (its three
+// kernel rows are that run at three offsets) and its output block's dy rows
+// stay in cache while channels stream past.
 
 // wgradGroupFloats bounds the images packed at once (padded x plus grid dy)
 // to about 4 MB: on 16×64×40×40, groups of 4 images ran in 22 ms CPU, groups
@@ -29,7 +30,9 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 	blocks := (g.co + tco - 1) / tco
 	coPad := blocks * tco
 	per := g.ci*gr.plane + coPad*ldg
-	group := max(1, min(g.b, wgradGroupFloats/per))
+	// Groups are sized as for 4-row blocks whatever the kernel's tile, so a
+	// sum splits into the same groups (and rounds alike) for every tile.
+	group := max(1, min(g.b, wgradGroupFloats/(g.ci*gr.plane+(g.co+3)/4*4*ldg)))
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	ldw := g.ci * 9
 	acc := getBuf(coPad * ldw)
@@ -52,9 +55,7 @@ func conv3x3BackwardWeight(g convGeom, dw, x, dy []float32) {
 		parallel.For(blocks*g.ci, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				ob, c := t/g.ci, t%g.ci
-				for kh := 0; kh < 3; kh++ {
-					simd.Conv3x3WeightGrad(dys[ob*tco*n*ldg:], xs[c*n*gr.plane+kh*gr.wp:], acc[ob*tco*ldw+c*9+kh*3:], n*ldg, nvec, n, ldg, gr.plane, ldw)
-				}
+				simd.Conv3x3WeightGrad(dys[ob*tco*n*ldg:], xs[c*n*gr.plane:], acc[ob*tco*ldw+c*9:], n*ldg, nvec, n, ldg, gr.plane, ldw, gr.wp)
 			}
 		})
 	}

@@ -23,7 +23,7 @@ func main() {
 	forward("AVX512", "Z", 8, 3, 16, false)
 	forward("AVX512", "Z", 8, 3, 16, true)
 	wgrad("AVX2", "Y", 4, 8)
-	wgrad("AVX512", "Z", 4, 16)
+	wgrad9(3)
 	fmt.Print(out.String())
 }
 
@@ -130,7 +130,8 @@ func forward(isa, r string, tco, nv, lanes int, direct bool) {
 
 // wgrad emits conv3x3WGradXXX: for r < tco and kw < 3,
 // out[r·ldo + kw] += Σ_{i < nimg} Σ_{q < nvec·lanes} dy[i·dyStride + r·lddy + q] · x[i·xStride + q + kw],
-// summed per lane over all images, then across lanes by a fixed tree.
+// summed per lane over all images, then across lanes by a fixed tree. It
+// serves AVX2 (ymm registers: the reduction starts at 128-bit halves).
 func wgrad(isa, r string, tco, lanes int) {
 	xr := tco * 3
 	dr := xr + 3
@@ -188,10 +189,6 @@ func wgrad(isa, r string, tco, lanes int) {
 	for c := 0; c < tco; c++ {
 		for kw := 0; kw < 3; kw++ {
 			i := c*3 + kw
-			if r == "Z" {
-				p("\tVEXTRACTF64X4 $1, Z%d, Y%d", i, t)
-				p("\tVADDPS Y%d, Y%d, Y%d", t, i, i)
-			}
 			p("\tVEXTRACTF128 $1, Y%d, X%d", i, t)
 			p("\tVADDPS X%d, X%d, X%d", t, i, i)
 			p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
@@ -200,6 +197,97 @@ func wgrad(isa, r string, tco, lanes int) {
 			p("\tVADDSS X%d, X%d, X%d", t, i, i)
 			p("\tVADDSS %d(DX), X%d, X%d", kw*4, i, i)
 			p("\tVMOVSS X%d, %d(DX)", i, kw*4)
+		}
+		if c < tco-1 {
+			p("\tADDQ R10, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// wgrad9 emits conv3x3WGrad9x<tco>AVX512, the weight gradient of all nine
+// taps in one pass: for r < tco, kh < 3 and kw < 3,
+// out[r·ldo + kh·3 + kw] += Σ_{i < nimg} Σ_{q < nvec·16} dy[i·dyStride + r·lddy + q] · x[i·xStride + kh·rowStride + q + kw].
+// Each x vector is loaded once per position and used by all tco rows, so a
+// position costs tco + 9 loads for 9·tco FMAs, and x streams into L1 once
+// rather than once per kernel row (the three-tap kernel above is limited by
+// L2 bandwidth on Zen 5). Every lane sums in the three-tap kernel's order and
+// the lanes are reduced by its tree, so the results are the same bits.
+func wgrad9(tco int) {
+	const lanes = 16
+	acc := tco * 9
+	dr := acc      // dy rows: acc .. acc+tco-1
+	xr := acc + tco // x vector
+	t := 31         // reduction temporary
+	name := fmt.Sprintf("conv3x3WGrad9x%dAVX512", tco)
+	l := fmt.Sprintf("9x%d", tco)
+	p("")
+	p("// func %s(dy, x, out *float32, lddy, nvec, nimg, dyStride, xStride, ldo, rowStride int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-80", name)
+	p("\tMOVQ dy+0(FP), SI")
+	p("\tMOVQ x+8(FP), DI")
+	p("\tMOVQ out+16(FP), DX")
+	p("\tMOVQ lddy+24(FP), R8")
+	p("\tMOVQ nimg+40(FP), R13")
+	p("\tMOVQ dyStride+48(FP), R14")
+	p("\tMOVQ xStride+56(FP), R11")
+	p("\tMOVQ ldo+64(FP), R10")
+	p("\tMOVQ rowStride+72(FP), R9")
+	p("\tSHLQ $2, R8")
+	p("\tSHLQ $2, R14")
+	p("\tSHLQ $2, R11")
+	p("\tSHLQ $2, R10")
+	p("\tSHLQ $2, R9")
+	p("\tLEAQ (R9)(R9*1), R15")
+	for i := 0; i < acc; i++ {
+		p("\tVXORPS Z%d, Z%d, Z%d", i, i, i)
+	}
+	p("\tTESTQ R13, R13")
+	p("\tJZ reduce%s", l)
+	p("image%s:", l)
+	p("\tMOVQ SI, AX")
+	p("\tMOVQ DI, BX")
+	p("\tMOVQ nvec+32(FP), CX")
+	p("\tTESTQ CX, CX")
+	p("\tJZ nextimage%s", l)
+	p("loop%s:", l)
+	rows := []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)"}
+	for c := 0; c < tco; c++ {
+		p("\tVMOVUPS %s, Z%d", rows[c], dr+c)
+	}
+	xrow := []string{"(BX)", "(BX)(R9*1)", "(BX)(R15*1)"}
+	for kh := 0; kh < 3; kh++ {
+		for kw := 0; kw < 3; kw++ {
+			p("\tVMOVUPS %d%s, Z%d", kw*4, xrow[kh], xr)
+			for c := 0; c < tco; c++ {
+				p("\tVFMADD231PS Z%d, Z%d, Z%d", xr, dr+c, c*9+kh*3+kw)
+			}
+		}
+	}
+	p("\tADDQ $%d, AX", lanes*4)
+	p("\tADDQ $%d, BX", lanes*4)
+	p("\tDECQ CX")
+	p("\tJNZ loop%s", l)
+	p("nextimage%s:", l)
+	p("\tADDQ R14, SI")
+	p("\tADDQ R11, DI")
+	p("\tDECQ R13")
+	p("\tJNZ image%s", l)
+	p("reduce%s:", l)
+	for c := 0; c < tco; c++ {
+		for tap := 0; tap < 9; tap++ {
+			i := c*9 + tap
+			p("\tVEXTRACTF64X4 $1, Z%d, Y%d", i, t)
+			p("\tVADDPS Y%d, Y%d, Y%d", t, i, i)
+			p("\tVEXTRACTF32X4 $1, Y%d, X%d", i, t)
+			p("\tVADDPS X%d, X%d, X%d", t, i, i)
+			p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
+			p("\tVADDPS X%d, X%d, X%d", t, i, i)
+			p("\tVMOVSHDUP X%d, X%d", i, t)
+			p("\tVADDSS X%d, X%d, X%d", t, i, i)
+			p("\tVADDSS %d(DX), X%d, X%d", tap*4, i, i)
+			p("\tVMOVSS X%d, %d(DX)", i, tap*4)
 		}
 		if c < tco-1 {
 			p("\tADDQ R10, DX")

@@ -143,9 +143,16 @@ GLOBL w4Eight<>(SB), RODATA|NOPTR, $4
 	VMOVUPS.Z 192(SI)(R8*1), K4, Z23    \
 	VMOVUPS.Z eoff(SI)(R8*1), ke, Z24
 
-// W4_ROW_EVEN leaves columns s = 0, 2, 4 of row r in d0, d2, d4.
+// W4_ROW_EVEN leaves columns s = 0, 2, 4 of row r in d0, d2, d4, and
+// prefetches the row's 66 floats two channels on (see W4_LOAD2P).
 #define W4_ROW_EVEN(roff, rmask, d0, d2, d4) \
 	W4_LOAD(roff, rmask, 256, K5)     \
+	LEAQ       (R8)(DX*2), R8         \
+	PREFETCHT0 (SI)(R8*1)             \
+	PREFETCHT0 64(SI)(R8*1)           \
+	PREFETCHT0 128(SI)(R8*1)          \
+	PREFETCHT0 192(SI)(R8*1)          \
+	PREFETCHT0 260(SI)(R8*1)          \
 	W4_EVEN(d0, d2, d4)
 
 // W4_EVEN splits the loaded Z20..Z24 into columns s = 0, 2, 4.
@@ -488,6 +495,23 @@ out_channel:
 	VMOVUPS.Z (SI)(R14*1), K3, Z22      \
 	VMOVUPS.Z 64(SI)(R14*1), K4, Z23
 
+// W4_LOAD2P is W4_LOAD2 that also prefetches the same row of both runs two
+// channels on (the 32 floats from each run's offset: three lines where the
+// segment is not line-aligned). The image rows of a block of channels are
+// short runs a channel-stride apart, too scattered for the hardware
+// prefetchers: without it the transform waited on memory (a quarter of the
+// speed it has with x in cache). Prefetches past the image do not fault.
+#define W4_LOAD2P(roff, roffB, rmask) \
+	W4_LOAD2(roff, roffB, rmask)        \
+	LEAQ       (R8)(DX*2), R8           \
+	LEAQ       (R14)(DX*2), R14         \
+	PREFETCHT0 (SI)(R8*1)               \
+	PREFETCHT0 64(SI)(R8*1)             \
+	PREFETCHT0 124(SI)(R8*1)            \
+	PREFETCHT0 (SI)(R14*1)              \
+	PREFETCHT0 64(SI)(R14*1)            \
+	PREFETCHT0 124(SI)(R14*1)
+
 // W4_SPLIT2 leaves columns s, s+2, s+4 of the loaded row in da, db, dc
 // (first: w4Even for s = 0, w4Odd for s = 1).
 #define W4_SPLIT2(first, da, db, dc) \
@@ -529,17 +553,17 @@ TEXT ·winograd43InputPairAVX512(SB), 0, $1216-64
 	W4_IN_CONSTS
 
 pair_in_channel:
-	W4_LOAD2(0, 48, 96)
+	W4_LOAD2P(0, 48, 96)
 	W4_SPLIT2(Z30, Z0, Z1, Z2)
-	W4_LOAD2(8, 56, 104)
+	W4_LOAD2P(8, 56, 104)
 	W4_SPLIT2(Z30, Z3, Z4, Z5)
-	W4_LOAD2(16, 64, 112)
+	W4_LOAD2P(16, 64, 112)
 	W4_SPLIT2(Z30, Z6, Z7, Z8)
-	W4_LOAD2(24, 72, 120)
+	W4_LOAD2P(24, 72, 120)
 	W4_SPLIT2(Z30, Z9, Z10, Z11)
-	W4_LOAD2(32, 80, 128)
+	W4_LOAD2P(32, 80, 128)
 	W4_SPLIT2(Z30, Z12, Z13, Z14)
-	W4_LOAD2(40, 88, 136)
+	W4_LOAD2P(40, 88, 136)
 	W4_SPLIT2(Z30, Z15, Z16, Z17)
 	W4_COLS
 	W4_SPILL

@@ -31,6 +31,10 @@ func forEachImage(batch int, body func(b, threads int)) {
 func (g convGeom) pointwise() bool { return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pad == 0 }
 
 func convGenericForward(g convGeom, y, x, w []float32) {
+	if g.stride2Phases() {
+		convStride2Forward(g, y, x, w)
+		return
+	}
 	k := g.ci * g.kh * g.kw
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	forEachImage(g.b, func(b, threads int) {

@@ -1,0 +1,37 @@
+package simd
+
+// DeinterleaveRows splits rows of n floats into their even- and odd-indexed
+// halves: for r < rows,
+//
+//	even[r·evenStride + i] = src[r·srcStride + 2i]    (i < (n+1)/2)
+//	odd[r·oddStride + i]  = src[r·srcStride + 2i + 1] (i < n/2)
+//
+// Stride-2 convolutions split images into phase planes with it. Nothing else
+// of even and odd is written; the slices must not overlap.
+func DeinterleaveRows(even, odd, src []float32, rows, n, evenStride, oddStride, srcStride int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	ne, no := (n+1)/2, n/2
+	if evenStride < 0 || oddStride < 0 || srcStride < 0 ||
+		len(even) < (rows-1)*evenStride+ne || len(odd) < (rows-1)*oddStride+no || len(src) < (rows-1)*srcStride+n {
+		panic("simd: DeinterleaveRows: slice too short for the geometry")
+	}
+	deinterleaveRows(even, odd, src, rows, n, evenStride, oddStride, srcStride)
+}
+
+var deinterleaveRows = deinterleaveRowsGeneric
+
+func deinterleaveRowsGeneric(even, odd, src []float32, rows, n, evenStride, oddStride, srcStride int) {
+	for r := 0; r < rows; r++ {
+		s := src[r*srcStride : r*srcStride+n]
+		e := even[r*evenStride : r*evenStride+(n+1)/2]
+		o := odd[r*oddStride : r*oddStride+n/2]
+		for i := range e {
+			e[i] = s[2*i]
+		}
+		for i := range o {
+			o[i] = s[2*i+1]
+		}
+	}
+}

@@ -413,6 +413,13 @@ in_channel:
 	VMOVUPS   t3, K2, 64(BX)         \
 	VMOVUPS   t4, K3, (BX)(DX*1)     \
 	VMOVUPS   t5, K4, 64(BX)(DX*1)   \
+	LEAQ      (BX)(R8*2), AX         \ // the row two channels on:
+	PREFETCHT0 (AX)                   \ // stores to lines not in cache
+	PREFETCHT0 64(AX)                 \ // wait for them to be read
+	PREFETCHT0 124(AX)                \
+	PREFETCHT0 (AX)(DX*1)             \
+	PREFETCHT0 64(AX)(DX*1)           \
+	PREFETCHT0 124(AX)(DX*1)          \
 	ADDQ      R9, BX
 
 // func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)

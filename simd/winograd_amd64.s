@@ -406,6 +406,13 @@ out_block:
 	VMOVUPS Z24, 64(R14)
 	VMOVUPS Z29, (R14)(R9*1)
 	VMOVUPS Z26, 64(R14)(R9*1)
+	LEAQ    (R14)(R8*2), AX // the rows two channels on: stores to lines
+	PREFETCHT0 (AX)         // not in cache wait for them to be read
+	PREFETCHT0 64(AX)
+	PREFETCHT0 124(AX)
+	PREFETCHT0 (AX)(R9*1)
+	PREFETCHT0 64(AX)(R9*1)
+	PREFETCHT0 124(AX)(R9*1)
 	ADDQ    $64, R13  // 16 tiles = 16 plane floats
 	ADDQ    $128, R14 // 16 tiles = 32 image floats
 	DECQ    BX
@@ -423,6 +430,16 @@ out_tail:
 	VMOVUPS  Z24, K2, (R15)
 	VMOVUPS  Z29, K1, (R14)(R9*1)
 	VMOVUPS  Z26, K2, (R15)(R9*1)
+	LEAQ     (R14)(R8*2), AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 60(AX)
+	PREFETCHT0 (AX)(R9*1)
+	PREFETCHT0 60(AX)(R9*1)
+	LEAQ     (R15)(R8*2), AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 60(AX)
+	PREFETCHT0 (AX)(R9*1)
+	PREFETCHT0 60(AX)(R9*1)
 
 out_next:
 	ADDQ R11, SI

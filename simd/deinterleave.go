@@ -35,3 +35,37 @@ func deinterleaveRowsGeneric(even, odd, src []float32, rows, n, evenStride, oddS
 		}
 	}
 }
+
+// InterleaveRows is the inverse of DeinterleaveRows: for r < rows,
+//
+//	dst[r·dstStride + 2i]     = even[r·evenStride + i] (i < (n+1)/2)
+//	dst[r·dstStride + 2i + 1] = odd[r·oddStride + i]   (i < n/2)
+//
+// Nothing else of dst is written; the slices must not overlap.
+func InterleaveRows(dst, even, odd []float32, rows, n, dstStride, evenStride, oddStride int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	ne, no := (n+1)/2, n/2
+	if evenStride < 0 || oddStride < 0 || dstStride < 0 ||
+		len(even) < (rows-1)*evenStride+ne || len(odd) < (rows-1)*oddStride+no || len(dst) < (rows-1)*dstStride+n {
+		panic("simd: InterleaveRows: slice too short for the geometry")
+	}
+	interleaveRows(dst, even, odd, rows, n, dstStride, evenStride, oddStride)
+}
+
+var interleaveRows = interleaveRowsGeneric
+
+func interleaveRowsGeneric(dst, even, odd []float32, rows, n, dstStride, evenStride, oddStride int) {
+	for r := 0; r < rows; r++ {
+		d := dst[r*dstStride : r*dstStride+n]
+		e := even[r*evenStride : r*evenStride+(n+1)/2]
+		o := odd[r*oddStride : r*oddStride+n/2]
+		for i, v := range e {
+			d[2*i] = v
+		}
+		for i, v := range o {
+			d[2*i+1] = v
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package tensor
 
-import "github.com/harmonic-go/harmonic/simd"
+import (
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
+)
 
 // Stride-2 3×3 convolutions with padding 1 (the U-Nets' down-sampling
 // layers) as one GEMM per image over phase planes. Tap (kh, kw) of output
@@ -29,24 +32,40 @@ func (g convGeom) phaseGrid() phaseGrid {
 	return phaseGrid{wg: wg, plane: (g.ho + 2) * wg}
 }
 
-// fillPhases writes the four phase planes of each channel of one image x
-// [ci,h,w] into q, phase (a, b) of channel c at q[((2a+b)·ci + c)·plane:].
-// Image row y is row (y+1)/2 of the phases a = (y+1)%2; its even columns
-// are phase b = 1 from column 0, its odd ones phase b = 0 from column 1.
-func (g convGeom) fillPhases(q, x []float32, pg phaseGrid) {
-	clear(q[:4*g.ci*pg.plane])
+// forPhaseRows calls f for each channel c and row parity a of one image
+// [ci,h,w] and its phase planes q: image rows y ≡ 1−a (mod 2), from y0 = 1−a,
+// are rows r0 = (y0+1)/2 on of the phases (a, ·); their even columns are
+// phase (a, 1) from column 0, their odd ones phase (a, 0) from column 1.
+// f gets the image from row y0 and the two phase planes from row r0.
+func (g convGeom) forPhaseRows(img, q []float32, pg phaseGrid, f func(img, even, odd []float32, rows int)) {
 	for c := 0; c < g.ci; c++ {
-		img := x[c*g.h*g.w : (c+1)*g.h*g.w]
 		for a := 0; a < 2; a++ {
-			y0 := 1 - a // the first image row of phase row parity a
+			y0 := 1 - a
 			if y0 >= g.h {
 				continue
 			}
 			r0 := (y0 + 1) / 2
 			plane := func(b int) []float32 { return q[((2*a+b)*g.ci+c)*pg.plane+r0*pg.wg:] }
-			simd.DeinterleaveRows(plane(1), plane(0)[1:], img[y0*g.w:], (g.h-y0+1)/2, g.w, pg.wg, pg.wg, 2*g.w)
+			f(img[c*g.h*g.w+y0*g.w:], plane(1), plane(0)[1:], (g.h-y0+1)/2)
 		}
 	}
+}
+
+// fillPhases writes the four phase planes of each channel of one image x
+// [ci,h,w] into q, phase (a, b) of channel c at q[((2a+b)·ci + c)·plane:].
+func (g convGeom) fillPhases(q, x []float32, pg phaseGrid) {
+	clear(q[:4*g.ci*pg.plane])
+	g.forPhaseRows(x, q, pg, func(img, even, odd []float32, rows int) {
+		simd.DeinterleaveRows(even, odd, img, rows, g.w, pg.wg, pg.wg, 2*g.w)
+	})
+}
+
+// mergePhases is the inverse of fillPhases: it writes image x [ci,h,w] from
+// its phase planes q (their padding is ignored).
+func (g convGeom) mergePhases(x, q []float32, pg phaseGrid) {
+	g.forPhaseRows(x, q, pg, func(img, even, odd []float32, rows int) {
+		simd.InterleaveRows(img, even, odd, rows, g.w, 2*g.w, pg.wg, pg.wg)
+	})
 }
 
 // phaseB is the im2col matrix of one image on the phase grid: row
@@ -88,5 +107,90 @@ func convStride2Forward(g convGeom, y, x, w []float32) {
 		a := cachedA{denseA{data: w, ld: k}, w, useConvForward}
 		gemmPacked(g.co, n, k, 1, a, phaseB{q: q, ci: g.ci, pg: pg}, 0, c, n, threads)
 		simd.CopyRows(y[b*outSize:(b+1)*outSize], c, g.co*g.ho, g.wo, g.wo, pg.wg)
+	})
+}
+
+// convStride2BackwardWeight is convGenericBackwardWeight for stride2Phases
+// geometries: dw[o, k] = Σ_b Σ_q dyg[b, o, q] · phases_b[start(k) + q] over
+// the grid positions q, with dy moved onto the grid (zero in the extra
+// column, so the extra column adds nothing). The phases of the whole batch
+// are 1.15 times the input's size.
+func convStride2BackwardWeight(g convGeom, dw, x, dy []float32) {
+	pg := g.phaseGrid()
+	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
+	pix := g.ho * pg.wg
+	qSize, dSize := 4*g.ci*pg.plane, g.co*pix
+	q, dyg := getBuf(g.b*qSize), getBuf(g.b*dSize)
+	defer putBuf(q)
+	defer putBuf(dyg)
+	parallel.For(g.b, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			g.fillPhases(q[b*qSize:(b+1)*qSize], x[b*inSize:(b+1)*inSize], pg)
+			d := dyg[b*dSize : (b+1)*dSize]
+			simd.CopyRows(d, dy[b*outSize:], g.co*g.ho, g.wo, pg.wg, g.wo)
+			for r := 0; r < g.co*g.ho; r++ {
+				d[r*pg.wg+g.wo] = 0
+			}
+		}
+	})
+	a := batchRowsA{data: dyg, m: g.co, p: pix}
+	src := phaseBatchT{q: q, b: phaseB{ci: g.ci, pg: pg}, pix: pix, size: qSize}
+	gemmPacked(g.co, 9*g.ci, g.b*pix, 1, a, src, 0, dw, 9*g.ci, Threads())
+}
+
+// phaseBatchT is the transposed im2col matrix of a batch on the phase grid:
+// row (depth) d = b·pix + q, column k = c·9 + tap, entry
+// q[b·size + start(k) + q]. A column is a few contiguous runs (one per
+// image), copied into a slab that the vector packing turns into panels.
+type phaseBatchT struct {
+	q         []float32
+	b         phaseB // start() only
+	pix, size int
+}
+
+func (s phaseBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
+	slab := getBuf(nc * kc)
+	defer putBuf(slab)
+	for col := range nc {
+		row := slab[col*kc : (col+1)*kc]
+		start := s.b.start(j0 + col)
+		for at := 0; at < kc; {
+			img, q := (k0+at)/s.pix, (k0+at)%s.pix
+			n := min(kc-at, s.pix-q)
+			copy(row[at:at+n], s.q[img*s.size+start+q:])
+			at += n
+		}
+	}
+	matrix{data: slab, rs: 1, cs: kc}.packB(dst, 0, kc, 0, nc, nr) // element (d, k) at slab[k·kc + d]
+}
+
+// convStride2BackwardInput is convStridedBackwardInput for stride2Phases
+// geometries: the columns Wᵀ·dy are formed on the grid (dy moved onto it
+// with a zero extra column, so the columns' extra column is zero), each
+// column row is added, as one contiguous run, into the phase plane its tap
+// reads, and the phases are merged into dx. Each dx element sums its taps in
+// the order of col2im's (tap by tap, the same float32 additions).
+func convStride2BackwardInput(g convGeom, dx, dy, w []float32) {
+	pg := g.phaseGrid()
+	m, pix := g.ci*9, g.ho*pg.wg
+	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
+	src := phaseB{ci: g.ci, pg: pg} // start() only
+	forEachImage(g.b, func(b, threads int) {
+		dyg, cols, dq := getBuf(g.co*pix), getBuf(m*pix), getBuf(4*g.ci*pg.plane)
+		defer putBuf(dyg)
+		defer putBuf(cols)
+		defer putBuf(dq)
+		simd.CopyRows(dyg, dy[b*outSize:], g.co*g.ho, g.wo, pg.wg, g.wo)
+		for r := 0; r < g.co*g.ho; r++ {
+			dyg[r*pg.wg+g.wo] = 0
+		}
+		a := cachedA{matrix{data: w, rs: 1, cs: m}, w, useConvColumns} // Wᵀ, read in place
+		gemmPacked(m, pix, g.co, 1, a, denseB{data: dyg, ld: pix}, 0, cols, pix, threads)
+		clear(dq)
+		for k := 0; k < m; k++ {
+			s := dq[src.start(k):][:pix]
+			simd.Add(s, s, cols[k*pix:(k+1)*pix])
+		}
+		g.mergePhases(dx[b*inSize:(b+1)*inSize], dq, pg)
 	})
 }

@@ -83,6 +83,10 @@ func convGenericBackwardInput(g convGeom, dx, dy, w []float32) {
 // gather (dyGatherB) would multiply by stride² times more zeros. Each dx
 // element sums its taps in a fixed order (tap by tap), whatever Threads().
 func convStridedBackwardInput(g convGeom, dx, dy, w []float32) {
+	if g.stride2Phases() {
+		convStride2BackwardInput(g, dx, dy, w)
+		return
+	}
 	taps := g.kh * g.kw
 	m, pix := g.ci*taps, g.ho*g.wo
 	inSize := g.ci * g.h * g.w
@@ -130,6 +134,10 @@ func (g convGeom) col2imTap(plane, row []float32, i, j int) {
 // pixels; GEMM never splits depth across goroutines, so the batch sum has a
 // fixed order.
 func convGenericBackwardWeight(g convGeom, dw, x, dy []float32) {
+	if g.stride2Phases() {
+		convStride2BackwardWeight(g, dw, x, dy)
+		return
+	}
 	n := g.ci * g.kh * g.kw
 	pix := g.ho * g.wo
 	a := batchRowsA{data: dy, m: g.co, p: pix}

@@ -68,10 +68,21 @@ func (g grid3x3) padChannels(dst, x []float32, stride, n int) {
 		clear(plane[:g.pad*g.wp])
 		clear(plane[(g.pad+g.h)*g.wp:])
 		for r := 0; r < g.h; r++ {
-			clear(plane[(g.pad+r)*g.wp : (g.pad+r)*g.wp+g.pad])
+			clearGap(plane[(g.pad+r)*g.wp : (g.pad+r)*g.wp+g.pad])
 		}
 		simd.CopyRows(plane[g.pad*g.wp+g.pad:], x[c*g.h*g.w:], g.h, g.w, g.wp, g.w)
 	}
+}
+
+// clearGap zeroes the padding between two rows of a grid: one store for the
+// usual one-float gap (a clear call per row took longer than copying the
+// row; the weight gradient's packing was 8% of a bf-unet training step).
+func clearGap(s []float32) {
+	if len(s) == 1 {
+		s[0] = 0
+		return
+	}
+	clear(s)
 }
 
 // bufPools recycle the large scratch buffers of the convolutions, so a

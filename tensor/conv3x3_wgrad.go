@@ -74,7 +74,7 @@ func gridDy(dst, dy []float32, gr grid3x3, coPad, ldg, stride int) {
 		}
 		simd.CopyRows(row, dy[o*gr.ho*gr.wo:], gr.ho, gr.wo, gr.wp, gr.wo)
 		for r := 0; r < gr.ho; r++ {
-			clear(row[r*gr.wp+gr.wo : (r+1)*gr.wp])
+			clearGap(row[r*gr.wp+gr.wo : (r+1)*gr.wp])
 		}
 		clear(row[gr.ho*gr.wp:])
 	}

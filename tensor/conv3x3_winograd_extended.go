@@ -48,7 +48,7 @@ func runWinogradExtended(alg *winoAlgo, ge, g grid3x3, batch int, y, x, w []floa
 			dst := xe[p*inE : (p+1)*inE]
 			simd.CopyRows(dst, x[p*in:], g.h, g.w, ge.w, g.w)
 			for r := 0; r < g.h; r++ {
-				clear(dst[r*ge.w+g.w : (r+1)*ge.w])
+				clearGap(dst[r*ge.w+g.w : (r+1)*ge.w])
 			}
 			clear(dst[g.h*ge.w:])
 		}

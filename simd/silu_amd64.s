@@ -348,65 +348,75 @@ bdone:
 	VPBROADCASTD silu127<>(SB), Z30
 
 // EXPNEG512 sets Z2 = e^Z1 for Z1 <= 0 (0 where Z1 < -87); clobbers Z3-Z6, K2.
-#define EXPNEG512 \
-	VMULPS      Z17, Z1, Z3 \
-	VADDPS      Z18, Z3, Z3 \
-	VRNDSCALEPS $1, Z3, Z3  \
-	VMULPS      Z19, Z3, Z4 \
-	VSUBPS      Z4, Z1, Z4  \
-	VMULPS      Z20, Z3, Z5 \
-	VSUBPS      Z5, Z4, Z4  \
-	VMULPS      Z23, Z4, Z5 \
-	VADDPS      Z24, Z5, Z5 \
-	VMULPS      Z4, Z5, Z5  \
-	VADDPS      Z25, Z5, Z5 \
-	VMULPS      Z4, Z5, Z5  \
-	VADDPS      Z26, Z5, Z5 \
-	VMULPS      Z4, Z5, Z5  \
-	VADDPS      Z27, Z5, Z5 \
-	VMULPS      Z4, Z5, Z5  \
-	VADDPS      Z18, Z5, Z5 \
-	VMULPS      Z4, Z4, Z6  \
-	VMULPS      Z6, Z5, Z5  \
-	VADDPS      Z4, Z5, Z5  \
-	VADDPS      Z22, Z5, Z5 \
-	VCVTTPS2DQ  Z3, Z6      \
-	VPADDD      Z30, Z6, Z6 \
-	VPSLLD      $23, Z6, Z6 \
-	VMULPS      Z6, Z5, Z2  \
-	VCMPPS      $5, Z21, Z1, K2 \
-	VMOVAPS.Z   Z2, K2, Z2
+#define EXPNEG512P(x1, e2, t3, t4, t5, t6, k2) \
+	VMULPS      Z17, x1, t3 \
+	VADDPS      Z18, t3, t3 \
+	VRNDSCALEPS $1, t3, t3  \
+	VMULPS      Z19, t3, t4 \
+	VSUBPS      t4, x1, t4  \
+	VMULPS      Z20, t3, t5 \
+	VSUBPS      t5, t4, t4  \
+	VMULPS      Z23, t4, t5 \
+	VADDPS      Z24, t5, t5 \
+	VMULPS      t4, t5, t5  \
+	VADDPS      Z25, t5, t5 \
+	VMULPS      t4, t5, t5  \
+	VADDPS      Z26, t5, t5 \
+	VMULPS      t4, t5, t5  \
+	VADDPS      Z27, t5, t5 \
+	VMULPS      t4, t5, t5  \
+	VADDPS      Z18, t5, t5 \
+	VMULPS      t4, t4, t6  \
+	VMULPS      t6, t5, t5  \
+	VADDPS      t4, t5, t5  \
+	VADDPS      Z22, t5, t5 \
+	VCVTTPS2DQ  t3, t6      \
+	VPADDD      Z30, t6, t6 \
+	VPSLLD      $23, t6, t6 \
+	VMULPS      t6, t5, e2  \
+	VCMPPS      $5, Z21, x1, k2 \
+	VMOVAPS.Z   e2, k2, e2
+
+#define EXPNEG512 EXPNEG512P(Z1, Z2, Z3, Z4, Z5, Z6, K2)
 
 // SILU512 sets Z3 = silu(Z0): (x >= 0 ? x : clamp(x)·e) / (1 + e).
-#define SILU512 \
-	VPORD     Z16, Z0, Z1  \
-	EXPNEG512              \
-	VMAXPS    Z28, Z0, Z3  \
-	VMINPS    Z29, Z3, Z3  \
-	VMULPS    Z2, Z3, Z3   \
-	VPXORD    Z5, Z5, Z5   \
-	VCMPPS    $13, Z5, Z0, K3 \
-	VMOVAPS   Z0, K3, Z3   \
-	VADDPS    Z22, Z2, Z5  \
-	VDIVPS    Z5, Z3, Z3
+#define SILU512P(x0, x1, e2, t3, t4, t5, t6, k2, k3) \
+	VPORD     Z16, x0, x1  \
+	EXPNEG512P(x1, e2, t3, t4, t5, t6, k2) \
+	VMAXPS    Z28, x0, t3  \
+	VMINPS    Z29, t3, t3  \
+	VMULPS    e2, t3, t3   \
+	VPXORD    t5, t5, t5   \
+	VCMPPS    $13, t5, x0, k3 \
+	VMOVAPS   x0, k3, t3   \
+	VADDPS    Z22, e2, t5  \
+	VDIVPS    t5, t3, t3
+
+// SILU512 takes Z0 to Z3; SILU512B, a second independent set for two
+// vectors an iteration (one alone is bound by its chain's latency), Z7 to Z10.
+#define SILU512 SILU512P(Z0, Z1, Z2, Z3, Z4, Z5, Z6, K2, K3)
+#define SILU512B SILU512P(Z7, Z8, Z9, Z10, Z11, Z12, Z13, K4, K5)
 
 // SILU_DERIV512 sets Z3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(Z0).
-#define SILU_DERIV512 \
-	VPORD     Z16, Z0, Z1  \
-	EXPNEG512              \
-	VADDPS    Z22, Z2, Z3  \
-	VDIVPS    Z3, Z22, Z4  \
-	VMULPS    Z4, Z2, Z5   \
-	VPXORD    Z3, Z3, Z3   \
-	VCMPPS    $13, Z3, Z0, K3 \
-	VMOVAPS   Z5, Z3       \
-	VMOVAPS   Z4, K3, Z3   \
-	VMOVAPS   Z5, K3, Z4   \
-	VMAXPS    Z28, Z0, Z5  \
-	VMINPS    Z29, Z5, Z5  \
-	VMULPS    Z4, Z5, Z5   \
-	VADDPS    Z22, Z5, Z5  \
-	VMULPS    Z5, Z3, Z3
+#define SILU_DERIV512P(x0, x1, e2, t3, t4, t5, t6, k2, k3) \
+	VPORD     Z16, x0, x1  \
+	EXPNEG512P(x1, e2, t3, t4, t5, t6, k2) \
+	VADDPS    Z22, e2, t3  \
+	VDIVPS    t3, Z22, t4  \
+	VMULPS    t4, e2, t5   \
+	VPXORD    t3, t3, t3   \
+	VCMPPS    $13, t3, x0, k3 \
+	VMOVAPS   t5, t3       \
+	VMOVAPS   t4, k3, t3   \
+	VMOVAPS   t5, k3, t4   \
+	VMAXPS    Z28, x0, t5  \
+	VMINPS    Z29, t5, t5  \
+	VMULPS    t4, t5, t5   \
+	VADDPS    Z22, t5, t5  \
+	VMULPS    t5, t3, t3
+
+#define SILU_DERIV512 SILU_DERIV512P(Z0, Z1, Z2, Z3, Z4, Z5, Z6, K2, K3)
+#define SILU_DERIV512B SILU_DERIV512P(Z7, Z8, Z9, Z10, Z11, Z12, Z13, K4, K5)
 
 // SILU512_TAIL_MASK sets K1 to the first CX (1..15) lanes; clobbers AX.
 #define SILU512_TAIL_MASK \
@@ -421,6 +431,20 @@ TEXT ·siluAVX512(SB), NOSPLIT, $0-48
 	MOVQ x_base+24(FP), SI
 	MOVQ x_len+32(FP), CX
 	SILU512_CONSTANTS
+
+zloop32:
+	CMPQ    CX, $32
+	JL      zloop16
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z7
+	SILU512
+	SILU512B
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z10, 64(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JMP     zloop32
 
 zloop16:
 	CMPQ    CX, $16
@@ -452,6 +476,20 @@ TEXT ·siluDerivAVX512(SB), NOSPLIT, $0-48
 	MOVQ x_len+32(FP), CX
 	SILU512_CONSTANTS
 
+zdloop32:
+	CMPQ    CX, $32
+	JL      zdloop16
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z7
+	SILU_DERIV512
+	SILU_DERIV512B
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z10, 64(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JMP     zdloop32
+
 zdloop16:
 	CMPQ    CX, $16
 	JL      zdtail
@@ -482,6 +520,23 @@ TEXT ·siluBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ x_base+48(FP), SI
 	MOVQ x_len+56(FP), CX
 	SILU512_CONSTANTS
+
+zbloop32:
+	CMPQ    CX, $32
+	JL      zbloop16
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z7
+	SILU_DERIV512
+	SILU_DERIV512B
+	VMULPS  (DX), Z3, Z3
+	VMULPS  64(DX), Z10, Z10
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z10, 64(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DX
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JMP     zbloop32
 
 zbloop16:
 	CMPQ    CX, $16

@@ -227,7 +227,10 @@ func pickWinogradMicro(rows, cols int) simd.GemmMicro {
 func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bool) {
 	p := newWinoPlan(alg, g, batch, Threads())
 	var u []float32
-	if batch*g.h*g.w <= winogradCacheMaxPixels {
+	// Snapshots are cached at any batch size: their values cannot change, so
+	// a hit costs no comparison, and an evaluation in chunks of images
+	// (nn.ApplyTimes) would otherwise transform every weight once a chunk.
+	if batch*g.h*g.w <= winogradCacheMaxPixels || isSnapshot(w) {
 		u = cachedPack(w, packKey{outC: g.co, inC: g.ci, tco: p.micro.MR, px: p.micro.NR, flip: flip, wino: alg.m},
 			func() []float32 { return p.weights(w, flip) })
 	} else {

@@ -189,8 +189,12 @@ func copyInto(dst []float32, t *Tensor) {
 	}
 	i := 0
 	t.eachRun(func(off, stride, n int) {
-		for k := 0; k < n; k++ {
-			dst[i+k] = t.data[off+k*stride]
+		if stride == 1 { // a slice's runs (Split, channel views): one memmove each
+			copy(dst[i:i+n], t.data[off:off+n])
+		} else {
+			for k := 0; k < n; k++ {
+				dst[i+k] = t.data[off+k*stride]
+			}
 		}
 		i += n
 	})

@@ -72,16 +72,12 @@ func (o convOp) vjp(out *Var, g *tensor.Tensor, need []bool, k int) []*tensor.Te
 func Conv2dBias(x, w, b *Var, stride, pad int) *Var {
 	return x.tape.record([]*Var{x, w, b}, func() (*tensor.Tensor, op, error) {
 		ws := tensor.Snapshot(w.Value)
-		y, err := tensor.Conv2d(x.Value, ws, stride, pad)
+		y, err := tensor.Conv2dBias(x.Value, ws, b.Value, stride, pad)
 		if err != nil {
 			return nil, nil, err
 		}
-		if bs := b.Value.Shape(); len(bs) != 1 || bs[0] != y.Dim(1) {
-			return nil, nil, fmt.Errorf("conv2d: weight %v has %d output channels, bias has shape %v", w.Value.Shape(), y.Dim(1), bs)
-		}
 		o := convBiasOp{conv: convOp{stride: stride, pad: pad, w: ws},
 			bias: chanBiasOp{b: y.Dim(0), c: y.Dim(1), hw: y.Dim(2) * y.Dim(3)}}
-		o.bias.add(y.Data(), y.Data(), b.Value.Data(), 1)
 		return y, o, nil
 	})
 }

@@ -48,7 +48,26 @@ func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 		return
 	}
 	checkOutput("WinogradOutput2x3", 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
+}
+
+// WinogradOutputBias2x3 is WinogradOutput2x3 adding bias[c] to every output
+// of channel c (after the transform, in float32: the bits of a separate
+// AddConst), as the outputs are stored. A nil bias adds nothing.
+func WinogradOutputBias2x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+	if nc <= 0 || n <= 0 {
+		return
+	}
+	checkOutput("WinogradOutputBias2x3", 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	checkBias("WinogradOutputBias2x3", bias, nc)
+	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
+}
+
+// checkBias panics unless bias is nil or holds nc values.
+func checkBias(name string, bias []float32, nc int) {
+	if bias != nil && len(bias) < nc {
+		panic(fmt.Sprintf("simd: %s: %d bias values for %d channels", name, len(bias), nc))
+	}
 }
 
 // WinogradInputPair2x3 is WinogradInputImage2x3 for two runs of at most
@@ -71,7 +90,18 @@ func WinogradOutputPair2x3(src []float32, xiStride, cStride, nc int, a, b Winogr
 		return
 	}
 	checkOutputPair("WinogradOutputPair2x3", 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
+}
+
+// WinogradOutputPairBias2x3 is WinogradOutputPair2x3 adding bias as
+// WinogradOutputBias2x3 does.
+func WinogradOutputPairBias2x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
+	if nc <= 0 {
+		return
+	}
+	checkOutputPair("WinogradOutputPairBias2x3", 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkBias("WinogradOutputPairBias2x3", bias, nc)
+	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 }
 
 var (
@@ -86,9 +116,9 @@ func winogradInputPair23Generic(x []float32, chStride, h, w int, a, b WinogradRu
 	}
 }
 
-func winogradOutputPair23Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+func winogradOutputPair23Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	for _, r := range [2]WinogradRun{a, b} {
-		winogradOutput(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+		winogradOutput(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride, bias)
 	}
 }
 
@@ -204,7 +234,7 @@ func winogradInputImageGeneric(x []float32, chStride, h, w, i, j0, nc, n int, ds
 	}
 }
 
-func winogradOutputGeneric(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+func winogradOutputGeneric(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
 	for c := 0; c < nc; c++ {
 		for j := 0; j < n; j++ {
 			var m [16]float32
@@ -220,6 +250,10 @@ func winogradOutputGeneric(src []float32, xiStride, cStride, nc, n int, dst []fl
 				out := dst[c*chStride+a*rowStride+2*j:]
 				out[0] = t[a][0] + t[a][1] + t[a][2]
 				out[1] = t[a][1] - t[a][2] - t[a][3]
+				if bias != nil {
+					out[0] += bias[c]
+					out[1] += bias[c]
+				}
 			}
 		}
 	}

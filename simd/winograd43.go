@@ -42,7 +42,18 @@ func WinogradOutput4x3(src []float32, xiStride, cStride, nc, n int, dst []float3
 		return
 	}
 	checkOutput("WinogradOutput4x3", 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
+}
+
+// WinogradOutputBias4x3 is WinogradOutput4x3 adding bias[c] to every output
+// of channel c as WinogradOutputBias2x3 does.
+func WinogradOutputBias4x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+	if nc <= 0 || n <= 0 {
+		return
+	}
+	checkOutput("WinogradOutputBias4x3", 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	checkBias("WinogradOutputBias4x3", bias, nc)
+	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
 }
 
 // Winograd43Accelerated reports whether the current level has vector kernels
@@ -108,7 +119,7 @@ func winogradInput43Generic(x []float32, chStride, h, w, i, j0, nc, n int, dst [
 	}
 }
 
-func winogradOutput43Generic(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+func winogradOutput43Generic(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
 	for c := 0; c < nc; c++ {
 		for j := 0; j < n; j++ {
 			var t [4][6]float32 // t[a][s]: columns transformed
@@ -124,6 +135,11 @@ func winogradOutput43Generic(src []float32, xiStride, cStride, nc, n int, dst []
 			}
 			for a := range 4 {
 				y := output6(t[a])
+				if bias != nil {
+					for b := range y {
+						y[b] += bias[c]
+					}
+				}
 				copy(dst[c*chStride+a*rowStride+4*j:][:4], y[:])
 			}
 		}
@@ -153,7 +169,18 @@ func WinogradOutputPair4x3(src []float32, xiStride, cStride, nc int, a, b Winogr
 		return
 	}
 	checkOutputPair("WinogradOutputPair4x3", 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
+}
+
+// WinogradOutputPairBias4x3 is WinogradOutputPair4x3 adding bias as
+// WinogradOutputBias2x3 does.
+func WinogradOutputPairBias4x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
+	if nc <= 0 {
+		return
+	}
+	checkOutputPair("WinogradOutputPairBias4x3", 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkBias("WinogradOutputPairBias4x3", bias, nc)
+	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 }
 
 var (
@@ -168,8 +195,8 @@ func winogradInputPair43Generic(x []float32, chStride, h, w int, a, b WinogradRu
 	}
 }
 
-func winogradOutputPair43Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+func winogradOutputPair43Generic(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	for _, r := range [2]WinogradRun{a, b} {
-		winogradOutput43(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+		winogradOutput43(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride, bias)
 	}
 }

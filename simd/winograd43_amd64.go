@@ -56,7 +56,7 @@ type wg43Pair struct {
 func winograd43InputPairAVX512(x *float32, col, chStride, nc int, dst *float32, xiStride, cStride int, a *wg43Pair)
 
 //go:noescape
-func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)
+func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32, bias *float32)
 
 // wgOnes returns the mask of the k low bits (k ≤ 64; Go's 1<<64 is 0).
 func wgOnes(k int) uint64 { return uint64(1)<<uint(k) - 1 }
@@ -159,24 +159,24 @@ func wgZipHi(first int) (z [16]uint32) {
 
 var wgZipHi8 = wgZipHi(8)
 
-func winogradOutput43AVX512(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
+func winogradOutput43AVX512(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
 	for b := 0; b < n; b += 16 {
 		m := min(16, n-b)
 		// m floats per plane in, 4m consecutive floats per output row out.
-		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wgOnes(m), wgOnes(4*m), 128, &wgZipHi8)
+		winograd43OutputAVX512(&src[b], xiStride, cStride, nc, &dst[4*b], chStride, rowStride, wgOnes(m), wgOnes(4*m), 128, &wgZipHi8, biasPointer(bias))
 	}
 }
 
 // winogradOutputPair43AVX512 transforms both runs in one pass where B's
 // planes follow A's (runs of one chunk do): B's lanes follow A's.
-func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	if b.Src != a.Src+a.N {
-		winogradOutputPair43Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+		winogradOutputPair43Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 		return
 	}
 	zip := wgZipHi(a.N)
 	winograd43OutputAVX512(&src[a.Src], xiStride, cStride, nc, &dst[a.Dst], chStride, rowStride,
-		wgOnes(a.N+b.N), wgOnes(4*a.N)|wgOnes(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip)
+		wgOnes(a.N+b.N), wgOnes(4*a.N)|wgOnes(4*b.N)<<32, 4*(b.Dst-a.Dst), &zip, biasPointer(bias))
 }
 
 var _ = onLevel(func(l Level) {

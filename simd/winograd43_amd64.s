@@ -393,6 +393,22 @@ in_channel:
 // next output row.
 #define W4_OUT_ROW(t0, t1, t2, t3, t4, t5) \
 	W4_OUTPUT6(t0, t1, t2, t3, t4, t5, Z24, Z25) \ // y0 t0, y1 t4, y2 Z24, y3 t5
+	W4_OUT_STORE(t0, t1, t2, t3, t4, t5)
+
+// W4_OUT_ROWB is W4_OUT_ROW adding the channel's bias (at AX, which the
+// caller loads from the argument slot) to the four outputs before they are
+// interleaved and stored.
+#define W4_OUT_ROWB(t0, t1, t2, t3, t4, t5) \
+	W4_OUTPUT6(t0, t1, t2, t3, t4, t5, Z24, Z25) \ // y0 t0, y1 t4, y2 Z24, y3 t5
+	VADDPS.BCST (AX), t0, t0             \
+	VADDPS.BCST (AX), t4, t4             \
+	VADDPS.BCST (AX), Z24, Z24           \
+	VADDPS.BCST (AX), t5, t5             \
+	W4_OUT_STORE(t0, t1, t2, t3, t4, t5)
+
+// W4_OUT_STORE interleaves and stores row a's outputs (y0 t0, y1 t4, y2 Z24,
+// y3 t5).
+#define W4_OUT_STORE(t0, t1, t2, t3, t4, t5) \
 	VMOVUPS   w4Zip32Lo<>(SB), Z26   \
 	VPERMI2PS t4, t0, Z26            \ // y0 y1 of tiles 0..7
 	VMOVAPS   Z28, Z27               \
@@ -422,8 +438,11 @@ in_channel:
 	PREFETCHT0 124(AX)(DX*1)          \
 	ADDQ      R9, BX
 
-// func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32)
-TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-88
+// func winograd43OutputAVX512(src *float32, xiStride, cStride, nc int, dst *float32, chStride, rowStride int, lmask, smask uint64, hiOff int, zipHi *[16]uint32, bias *float32)
+//
+// With a bias (not nil), the channel loop that adds it runs instead; its
+// argument slot walks the channels.
+TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-96
 	MOVQ  src+0(FP), SI
 	MOVQ  xiStride+8(FP), R10
 	MOVQ  cStride+16(FP), R11
@@ -452,6 +471,10 @@ TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-88
 	MOVQ  zipHi+80(FP), AX
 	VMOVUPS (AX), Z28
 
+	MOVQ  bias+88(FP), AX
+	TESTQ AX, AX
+	JNZ   outb_channel
+
 out_channel:
 	MOVQ SI, AX
 	W4_OUT_COL(Z0, Z1, Z2, Z3)
@@ -469,6 +492,31 @@ out_channel:
 	ADDQ R8, DI
 	DECQ CX
 	JNZ  out_channel
+	VZEROUPPER
+	RET
+
+outb_channel:
+	MOVQ SI, AX
+	W4_OUT_COL(Z0, Z1, Z2, Z3)
+	W4_OUT_COL(Z4, Z5, Z6, Z7)
+	W4_OUT_COL(Z8, Z9, Z10, Z11)
+	W4_OUT_COL(Z12, Z13, Z14, Z15)
+	W4_OUT_COL(Z16, Z17, Z18, Z19)
+	W4_OUT_COL(Z20, Z21, Z22, Z23)
+	MOVQ DI, BX
+	MOVQ bias+88(FP), AX
+	W4_OUT_ROWB(Z0, Z4, Z8, Z12, Z16, Z20)
+	MOVQ bias+88(FP), AX
+	W4_OUT_ROWB(Z1, Z5, Z9, Z13, Z17, Z21)
+	MOVQ bias+88(FP), AX
+	W4_OUT_ROWB(Z2, Z6, Z10, Z14, Z18, Z22)
+	MOVQ bias+88(FP), AX
+	W4_OUT_ROWB(Z3, Z7, Z11, Z15, Z19, Z23)
+	ADDQ $4, bias+88(FP)
+	ADDQ R11, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  outb_channel
 	VZEROUPPER
 	RET
 

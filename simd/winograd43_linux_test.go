@@ -73,7 +73,7 @@ func TestWinograd43GuardPages(t *testing.T) {
 				y := pageGuarded(t, (g.nc-1)*4*row+3*row+4*g.n, atEnd)
 				wantY := make([]float32, len(y))
 				WinogradOutput4x3(v, xi, cs, g.nc, g.n, y, 4*row, row)
-				winogradOutput43Generic(v, xi, cs, g.nc, g.n, wantY, 4*row, row)
+				winogradOutput43Generic(v, xi, cs, g.nc, g.n, wantY, 4*row, row, nil)
 				for k := range y {
 					if !sameBits(y[k], wantY[k]) {
 						t.Fatalf("output %+v atEnd=%v: element %d = %v, generic %v", g, atEnd, k, y[k], wantY[k])

@@ -181,7 +181,7 @@ func testWinograd43Output(t *testing.T, rng *rand.Rand, g wg43Out, specials bool
 	dl := (g.nc-1)*g.chStride + 3*g.rowStride + 4*g.n
 	got, want := guardBuf(g.dstOff+dl+guardLen), guardBuf(g.dstOff+dl+guardLen)
 	WinogradOutput4x3(src, g.xiStride, g.cStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.chStride, g.rowStride)
-	winogradOutput43Generic(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride)
+	winogradOutput43Generic(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride, nil)
 	written := make([]bool, len(got))
 	for c := range g.nc {
 		for a := range 4 {

@@ -18,7 +18,7 @@ package simd
 func winogradInputImageAVX512(x *float32, off, chStride, w, nc, nblocks, rows int, masks *[3][8]uint16, dst *float32, xiStride, cStride int)
 
 //go:noescape
-func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32)
+func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32, bias *float32)
 
 // wg23Pair describes the two runs of the pair input transform (offsets used
 // by the assembly: keep the layout). Run A's tiles are lanes 0..nA−1, run
@@ -57,14 +57,22 @@ func winogradInputPair23AVX512(x []float32, chStride, h, w int, a, b WinogradRun
 
 // winogradOutputPair23AVX512 transforms both runs in one pass where B's
 // planes follow A's (runs of one chunk do): B's lanes follow A's.
-func winogradOutputPair23AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
+func winogradOutputPair23AVX512(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	if b.Src != a.Src+a.N {
-		winogradOutputPair23Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+		winogradOutputPair23Generic(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 		return
 	}
 	zip := wgZipHi(a.N)
 	winogradOutputAVX512(&src[a.Src], xiStride, cStride, nc, a.N+b.N, &dst[a.Dst], chStride, rowStride,
-		wgOnes(2*a.N)|wgOnes(2*b.N)<<16, 4*(b.Dst-a.Dst), &zip)
+		wgOnes(2*a.N)|wgOnes(2*b.N)<<16, 4*(b.Dst-a.Dst), &zip, biasPointer(bias))
+}
+
+// biasPointer is &bias[0], or nil for no bias (the kernels then add nothing).
+func biasPointer(bias []float32) *float32 {
+	if bias == nil {
+		return nil
+	}
+	return &bias[0]
 }
 
 var _ = onLevel(func(l Level) {
@@ -88,8 +96,8 @@ var _ = onLevel(func(l Level) {
 		}
 		winogradInputImageAVX512(&x[0], (2*i-1)*w+2*j0-1, chStride, w, nc, nb, rows, &masks, &dst[0], xiStride, cStride)
 	}
-	winogradOutput = func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
-		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, wgOnes(2*(n%16)), 64, &wgZipHi8)
+	winogradOutput = func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+		winogradOutputAVX512(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, wgOnes(2*(n%16)), 64, &wgZipHi8, biasPointer(bias))
 	}
 	winogradInputPair23, winogradOutputPair23 = winogradInputPair23AVX512, winogradOutputPair23AVX512
 	winogradAccelerated = true

@@ -361,13 +361,15 @@ img_zero3:
 	VPERMI2PS Z27, Z26, Z29                 \
 	VPERMT2PS Z27, Z31, Z26
 
-// func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32)
+// func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32, bias *float32)
 //
 // The tail block stores its first 8 lanes with K1 = the low 16 bits of
 // tailMask, and the 8 lanes zipHi names with K2 = the next 16 bits, hiOff
 // bytes on (for one run: lanes 8..15, 64 bytes, the 2m floats of (1<<2m)−1;
 // for a pair of runs, WinogradOutputPair2x3: B's lanes, at B's place).
-TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-88
+// With a bias (not nil) the channel's bias is added to the outputs before
+// they are stored; the argument slot walks the channels.
+TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-96
 	MOVQ n+32(FP), DX
 	WG_MASKS
 	MOVQ  tailMask+64(FP), AX
@@ -402,6 +404,15 @@ out_block:
 	MOVQ    R13, AX
 	WG_OUT_LOAD
 	WG_OUT_COMPUTE
+	MOVQ    bias+88(FP), AX
+	TESTQ   AX, AX
+	JZ      out_block_store
+	VADDPS.BCST (AX), Z28, Z28
+	VADDPS.BCST (AX), Z24, Z24
+	VADDPS.BCST (AX), Z29, Z29
+	VADDPS.BCST (AX), Z26, Z26
+
+out_block_store:
 	VMOVUPS Z28, (R14)
 	VMOVUPS Z24, 64(R14)
 	VMOVUPS Z29, (R14)(R9*1)
@@ -424,6 +435,15 @@ out_tail:
 	MOVQ     R13, AX
 	WG_OUT_LOAD_TAIL
 	WG_OUT_COMPUTE
+	MOVQ     bias+88(FP), AX
+	TESTQ    AX, AX
+	JZ       out_tail_store
+	VADDPS.BCST (AX), Z28, Z28
+	VADDPS.BCST (AX), Z24, Z24
+	VADDPS.BCST (AX), Z29, Z29
+	VADDPS.BCST (AX), Z26, Z26
+
+out_tail_store:
 	MOVQ     hiOff+72(FP), R15
 	ADDQ     R14, R15
 	VMOVUPS  Z28, K1, (R14)
@@ -442,6 +462,13 @@ out_tail:
 	PREFETCHT0 60(AX)(R9*1)
 
 out_next:
+	MOVQ  bias+88(FP), AX
+	TESTQ AX, AX
+	JZ    out_advance
+	ADDQ  $4, AX
+	MOVQ  AX, bias+88(FP)
+
+out_advance:
 	ADDQ R11, SI
 	ADDQ R8, DI
 	DECQ CX

@@ -28,7 +28,7 @@ var wgPairVariants = []wgPairVariant{
 		}
 	}, WinogradOutputPair2x3, func(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
 		for _, r := range []WinogradRun{a, b} {
-			winogradOutputGeneric(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+			winogradOutputGeneric(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride, nil)
 		}
 	}},
 	{"F(4x4)", 4, 36, WinogradOutputPair4x3Max, WinogradInputPair4x3, func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
@@ -37,7 +37,7 @@ var wgPairVariants = []wgPairVariant{
 		}
 	}, WinogradOutputPair4x3, func(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
 		for _, r := range []WinogradRun{a, b} {
-			winogradOutput43Generic(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride)
+			winogradOutput43Generic(src[r.Src:], xiStride, cStride, nc, r.N, dst[r.Dst:], chStride, rowStride, nil)
 		}
 	}},
 }

@@ -142,7 +142,7 @@ func testWinogradOutput(t *testing.T, rng *rand.Rand, g wgGeom, specials bool) {
 	src := sbuf[g.srcOff : g.srcOff+sl : g.srcOff+sl]
 	got, want := guardBuf(g.dstOff+dl+g.extra), guardBuf(g.dstOff+dl+g.extra)
 	WinogradOutput2x3(src, g.xiStride, g.cStride, g.nc, g.n, got[g.dstOff:g.dstOff+dl:g.dstOff+dl], g.chStride, g.rowStride)
-	winogradOutputGeneric(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride)
+	winogradOutputGeneric(src, g.xiStride, g.cStride, g.nc, g.n, want[g.dstOff:g.dstOff+dl], g.chStride, g.rowStride, nil)
 	checkAgainst(t, "output "+g.String(), got, want, imageSet(len(got), g.dstOff, g, 2, 2*g.n))
 }
 

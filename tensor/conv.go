@@ -3,10 +3,13 @@ package tensor
 import (
 	"fmt"
 	"slices"
+
+	"github.com/harmonic-go/harmonic/internal/parallel"
+	"github.com/harmonic-go/harmonic/simd"
 )
 
 // 2-D convolution (cross-correlation, as in PyTorch) over NCHW float32
-// tensors, without bias. Weights are [Co, Ci, kh, kw]. Every entry point
+// tensors, without bias (Conv2dBias adds one). Weights are [Co, Ci, kh, kw]. Every entry point
 // validates shapes and reports problems as errors naming the shapes.
 //
 // Three implementations sit behind the API: Winograd F(2×2,3×3) and
@@ -119,7 +122,28 @@ func Conv2d(x, w *Tensor, stride, pad int) (*Tensor, error) {
 		return nil, err
 	}
 	y := Empty(g.b, g.co, g.ho, g.wo)
-	conv2dForward(g, y.data, denseData(x), denseData(w))
+	conv2dForward(g, y.data, denseData(x), denseData(w), nil)
+	return y, nil
+}
+
+// Conv2dBias is Conv2d with bias[o] added to output channel o: the same bits
+// as Conv2d followed by that addition, but the Winograd path adds it to each
+// block of output rows as it writes them, where a separate pass would read
+// the whole output again. bias must have shape [Co].
+func Conv2dBias(x, w, bias *Tensor, stride, pad int) (*Tensor, error) {
+	g, err := forwardGeom("conv2d", x, w, stride, pad)
+	if err != nil {
+		return nil, err
+	}
+	if bias == nil || bias.Rank() != 1 || bias.shape[0] != g.co {
+		var shape []int
+		if bias != nil {
+			shape = bias.shape
+		}
+		return nil, fmt.Errorf("conv2d: weight %v has %d output channels, bias has shape %v", w.shape, g.co, shape)
+	}
+	y := Empty(g.b, g.co, g.ho, g.wo)
+	conv2dForward(g, y.data, denseData(x), denseData(w), denseData(bias))
 	return y, nil
 }
 
@@ -141,7 +165,7 @@ func Conv2dInto(y, x, w *Tensor, stride, pad int) error {
 	if !y.IsContiguous() {
 		return fmt.Errorf("conv2d: output %v must be contiguous", y.shape)
 	}
-	conv2dForward(g, y.Data(), denseData(x), denseData(w))
+	conv2dForward(g, y.Data(), denseData(x), denseData(w), nil)
 	return nil
 }
 
@@ -203,12 +227,29 @@ func (g convGeom) checkOutput(op string, dy *Tensor) error {
 	return nil
 }
 
-func conv2dForward(g convGeom, y, x, w []float32) {
+// conv2dForward convolves and adds bias (nil or [co]) to the output
+// channels.
+func conv2dForward(g convGeom, y, x, w, bias []float32) {
 	if g.fast3x3() {
-		conv3x3Forward(g, y, x, w)
+		conv3x3Forward(g, y, x, w, bias)
 		return
 	}
 	convGenericForward(g, y, x, w)
+	addBiasPlanes(y, bias, g.b, g.co, g.ho*g.wo)
+}
+
+// addBiasPlanes adds bias[c] to every plane of channel c of y [b,c,hw] (a
+// no-op for a nil bias).
+func addBiasPlanes(y, bias []float32, b, c, hw int) {
+	if bias == nil {
+		return
+	}
+	parallel.For(b*c, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			seg := y[p*hw : (p+1)*hw]
+			simd.AddConst(seg, bias[p%c], seg)
+		}
+	})
 }
 
 func conv2dBackwardInput(g convGeom, dx, dy, w []float32) {

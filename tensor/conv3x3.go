@@ -135,25 +135,27 @@ func packWeights3x3(w []float32, outC, inC, tco int, flip bool) []float32 {
 	return p
 }
 
-func conv3x3Forward(g convGeom, y, x, w []float32) {
-	conv3x3(newGrid3x3(g.ci, g.co, g.h, g.w, g.pad), g.b, y, x, w, false)
+func conv3x3Forward(g convGeom, y, x, w, bias []float32) {
+	conv3x3(newGrid3x3(g.ci, g.co, g.h, g.w, g.pad), g.b, y, x, w, false, bias)
 }
 
 func conv3x3BackwardInput(g convGeom, dx, dy, w []float32) {
-	conv3x3(newGrid3x3(g.co, g.ci, g.ho, g.wo, 2-g.pad), g.b, dx, dy, w, true)
+	conv3x3(newGrid3x3(g.co, g.ci, g.ho, g.wo, 2-g.pad), g.b, dx, dy, w, true, nil)
 }
 
-// conv3x3 runs the Winograd path where it applies, the direct kernel elsewhere.
-func conv3x3(g grid3x3, batch int, y, x, w []float32, flip bool) {
+// conv3x3 runs the Winograd path where it applies, the direct kernel
+// elsewhere, and adds bias (nil or [co]) to the output channels.
+func conv3x3(g grid3x3, batch int, y, x, w []float32, flip bool, bias []float32) {
 	if alg := pickWinograd(g); alg != nil {
-		runWinograd(alg, g, batch, y, x, w, flip)
+		runWinograd(alg, g, batch, y, x, w, flip, bias)
 		return
 	}
 	if ge, alg := pickWinogradExtended(g); alg != nil {
-		runWinogradExtended(alg, ge, g, batch, y, x, w, flip)
+		runWinogradExtended(alg, ge, g, batch, y, x, w, flip, bias)
 		return
 	}
 	run3x3(g, batch, y, x, w, flip)
+	addBiasPlanes(y, bias, batch, g.co, g.ho*g.wo)
 }
 
 // band is a run of output rows computed together: its tiles cover the grid

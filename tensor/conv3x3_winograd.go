@@ -40,12 +40,12 @@ type winoAlgo struct {
 	// k[t][j]): value ξ of kernel j to dst[ξ·stride + j].
 	weights func(dst []float32, stride int, k *[9][16]float32, n int)
 	input   func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int)
-	output  func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int)
+	output  func(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32)
 	// inputPair and outputPair, where the variant has them, transform two
 	// short runs of tiles in one pass (the bits of one call per run): small
 	// images' tile rows fill the vector lanes twice as well.
 	inputPair  func(x []float32, chStride, h, w int, a, b simd.WinogradRun, nc int, dst []float32, xiStride, cStride int)
-	outputPair func(src []float32, xiStride, cStride, nc int, a, b simd.WinogradRun, dst []float32, chStride, rowStride int)
+	outputPair func(src []float32, xiStride, cStride, nc int, a, b simd.WinogradRun, dst []float32, chStride, rowStride int, bias []float32)
 	outputMax  int // the most tiles of an outputPair run (inputPair's: simd.WinogradPairMax)
 	// fast reports whether the current level has vector transforms.
 	fast func() bool
@@ -53,12 +53,12 @@ type winoAlgo struct {
 
 var (
 	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, weights: winogradWeights23,
-		input: simd.WinogradInputImage2x3, output: simd.WinogradOutput2x3,
-		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPair2x3, outputMax: simd.WinogradPairMax,
+		input: simd.WinogradInputImage2x3, output: simd.WinogradOutputBias2x3,
+		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPairBias2x3, outputMax: simd.WinogradPairMax,
 		fast: simd.WinogradAccelerated}
 	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, weights: simd.WinogradWeights43,
-		input: simd.WinogradInputImage4x3, output: simd.WinogradOutput4x3,
-		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPair4x3, outputMax: simd.WinogradOutputPair4x3Max,
+		input: simd.WinogradInputImage4x3, output: simd.WinogradOutputBias4x3,
+		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPairBias4x3, outputMax: simd.WinogradOutputPair4x3Max,
 		fast: simd.Winograd43Accelerated}
 )
 
@@ -223,8 +223,8 @@ func pickWinogradMicro(rows, cols int) simd.GemmMicro {
 }
 
 // runWinograd convolves a batch on grid g with variant alg; y is
-// [batch,co,h,w], x [batch,ci,h,w], w as in run3x3.
-func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bool) {
+// [batch,co,h,w], x [batch,ci,h,w], w as in run3x3, bias nil or [co].
+func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bool, bias []float32) {
 	p := newWinoPlan(alg, g, batch, Threads())
 	var u []float32
 	// Snapshots are cached at any batch size: their values cannot change, so
@@ -249,7 +249,7 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 				t1 := min(p.tiles, t0+p.chunk)
 				p.input(v, x, t0, t1, 0, g.ci)
 				p.multiply(m, v, u, t1-t0, 0, p.coPad/p.micro.MR)
-				p.output(y, m, t0, t1, 0, g.co)
+				p.output(y, m, t0, t1, 0, g.co, bias)
 			}
 		})
 		return
@@ -264,7 +264,7 @@ func runWinograd(alg *winoAlgo, g grid3x3, batch int, y, x, w []float32, flip bo
 		parallel.For(g.ci, func(lo, hi int) { p.input(v, x, t0, t1, lo, hi) })
 		parallel.For(p.coPad/mr, func(lo, hi int) {
 			p.multiply(m, v, u, t1-t0, lo, hi)
-			p.output(y, m, t0, t1, lo*mr, min(g.co, hi*mr))
+			p.output(y, m, t0, t1, lo*mr, min(g.co, hi*mr), bias)
 		})
 	}
 }
@@ -365,18 +365,23 @@ func (p winoPlan) multiply(m, v, u []float32, n, p0, p1 int) {
 	}
 }
 
-// output folds M back into y for tiles [t0, t1) and channels [c0, c1).
-func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int) {
+// output folds M back into y for tiles [t0, t1) and channels [c0, c1),
+// adding bias[c] to channel c when bias is not nil (the transforms add it
+// before they store, so it costs no pass over y).
+func (p winoPlan) output(y, m []float32, t0, t1, c0, c1 int, bias []float32) {
 	g, tm := p.g, p.alg.m
 	at := func(r winoRun) int { return r.b*p.outSz + tm*r.i*g.w + tm*r.j } // the run's first output
 	src, dst := m[c0*p.mLd:], y[c0*g.h*g.w:]
+	if bias != nil {
+		bias = bias[c0:c1]
+	}
 	p.forRunPairs(t0, t1, 0, p.alg.outputMax, func(r, s winoRun) {
 		if s.n == 0 {
-			p.alg.output(src[r.t-t0:], p.mXi, p.mLd, c1-c0, r.n, dst[at(r):], g.h*g.w, g.w)
+			p.alg.output(src[r.t-t0:], p.mXi, p.mLd, c1-c0, r.n, dst[at(r):], g.h*g.w, g.w, bias)
 			return
 		}
 		a := simd.WinogradRun{Src: r.t - t0, Dst: at(r), N: r.n}
 		b := simd.WinogradRun{Src: s.t - t0, Dst: at(s), N: s.n}
-		p.alg.outputPair(src, p.mXi, p.mLd, c1-c0, a, b, dst, g.h*g.w, g.w)
+		p.alg.outputPair(src, p.mXi, p.mLd, c1-c0, a, b, dst, g.h*g.w, g.w, bias)
 	})
 }

@@ -38,7 +38,7 @@ func pickWinogradExtended(g grid3x3) (grid3x3, *winoAlgo) {
 // ge; y, x and w are as in runWinograd for g. Each image is extended and
 // cropped on its own, so results stay per image (batch- and
 // thread-invariant).
-func runWinogradExtended(alg *winoAlgo, ge, g grid3x3, batch int, y, x, w []float32, flip bool) {
+func runWinogradExtended(alg *winoAlgo, ge, g grid3x3, batch int, y, x, w []float32, flip bool, bias []float32) {
 	in, inE := g.h*g.w, ge.h*ge.w
 	xe, ye := getBuf(batch*g.ci*inE), getBuf(batch*g.co*inE)
 	defer putBuf(xe)
@@ -53,7 +53,7 @@ func runWinogradExtended(alg *winoAlgo, ge, g grid3x3, batch int, y, x, w []floa
 			clear(dst[g.h*ge.w:])
 		}
 	})
-	runWinograd(alg, ge, batch, ye, xe, w, flip)
+	runWinograd(alg, ge, batch, ye, xe, w, flip, bias)
 	parallel.For(batch*g.co, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			simd.CopyRows(y[p*in:], ye[p*inE:], g.h, g.w, g.w, ge.w)

@@ -388,6 +388,18 @@ in_channel:
 	W4_OUTPUT6(y0, Z24, Z25, Z26, y1, y3, y2, Z27) \
 	ADDQ      R10, AX
 
+// W4_OUT_COLS transforms the six columns of the channel's planes (from SI)
+// into t[a][s] = Z(4s+a) and points BX at its first output row.
+#define W4_OUT_COLS \
+	MOVQ SI, AX                  \
+	W4_OUT_COL(Z0, Z1, Z2, Z3)    \
+	W4_OUT_COL(Z4, Z5, Z6, Z7)    \
+	W4_OUT_COL(Z8, Z9, Z10, Z11)  \
+	W4_OUT_COL(Z12, Z13, Z14, Z15) \
+	W4_OUT_COL(Z16, Z17, Z18, Z19) \
+	W4_OUT_COL(Z20, Z21, Z22, Z23) \
+	MOVQ DI, BX
+
 // W4_OUT_ROW transforms row a (t[a][s] in t0..t5), interleaves and stores it
 // (lanes 0..7 at BX, the 8 lanes Z28 names at BX + DX), and moves BX to the
 // next output row.
@@ -476,14 +488,7 @@ TEXT ·winograd43OutputAVX512(SB), NOSPLIT, $0-96
 	JNZ   outb_channel
 
 out_channel:
-	MOVQ SI, AX
-	W4_OUT_COL(Z0, Z1, Z2, Z3)
-	W4_OUT_COL(Z4, Z5, Z6, Z7)
-	W4_OUT_COL(Z8, Z9, Z10, Z11)
-	W4_OUT_COL(Z12, Z13, Z14, Z15)
-	W4_OUT_COL(Z16, Z17, Z18, Z19)
-	W4_OUT_COL(Z20, Z21, Z22, Z23)
-	MOVQ DI, BX
+	W4_OUT_COLS
 	W4_OUT_ROW(Z0, Z4, Z8, Z12, Z16, Z20)
 	W4_OUT_ROW(Z1, Z5, Z9, Z13, Z17, Z21)
 	W4_OUT_ROW(Z2, Z6, Z10, Z14, Z18, Z22)
@@ -496,14 +501,7 @@ out_channel:
 	RET
 
 outb_channel:
-	MOVQ SI, AX
-	W4_OUT_COL(Z0, Z1, Z2, Z3)
-	W4_OUT_COL(Z4, Z5, Z6, Z7)
-	W4_OUT_COL(Z8, Z9, Z10, Z11)
-	W4_OUT_COL(Z12, Z13, Z14, Z15)
-	W4_OUT_COL(Z16, Z17, Z18, Z19)
-	W4_OUT_COL(Z20, Z21, Z22, Z23)
-	MOVQ DI, BX
+	W4_OUT_COLS
 	MOVQ bias+88(FP), AX
 	W4_OUT_ROWB(Z0, Z4, Z8, Z12, Z16, Z20)
 	MOVQ bias+88(FP), AX

@@ -361,6 +361,13 @@ img_zero3:
 	VPERMI2PS Z27, Z26, Z29                 \
 	VPERMT2PS Z27, Z31, Z26
 
+// WG_OUT_ADD_BIAS adds the bias at AX to the two interleaved output rows.
+#define WG_OUT_ADD_BIAS \
+	VADDPS.BCST (AX), Z28, Z28 \
+	VADDPS.BCST (AX), Z24, Z24 \
+	VADDPS.BCST (AX), Z29, Z29 \
+	VADDPS.BCST (AX), Z26, Z26
+
 // func winogradOutputAVX512(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask uint64, hiOff int, zipHi *[16]uint32, bias *float32)
 //
 // The tail block stores its first 8 lanes with K1 = the low 16 bits of
@@ -407,10 +414,7 @@ out_block:
 	MOVQ    bias+88(FP), AX
 	TESTQ   AX, AX
 	JZ      out_block_store
-	VADDPS.BCST (AX), Z28, Z28
-	VADDPS.BCST (AX), Z24, Z24
-	VADDPS.BCST (AX), Z29, Z29
-	VADDPS.BCST (AX), Z26, Z26
+	WG_OUT_ADD_BIAS
 
 out_block_store:
 	VMOVUPS Z28, (R14)
@@ -438,10 +442,7 @@ out_tail:
 	MOVQ     bias+88(FP), AX
 	TESTQ    AX, AX
 	JZ       out_tail_store
-	VADDPS.BCST (AX), Z28, Z28
-	VADDPS.BCST (AX), Z24, Z24
-	VADDPS.BCST (AX), Z29, Z29
-	VADDPS.BCST (AX), Z26, Z26
+	WG_OUT_ADD_BIAS
 
 out_tail_store:
 	MOVQ     hiOff+72(FP), R15

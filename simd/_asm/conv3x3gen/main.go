@@ -188,15 +188,7 @@ func wgrad(isa, r string, tco, lanes int) {
 	t := xr // the input registers are free once the loop is done
 	for c := 0; c < tco; c++ {
 		for kw := 0; kw < 3; kw++ {
-			i := c*3 + kw
-			p("\tVEXTRACTF128 $1, Y%d, X%d", i, t)
-			p("\tVADDPS X%d, X%d, X%d", t, i, i)
-			p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
-			p("\tVADDPS X%d, X%d, X%d", t, i, i)
-			p("\tVMOVSHDUP X%d, X%d", i, t)
-			p("\tVADDSS X%d, X%d, X%d", t, i, i)
-			p("\tVADDSS %d(DX), X%d, X%d", kw*4, i, i)
-			p("\tVMOVSS X%d, %d(DX)", i, kw*4)
+			reduceAdd(c*3+kw, t, false, kw*4)
 		}
 		if c < tco-1 {
 			p("\tADDQ R10, DX")
@@ -277,17 +269,7 @@ func wgrad9(tco int) {
 	p("reduce%s:", l)
 	for c := 0; c < tco; c++ {
 		for tap := 0; tap < 9; tap++ {
-			i := c*9 + tap
-			p("\tVEXTRACTF64X4 $1, Z%d, Y%d", i, t)
-			p("\tVADDPS Y%d, Y%d, Y%d", t, i, i)
-			p("\tVEXTRACTF32X4 $1, Y%d, X%d", i, t)
-			p("\tVADDPS X%d, X%d, X%d", t, i, i)
-			p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
-			p("\tVADDPS X%d, X%d, X%d", t, i, i)
-			p("\tVMOVSHDUP X%d, X%d", i, t)
-			p("\tVADDSS X%d, X%d, X%d", t, i, i)
-			p("\tVADDSS %d(DX), X%d, X%d", tap*4, i, i)
-			p("\tVMOVSS X%d, %d(DX)", i, tap*4)
+			reduceAdd(c*9+tap, t, true, tap*4)
 		}
 		if c < tco-1 {
 			p("\tADDQ R10, DX")
@@ -295,4 +277,25 @@ func wgrad9(tco int) {
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")
+}
+
+// reduceAdd adds the lanes of accumulator i by the fixed tree (halves of 8,
+// 4, 2, 1 floats; from 16 when zmm) with scratch register t, and adds the
+// sum to the float off bytes from DX. A zmm accumulator's 128-bit half is
+// taken with the EVEX form, which also reaches registers 16..31.
+func reduceAdd(i, t int, zmm bool, off int) {
+	if zmm {
+		p("\tVEXTRACTF64X4 $1, Z%d, Y%d", i, t)
+		p("\tVADDPS Y%d, Y%d, Y%d", t, i, i)
+		p("\tVEXTRACTF32X4 $1, Y%d, X%d", i, t)
+	} else {
+		p("\tVEXTRACTF128 $1, Y%d, X%d", i, t)
+	}
+	p("\tVADDPS X%d, X%d, X%d", t, i, i)
+	p("\tVMOVHLPS X%d, X%d, X%d", i, i, t)
+	p("\tVADDPS X%d, X%d, X%d", t, i, i)
+	p("\tVMOVSHDUP X%d, X%d", i, t)
+	p("\tVADDSS X%d, X%d, X%d", t, i, i)
+	p("\tVADDSS %d(DX), X%d, X%d", off, i, i)
+	p("\tVMOVSS X%d, %d(DX)", i, off)
 }

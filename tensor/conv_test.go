@@ -47,6 +47,8 @@ var convCases = []convCase{
 	{2, 48, 6, 5, 24, 1, 1, 1, 0},   // a tc-unet skip convolution
 	{5, 22, 13, 17, 12, 1, 1, 1, 0}, // weight-gradient depth (over 1024) in blocks that start inside an image
 	{5, 9, 30, 30, 5, 3, 3, 2, 1},   // the same, strided
+	{1, 2, 1, 1, 3, 3, 3, 2, 1},     // stride 2 on one pixel: phase planes of a single value
+	{3, 2, 5, 1, 4, 3, 3, 2, 1},     // stride 2, one column: no odd-column phase
 }
 
 func convRand(r *rand.Rand, n int) []float32 {

@@ -11,17 +11,19 @@ func TestUpsampleNearest2x(t *testing.T) {
 	for _, threads := range []int{1, 3} {
 		SetThreads(threads)
 		for _, strided := range []bool{false, true} {
-			x := randTensor(r, strided, 2, 3, 3, 5)
-			y, err := UpsampleNearest2x(x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(y.shape, []int{2, 3, 6, 10}) {
-				t.Fatalf("shape %v", y.shape)
-			}
-			for _, idx := range allIndices(y.shape) {
-				if want := x.At(idx[0], idx[1], idx[2]/2, idx[3]/2); y.At(idx...) != want {
-					t.Fatalf("upsample at %v: %v want %v", idx, y.At(idx...), want)
+			for _, w := range []int{5, 40} { // one short row, and rows of several vectors
+				x := randTensor(r, strided, 2, 3, 3, w)
+				y, err := UpsampleNearest2x(x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(y.shape, []int{2, 3, 6, 2 * w}) {
+					t.Fatalf("shape %v", y.shape)
+				}
+				for _, idx := range allIndices(y.shape) {
+					if want := x.At(idx[0], idx[1], idx[2]/2, idx[3]/2); y.At(idx...) != want {
+						t.Fatalf("upsample at %v: %v want %v", idx, y.At(idx...), want)
+					}
 				}
 			}
 		}

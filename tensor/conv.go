@@ -9,8 +9,9 @@ import (
 )
 
 // 2-D convolution (cross-correlation, as in PyTorch) over NCHW float32
-// tensors, without bias (Conv2dBias adds one). Weights are [Co, Ci, kh, kw]. Every entry point
-// validates shapes and reports problems as errors naming the shapes.
+// tensors, without bias (Conv2dBias adds one). Weights are [Co, Ci, kh, kw].
+// Every entry point validates shapes and reports problems as errors naming
+// the shapes.
 //
 // Three implementations sit behind the API: Winograd F(2×2,3×3) and
 // F(4×4,3×3) for 3×3, stride 1, pad 1 layers with many channels
@@ -19,7 +20,8 @@ import (
 // other 3×3, stride 1, pad 0..2 convolutions and for every 3×3 weight
 // gradient (conv3x3.go), and an implicit-GEMM path for every other geometry
 // (conv_generic.go) that feeds the packed GEMM with sources reading the
-// images in place.
+// images in place; its stride-2 3×3 pad-1 case reads them through even/odd
+// phase planes instead (conv3x3_stride2.go).
 
 // convGeom is the validated geometry of one convolution.
 type convGeom struct {

@@ -22,14 +22,35 @@ func (g convGeom) stride2Phases() bool {
 	return g.kh == 3 && g.kw == 3 && g.stride == 2 && g.pad == 1
 }
 
-// phaseGrid is the layout of one image's phase planes: grid width wg (the
-// output width plus one) and plane size. The last tap reads up to
-// (ho+1)·wg floats into a plane, so a plane has ho+2 rows.
-type phaseGrid struct{ wg, plane int }
+// phaseGrid is the layout of one image's phase planes: ci channels, grid
+// width wg (the output width plus one) and plane size. The last tap reads
+// up to (ho+1)·wg floats into a plane, so a plane has ho+2 rows.
+type phaseGrid struct{ ci, wg, plane int }
 
 func (g convGeom) phaseGrid() phaseGrid {
 	wg := g.wo + 1
-	return phaseGrid{wg: wg, plane: (g.ho + 2) * wg}
+	return phaseGrid{ci: g.ci, wg: wg, plane: (g.ho + 2) * wg}
+}
+
+// size is the floats of one image's four phase planes.
+func (pg phaseGrid) size() int { return 4 * pg.ci * pg.plane }
+
+// start is the offset in an image's phase planes of row k = c·9 + kh·3 + kw
+// of its im2col matrix on the grid: tap (kh, kw) of channel c reads phase
+// (kh%2, kw%2) from row kh/2, column kw/2 on.
+func (pg phaseGrid) start(k int) int {
+	c, t := k/9, k%9
+	kh, kw := t/3, t%3
+	return ((2*(kh%2)+kw%2)*pg.ci+c)*pg.plane + kh/2*pg.wg + kw/2
+}
+
+// phaseGridDy writes one image's dy [co,ho,wo] onto the phase grid, the
+// extra column zero, so that the products of that column add nothing.
+func (g convGeom) phaseGridDy(dst, dy []float32, pg phaseGrid) {
+	simd.CopyRows(dst, dy, g.co*g.ho, g.wo, pg.wg, g.wo)
+	for r := 0; r < g.co*g.ho; r++ {
+		dst[r*pg.wg+g.wo] = 0
+	}
 }
 
 // forPhaseRows calls f for each channel c and row parity a of one image
@@ -54,7 +75,7 @@ func (g convGeom) forPhaseRows(img, q []float32, pg phaseGrid, f func(img, even,
 // fillPhases writes the four phase planes of each channel of one image x
 // [ci,h,w] into q, phase (a, b) of channel c at q[((2a+b)·ci + c)·plane:].
 func (g convGeom) fillPhases(q, x []float32, pg phaseGrid) {
-	clear(q[:4*g.ci*pg.plane])
+	clear(q[:pg.size()])
 	g.forPhaseRows(x, q, pg, func(img, even, odd []float32, rows int) {
 		simd.DeinterleaveRows(even, odd, img, rows, g.w, pg.wg, pg.wg, 2*g.w)
 	})
@@ -68,23 +89,16 @@ func (g convGeom) mergePhases(x, q []float32, pg phaseGrid) {
 	})
 }
 
-// phaseB is the im2col matrix of one image on the phase grid: row
-// k = c·9 + kh·3 + kw, column q of the grid, is q[start(k) + q].
+// phaseB is the im2col matrix of one image on the phase grid: row k,
+// column q of the grid, is q[pg.start(k) + q].
 type phaseB struct {
 	q  []float32
-	ci int
 	pg phaseGrid
-}
-
-func (s phaseB) start(k int) int {
-	c, t := k/9, k%9
-	kh, kw := t/3, t%3
-	return ((2*(kh%2)+kw%2)*s.ci+c)*s.pg.plane + kh/2*s.pg.wg + kw/2
 }
 
 func (s phaseB) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	for kk := 0; kk < kc; kk++ {
-		row := s.q[s.start(k0+kk)+j0:]
+		row := s.q[s.pg.start(k0+kk)+j0:]
 		for p := 0; p*nr < nc; p++ {
 			cols := min(nr, nc-p*nr)
 			out := dst[p*nr*kc+kk*nr : p*nr*kc+kk*nr+nr]
@@ -100,12 +114,12 @@ func convStride2Forward(g convGeom, y, x, w []float32) {
 	k, n := g.ci*9, g.ho*pg.wg
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	forEachImage(g.b, func(b, threads int) {
-		q, c := getBuf(4*g.ci*pg.plane), getBuf(g.co*n)
+		q, c := getBuf(pg.size()), getBuf(g.co*n)
 		defer putBuf(q)
 		defer putBuf(c)
 		g.fillPhases(q, x[b*inSize:(b+1)*inSize], pg)
 		a := cachedA{denseA{data: w, ld: k}, w, useConvForward}
-		gemmPacked(g.co, n, k, 1, a, phaseB{q: q, ci: g.ci, pg: pg}, 0, c, n, threads)
+		gemmPacked(g.co, n, k, 1, a, phaseB{q: q, pg: pg}, 0, c, n, threads)
 		simd.CopyRows(y[b*outSize:(b+1)*outSize], c, g.co*g.ho, g.wo, g.wo, pg.wg)
 	})
 }
@@ -119,45 +133,42 @@ func convStride2BackwardWeight(g convGeom, dw, x, dy []float32) {
 	pg := g.phaseGrid()
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
 	pix := g.ho * pg.wg
-	qSize, dSize := 4*g.ci*pg.plane, g.co*pix
+	qSize, dSize := pg.size(), g.co*pix
 	q, dyg := getBuf(g.b*qSize), getBuf(g.b*dSize)
 	defer putBuf(q)
 	defer putBuf(dyg)
 	parallel.For(g.b, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			g.fillPhases(q[b*qSize:(b+1)*qSize], x[b*inSize:(b+1)*inSize], pg)
-			d := dyg[b*dSize : (b+1)*dSize]
-			simd.CopyRows(d, dy[b*outSize:], g.co*g.ho, g.wo, pg.wg, g.wo)
-			for r := 0; r < g.co*g.ho; r++ {
-				d[r*pg.wg+g.wo] = 0
-			}
+			g.phaseGridDy(dyg[b*dSize:(b+1)*dSize], dy[b*outSize:], pg)
 		}
 	})
 	a := batchRowsA{data: dyg, m: g.co, p: pix}
-	src := phaseBatchT{q: q, b: phaseB{ci: g.ci, pg: pg}, pix: pix, size: qSize}
+	src := phaseBatchT{q: q, pg: pg, pix: pix}
 	gemmPacked(g.co, 9*g.ci, g.b*pix, 1, a, src, 0, dw, 9*g.ci, Threads())
 }
 
 // phaseBatchT is the transposed im2col matrix of a batch on the phase grid:
 // row (depth) d = b·pix + q, column k = c·9 + tap, entry
-// q[b·size + start(k) + q]. A column is a few contiguous runs (one per
-// image), copied into a slab that the vector packing turns into panels.
+// q[b·pg.size() + pg.start(k) + q]. A column is a few contiguous runs (one
+// per image), copied into a slab that the vector packing turns into panels.
 type phaseBatchT struct {
-	q         []float32
-	b         phaseB // start() only
-	pix, size int
+	q   []float32
+	pg  phaseGrid
+	pix int
 }
 
 func (s phaseBatchT) packB(dst []float32, k0, kc, j0, nc, nr int) {
 	slab := getBuf(nc * kc)
 	defer putBuf(slab)
+	size := s.pg.size()
 	for col := range nc {
 		row := slab[col*kc : (col+1)*kc]
-		start := s.b.start(j0 + col)
+		start := s.pg.start(j0 + col)
 		for at := 0; at < kc; {
 			img, q := (k0+at)/s.pix, (k0+at)%s.pix
 			n := min(kc-at, s.pix-q)
-			copy(row[at:at+n], s.q[img*s.size+start+q:])
+			copy(row[at:at+n], s.q[img*size+start+q:])
 			at += n
 		}
 	}
@@ -174,21 +185,17 @@ func convStride2BackwardInput(g convGeom, dx, dy, w []float32) {
 	pg := g.phaseGrid()
 	m, pix := g.ci*9, g.ho*pg.wg
 	inSize, outSize := g.ci*g.h*g.w, g.co*g.ho*g.wo
-	src := phaseB{ci: g.ci, pg: pg} // start() only
 	forEachImage(g.b, func(b, threads int) {
-		dyg, cols, dq := getBuf(g.co*pix), getBuf(m*pix), getBuf(4*g.ci*pg.plane)
+		dyg, cols, dq := getBuf(g.co*pix), getBuf(m*pix), getBuf(pg.size())
 		defer putBuf(dyg)
 		defer putBuf(cols)
 		defer putBuf(dq)
-		simd.CopyRows(dyg, dy[b*outSize:], g.co*g.ho, g.wo, pg.wg, g.wo)
-		for r := 0; r < g.co*g.ho; r++ {
-			dyg[r*pg.wg+g.wo] = 0
-		}
+		g.phaseGridDy(dyg, dy[b*outSize:], pg)
 		a := cachedA{matrix{data: w, rs: 1, cs: m}, w, useConvColumns} // Wᵀ, read in place
 		gemmPacked(m, pix, g.co, 1, a, denseB{data: dyg, ld: pix}, 0, cols, pix, threads)
 		clear(dq)
 		for k := 0; k < m; k++ {
-			s := dq[src.start(k):][:pix]
+			s := dq[pg.start(k):][:pix]
 			simd.Add(s, s, cols[k*pix:(k+1)*pix])
 		}
 		g.mergePhases(dx[b*inSize:(b+1)*inSize], dq, pg)

@@ -21,6 +21,12 @@ const GNEpsilon = 1e-5
 // where μ and σ² (biased) are taken per image n and group g over its
 // C/groups·H·W values. groups must divide C; weight and bias are [C].
 func GroupNorm(x, weight, bias *Var, groups int) *Var {
+	return recordGroupNorm(x, weight, bias, groups, false)
+}
+
+// recordGroupNorm records GroupNorm, followed by SiLU in the same pass over
+// each channel when silu is set (GroupNormSiLU).
+func recordGroupNorm(x, weight, bias *Var, groups int, silu bool) *Var {
 	return x.tape.record([]*Var{x, weight, bias}, func() (*tensor.Tensor, op, error) {
 		d, err := gnCheck(x.Value, weight.Value, bias.Value, groups)
 		if err != nil {
@@ -40,10 +46,16 @@ func GroupNorm(x, weight, bias *Var, groups int) *Var {
 			o.mean[u], o.rstd[u] = mu, 1/math.Sqrt(v+GNEpsilon)
 			for c := q * d.cg; c < (q+1)*d.cg; c++ {
 				off := d.chanOff(r, c)
-				a := float64(w[c]) * o.rstd[u]
-				simd.CenteredAffine(y.Data()[off:off+d.hw], nil, xd[off:off+d.hw], 0, float32(a), float32(mu), bb[c])
+				dst := y.Data()[off : off+d.hw]
+				o.normalize(dst, xd, w, bb, r, c)
+				if silu { // while the channel is in L1
+					simd.SiLU(dst, dst)
+				}
 			}
 		})
+		if silu {
+			return y, &gnSiLUOp{gnOp: o}, nil
+		}
 		return y, o, nil
 	})
 }
@@ -58,6 +70,15 @@ type gnOp struct {
 }
 
 func (*gnOp) name() string { return "groupnorm" }
+
+// normalize sets dst to the normalized channel c of image n of x, scaled by
+// w[c] and shifted by b[c]: the forward's values, to the bit, wherever they
+// are recomputed.
+func (o *gnOp) normalize(dst, x, w, b []float32, n, c int) {
+	d := o.d
+	u, off := n*d.g+c/d.cg, d.chanOff(n, c)
+	simd.CenteredAffine(dst, nil, x[off:off+d.hw], 0, float32(float64(w[c])*o.rstd[u]), float32(o.mean[u]), b[c])
+}
 
 // jvp, per row of the block and group (image n = row mod B), with
 // x̂ = (x−μ)·r, M1 = mean(dx) and M2 = mean(dx·x̂) over the group:
@@ -108,20 +129,31 @@ func (o *gnOp) jvp(out *Var, tin []*tensor.Tensor, k int) *tensor.Tensor {
 // B = mean(γ·g·x̂), dx = r·(γ·g − A − x̂·B). The per-image sums are added over
 // the batch in a fixed order, so the result does not depend on threads.
 func (o *gnOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tensor.Tensor {
-	d, x, w, gd := o.d, out.inputs[0].Value.Data(), out.inputs[1].Value.Data(), gt.Data()
+	d, gd := o.d, gt.Data()
+	return o.vjpOf(out, gt.Shape(), need, k, 0, func(r, q int, _ []float32) []float32 {
+		return gd[d.groupOff(r, q) : d.groupOff(r, q)+d.n()]
+	})
+}
+
+// vjpOf is vjp with the cotangent of the normalized output supplied one
+// (row, group) at a time: grad returns the group's d.n() values, using
+// scratch (scratch floats of the goroutine's own) if it must compute them.
+func (o *gnOp) vjpOf(out *Var, shape []int, need []bool, k, scratch int, grad func(r, q int, scratch []float32) []float32) []*tensor.Tensor {
+	d, x, w := o.d, out.inputs[0].Value.Data(), out.inputs[1].Value.Data()
 	s1, s2 := make([]float64, k*d.b*d.c), make([]float64, k*d.b*d.c) // per (row, channel)
 	var gx *tensor.Tensor
 	if need[0] {
-		gx = tensor.Empty(gt.Shape()...)
+		gx = tensor.Empty(shape...)
 	}
-	d.eachGroup(k, func(r, q int) {
+	d.eachGroupScratch(k, scratch, func(r, q int, buf []float32) {
 		n := r % d.b
 		u := n*d.g + q
 		mu, rs := o.mean[u], o.rstd[u]
+		gg := grad(r, q, buf) // group q of row r, channel by channel
 		var a, b float64
 		for c := q * d.cg; c < (q+1)*d.cg; c++ {
-			xo, to := d.chanOff(n, c), d.chanOff(r, c)
-			seg := gd[to : to+d.hw]
+			xo := d.chanOff(n, c)
+			seg := gg[(c-q*d.cg)*d.hw : (c-q*d.cg+1)*d.hw]
 			s := simd.Sum64(seg)
 			sx := rs * (simd.Dot64(seg, x[xo:xo+d.hw]) - mu*s)
 			s1[r*d.c+c], s2[r*d.c+c] = s, sx
@@ -135,7 +167,7 @@ func (o *gnOp) vjp(out *Var, gt *tensor.Tensor, need []bool, k int) []*tensor.Te
 		b /= float64(d.n())
 		for c := q * d.cg; c < (q+1)*d.cg; c++ {
 			xo, to := d.chanOff(n, c), d.chanOff(r, c)
-			simd.CenteredAffine(gx.Data()[to:to+d.hw], gd[to:to+d.hw], x[xo:xo+d.hw],
+			simd.CenteredAffine(gx.Data()[to:to+d.hw], gg[(c-q*d.cg)*d.hw:(c-q*d.cg+1)*d.hw], x[xo:xo+d.hw],
 				float32(float64(w[c])*rs), float32(-rs*rs*b), float32(mu), float32(-rs*a))
 		}
 	})
@@ -199,9 +231,16 @@ func gnCheck(x, weight, bias *tensor.Tensor, groups int) (gnShape, error) {
 // block, split over threads by (row, group): each writes only its own
 // group, so the result does not depend on the split.
 func (d gnShape) eachGroup(k int, body func(r, q int)) {
+	d.eachGroupScratch(k, 0, func(r, q int, _ []float32) { body(r, q) })
+}
+
+// eachGroupScratch is eachGroup with scratch floats for each goroutine,
+// reused across the groups it runs.
+func (d gnShape) eachGroupScratch(k, scratch int, body func(r, q int, scratch []float32)) {
 	run := func(lo, hi int) {
+		buf := make([]float32, scratch)
 		for i := lo; i < hi; i++ {
-			body(i/d.g, i%d.g)
+			body(i/d.g, i%d.g, buf)
 		}
 	}
 	if k*d.b*d.c*d.hw < minParallelElements {

@@ -22,6 +22,8 @@ func BenchmarkTCOps(b *testing.B) {
 		xv := tp.Leaf(x, true)
 		gn := GroupNorm(xv, tp.Leaf(w, true), tp.Leaf(bias, true), 8)
 		si := SiLU(xv)
+		fu := GroupNormSiLU(xv, gn.inputs[1], gn.inputs[2], 8)
+		sgn := SiLU(gn)
 		if err := tp.Err(); err != nil {
 			b.Fatal(err)
 		}
@@ -44,6 +46,22 @@ func BenchmarkTCOps(b *testing.B) {
 				o := &siluOp{}
 				o.derivative(x.Data())
 				o.releaseBuffers()
+			}},
+			// GroupNorm then SiLU as one op, against the two ops in a row
+			// (the pair's VJP: the first SiLU VJP, then GroupNorm's).
+			{"groupnorm+silu/forward", 2, func() { tensor.Recycle(GroupNormSiLU(xv, gn.inputs[1], gn.inputs[2], 8).Value) }},
+			{"groupnorm+silu/pair-forward", 2, func() {
+				y := GroupNorm(xv, gn.inputs[1], gn.inputs[2], 8)
+				tensor.Recycle(SiLU(y).Value)
+				tensor.Recycle(y.Value)
+			}},
+			{"groupnorm+silu/vjp-first", 3, func() {
+				tensor.Recycle((&gnSiLUOp{gnOp: fu.op.(*gnSiLUOp).gnOp}).vjp(fu, g, []bool{true, true, true}, 1)[0])
+			}},
+			{"groupnorm+silu/pair-vjp-first", 3, func() {
+				gz := (&siluOp{}).vjp(sgn, g, []bool{true}, 1)[0]
+				tensor.Recycle(gn.op.vjp(gn, gz, []bool{true, true, true}, 1)[0])
+				tensor.Recycle(gz)
 			}},
 			// Memory bandwidth for comparison: y = x + g, three streams.
 			{"reference/add", 3, func() { tensor.Recycle(must(tensor.Add(x, g))) }},

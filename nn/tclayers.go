@@ -69,8 +69,11 @@ func newGroupNorm(r *registry, name string, groups, c int) (*groupNorm, error) {
 	return n, nil
 }
 
-func (n *groupNorm) forward(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
-	return observe(tp, n.w, autograd.GroupNorm(x, n.w.bind(tp, train), n.b.bind(tp, train), n.groups))
+// forwardSiLU is silu(groupnorm(x)), the only way the network uses a
+// GroupNorm, as one op (autograd.GroupNormSiLU: the bits of the two ops,
+// with fewer passes over the activations each way).
+func (n *groupNorm) forwardSiLU(tp *autograd.Tape, x *autograd.Var, train bool) *autograd.Var {
+	return observe(tp, n.w, autograd.GroupNormSiLU(x, n.w.bind(tp, train), n.b.bind(tp, train), n.groups))
 }
 
 // resBlock is torch_reference.py's ResBlock(ci → co):
@@ -105,9 +108,9 @@ func newResBlock(r *registry, rng *tensor.RNG, name string, ci, co, tdim, groups
 
 // forward takes silu(temb) [B, tdim], shared by every block of a pass.
 func (b *resBlock) forward(tp *autograd.Tape, x, siluTemb *autograd.Var, train bool) *autograd.Var {
-	h := b.conv1.forward(tp, autograd.SiLU(b.gn1.forward(tp, x, train)), train)
+	h := b.conv1.forward(tp, b.gn1.forwardSiLU(tp, x, train), train)
 	h = autograd.AddChannelVectors(h, b.tproj.forward(tp, siluTemb, train))
-	h = b.conv2.forward(tp, autograd.SiLU(b.gn2.forward(tp, h, train)), train)
+	h = b.conv2.forward(tp, b.gn2.forwardSiLU(tp, h, train), train)
 	if b.skip != nil {
 		return autograd.Add(h, b.skip.forward(tp, x, train))
 	}

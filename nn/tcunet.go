@@ -248,7 +248,7 @@ func (n *TCUNet) Forward(tp *autograd.Tape, x *autograd.Var, t *tensor.Tensor, t
 			h = lv.resample.forward(tp, autograd.UpsampleNearest2x(h), train)
 		}
 	}
-	return n.outConv.forward(tp, autograd.SiLU(n.outGN.forward(tp, h, train)), train)
+	return n.outConv.forward(tp, n.outGN.forwardSiLU(tp, h, train), train)
 }
 
 // Meta is the checkpoint metadata of the torch_reference.py contract.

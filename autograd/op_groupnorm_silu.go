@@ -1,9 +1,6 @@
 package autograd
 
 import (
-	"sync"
-	"sync/atomic"
-
 	"github.com/harmonic-go/harmonic/simd"
 	"github.com/harmonic-go/harmonic/tensor"
 )
@@ -23,20 +20,16 @@ func GroupNormSiLU(x, weight, bias *Var, groups int) *Var {
 // derivative at the normalized values once a JVP or a second VJP needs it.
 type gnSiLUOp struct {
 	*gnOp
-	once  sync.Once
-	deriv *tensor.Tensor
-	uses  atomic.Int32
+	keptDerivative
 }
 
 func (*gnSiLUOp) name() string { return "groupnorm+silu" }
 
 // derivative returns silu'(z) for the normalized input z, computed once.
 func (o *gnSiLUOp) derivative(out *Var) []float32 {
-	o.once.Do(func() {
-		d := o.d
+	d := o.d
+	return o.kept(d.b*d.c*d.hw, func(dv []float32) {
 		x, w, b := out.inputs[0].Value.Data(), out.inputs[1].Value.Data(), out.inputs[2].Value.Data()
-		o.deriv = tensor.Empty(d.b * d.c * d.hw)
-		dv := o.deriv.Data()
 		d.eachGroup(1, func(n, q int) {
 			for c := q * d.cg; c < (q+1)*d.cg; c++ {
 				seg := dv[d.chanOff(n, c) : d.chanOff(n, c)+d.hw]
@@ -45,14 +38,6 @@ func (o *gnSiLUOp) derivative(out *Var) []float32 {
 			}
 		})
 	})
-	return o.deriv.Data()
-}
-
-func (o *gnSiLUOp) releaseBuffers() {
-	if o.deriv != nil {
-		tensor.Recycle(o.deriv)
-		o.deriv = nil
-	}
 }
 
 // jvp is GroupNorm's tangent times silu'(z), elementwise.

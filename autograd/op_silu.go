@@ -25,29 +25,39 @@ func SiLU(x *Var) *Var {
 // The first use, when it is a VJP of one vector (a training step's only
 // one), multiplies by the derivative as it computes it instead, without
 // keeping it. Both paths give the same bits.
-type siluOp struct {
+type siluOp struct{ keptDerivative }
+
+func (*siluOp) name() string { return "silu" }
+
+func (o *siluOp) derivative(x []float32) []float32 {
+	return o.kept(len(x), func(d []float32) {
+		splitElements(len(x), func(lo, hi int) { simd.SiLUDerivative(d[lo:hi], x[lo:hi]) })
+	})
+}
+
+// keptDerivative is an elementwise derivative computed once, on first
+// request, and the count of the op's uses that decides when to keep it.
+type keptDerivative struct {
 	once  sync.Once
 	deriv *tensor.Tensor
 	uses  atomic.Int32
 }
 
-func (*siluOp) name() string { return "silu" }
-
-func (o *siluOp) derivative(x []float32) []float32 {
-	o.once.Do(func() {
-		o.deriv = tensor.Empty(len(x)) // a recycled buffer when one is free
-		d := o.deriv.Data()
-		splitElements(len(x), func(lo, hi int) { simd.SiLUDerivative(d[lo:hi], x[lo:hi]) })
+// kept returns the n-value derivative, filling it on the first call.
+func (k *keptDerivative) kept(n int, fill func(d []float32)) []float32 {
+	k.once.Do(func() {
+		k.deriv = tensor.Empty(n) // a recycled buffer when one is free
+		fill(k.deriv.Data())
 	})
-	return o.deriv.Data()
+	return k.deriv.Data()
 }
 
 // releaseBuffers recycles the derivative once the recording is released
-// (a training step's tape would otherwise drop one such buffer per SiLU).
-func (o *siluOp) releaseBuffers() {
-	if o.deriv != nil {
-		tensor.Recycle(o.deriv)
-		o.deriv = nil
+// (a training step's tape would otherwise drop one such buffer per op).
+func (k *keptDerivative) releaseBuffers() {
+	if k.deriv != nil {
+		tensor.Recycle(k.deriv)
+		k.deriv = nil
 	}
 }
 

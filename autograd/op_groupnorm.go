@@ -238,7 +238,12 @@ func (d gnShape) eachGroup(k int, body func(r, q int)) {
 // reused across the groups it runs.
 func (d gnShape) eachGroupScratch(k, scratch int, body func(r, q int, scratch []float32)) {
 	run := func(lo, hi int) {
-		buf := make([]float32, scratch)
+		var buf []float32
+		if scratch > 0 {
+			t := tensor.Empty(scratch) // a recycled buffer when one is free
+			defer tensor.Recycle(t)
+			buf = t.Data()
+		}
 		for i := lo; i < hi; i++ {
 			body(i/d.g, i%d.g, buf)
 		}

@@ -12,11 +12,7 @@ func DeinterleaveRows(even, odd, src []float32, rows, n, evenStride, oddStride, 
 	if rows <= 0 || n <= 0 {
 		return
 	}
-	ne, no := (n+1)/2, n/2
-	if evenStride < 0 || oddStride < 0 || srcStride < 0 ||
-		len(even) < (rows-1)*evenStride+ne || len(odd) < (rows-1)*oddStride+no || len(src) < (rows-1)*srcStride+n {
-		panic("simd: DeinterleaveRows: slice too short for the geometry")
-	}
+	checkPhaseRows("DeinterleaveRows", src, even, odd, rows, n, srcStride, evenStride, oddStride)
 	deinterleaveRows(even, odd, src, rows, n, evenStride, oddStride, srcStride)
 }
 
@@ -46,11 +42,7 @@ func InterleaveRows(dst, even, odd []float32, rows, n, dstStride, evenStride, od
 	if rows <= 0 || n <= 0 {
 		return
 	}
-	ne, no := (n+1)/2, n/2
-	if evenStride < 0 || oddStride < 0 || dstStride < 0 ||
-		len(even) < (rows-1)*evenStride+ne || len(odd) < (rows-1)*oddStride+no || len(dst) < (rows-1)*dstStride+n {
-		panic("simd: InterleaveRows: slice too short for the geometry")
-	}
+	checkPhaseRows("InterleaveRows", dst, even, odd, rows, n, dstStride, evenStride, oddStride)
 	interleaveRows(dst, even, odd, rows, n, dstStride, evenStride, oddStride)
 }
 
@@ -67,5 +59,14 @@ func interleaveRowsGeneric(dst, even, odd []float32, rows, n, dstStride, evenStr
 		for i, v := range o {
 			d[2*i+1] = v
 		}
+	}
+}
+
+// checkPhaseRows panics unless rows rows of n interleaved floats (stride
+// full) and of their even and odd halves fit their slices.
+func checkPhaseRows(name string, full, even, odd []float32, rows, n, fullStride, evenStride, oddStride int) {
+	if evenStride < 0 || oddStride < 0 || fullStride < 0 || len(even) < (rows-1)*evenStride+(n+1)/2 ||
+		len(odd) < (rows-1)*oddStride+n/2 || len(full) < (rows-1)*fullStride+n {
+		panic("simd: " + name + ": slice too short for the geometry")
 	}
 }

@@ -44,22 +44,24 @@ func WinogradInputImage2x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 // and stores output (a, b) of channel c, tile j at
 // dst[c·chStride + a·rowStride + 2j + b], a, b < 2.
 func WinogradOutput2x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
-	if nc <= 0 || n <= 0 {
-		return
-	}
-	checkOutput("WinogradOutput2x3", 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
+	output2x3("WinogradOutput2x3", src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
 }
 
 // WinogradOutputBias2x3 is WinogradOutput2x3 adding bias[c] to every output
 // of channel c (after the transform, in float32: the bits of a separate
 // AddConst), as the outputs are stored. A nil bias adds nothing.
 func WinogradOutputBias2x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+	output2x3("WinogradOutputBias2x3", src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
+}
+
+// output2x3 checks and runs the F(2×2) output transform for the exported
+// function name.
+func output2x3(name string, src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	checkOutput("WinogradOutputBias2x3", 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	checkBias("WinogradOutputBias2x3", bias, nc)
+	checkOutput(name, 2, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	checkBias(name, bias, nc)
 	winogradOutput(src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
 }
 
@@ -86,21 +88,21 @@ func WinogradInputPair2x3(x []float32, chStride, h, w int, a, b WinogradRun, nc 
 // WinogradPairMax tiles in one pass, the same bits as one call per run: run r
 // transforms the r.N tiles at src[r.Src:] into dst[r.Dst:].
 func WinogradOutputPair2x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
-	if nc <= 0 {
-		return
-	}
-	checkOutputPair("WinogradOutputPair2x3", 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
+	outputPair2x3("WinogradOutputPair2x3", src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
 }
 
 // WinogradOutputPairBias2x3 is WinogradOutputPair2x3 adding bias as
 // WinogradOutputBias2x3 does.
 func WinogradOutputPairBias2x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
+	outputPair2x3("WinogradOutputPairBias2x3", src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
+}
+
+func outputPair2x3(name string, src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	if nc <= 0 {
 		return
 	}
-	checkOutputPair("WinogradOutputPairBias2x3", 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	checkBias("WinogradOutputPairBias2x3", bias, nc)
+	checkOutputPair(name, 2, WinogradPairMax, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkBias(name, bias, nc)
 	winogradOutputPair23(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 }
 

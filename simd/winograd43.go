@@ -38,21 +38,23 @@ func WinogradInputImage4x3(x []float32, chStride, h, w, i, j0, nc, n int, dst []
 // and stores output (a, b) of channel c, tile j at
 // dst[c·chStride + a·rowStride + 4j + b], a, b < 4.
 func WinogradOutput4x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int) {
-	if nc <= 0 || n <= 0 {
-		return
-	}
-	checkOutput("WinogradOutput4x3", 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
+	output4x3("WinogradOutput4x3", src, xiStride, cStride, nc, n, dst, chStride, rowStride, nil)
 }
 
 // WinogradOutputBias4x3 is WinogradOutput4x3 adding bias[c] to every output
 // of channel c as WinogradOutputBias2x3 does.
 func WinogradOutputBias4x3(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+	output4x3("WinogradOutputBias4x3", src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
+}
+
+// output4x3 checks and runs the F(4×4) output transform for the exported
+// function name.
+func output4x3(name string, src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
 	if nc <= 0 || n <= 0 {
 		return
 	}
-	checkOutput("WinogradOutputBias4x3", 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
-	checkBias("WinogradOutputBias4x3", bias, nc)
+	checkOutput(name, 4, src, xiStride, cStride, nc, n, dst, chStride, rowStride)
+	checkBias(name, bias, nc)
 	winogradOutput43(src, xiStride, cStride, nc, n, dst, chStride, rowStride, bias)
 }
 
@@ -165,21 +167,21 @@ func WinogradInputPair4x3(x []float32, chStride, h, w int, a, b WinogradRun, nc 
 // WinogradOutputPair4x3Max tiles in one pass, the same bits as one call per run: run r
 // transforms the r.N tiles at src[r.Src:] into dst[r.Dst:].
 func WinogradOutputPair4x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int) {
-	if nc <= 0 {
-		return
-	}
-	checkOutputPair("WinogradOutputPair4x3", 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
+	outputPair4x3("WinogradOutputPair4x3", src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, nil)
 }
 
 // WinogradOutputPairBias4x3 is WinogradOutputPair4x3 adding bias as
 // WinogradOutputBias2x3 does.
 func WinogradOutputPairBias4x3(src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
+	outputPair4x3("WinogradOutputPairBias4x3", src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
+}
+
+func outputPair4x3(name string, src []float32, xiStride, cStride, nc int, a, b WinogradRun, dst []float32, chStride, rowStride int, bias []float32) {
 	if nc <= 0 {
 		return
 	}
-	checkOutputPair("WinogradOutputPairBias4x3", 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
-	checkBias("WinogradOutputPairBias4x3", bias, nc)
+	checkOutputPair(name, 4, WinogradOutputPair4x3Max, src, xiStride, cStride, nc, a, b, dst, chStride, rowStride)
+	checkBias(name, bias, nc)
 	winogradOutputPair43(src, xiStride, cStride, nc, a, b, dst, chStride, rowStride, bias)
 }
 

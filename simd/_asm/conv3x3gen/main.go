@@ -209,7 +209,7 @@ func wgrad(isa, r string, tco, lanes int) {
 func wgrad9(tco int) {
 	const lanes = 16
 	acc := tco * 9
-	dr := acc      // dy rows: acc .. acc+tco-1
+	dr := acc       // dy rows: acc .. acc+tco-1
 	xr := acc + tco // x vector
 	t := 31         // reduction temporary
 	name := fmt.Sprintf("conv3x3WGrad9x%dAVX512", tco)

@@ -11,9 +11,10 @@ import (
 
 // eigFormQBlock is the number of reflectors applied together as one block
 // reflector I − V·T·Vᵀ. Each block reads and writes the trailing rows of z
-// once, so deeper blocks mean fewer passes: 64 measured 18% faster than 32
-// at n = 1600, and 128 no faster than 64, while T stays small.
-const eigFormQBlock = 64
+// once, so deeper blocks mean fewer passes: at n = 1600 on one worker, 64
+// measured 18% faster than 32 and 128 another 10% faster than 64 (once the
+// GEMM kernels were in assembly); 192 and 256 gained nothing more.
+const eigFormQBlock = 128
 
 // eigBlockReflectorT fills the kb×kb upper-triangular T with
 // H_0⋯H_{kb-1} = I − V·T·Vᵀ (LAPACK dlarft, forward, columnwise):

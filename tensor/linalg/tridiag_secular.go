@@ -1,6 +1,10 @@
 package linalg
 
-import "math"
+import (
+	"math"
+
+	"github.com/harmonic-go/harmonic/simd"
+)
 
 // The secular equation of divide and conquer, one root at a time.
 //
@@ -22,27 +26,27 @@ func dcSecularRoot(d, z []float64, rho float64, i int, delta []float64) (lam flo
 	last := i == kk-1
 	org := i
 	var lo, hi float64 // bracket for τ, relative to d[org]
+	sh := delta        // reuse: poles relative to the origin
+	for j := range d {
+		sh[j] = d[j] - d[i]
+	}
 	if last {
-		hi = rho * laDot(z, z)
 		// The root is at most ρ‖z‖² above d_K; also the f(mid) test
 		// below tightens the bracket.
+		hi = rho * laDot(z, z)
 	} else {
-		gap := d[i+1] - d[i]
-		mid := gap / 2
-		f := 1.0
-		for j := range d {
-			f += rho * z[j] * z[j] / ((d[j] - d[i]) - mid)
-		}
-		if f >= 0 {
+		// Which half of (d_i, d_{i+1}) holds the root: the sign of f at
+		// the midpoint.
+		mid := (d[i+1] - d[i]) / 2
+		if sum, _, _ := simd.SecularSums(sh, z, mid); 1+rho*sum >= 0 {
 			hi = mid // root in (d_i, d_i + gap/2]
 		} else {
 			org = i + 1 // root in (d_{i+1} − gap/2, d_{i+1})
 			lo = -mid
+			for j := range d {
+				sh[j] = d[j] - d[org]
+			}
 		}
-	}
-	sh := delta // reuse: poles relative to the origin
-	for j := range d {
-		sh[j] = d[j] - d[org]
 	}
 	tau := (lo + hi) / 2
 	if !last && org == i+1 {
@@ -51,20 +55,9 @@ func dcSecularRoot(d, z []float64, rho float64, i int, delta []float64) (lam flo
 		tau = lo / 2
 	}
 	for iter := 0; iter < 200; iter++ {
-		var psi, dpsi, phi, dphi, erretm float64
-		for j := range sh {
-			del := sh[j] - tau
-			t := z[j] / del
-			term := z[j] * t
-			if j <= i {
-				psi += term
-				dpsi += t * t
-			} else {
-				phi += term
-				dphi += t * t
-			}
-			erretm += math.Abs(term)
-		}
+		psi, dpsi, erretmL := simd.SecularSums(sh[:i+1], z[:i+1], tau)
+		phi, dphi, erretmR := simd.SecularSums(sh[i+1:], z[i+1:], tau)
+		erretm := erretmL + erretmR
 		f := 1 + rho*(psi+phi)
 		// Evaluation error bound of f at τ (cf. LAPACK dlaed4's erretm).
 		bound := 8 * laEps * (1 + rho*erretm + rho*math.Abs(tau)*(dpsi+dphi))

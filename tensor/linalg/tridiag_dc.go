@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -37,6 +38,10 @@ func dcRelease(b []float64) { dcBuffers.Put(&b) }
 
 // tridiagDCLeaf is the size below which subproblems use QL directly.
 const tridiagDCLeaf = 32
+
+// dcSideBySideMin is the size from which dcSolve hands its two halves to
+// two workers.
+const dcSideBySideMin = 128
 
 // tridiagDC overwrites d with the eigenvalues (ascending) of the tridiagonal
 // (d, e) (e[i] couples i and i+1; len(e) ≥ n−1, not modified) and returns
@@ -80,10 +85,24 @@ func dcSolve(d, e, z []float64, ldz int) error {
 	ab := math.Abs(beta)
 	d[k-1] -= ab
 	d[k] -= ab
-	if err := dcSolve(d[:k], e[:k-1], z, ldz); err != nil {
-		return err
+	// The halves touch disjoint parts of d, e and z, so they run side by
+	// side: below the top merge the matrix products are too small to keep
+	// two workers busy on their own.
+	var errs [2]error
+	solveHalf := func(h int) {
+		if h == 0 {
+			errs[0] = dcSolve(d[:k], e[:k-1], z, ldz)
+		} else {
+			errs[1] = dcSolve(d[k:], e[k:], z[k*ldz+k:], ldz)
+		}
 	}
-	if err := dcSolve(d[k:], e[k:], z[k*ldz+k:], ldz); err != nil {
+	if n >= dcSideBySideMin {
+		parallel.ForEach(2, solveHalf)
+	} else {
+		solveHalf(0)
+		solveHalf(1)
+	}
+	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return err
 	}
 	// z-vector of the merge: Qᵀv = (last row of Z1, ±first row of Z2)/√2
@@ -197,59 +216,80 @@ func dcMerge(d, zv []float64, rho float64, z []float64, ldz, k int) error {
 		src = append(src, -1-i)
 	}
 	order := dcAscending(vals)
-	y := dcBuffer(n * n)
-	defer dcRelease(y)
-	clear(y)
+	// Y's columns go to two matrices: Yr (n × roots, row-major) holds the
+	// dense columns of the roots, YsT (deflated × n, one row per column)
+	// the sparse ones; dense and sparse list the output column of each.
+	nr, ns := len(lam), n-len(lam)
+	yr := dcBuffer(n * nr)
+	defer dcRelease(yr)
+	ysT := dcBuffer(ns * n)
+	defer dcRelease(ysT)
+	clear(ysT)
+	dense := make([]int, 0, nr)
+	sparse := make([]int, 0, ns)
 	for c, o := range order {
 		d[c] = vals[o]
 		if s := src[o]; s >= 0 {
-			y[perm[s]*n+c] = 1
+			ysT[len(sparse)*n+perm[s]] = 1
+			sparse = append(sparse, c)
 		} else {
-			ui := u[(-1-s)*kk : (-s)*kk]
-			for jj, j := range idx {
-				y[perm[j]*n+c] = ui[jj]
-			}
+			dense = append(dense, c)
 		}
 	}
+	// Rows of deflated coordinates are zero in the dense columns; the
+	// others hold the secular vectors, row jj of Yr reading entry jj of
+	// every root's vector in output order.
+	for j := 0; j < n; j++ {
+		if deflated[j] {
+			clear(yr[perm[j]*nr : (perm[j]+1)*nr])
+		}
+	}
+	roots := make([]int, nr) // root of each dense column
+	for t, c := range dense {
+		roots[t] = -1 - src[order[c]]
+	}
+	for jj, j := range idx {
+		row := yr[perm[j]*nr : (perm[j]+1)*nr]
+		for t, i := range roots {
+			row[t] = u[i*kk+jj]
+		}
+	}
+	dcRelease(u)
 	// The rotations were applied to the coordinates in order, so their
 	// product acts on the rows last-first.
 	for r := len(rots) - 1; r >= 0; r-- {
 		g := rots[r]
-		rp, rq := y[perm[g.p]*n:(perm[g.p]+1)*n], y[perm[g.q]*n:(perm[g.q]+1)*n]
-		for c := range rp {
-			a, b := rp[c], rq[c]
-			rp[c] = g.c*a - g.s*b
-			rq[c] = g.s*a + g.c*b
+		p, q := perm[g.p], perm[g.q]
+		dcRotate(yr[p*nr:(p+1)*nr], yr[q*nr:(q+1)*nr], g)
+		for t := 0; t < ns; t++ {
+			col := ysT[t*n : (t+1)*n]
+			col[p], col[q] = g.c*col[p]-g.s*col[q], g.s*col[p]+g.c*col[q]
 		}
 	}
-	dcMultiply(z, ldz, k, y, order, src)
+	dcMultiply(z, ldz, k, yr, ysT, dense, sparse)
 	return nil
 }
 
+// dcRotate applies the plane rotation g to the rows (rp, rq).
+func dcRotate(rp, rq []float64, g dcRot) {
+	rq = rq[:len(rp)]
+	for c := range rp {
+		a, b := rp[c], rq[c]
+		rp[c] = g.c*a - g.s*b
+		rq[c] = g.s*a + g.c*b
+	}
+}
+
 // dcMultiply overwrites the n×n block of z, holding diag(Z1, Z2) (Z1 k×k),
-// with diag(Z1, Z2)·Y. Columns of Y from secular roots are dense and go
-// through two matrix products that skip the zero blocks; columns from
-// deflated coordinates have a handful of nonzeros (the coordinate and its
-// rotation partners) and are combined directly, so strongly deflating
-// merges (clustered spectra) cost far less than n³.
-func dcMultiply(z []float64, ldz, k int, y []float64, order, src []int) {
-	n := len(order)
-	var dense, sparse []int // output columns of each kind
-	for c, o := range order {
-		if src[o] < 0 {
-			dense = append(dense, c)
-		} else {
-			sparse = append(sparse, c)
-		}
-	}
-	nr := len(dense)
-	yr := dcBuffer(n * nr) // every entry is written
-	defer dcRelease(yr)
-	for r := 0; r < n; r++ {
-		for t, c := range dense {
-			yr[r*nr+t] = y[r*n+c]
-		}
-	}
+// with diag(Z1, Z2)·Y, where Y's column dense[t] is column t of yr (n ×
+// len(dense), row-major) and its column sparse[t] is row t of ysT. The
+// dense columns, from secular roots, go through two matrix products that
+// skip the zero blocks; the sparse ones, from deflated coordinates, have a
+// handful of nonzeros (the coordinate and its rotation partners) and are
+// combined directly, so strongly deflating merges (clustered spectra) cost
+// far less than n³.
+func dcMultiply(z []float64, ldz, k int, yr, ysT []float64, dense, sparse []int) {
+	n, nr := len(dense)+len(sparse), len(dense)
 	outR := dcBuffer(n * nr) // beta 0: old contents ignored
 	defer dcRelease(outR)
 	dgemm(false, false, k, nr, k, 1, z, ldz, yr, nr, 0, outR, nr)
@@ -259,9 +299,8 @@ func dcMultiply(z []float64, ldz, k int, y []float64, order, src []int) {
 	clear(outS)
 	parallel.For(len(sparse), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
-			c, col := sparse[t], outS[t*n:(t+1)*n]
-			for r := 0; r < n; r++ {
-				w := y[r*n+c]
+			col, y := outS[t*n:(t+1)*n], ysT[t*n:(t+1)*n]
+			for r, w := range y {
 				if w == 0 {
 					continue
 				}
@@ -341,9 +380,11 @@ func dcDeflate(ds, zs []float64, rho float64) ([]bool, []dcRot) {
 // for all K roots (d strictly ascending, z nonzero, ρ > 0) and returns the
 // eigenvectors (K×K, row i for root i) and the roots. Roots are independent,
 // so they are found in parallel; each eigenvector uses the Gu–Eisenstat z.
+// u comes from dcBuffer (a fresh 15 MB at n = 1600 cost more in page faults
+// than the loop that first writes it): the caller hands it back.
 func dcSecularVectors(d, z []float64, rho float64) (u, lam []float64, err error) {
 	kk := len(d)
-	u = make([]float64, kk*kk) // first δ_i[j] = d_j − λ_i, then vectors
+	u = dcBuffer(kk * kk) // first δ_i[j] = d_j − λ_i, then vectors
 	lam = make([]float64, kk)
 	fails := make([]bool, kk)
 	parallel.For(kk, func(lo, hi int) {
@@ -355,6 +396,7 @@ func dcSecularVectors(d, z []float64, rho float64) (u, lam []float64, err error)
 	})
 	for i, f := range fails {
 		if f {
+			dcRelease(u)
 			return nil, nil, fmt.Errorf("tridiag: secular equation root %d of %d did not converge", i, kk)
 		}
 	}

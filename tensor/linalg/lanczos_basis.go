@@ -14,15 +14,13 @@ import (
 
 type lanczosBasis struct {
 	n    int
-	vecs []float64 // count·n values, vector i at vecs[i·n:(i+1)·n]
+	vecs []float64 // n values per vector pushed, vector i at vecs[i·n:(i+1)·n]
 	h    []float64 // scratch: coefficients of one projection pass
 }
 
 func newLanczosBasis(n, capacity int) *lanczosBasis {
 	return &lanczosBasis{n: n, vecs: make([]float64, 0, capacity*n)}
 }
-
-func (b *lanczosBasis) count() int { return len(b.vecs) / b.n }
 
 func (b *lanczosBasis) vec(i int) []float64 { return b.vecs[i*b.n : (i+1)*b.n] }
 

@@ -13,7 +13,8 @@ import (
 // reflector I − V·T·Vᵀ. Each block reads and writes the trailing rows of z
 // once, so deeper blocks mean fewer passes: at n = 1600 on one worker, 64
 // measured 18% faster than 32 and 128 another 10% faster than 64 (once the
-// GEMM kernels were in assembly); 192 and 256 gained nothing more.
+// GEMM kernels were in assembly); 192 and 256 were slower again (medians
+// 193, 216 and 228 ms for 128, 192 and 256 at n = 1600).
 const eigFormQBlock = 128
 
 // eigBlockReflectorT fills the kb×kb upper-triangular T with

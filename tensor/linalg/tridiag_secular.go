@@ -27,9 +27,7 @@ func dcSecularRoot(d, z []float64, rho float64, i int, delta []float64) (lam flo
 	org := i
 	var lo, hi float64 // bracket for τ, relative to d[org]
 	sh := delta        // reuse: poles relative to the origin
-	for j := range d {
-		sh[j] = d[j] - d[i]
-	}
+	dcPolesFrom(sh, d, d[i])
 	if last {
 		// The root is at most ρ‖z‖² above d_K; also the f(mid) test
 		// below tightens the bracket.
@@ -43,9 +41,7 @@ func dcSecularRoot(d, z []float64, rho float64, i int, delta []float64) (lam flo
 		} else {
 			org = i + 1 // root in (d_{i+1} − gap/2, d_{i+1})
 			lo = -mid
-			for j := range d {
-				sh[j] = d[j] - d[org]
-			}
+			dcPolesFrom(sh, d, d[org])
 		}
 	}
 	tau := (lo + hi) / 2
@@ -85,6 +81,14 @@ func dcSecularRoot(d, z []float64, rho float64, i int, delta []float64) (lam flo
 		delta[j] = sh[j] - tau
 	}
 	return d[org] + tau, true
+}
+
+// dcPolesFrom sets sh[j] = d[j] − origin.
+func dcPolesFrom(sh, d []float64, origin float64) {
+	sh = sh[:len(d)]
+	for j := range d {
+		sh[j] = d[j] - origin
+	}
 }
 
 // dcRationalStep solves the two-pole model C + ρq/(D_i − x) + ρs/(D_{i+1} − x)

@@ -180,9 +180,14 @@ func winogradOutputPair43AVX512(src []float32, xiStride, cStride, nc int, a, b W
 }
 
 var _ = onLevel(func(l Level) {
-	if l != AVX512 {
-		// No AVX2 kernels, as for F(2×2,3×3): without masked loads and
-		// two-table permutes the transforms do not pay for themselves.
+	switch l {
+	case AVX2:
+		// Eight lanes: a pair of short runs is one call per run.
+		winogradInput43, winogradOutput43, winograd43Accelerated = winogradInput43AVX2, winogradOutput43AVX2, true
+		winogradInputPair43, winogradOutputPair43 = winogradInputPair43Generic, winogradOutputPair43Generic
+		return
+	case AVX512:
+	default:
 		winogradInput43, winogradOutput43, winograd43Accelerated = winogradInput43Generic, winogradOutput43Generic, false
 		winogradInputPair43, winogradOutputPair43 = winogradInputPair43Generic, winogradOutputPair43Generic
 		return

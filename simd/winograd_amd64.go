@@ -76,11 +76,16 @@ func biasPointer(bias []float32) *float32 {
 }
 
 var _ = onLevel(func(l Level) {
-	if l != AVX512 {
-		// No AVX2 kernels: with 8 lanes and no masked loads or two-table
-		// permutes the transforms do not pay for the multiplications they save.
+	winogradInputPair23, winogradOutputPair23 = winogradInputPair23Generic, winogradOutputPair23Generic
+	switch l {
+	case AVX2:
+		// Eight lanes: a pair of short runs is one call per run (the
+		// generic pair transforms call these kernels).
+		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageAVX2Go, winogradOutputAVX2Go, true
+		return
+	case AVX512:
+	default:
 		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageGeneric, winogradOutputGeneric, false
-		winogradInputPair23, winogradOutputPair23 = winogradInputPair23Generic, winogradOutputPair23Generic
 		return
 	}
 	winogradInputImage = func(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {

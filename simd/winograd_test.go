@@ -160,9 +160,10 @@ func TestWinogradOutput2x3(t *testing.T) {
 
 func TestWinogradAccelerated(t *testing.T) {
 	forEachLevel(t, func(t *testing.T) {
-		// AVX512 is available only where winograd_amd64.s is built, and it is
-		// the only level with kernels.
-		if got, want := WinogradAccelerated(), Current() == AVX512; got != want {
+		// AVX2 and AVX512 are available only where winograd_amd64.s and
+		// winograd_avx2_amd64.s are built, and they are the levels with
+		// F(2×2) kernels.
+		if got, want := WinogradAccelerated(), Current() == AVX2 || Current() == AVX512; got != want {
 			t.Fatalf("WinogradAccelerated() = %v at %s, want %v", got, Current(), want)
 		}
 	})

@@ -1,0 +1,85 @@
+//go:build amd64 && gc && !purego
+
+package simd
+
+// The AVX2 F(2×2,3×3) transforms (winograd_avx2_amd64.s). The exported
+// wrappers in winograd.go checked the geometry, so the first elements of the
+// slices exist and the kernels touch only the elements the contract names.
+
+// wg2Input is the per-call table of winogradInputImageAVX2 (offsets used by
+// the assembly: keep the layout).
+type wg2Input struct {
+	rowOff [4]int      // +0: byte offset of patch row r from the block's row 0
+	rowSel [4]int      // +32: 0 for a patch row inside the image, 128 for one outside (the entry's zero masks)
+	entry  [3]wg2Entry // +64, +320, +576: the first, a middle and the last block
+}
+
+// wg2Entry holds the load masks of one block: the loads at window positions
+// 16b + 0, 8, 2, 10 (see wg2ImageMasks), then all-clear masks for a patch
+// row outside the image, which is then never read.
+type wg2Entry struct {
+	load [4][8]int32
+	zero [4][8]int32
+}
+
+//go:noescape
+func winogradInputImageAVX2(x *float32, off, chStride, nc, nblocks, last, tail int, p *wg2Input, dst *float32, xiStride, cStride int)
+
+//go:noescape
+func winogradOutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask *[8]int32, bias *float32)
+
+func winogradInputImageAVX2Go(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
+	var p wg2Input
+	for r := range 4 {
+		p.rowOff[r] = 4 * r * w
+		if row := 2*i - 1 + r; row < 0 || row >= h {
+			p.rowSel[r] = 128
+		}
+	}
+	if n < 8 { // one block of n tiles, through the frame
+		wg2ImageMasks(&p.entry[0], j0, n, w, 0)
+		winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, 1, 0, n, &p, &dst[0], xiStride, cStride)
+		return
+	}
+	// Blocks of 8 tiles from tile 0, the last one tiles n−8..n−1. Blocks
+	// between the first and the last read only image columns and need
+	// every lane, so one middle entry serves them all.
+	nb := (n + 7) / 8
+	wg2ImageMasks(&p.entry[0], j0, n, w, 0)
+	if nb > 2 {
+		wg2ImageMasks(&p.entry[1], j0, n, w, 8)
+	}
+	if nb > 1 {
+		wg2ImageMasks(&p.entry[2], j0, n, w, n-8)
+	}
+	winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, nb, n-8, 0, &p, &dst[0], xiStride, cStride)
+}
+
+// wg2ImageMasks sets the load masks of the block of tiles j0+t0 ..
+// j0+t0+7: the 8 floats at window positions 2t0 + 0, 8, 2, 10, position p
+// being image column 2j0−1+p. Tile t reads positions 2t..2t+3: the loads at
+// 0 and 8 give its columns s = 0, 1, those at 2 and 10 its columns 2, 3. A
+// lane is set when its tile is one of the call's n and its column lies in
+// the image.
+func wg2ImageMasks(e *wg2Entry, j0, n, w, t0 int) {
+	q := 2 * t0
+	end := min(q+16, 2*n) // the block's tiles use positions below end (+2 for the loads at 2 and 10)
+	for k, o := range [4]int{0, 8, 2, 10} {
+		p := q + o
+		col := 2*j0 - 1 + p
+		setLanes8(&e.load[k], -col, min(w-col, end+(o&2)-p))
+	}
+}
+
+// setLanes8 sets lanes lo ≤ k < hi of m (all bits: VMASKMOVPS reads the sign).
+func setLanes8(m *[8]int32, lo, hi int) {
+	for k := max(lo, 0); k < min(hi, 8); k++ {
+		m[k] = -1
+	}
+}
+
+func winogradOutputAVX2Go(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
+	var tail [8]int32 // the lanes of a run of n < 8 tiles
+	setLanes8(&tail, 0, n)
+	winogradOutputAVX2(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, &tail, biasPointer(bias))
+}

@@ -161,72 +161,95 @@ DATA silu127<>+24(SB)/4, $0x0000007f
 DATA silu127<>+28(SB)/4, $0x0000007f
 GLOBL silu127<>(SB), RODATA|NOPTR, $32
 
-// EXPNEG sets Y2 = e^Y1 for Y1 <= 0 (0 where Y1 < -87); clobbers Y3-Y6.
-#define EXPNEG \
-	VMULPS siluLog2e<>(SB), Y1, Y3 \
-	VADDPS siluHalf<>(SB), Y3, Y3  \
-	VROUNDPS $1, Y3, Y3            \
-	VMULPS siluLn2Hi<>(SB), Y3, Y4 \
-	VSUBPS Y4, Y1, Y4              \
-	VMULPS siluLn2Lo<>(SB), Y3, Y5 \
-	VSUBPS Y5, Y4, Y4              \
-	VMULPS siluP0<>(SB), Y4, Y5    \
-	VADDPS siluP1<>(SB), Y5, Y5    \
-	VMULPS Y4, Y5, Y5              \
-	VADDPS siluP2<>(SB), Y5, Y5    \
-	VMULPS Y4, Y5, Y5              \
-	VADDPS siluP3<>(SB), Y5, Y5    \
-	VMULPS Y4, Y5, Y5              \
-	VADDPS siluP4<>(SB), Y5, Y5    \
-	VMULPS Y4, Y5, Y5              \
-	VADDPS siluHalf<>(SB), Y5, Y5  \
-	VMULPS Y4, Y4, Y6              \
-	VMULPS Y6, Y5, Y5              \
-	VADDPS Y4, Y5, Y5              \
-	VADDPS siluOne<>(SB), Y5, Y5   \
-	VCVTTPS2DQ Y3, Y6              \
-	VPADDD silu127<>(SB), Y6, Y6   \
-	VPSLLD $23, Y6, Y6             \
-	VMULPS Y6, Y5, Y2              \
-	VCMPPS $1, siluM87<>(SB), Y1, Y6 \
-	VANDNPS Y2, Y6, Y2
+// EXPNEGP sets e2 = e^x1 for x1 <= 0 (0 where x1 < -87); clobbers t3-t6.
+#define EXPNEGP(x1, e2, t3, t4, t5, t6) \
+	VMULPS siluLog2e<>(SB), x1, t3 \
+	VADDPS siluHalf<>(SB), t3, t3  \
+	VROUNDPS $1, t3, t3            \
+	VMULPS siluLn2Hi<>(SB), t3, t4 \
+	VSUBPS t4, x1, t4              \
+	VMULPS siluLn2Lo<>(SB), t3, t5 \
+	VSUBPS t5, t4, t4              \
+	VMULPS siluP0<>(SB), t4, t5    \
+	VADDPS siluP1<>(SB), t5, t5    \
+	VMULPS t4, t5, t5              \
+	VADDPS siluP2<>(SB), t5, t5    \
+	VMULPS t4, t5, t5              \
+	VADDPS siluP3<>(SB), t5, t5    \
+	VMULPS t4, t5, t5              \
+	VADDPS siluP4<>(SB), t5, t5    \
+	VMULPS t4, t5, t5              \
+	VADDPS siluHalf<>(SB), t5, t5  \
+	VMULPS t4, t4, t6              \
+	VMULPS t6, t5, t5              \
+	VADDPS t4, t5, t5              \
+	VADDPS siluOne<>(SB), t5, t5   \
+	VCVTTPS2DQ t3, t6              \
+	VPADDD silu127<>(SB), t6, t6   \
+	VPSLLD $23, t6, t6             \
+	VMULPS t6, t5, e2              \
+	VCMPPS $1, siluM87<>(SB), x1, t6 \
+	VANDNPS e2, t6, e2
 
-// SILU sets Y3 = silu(Y0): (x >= 0 ? x : clamp(x)·e) / (1 + e).
-#define SILU \
-	VORPS siluSign<>(SB), Y0, Y1   \
-	EXPNEG                         \
-	VMAXPS siluM88<>(SB), Y0, Y3   \
-	VMINPS siluP88<>(SB), Y3, Y3   \
-	VMULPS Y2, Y3, Y3              \
-	VXORPS Y5, Y5, Y5              \
-	VCMPPS $13, Y5, Y0, Y4         \
-	VBLENDVPS Y4, Y0, Y3, Y3       \
-	VADDPS siluOne<>(SB), Y2, Y5   \
-	VDIVPS Y5, Y3, Y3
+// SILUP sets t3 = silu(x0): (x >= 0 ? x : clamp(x)·e) / (1 + e); x1, e2 and
+// t4-t6 are scratch.
+#define SILUP(x0, x1, e2, t3, t4, t5, t6) \
+	VORPS siluSign<>(SB), x0, x1   \
+	EXPNEGP(x1, e2, t3, t4, t5, t6) \
+	VMAXPS siluM88<>(SB), x0, t3   \
+	VMINPS siluP88<>(SB), t3, t3   \
+	VMULPS e2, t3, t3              \
+	VXORPS t5, t5, t5              \
+	VCMPPS $13, t5, x0, t4         \
+	VBLENDVPS t4, x0, t3, t3       \
+	VADDPS siluOne<>(SB), e2, t5   \
+	VDIVPS t5, t3, t3
 
-// SILU_DERIV sets Y3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(Y0).
-#define SILU_DERIV \
-	VORPS siluSign<>(SB), Y0, Y1   \
-	EXPNEG                         \
-	VADDPS siluOne<>(SB), Y2, Y3   \
-	VMOVUPS siluOne<>(SB), Y4      \
-	VDIVPS Y3, Y4, Y4              \
-	VMULPS Y4, Y2, Y5              \
-	VXORPS Y3, Y3, Y3              \
-	VCMPPS $13, Y3, Y0, Y6         \
-	VBLENDVPS Y6, Y4, Y5, Y3       \
-	VBLENDVPS Y6, Y5, Y4, Y4       \
-	VMAXPS siluM88<>(SB), Y0, Y5   \
-	VMINPS siluP88<>(SB), Y5, Y5   \
-	VMULPS Y4, Y5, Y5              \
-	VADDPS siluOne<>(SB), Y5, Y5   \
-	VMULPS Y5, Y3, Y3
+// SILU_DERIVP sets t3 = s·(1 + clamp(x)·(1−s)), s = sigmoid(x0).
+#define SILU_DERIVP(x0, x1, e2, t3, t4, t5, t6) \
+	VORPS siluSign<>(SB), x0, x1   \
+	EXPNEGP(x1, e2, t3, t4, t5, t6) \
+	VADDPS siluOne<>(SB), e2, t3   \
+	VMOVUPS siluOne<>(SB), t4      \
+	VDIVPS t3, t4, t4              \
+	VMULPS t4, e2, t5              \
+	VXORPS t3, t3, t3              \
+	VCMPPS $13, t3, x0, t6         \
+	VBLENDVPS t6, t4, t5, t3       \
+	VBLENDVPS t6, t5, t4, t4       \
+	VMAXPS siluM88<>(SB), x0, t5   \
+	VMINPS siluP88<>(SB), t5, t5   \
+	VMULPS t4, t5, t5              \
+	VADDPS siluOne<>(SB), t5, t5   \
+	VMULPS t5, t3, t3
+
+// SILU and SILU_DERIV take Y0 to Y3; SILUB and SILU_DERIVB, a second
+// independent set for two vectors an iteration (one alone is bound by its
+// exponential's chain of about 30 dependent operations), Y7 to Y10.
+#define SILU SILUP(Y0, Y1, Y2, Y3, Y4, Y5, Y6)
+#define SILUB SILUP(Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+#define SILU_DERIV SILU_DERIVP(Y0, Y1, Y2, Y3, Y4, Y5, Y6)
+#define SILU_DERIVB SILU_DERIVP(Y7, Y8, Y9, Y10, Y11, Y12, Y13)
 
 // func siluAVX2(dst, x []float32)
 TEXT ·siluAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ x_base+24(FP), SI
 	MOVQ x_len+32(FP), CX
+
+loop16:
+	CMPQ CX, $16
+	JL   loop8
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y7
+	SILU
+	SILUB
+	VMOVUPS Y3, (DI)
+	VMOVUPS Y10, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  loop16
 
 loop8:
 	CMPQ CX, $8
@@ -257,6 +280,20 @@ TEXT ·siluDerivAVX2(SB), NOSPLIT, $0-48
 	MOVQ x_base+24(FP), SI
 	MOVQ x_len+32(FP), CX
 
+dloop16:
+	CMPQ CX, $16
+	JL   dloop8
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y7
+	SILU_DERIV
+	SILU_DERIVB
+	VMOVUPS Y3, (DI)
+	VMOVUPS Y10, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  dloop16
+
 dloop8:
 	CMPQ CX, $8
 	JL   dtail
@@ -286,6 +323,23 @@ TEXT ·siluBackwardAVX2(SB), NOSPLIT, $0-72
 	MOVQ g_base+24(FP), DX
 	MOVQ x_base+48(FP), SI
 	MOVQ x_len+56(FP), CX
+
+bloop16:
+	CMPQ CX, $16
+	JL   bloop8
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y7
+	SILU_DERIV
+	SILU_DERIVB
+	VMULPS (DX), Y3, Y3
+	VMULPS 32(DX), Y10, Y10
+	VMOVUPS Y3, (DI)
+	VMOVUPS Y10, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  bloop16
 
 bloop8:
 	CMPQ CX, $8

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"os"
 	"slices"
 
@@ -49,17 +50,20 @@ type winoAlgo struct {
 	outputMax  int // the most tiles of an outputPair run (inputPair's: simd.WinogradPairMax)
 	// fast reports whether the current level has vector transforms.
 	fast func() bool
+	// minPairs is the fewest channel pairs (ci·co) at which the variant
+	// beats the direct kernel at the current level.
+	minPairs func() int
 }
 
 var (
 	wino23 = winoAlgo{name: "F(2x2,3x3)", m: 2, planes: 16, weights: winogradWeights23,
 		input: simd.WinogradInputImage2x3, output: simd.WinogradOutputBias2x3,
 		inputPair: simd.WinogradInputPair2x3, outputPair: simd.WinogradOutputPairBias2x3, outputMax: simd.WinogradPairMax,
-		fast: simd.WinogradAccelerated}
+		fast: simd.WinogradAccelerated, minPairs: minPairs23}
 	wino43 = winoAlgo{name: "F(4x4,3x3)", m: 4, planes: 36, weights: simd.WinogradWeights43,
 		input: simd.WinogradInputImage4x3, output: simd.WinogradOutputBias4x3,
 		inputPair: simd.WinogradInputPair4x3, outputPair: simd.WinogradOutputPairBias4x3, outputMax: simd.WinogradOutputPair4x3Max,
-		fast: simd.Winograd43Accelerated}
+		fast: simd.Winograd43Accelerated, minPairs: func() int { return winogradMinPairs }}
 )
 
 // The direct kernel wins below winogradMinChannels input or output channels,
@@ -70,6 +74,20 @@ const (
 	winogradMinChannels = 16
 	winogradMinPairs    = 512
 )
+
+// minPairs23 is F(2×2)'s threshold: on AVX2 its transforms, eight tiles a
+// step and 16 planes per 4 outputs, are bound by the L2 traffic of V, so it
+// needs more channel pairs to win (measured at batch 64 on Zen 3, direct
+// against F(2×2) in ms: 32→32 on 14×14 4.2 against 5.2, 32→64 7.4 against
+// 7.9, 48→48 8.1 against 7.9, 96→32 on 28×28 43 against 35, 64→64 on 14×14
+// 14.6 against 10.8). F(4×4) keeps winogradMinPairs there (16→32 on 28×28
+// 10.1 against 7.8; 16→16 4.9 against 6.5).
+func minPairs23() int {
+	if simd.Current() == simd.AVX2 {
+		return 48 * 48
+	}
+	return winogradMinPairs
+}
 
 // pickWinograd returns the Winograd variant for the 3×3 convolution on grid
 // g (the input-gradient grid for the backward pass), or nil for the direct
@@ -96,12 +114,13 @@ func pickWinograd(g grid3x3) *winoAlgo {
 }
 
 // winogradAllowed reports whether grid g may take a Winograd variant at
-// all: padding 1, the path on, and (unless a test forces it) enough channels.
+// all: padding 1, the path on, and (unless a test forces it) enough
+// channels; winogradUsable checks each variant's channel pairs.
 func winogradAllowed(g grid3x3) bool {
 	if g.pad != 1 || winogradMode == winogradNever {
 		return false
 	}
-	return winogradMode != winogradAuto || g.ci >= winogradMinChannels && g.co >= winogradMinChannels && g.ci*g.co >= winogradMinPairs
+	return winogradMode != winogradAuto || g.ci >= winogradMinChannels && g.co >= winogradMinChannels
 }
 
 // winogradUsable reports whether variant a's tiles divide g and the mode
@@ -110,7 +129,7 @@ func winogradUsable(a *winoAlgo, g grid3x3) bool {
 	fits := g.h%a.m == 0 && g.w%a.m == 0
 	switch winogradMode {
 	case winogradAuto:
-		fits = fits && a.fast()
+		fits = fits && a.fast() && g.ci*g.co >= a.minPairs()
 	case winogradForce23:
 		fits = fits && a == &wino23
 	}
@@ -135,13 +154,14 @@ func SetWinograd(on bool) (was bool) {
 }
 
 // WinogradVariants names the Winograd variants 3×3 convolutions with many
-// channels may take now (none when it is off or the level has no vector
-// transforms).
+// channels may take now, each with the fewest channel pairs (ci·co) it takes
+// at this level, as "F(4x4,3x3) from 512 channel pairs" (none when the path
+// is off or the level has no vector transforms).
 func WinogradVariants() []string {
 	var out []string
 	for _, a := range []*winoAlgo{&wino23, &wino43} {
 		if winogradMode != winogradNever && a.fast() {
-			out = append(out, a.name)
+			out = append(out, fmt.Sprintf("%s from %d channel pairs", a.name, a.minPairs()))
 		}
 	}
 	return out

@@ -28,7 +28,7 @@ func runInfo(args []string) error {
 	fmt.Printf("kernels      %s (available: %s; override with HARMONIC_SIMD)\n", simd.Current(), levelList(simd.Available()))
 	conv := "direct kernel (Winograd off, or no vector transforms at this level)"
 	if v := tensor.WinogradVariants(); len(v) > 0 {
-		conv = "Winograd " + strings.Join(v, " or ") + " at stride 1, pad 1, >=16 channels in and out and >=512 channel pairs (the fewer products; odd sides on a zero-extended grid); direct elsewhere (HARMONIC_WINOGRAD=0: direct only)"
+		conv = "Winograd " + strings.Join(v, " or ") + " at stride 1, pad 1, >=16 channels in and out (the fewer products; odd sides on a zero-extended grid); direct elsewhere (HARMONIC_WINOGRAD=0: direct only)"
 	}
 	fmt.Printf("conv3x3      %s\n", conv)
 	fmt.Printf("caches       L1d %s, L2 %s, L3 %s, line %d B\n",

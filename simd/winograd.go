@@ -12,8 +12,9 @@ import "fmt"
 // transformed tile). WinogradInputImage2x3 moves the patches of an image,
 // zero-padded by one on every side, into them; WinogradOutput2x3 moves the
 // products out. Both vectorize over tiles: the tiles of one tile row are 2
-// columns apart, and the AVX-512 kernels produce the same bits as the loops
-// below (the same additions in the same order, no fused operations).
+// columns apart, and the AVX2 and AVX-512 kernels produce the same bits as
+// the loops below (the same additions in the same order, no fused
+// operations).
 
 // WinogradInputImage2x3 transforms the 4×4 patches of tile row i of an
 // unpadded image as if it were surrounded by a border of zeros: the patch of

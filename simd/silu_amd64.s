@@ -9,7 +9,8 @@
 // match the Go code bit for bit. VROUNDPS $1 is math.Floor; a lane below
 // −87 has its exponential cleared after the fact, as expNeg returns 0 there.
 // ABI0. Registers: SI x, DI dst, CX elements left, AX/BX tail mask (Y14);
-// Y0 x, Y1 −|x|, Y2 e^−|x|, Y3-Y6 temporaries. Constants are 8-lane tables.
+// Y0 x, Y1 −|x|, Y2 e^−|x|, Y3-Y6 temporaries, and Y7-Y13 the same for the
+// second vector of the 16-element loops. Constants are 8-lane tables.
 
 DATA siluSign<>+0(SB)/4, $0x80000000
 DATA siluSign<>+4(SB)/4, $0x80000000

@@ -31,30 +31,9 @@ func winograd43OutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float
 
 func winogradInput43AVX2(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 	var p wg4Input
-	for r := range 6 {
-		p.rowOff[r] = 4 * r * w
-		if row := 4*i - 1 + r; row < 0 || row >= h {
-			p.rowSel[r] = 160
-		}
-	}
-	off := (4*i-1)*w + 4*j0 - 1
-	if n < 8 { // one block of n tiles, through the frame
-		wg4ImageMasks(&p.entry[0], j0, n, w, 0)
-		winograd43InputAVX2(&x[0], off, chStride, nc, 1, 0, n, &p, &dst[0], xiStride, cStride)
-		return
-	}
-	// Blocks of 8 tiles from tile 0, the last one tiles n−8..n−1; one
-	// middle entry serves every block between the first and the last (they
-	// need every lane).
-	nb := (n + 7) / 8
-	wg4ImageMasks(&p.entry[0], j0, n, w, 0)
-	if nb > 2 {
-		wg4ImageMasks(&p.entry[1], j0, n, w, 8)
-	}
-	if nb > 1 {
-		wg4ImageMasks(&p.entry[2], j0, n, w, n-8)
-	}
-	winograd43InputAVX2(&x[0], off, chStride, nc, nb, n-8, 0, &p, &dst[0], xiStride, cStride)
+	wgRowsAVX2(p.rowOff[:], p.rowSel[:], 4, h, w, i, 160)
+	nb, last, tail := wgBlocksAVX2(n, func(k, t0 int) { wg4ImageMasks(&p.entry[k], j0, n, w, t0) })
+	winograd43InputAVX2(&x[0], (4*i-1)*w+4*j0-1, chStride, nc, nb, last, tail, &p, &dst[0], xiStride, cStride)
 }
 
 // wg4ImageMasks sets the load masks of the block of tiles j0+t0 .. (at most
@@ -71,7 +50,6 @@ func wg4ImageMasks(e *wg4Entry, j0, n, w, t0 int) {
 }
 
 func winogradOutput43AVX2(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
-	var tail [8]int32 // the lanes of a run of n < 8 tiles
-	setLanes8(&tail, 0, n)
+	tail := wgTailMask(n)
 	winograd43OutputAVX2(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, &tail, biasPointer(bias))
 }

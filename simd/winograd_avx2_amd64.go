@@ -30,29 +30,44 @@ func winogradOutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float32
 
 func winogradInputImageAVX2Go(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
 	var p wg2Input
-	for r := range 4 {
-		p.rowOff[r] = 4 * r * w
-		if row := 2*i - 1 + r; row < 0 || row >= h {
-			p.rowSel[r] = 128
+	wgRowsAVX2(p.rowOff[:], p.rowSel[:], 2, h, w, i, 128)
+	nb, last, tail := wgBlocksAVX2(n, func(k, t0 int) { wg2ImageMasks(&p.entry[k], j0, n, w, t0) })
+	winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, nb, last, tail, &p, &dst[0], xiStride, cStride)
+}
+
+// wgRowsAVX2 fills the row tables of an AVX2 input transform for tiles of
+// side m on tile row i: patch row r is r·w floats (4rw bytes) below row 0,
+// and a patch row outside the image selects the entry's all-clear masks,
+// zeroSel bytes on, so that it is never read.
+func wgRowsAVX2(rowOff, rowSel []int, m, h, w, i, zeroSel int) {
+	for r := range rowOff {
+		rowOff[r] = 4 * r * w
+		if row := m*i - 1 + r; row < 0 || row >= h {
+			rowSel[r] = zeroSel
 		}
 	}
-	if n < 8 { // one block of n tiles, through the frame
-		wg2ImageMasks(&p.entry[0], j0, n, w, 0)
-		winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, 1, 0, n, &p, &dst[0], xiStride, cStride)
-		return
+}
+
+// wgBlocksAVX2 lays out a run of n tiles in the AVX2 kernels' blocks of 8
+// and returns their nblocks, last and tail arguments. A run of n < 8 tiles
+// is one block through the frame (tail = n); a longer one is blocks from
+// tile 0, the last one tiles n−8..n−1 (last = n−8). masks(k, t0) fills
+// entry k for the block from tile t0: 0 the first, 2 the last, 1 the
+// blocks between, which read only image columns and need every lane, so
+// one entry serves them all.
+func wgBlocksAVX2(n int, masks func(k, t0 int)) (nblocks, last, tail int) {
+	masks(0, 0)
+	if n < 8 {
+		return 1, 0, n
 	}
-	// Blocks of 8 tiles from tile 0, the last one tiles n−8..n−1. Blocks
-	// between the first and the last read only image columns and need
-	// every lane, so one middle entry serves them all.
-	nb := (n + 7) / 8
-	wg2ImageMasks(&p.entry[0], j0, n, w, 0)
-	if nb > 2 {
-		wg2ImageMasks(&p.entry[1], j0, n, w, 8)
+	nblocks = (n + 7) / 8
+	if nblocks > 2 {
+		masks(1, 8)
 	}
-	if nb > 1 {
-		wg2ImageMasks(&p.entry[2], j0, n, w, n-8)
+	if nblocks > 1 {
+		masks(2, n-8)
 	}
-	winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, nb, n-8, 0, &p, &dst[0], xiStride, cStride)
+	return nblocks, n - 8, 0
 }
 
 // wg2ImageMasks sets the load masks of the block of tiles j0+t0 ..
@@ -79,7 +94,13 @@ func setLanes8(m *[8]int32, lo, hi int) {
 }
 
 func winogradOutputAVX2Go(src []float32, xiStride, cStride, nc, n int, dst []float32, chStride, rowStride int, bias []float32) {
-	var tail [8]int32 // the lanes of a run of n < 8 tiles
-	setLanes8(&tail, 0, n)
+	tail := wgTailMask(n)
 	winogradOutputAVX2(&src[0], xiStride, cStride, nc, n, &dst[0], chStride, rowStride, &tail, biasPointer(bias))
+}
+
+// wgTailMask is the load mask of the AVX2 output kernels for a run of
+// n < 8 tiles (unused for longer runs).
+func wgTailMask(n int) (m [8]int32) {
+	setLanes8(&m, 0, n)
+	return m
 }

@@ -147,7 +147,14 @@ func checkInputImage(name string, m int, x []float32, chStride, h, w, i, j0, nc,
 // of tile row I, read from src[Src:] and written to dst[Dst:] (for the input
 // transform Src locates the image, for the output transform the run's first
 // M column; the output transform ignores I and J0).
-type WinogradRun struct{ Src, Dst, I, J0, N int }
+//
+// Spare, for the input transforms only, is how many lanes after the run's N
+// in each of its plane rows the transform may overwrite with unspecified
+// finite values; the caller writes them again afterwards (they hold later
+// tiles, or lanes it clears). Run a is transformed before run b, so a's
+// spare lanes may be b's. With spare lanes an 8-lane kernel stores a short
+// run's block in place instead of staging it and copying n lanes out.
+type WinogradRun struct{ Src, Dst, I, J0, N, Spare int }
 
 // WinogradPairMax is the most tiles a run of a pair transform may have;
 // WinogradOutputPair4x3 takes runs of up to WinogradOutputPair4x3Max (the
@@ -164,6 +171,9 @@ func checkInputPair(name string, m int, x []float32, chStride, h, w int, a, b Wi
 	for _, r := range [2]WinogradRun{a, b} {
 		checkPairRun(name, r, len(x), len(dst), WinogradPairMax)
 		checkInputImage(name, m, x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, dst[r.Dst:], xiStride, cStride)
+		if planes := (m + 2) * (m + 2); r.Spare < 0 || len(dst)-r.Dst < (planes-1)*xiStride+(nc-1)*cStride+r.N+r.Spare {
+			panic(fmt.Sprintf("simd: %s: run %+v: spare lanes outside dst", name, r))
+		}
 	}
 }
 

@@ -30,9 +30,23 @@ func winograd43InputAVX2(x *float32, off, chStride, nc, nblocks, last, tail int,
 func winograd43OutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask *[8]int32, bias *float32)
 
 func winogradInput43AVX2(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
+	winogradInput43SpareAVX2(x, chStride, h, w, i, j0, nc, n, 0, dst, xiStride, cStride)
+}
+
+// winogradInputPair43AVX2 is one call per run, as the generic pair, with the
+// runs' spare lanes.
+func winogradInputPair43AVX2(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradInput43SpareAVX2(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, r.Spare, dst[r.Dst:], xiStride, cStride)
+	}
+}
+
+// winogradInput43SpareAVX2 transforms a run of n tiles whose plane rows have
+// spare lanes after the run (see WinogradRun).
+func winogradInput43SpareAVX2(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int) {
 	var p wg4Input
 	wgRowsAVX2(p.rowOff[:], p.rowSel[:], 4, h, w, i, 160)
-	nb, last, tail := wgBlocksAVX2(n, func(k, t0 int) { wg4ImageMasks(&p.entry[k], j0, n, w, t0) })
+	nb, last, tail := wgBlocksAVX2(n, spare, func(k, t0 int) { wg4ImageMasks(&p.entry[k], j0, n, w, t0) })
 	winograd43InputAVX2(&x[0], (4*i-1)*w+4*j0-1, chStride, nc, nb, last, tail, &p, &dst[0], xiStride, cStride)
 }
 

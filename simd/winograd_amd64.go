@@ -80,8 +80,9 @@ var _ = onLevel(func(l Level) {
 	switch l {
 	case AVX2:
 		// Eight lanes: a pair of short runs is one call per run (the
-		// generic pair transforms call these kernels).
+		// generic output pair calls these kernels).
 		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageAVX2Go, winogradOutputAVX2Go, true
+		winogradInputPair23 = winogradInputPair23AVX2
 		return
 	case AVX512:
 	default:

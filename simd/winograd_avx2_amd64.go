@@ -29,9 +29,23 @@ func winogradInputImageAVX2(x *float32, off, chStride, nc, nblocks, last, tail i
 func winogradOutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask *[8]int32, bias *float32)
 
 func winogradInputImageAVX2Go(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
+	winogradInputSpareAVX2(x, chStride, h, w, i, j0, nc, n, 0, dst, xiStride, cStride)
+}
+
+// winogradInputPair23AVX2 is one call per run, as the generic pair, with the
+// runs' spare lanes.
+func winogradInputPair23AVX2(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	for _, r := range [2]WinogradRun{a, b} {
+		winogradInputSpareAVX2(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, r.Spare, dst[r.Dst:], xiStride, cStride)
+	}
+}
+
+// winogradInputSpareAVX2 transforms a run of n tiles whose plane rows have
+// spare lanes after the run (see WinogradRun).
+func winogradInputSpareAVX2(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int) {
 	var p wg2Input
 	wgRowsAVX2(p.rowOff[:], p.rowSel[:], 2, h, w, i, 128)
-	nb, last, tail := wgBlocksAVX2(n, func(k, t0 int) { wg2ImageMasks(&p.entry[k], j0, n, w, t0) })
+	nb, last, tail := wgBlocksAVX2(n, spare, func(k, t0 int) { wg2ImageMasks(&p.entry[k], j0, n, w, t0) })
 	winogradInputImageAVX2(&x[0], (2*i-1)*w+2*j0-1, chStride, nc, nb, last, tail, &p, &dst[0], xiStride, cStride)
 }
 
@@ -50,13 +64,18 @@ func wgRowsAVX2(rowOff, rowSel []int, m, h, w, i, zeroSel int) {
 
 // wgBlocksAVX2 lays out a run of n tiles in the AVX2 kernels' blocks of 8
 // and returns their nblocks, last and tail arguments. A run of n < 8 tiles
-// is one block through the frame (tail = n); a longer one is blocks from
-// tile 0, the last one tiles n−8..n−1 (last = n−8). masks(k, t0) fills
-// entry k for the block from tile t0: 0 the first, 2 the last, 1 the
-// blocks between, which read only image columns and need every lane, so
-// one entry serves them all.
-func wgBlocksAVX2(n int, masks func(k, t0 int)) (nblocks, last, tail int) {
+// is one block through the frame (tail = n), or, when its plane rows have
+// at least 8 − n spare lanes, one block stored in place (its lanes past n
+// are masked off, so they hold finite values of the zero padding); a
+// longer one is blocks from tile 0, the last one tiles n−8..n−1 (last =
+// n−8). masks(k, t0) fills entry k for the block from tile t0: 0 the
+// first, 2 the last, 1 the blocks between, which read only image columns
+// and need every lane, so one entry serves them all.
+func wgBlocksAVX2(n, spare int, masks func(k, t0 int)) (nblocks, last, tail int) {
 	masks(0, 0)
+	if n < 8 && n+spare >= 8 {
+		return 1, 0, 0
+	}
 	if n < 8 {
 		return 1, 0, n
 	}

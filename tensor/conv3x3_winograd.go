@@ -351,13 +351,17 @@ func (p winoPlan) input(v, x []float32, t0, t1, c0, c1 int) {
 		nc := min(channels, c1-cb)
 		// Tile t of the chunk, channel c: panel (t−t0)/nr, lane (t−t0)%nr.
 		at := func(r winoRun) int { return ((r.t-t0)/nr*g.ci+cb)*nr + (r.t-t0)%nr }
+		// The lanes after a run, to the end of its panel rows, hold later
+		// tiles of the chunk (written after it) or lanes past t1 (cleared
+		// below), so the transform may use them as scratch.
+		spare := func(r winoRun) int { return nr - (r.t-t0)%nr - r.n }
 		p.forRunPairs(t0, t1, nr, simd.WinogradPairMax, func(r, s winoRun) {
 			if s.n == 0 {
 				p.alg.input(x[r.b*p.inSz+cb*g.h*g.w:], g.h*g.w, g.h, g.w, r.i, r.j, nc, r.n, v[at(r):], p.vXi, nr)
 				return
 			}
-			a := simd.WinogradRun{Src: r.b * p.inSz, Dst: at(r), I: r.i, J0: r.j, N: r.n}
-			b := simd.WinogradRun{Src: s.b * p.inSz, Dst: at(s), I: s.i, J0: s.j, N: s.n}
+			a := simd.WinogradRun{Src: r.b * p.inSz, Dst: at(r), I: r.i, J0: r.j, N: r.n, Spare: spare(r)}
+			b := simd.WinogradRun{Src: s.b * p.inSz, Dst: at(s), I: s.i, J0: s.j, N: s.n, Spare: spare(s)}
 			p.alg.inputPair(x[cb*g.h*g.w:], g.h*g.w, g.h, g.w, a, b, nc, v, p.vXi, nr)
 		})
 	}

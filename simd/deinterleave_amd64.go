@@ -17,8 +17,53 @@ func deinterleaveRowsAVX512(even, odd, src *float32, rows, blocks, evenStride, o
 //go:noescape
 func interleaveRowsAVX512(dst, even, odd *float32, rows, blocks, dstStride, evenStride, oddStride int, storeLo, storeHi, evenMask, oddMask uint16)
 
+// deinterleaveRowsAVX2 and interleaveRowsAVX2 move rows of an even number
+// n ≥ 8 of interleaved floats (deinterleave_avx2_amd64.s).
+//
+//go:noescape
+func deinterleaveRowsAVX2(even, odd, src *float32, rows, n, evenStride, oddStride, srcStride int)
+
+//go:noescape
+func interleaveRowsAVX2(dst, even, odd *float32, rows, n, dstStride, evenStride, oddStride int)
+
+// The AVX2 wrappers: the kernels take the even part of each row (the first
+// n − n%2 floats), the last even float of an odd row is moved here, and
+// rows shorter than 8 floats take the generic loops.
+func deinterleaveRowsAVX2Go(even, odd, src []float32, rows, n, evenStride, oddStride, srcStride int) {
+	if n < 8 {
+		deinterleaveRowsGeneric(even, odd, src, rows, n, evenStride, oddStride, srcStride)
+		return
+	}
+	deinterleaveRowsAVX2(&even[0], &odd[0], &src[0], rows, n&^1, evenStride, oddStride, srcStride)
+	if n%2 == 1 {
+		for r := 0; r < rows; r++ {
+			even[r*evenStride+n/2] = src[r*srcStride+n-1]
+		}
+	}
+}
+
+func interleaveRowsAVX2Go(dst, even, odd []float32, rows, n, dstStride, evenStride, oddStride int) {
+	if n < 8 {
+		interleaveRowsGeneric(dst, even, odd, rows, n, dstStride, evenStride, oddStride)
+		return
+	}
+	interleaveRowsAVX2(&dst[0], &even[0], &odd[0], rows, n&^1, dstStride, evenStride, oddStride)
+	if n%2 == 1 {
+		for r := 0; r < rows; r++ {
+			dst[r*dstStride+n-1] = even[r*evenStride+n/2]
+		}
+	}
+}
+
 var _ = onLevel(func(l Level) {
-	if l != AVX512 {
+	switch l {
+	case AVX2:
+		// Measured on Zen 3: the generic loops were 1.7% and 1% of the
+		// tc-unet forward (the stride-2 phase planes, nearest upsampling).
+		deinterleaveRows, interleaveRows = deinterleaveRowsAVX2Go, interleaveRowsAVX2Go
+		return
+	case AVX512:
+	default:
 		deinterleaveRows, interleaveRows = deinterleaveRowsGeneric, interleaveRowsGeneric
 		return
 	}

@@ -112,52 +112,36 @@ func (c wgPairCase) planeWrites(in []bool, r WinogradRun, off int) {
 	}
 }
 
-func TestWinogradInputPair(t *testing.T) {
-	for _, v := range wgPairVariants {
-		cases := wgPairCases(rand.New(rand.NewPCG(31, 32)), v.m, v.planes, WinogradPairMax)
-		forEachLevel(t, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(33, 34))
-			for k, c := range cases {
-				xl := 2 * c.imgStride
-				read := make([]bool, xl)
-				c.readSet(read, c.a)
-				c.readSet(read, c.b)
-				x := guardedInput(rng, read, k%9 == 0)
-				const off = 3
-				dl := (v.planes-1)*c.xiStride + (c.nc-1)*c.cStride + c.cStride
-				got, want := guardBuf(off+dl+guardLen), guardBuf(off+dl+guardLen)
-				v.inputPair(x, c.chStride, c.h, c.w, c.a, c.b, c.nc, got[off:off+dl:off+dl], c.xiStride, c.cStride)
-				v.genericIn(x, c.chStride, c.h, c.w, c.a, c.b, c.nc, want[off:], c.xiStride, c.cStride)
-				written := make([]bool, len(got))
-				c.planeWrites(written, c.a, off)
-				c.planeWrites(written, c.b, off)
-				checkAgainst(t, v.name+" input pair "+c.String(), got, want, written)
-			}
-		})
-	}
-}
+func TestWinogradInputPair(t *testing.T) { testWinogradInputPair(t, 31, 33, false) }
 
 // With spare lanes (WinogradRun.Spare) the runs' lanes keep their bits and
 // nothing past a run's spare lanes is written; the spare lanes themselves may
 // hold anything. Run a's spare lanes may cover run b's, which come after
 // them.
-func TestWinogradInputPairSpare(t *testing.T) {
+func TestWinogradInputPairSpare(t *testing.T) { testWinogradInputPair(t, 39, 41, true) }
+
+// testWinogradInputPair checks the input pair transforms on random pair
+// geometries (seeded with caseSeed, the data with dataSeed), with random
+// spare lanes when spare is set.
+func testWinogradInputPair(t *testing.T, caseSeed, dataSeed uint64, spare bool) {
 	for _, v := range wgPairVariants {
-		cases := wgPairCases(rand.New(rand.NewPCG(39, 40)), v.m, v.planes, WinogradPairMax)
+		cases := wgPairCases(rand.New(rand.NewPCG(caseSeed, caseSeed+1)), v.m, v.planes, WinogradPairMax)
 		forEachLevel(t, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(41, 42))
+			rng := rand.New(rand.NewPCG(dataSeed, dataSeed+1))
 			for k, c := range cases {
-				// Room after each run in its rows: to the row's end, but b's
-				// spare lanes must stop before a's lanes when a lies after b
-				// (a is written first).
-				roomA := c.cStride - c.a.Dst - c.a.N
-				roomB := c.cStride - c.b.Dst - c.b.N
-				if c.a.Dst > c.b.Dst {
-					roomB = c.a.Dst - c.b.Dst - c.b.N
-				}
-				c.a.Spare, c.b.Spare = rng.IntN(roomA+1), rng.IntN(roomB+1)
-				if k%2 == 0 { // the most room, the kernels' in-place case
-					c.a.Spare, c.b.Spare = roomA, roomB
+				if spare {
+					// Room after each run in its rows: to the row's end, but
+					// b's spare lanes must stop before a's lanes when a lies
+					// after b (a is written first).
+					roomA := c.cStride - c.a.Dst - c.a.N
+					roomB := c.cStride - c.b.Dst - c.b.N
+					if c.a.Dst > c.b.Dst {
+						roomB = c.a.Dst - c.b.Dst - c.b.N
+					}
+					c.a.Spare, c.b.Spare = rng.IntN(roomA+1), rng.IntN(roomB+1)
+					if k%2 == 0 { // the most room, the kernels' in-place case
+						c.a.Spare, c.b.Spare = roomA, roomB
+					}
 				}
 				xl := 2 * c.imgStride
 				read := make([]bool, xl)
@@ -169,18 +153,18 @@ func TestWinogradInputPairSpare(t *testing.T) {
 				got, want := guardBuf(off+dl+guardLen), guardBuf(off+dl+guardLen)
 				v.inputPair(x, c.chStride, c.h, c.w, c.a, c.b, c.nc, got[off:off+dl:off+dl], c.xiStride, c.cStride)
 				v.genericIn(x, c.chStride, c.h, c.w, c.a, c.b, c.nc, want[off:], c.xiStride, c.cStride)
-				written, spare := make([]bool, len(got)), make([]bool, len(got))
+				written, spared := make([]bool, len(got)), make([]bool, len(got))
 				c.planeWrites(written, c.a, off)
 				c.planeWrites(written, c.b, off)
 				for _, r := range []WinogradRun{c.a, c.b} {
-					c.planeWrites(spare, WinogradRun{Dst: r.Dst + r.N, N: r.Spare}, off)
+					c.planeWrites(spared, WinogradRun{Dst: r.Dst + r.N, N: r.Spare}, off)
 				}
 				for i := range got {
-					if spare[i] && !written[i] {
+					if spared[i] && !written[i] { // anything may be there
 						got[i], want[i], written[i] = 0, 0, true
 					}
 				}
-				checkAgainst(t, v.name+" input pair with spare lanes "+c.String(), got, want, written)
+				checkAgainst(t, fmt.Sprintf("%s input pair (spare lanes %v) %v", v.name, spare, c), got, want, written)
 			}
 		})
 	}

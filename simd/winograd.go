@@ -150,7 +150,7 @@ func checkInputImage(name string, m int, x []float32, chStride, h, w, i, j0, nc,
 //
 // Spare, for the input transforms only, is how many lanes after the run's N
 // in each of its plane rows the transform may overwrite with unspecified
-// finite values; the caller writes them again afterwards (they hold later
+// values; the caller writes them again afterwards (they hold later
 // tiles, or lanes it clears). Run a is transformed before run b, so a's
 // spare lanes may be b's. With spare lanes an 8-lane kernel stores a short
 // run's block in place instead of staging it and copying n lanes out.

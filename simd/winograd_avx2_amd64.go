@@ -66,7 +66,7 @@ func wgRowsAVX2(rowOff, rowSel []int, m, h, w, i, zeroSel int) {
 // and returns their nblocks, last and tail arguments. A run of n < 8 tiles
 // is one block through the frame (tail = n), or, when its plane rows have
 // at least 8 − n spare lanes, one block stored in place (its lanes past n
-// are masked off, so they hold finite values of the zero padding); a
+// read only masked-in columns of the run's patches, or zeros); a
 // longer one is blocks from tile 0, the last one tiles n−8..n−1 (last =
 // n−8). masks(k, t0) fills entry k for the block from tile t0: 0 the
 // first, 2 the last, 1 the blocks between, which read only image columns

@@ -184,7 +184,7 @@ var _ = onLevel(func(l Level) {
 	case AVX2:
 		// Eight lanes: a pair of short runs is one call per run.
 		winogradInput43, winogradOutput43, winograd43Accelerated = winogradInput43AVX2, winogradOutput43AVX2, true
-		winogradInputPair43, winogradOutputPair43 = winogradInputPair43AVX2, winogradOutputPair43Generic
+		winogradInputPair43, winogradOutputPair43 = wgInputPairAVX2(winogradInput43SpareAVX2), winogradOutputPair43Generic
 		return
 	case AVX512:
 	default:

@@ -33,14 +33,6 @@ func winogradInput43AVX2(x []float32, chStride, h, w, i, j0, nc, n int, dst []fl
 	winogradInput43SpareAVX2(x, chStride, h, w, i, j0, nc, n, 0, dst, xiStride, cStride)
 }
 
-// winogradInputPair43AVX2 is one call per run, as the generic pair, with the
-// runs' spare lanes.
-func winogradInputPair43AVX2(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
-	for _, r := range [2]WinogradRun{a, b} {
-		winogradInput43SpareAVX2(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, r.Spare, dst[r.Dst:], xiStride, cStride)
-	}
-}
-
 // winogradInput43SpareAVX2 transforms a run of n tiles whose plane rows have
 // spare lanes after the run (see WinogradRun).
 func winogradInput43SpareAVX2(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int) {

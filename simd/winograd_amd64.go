@@ -82,7 +82,7 @@ var _ = onLevel(func(l Level) {
 		// Eight lanes: a pair of short runs is one call per run (the
 		// generic output pair calls these kernels).
 		winogradInputImage, winogradOutput, winogradAccelerated = winogradInputImageAVX2Go, winogradOutputAVX2Go, true
-		winogradInputPair23 = winogradInputPair23AVX2
+		winogradInputPair23 = wgInputPairAVX2(winogradInput23SpareAVX2)
 		return
 	case AVX512:
 	default:

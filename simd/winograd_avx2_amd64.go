@@ -29,20 +29,23 @@ func winogradInputImageAVX2(x *float32, off, chStride, nc, nblocks, last, tail i
 func winogradOutputAVX2(src *float32, xiStride, cStride, nc, n int, dst *float32, chStride, rowStride int, tailMask *[8]int32, bias *float32)
 
 func winogradInputImageAVX2Go(x []float32, chStride, h, w, i, j0, nc, n int, dst []float32, xiStride, cStride int) {
-	winogradInputSpareAVX2(x, chStride, h, w, i, j0, nc, n, 0, dst, xiStride, cStride)
+	winogradInput23SpareAVX2(x, chStride, h, w, i, j0, nc, n, 0, dst, xiStride, cStride)
 }
 
-// winogradInputPair23AVX2 is one call per run, as the generic pair, with the
-// runs' spare lanes.
-func winogradInputPair23AVX2(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
-	for _, r := range [2]WinogradRun{a, b} {
-		winogradInputSpareAVX2(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, r.Spare, dst[r.Dst:], xiStride, cStride)
+// wgInputPairAVX2 makes an AVX2 input pair transform of a one-run transform
+// with spare lanes: one call per run, as the generic pairs, with each run's
+// spare lanes (a before b, as WinogradRun requires).
+func wgInputPairAVX2(one func(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int)) func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+	return func(x []float32, chStride, h, w int, a, b WinogradRun, nc int, dst []float32, xiStride, cStride int) {
+		for _, r := range [2]WinogradRun{a, b} {
+			one(x[r.Src:], chStride, h, w, r.I, r.J0, nc, r.N, r.Spare, dst[r.Dst:], xiStride, cStride)
+		}
 	}
 }
 
-// winogradInputSpareAVX2 transforms a run of n tiles whose plane rows have
+// winogradInput23SpareAVX2 transforms a run of n tiles whose plane rows have
 // spare lanes after the run (see WinogradRun).
-func winogradInputSpareAVX2(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int) {
+func winogradInput23SpareAVX2(x []float32, chStride, h, w, i, j0, nc, n, spare int, dst []float32, xiStride, cStride int) {
 	var p wg2Input
 	wgRowsAVX2(p.rowOff[:], p.rowSel[:], 2, h, w, i, 128)
 	nb, last, tail := wgBlocksAVX2(n, spare, func(k, t0 int) { wg2ImageMasks(&p.entry[k], j0, n, w, t0) })

@@ -262,10 +262,27 @@ func BenchmarkWinogradInputPair4x3(b *testing.B) {
 	const hw, nc, n = 28, 64, 7
 	x, dst := make([]float32, nc*hw*hw), make([]float32, 36*(nc*16+16))
 	fillRandom(rand.New(rand.NewPCG(7, 8)), x, false)
-	a, r := WinogradRun{I: 1, N: n}, WinogradRun{I: 2, N: n, Dst: n}
-	b.SetBytes(int64(4 * nc * 2 * (6*hw + 36*n)))
-	for b.Loop() {
+	benchInputPairSpare(b, n, int64(4*nc*2*(6*hw+36*n)), func(a, r WinogradRun) {
 		WinogradInputPair4x3(x, hw*hw, hw, hw, a, r, nc, dst, nc*16+16, 16)
+	})
+}
+
+// benchInputPairSpare times an input pair of two n-tile runs in a 16-lane
+// panel row, staged (no spare lanes) and with the lanes to the row's end
+// spare, as the convolution passes them; bytes is what one pair moves.
+func benchInputPairSpare(b *testing.B, n int, bytes int64, pair func(a, r WinogradRun)) {
+	for _, spare := range []bool{false, true} {
+		a, r := WinogradRun{I: 1, N: n}, WinogradRun{I: 2, N: n, Dst: n}
+		name := "staged"
+		if spare {
+			a.Spare, r.Spare, name = 16-n, 16-2*n, "spare"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(bytes)
+			for b.Loop() {
+				pair(a, r)
+			}
+		})
 	}
 }
 
@@ -284,11 +301,9 @@ func BenchmarkWinogradInputPair2x3(b *testing.B) {
 	const hw, nc, n = 14, 64, 7
 	x, dst := make([]float32, nc*hw*hw), make([]float32, 16*(nc*16+16))
 	fillRandom(rand.New(rand.NewPCG(7, 8)), x, false)
-	a, r := WinogradRun{I: 1, N: n}, WinogradRun{I: 2, N: n, Dst: n}
-	b.SetBytes(int64(4 * nc * 2 * (4*hw + 16*n)))
-	for b.Loop() {
+	benchInputPairSpare(b, n, int64(4*nc*2*(4*hw+16*n)), func(a, r WinogradRun) {
 		WinogradInputPair2x3(x, hw*hw, hw, hw, a, r, nc, dst, nc*16+16, 16)
-	}
+	})
 }
 
 func BenchmarkWinogradOutputPair2x3(b *testing.B) {

@@ -47,7 +47,8 @@ func ddotAxpyBlocksGeneric(a, x, y []float64, s float64, acc *[ddotLanes]float64
 // with scalars s[r] for r < 4, all adding into y, with their bits: out[r] is
 // row r's dot product with x, and each y[i] gets the rows' products in row
 // order. The AVX-512 kernel loads x and y and stores y once for the four
-// rows. y must not overlap a or x; it panics if the lengths differ or a is
+// rows, the AVX2 one once for each two (sixteen ymm registers hold two
+// rows' lanes), both adding the tails and the lanes themselves. y must not overlap a or x; it panics if the lengths differ or a is
 // too short.
 func DdotAxpy4(a []float64, lda int, x, y []float64, s *[4]float64) (out [4]float64) {
 	n := len(x)
@@ -72,8 +73,8 @@ func DdotAxpy4(a []float64, lda int, x, y []float64, s *[4]float64) (out [4]floa
 //
 //	y[i] = (…((y[i] + s[0]·a[0][i]) + s[1]·a[1][i]) + …) + s[R−1]·a[R−1][i],
 //
-// a transposed matrix–vector product with a fixed order. The AVX-512 kernel
-// takes four rows per pass over y. Same bits at every level. y must not
+// a transposed matrix–vector product with a fixed order. The AVX-512 and
+// AVX2 kernels take four rows per pass over y. Same bits at every level. y must not
 // overlap a; it panics if a is too short or lda < len(y).
 func DaxpyRows(a []float64, lda int, s, y []float64) {
 	n, rows := len(y), len(s)

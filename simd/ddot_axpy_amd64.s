@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "ddot_amd64.h"
+#include "kernels_amd64.h"
 
 // DdotAxpy's kernels (declared in ddot_axpy_amd64.go): lane l of the
 // accumulators adds a[i]·x[i] for i ≡ l (mod 16), as ddotBlocks does, and
@@ -285,5 +286,221 @@ axpy4tail:
 	VMOVUPD   Z11, K2, 64(BX)
 
 axpy4done:
+	VZEROUPPER
+	RET
+
+// The AVX2 multi-row kernels below have sixteen ymm registers, too few for
+// four rows' sixteen lanes each, so DdotAxpy4 runs as two passes of two
+// rows (ddotAxpy2AVX2): y is loaded and stored once per block for the two
+// rows, the rows' products added to it in row order, so two passes give the
+// bits of four DdotAxpy calls. Tails (1..15 elements) go a group of four
+// lanes at a time, whole groups with plain moves and the last partial one
+// under VMASKMOVPD (masked-off lanes load as zero, which adds +0·+0 = +0 to
+// an accumulator: no change, as a lane sum of +0-started adds is never −0;
+// they are not stored). Registers: SI a, R8 lda bytes, DX x, BX y, Y14/Y15
+// the broadcast s, Y0-Y3 row 0's accumulators (lanes 0-3, …, 12-15), Y4-Y7
+// row 1's, Y8 x, Y9 y, Y10 a, Y11 products, Y12 the tail mask.
+
+// DA2_ROW adds one row's group A·x to ACC and S·A to y (Y9).
+#define DA2_ROW(A, S, ACC) \
+	VMULPD Y8, A, Y11  \
+	VADDPD Y11, ACC, ACC \
+	VMULPD S, A, A     \
+	VADDPD A, Y9, Y9
+
+// DA2_FULL and DA2_MASKED are one group of four lanes at byte offset OFF
+// for both rows, whole or under the mask in Y12.
+#define DA2_FULL(OFF, ACC0, ACC1) \
+	VMOVUPD OFF(DX), Y8         \
+	VMOVUPD OFF(BX), Y9         \
+	VMOVUPD OFF(SI), Y10        \
+	DA2_ROW(Y10, Y14, ACC0)     \
+	VMOVUPD OFF(SI)(R8*1), Y10  \
+	DA2_ROW(Y10, Y15, ACC1)     \
+	VMOVUPD Y9, OFF(BX)
+
+#define DA2_MASKED(OFF, ACC0, ACC1)    \
+	VMASKMOVPD OFF(DX), Y12, Y8        \
+	VMASKMOVPD OFF(BX), Y12, Y9        \
+	VMASKMOVPD OFF(SI), Y12, Y10       \
+	DA2_ROW(Y10, Y14, ACC0)            \
+	VMASKMOVPD OFF(SI)(R8*1), Y12, Y10 \
+	DA2_ROW(Y10, Y15, ACC1)            \
+	VMASKMOVPD Y9, Y12, OFF(BX)
+
+// DA_TAIL_MASK loads into Y12 the mask of the first R10 (1..3) float64 lanes
+// (tailMask is 32-bit lanes: 2·R10 of them); clobbers AX, CX.
+#define DA_TAIL_MASK \
+	LEAQ tailMask<>(SB), AX \
+	MOVQ $8, CX             \
+	SUBQ R10, CX            \
+	SUBQ R10, CX            \
+	VMOVDQU (AX)(CX*4), Y12
+
+// DA_REDUCE sums the four accumulators A0-A3 (lanes 0-3, …, 12-15) in
+// Ddot's tree into XA0's low lane, using X13.
+#define DA_REDUCE(A0, A1, A2, A3, XA0) \
+	VADDPD       A2, A0, A0   \
+	VADDPD       A3, A1, A1   \
+	VADDPD       A1, A0, A0   \
+	VEXTRACTF128 $1, A0, X13  \
+	VADDPD       X13, XA0, XA0 \
+	VUNPCKHPD    XA0, XA0, X13 \
+	VADDSD       X13, XA0, XA0
+
+// func ddotAxpy2AVX2(a *float64, lda int, x, y *float64, s *[2]float64, n int, out *[2]float64)
+// DdotAxpy of rows a and a + lda into the same y in one pass, n ≥ 1.
+TEXT ·ddotAxpy2AVX2(SB), NOSPLIT, $0-56
+	MOVQ         a+0(FP), SI
+	MOVQ         lda+8(FP), R8
+	SHLQ         $3, R8
+	MOVQ         x+16(FP), DX
+	MOVQ         y+24(FP), BX
+	MOVQ         s+32(FP), AX
+	VBROADCASTSD (AX), Y14
+	VBROADCASTSD 8(AX), Y15
+	MOVQ         n+40(FP), R11
+	MOVQ         out+48(FP), DI
+	MOVQ         R11, R10
+	SHRQ         $4, R11
+	ANDQ         $15, R10
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	VXORPD       Y4, Y4, Y4
+	VXORPD       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	TESTQ        R11, R11
+	JZ           da2tail
+
+da2loop:
+	DA2_FULL(0, Y0, Y4)
+	DA2_FULL(32, Y1, Y5)
+	DA2_FULL(64, Y2, Y6)
+	DA2_FULL(96, Y3, Y7)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, BX
+	DECQ R11
+	JNZ  da2loop
+
+da2tail:
+	TESTQ R10, R10
+	JZ    da2reduce
+	CMPQ  R10, $4
+	JB    da2part0
+	DA2_FULL(0, Y0, Y4)
+	CMPQ  R10, $8
+	JB    da2part1
+	DA2_FULL(32, Y1, Y5)
+	CMPQ  R10, $12
+	JB    da2part2
+	DA2_FULL(64, Y2, Y6)
+	SUBQ  $12, R10
+	JZ    da2reduce
+	DA_TAIL_MASK
+	DA2_MASKED(96, Y3, Y7)
+	JMP   da2reduce
+
+da2part0:
+	DA_TAIL_MASK
+	DA2_MASKED(0, Y0, Y4)
+	JMP da2reduce
+
+da2part1:
+	SUBQ $4, R10
+	JZ   da2reduce
+	DA_TAIL_MASK
+	DA2_MASKED(32, Y1, Y5)
+	JMP  da2reduce
+
+da2part2:
+	SUBQ $8, R10
+	JZ   da2reduce
+	DA_TAIL_MASK
+	DA2_MASKED(64, Y2, Y6)
+
+da2reduce:
+	DA_REDUCE(Y0, Y1, Y2, Y3, X0)
+	DA_REDUCE(Y4, Y5, Y6, Y7, X4)
+	VMOVSD X0, (DI)
+	VMOVSD X4, 8(DI)
+	VZEROUPPER
+	RET
+
+// AXPY_ADD adds S times the row group in Y1 to the y group in Y0.
+#define AXPY_ADD(S) \
+	VMULPD S, Y1, Y1 \
+	VADDPD Y1, Y0, Y0
+
+// AXPY4_FULL and AXPY4_MASKED add the four rows' scaled groups of four (at
+// SI, whole or under the mask in Y11) to y's group in Y0, in row order.
+#define AXPY4_FULL \
+	VMOVUPD (SI), Y1       \
+	AXPY_ADD(Y12)          \
+	VMOVUPD (SI)(R8*1), Y1 \
+	AXPY_ADD(Y13)          \
+	VMOVUPD (SI)(R8*2), Y1 \
+	AXPY_ADD(Y14)          \
+	VMOVUPD (SI)(R9*1), Y1 \
+	AXPY_ADD(Y15)
+
+#define AXPY4_MASKED \
+	VMASKMOVPD (SI), Y11, Y1       \
+	AXPY_ADD(Y12)                  \
+	VMASKMOVPD (SI)(R8*1), Y11, Y1 \
+	AXPY_ADD(Y13)                  \
+	VMASKMOVPD (SI)(R8*2), Y11, Y1 \
+	AXPY_ADD(Y14)                  \
+	VMASKMOVPD (SI)(R9*1), Y11, Y1 \
+	AXPY_ADD(Y15)
+
+// func daxpyRows4AVX2(a *float64, lda int, s *[4]float64, y *float64, n int)
+// daxpyRows4AVX512's contract on AVX2: y loaded and stored once per four
+// values for the four rows, the last n mod 4 under the mask in Y11.
+// Registers: SI a, R8 lda bytes, R9 3·lda bytes, BX y, R11 groups left,
+// Y12-Y15 the broadcast s, Y0 y's group, Y1 a row's.
+TEXT ·daxpyRows4AVX2(SB), NOSPLIT, $0-40
+	MOVQ         a+0(FP), SI
+	MOVQ         lda+8(FP), R8
+	SHLQ         $3, R8
+	LEAQ         (R8)(R8*2), R9
+	MOVQ         s+16(FP), AX
+	VBROADCASTSD (AX), Y12
+	VBROADCASTSD 8(AX), Y13
+	VBROADCASTSD 16(AX), Y14
+	VBROADCASTSD 24(AX), Y15
+	MOVQ         y+24(FP), BX
+	MOVQ         n+32(FP), R11
+	MOVQ         R11, R10
+	SHRQ         $2, R11
+	ANDQ         $3, R10
+	TESTQ        R11, R11
+	JZ           ax4tail
+
+ax4loop:
+	VMOVUPD (BX), Y0
+	AXPY4_FULL
+	VMOVUPD Y0, (BX)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	DECQ    R11
+	JNZ     ax4loop
+
+ax4tail:
+	TESTQ R10, R10
+	JZ    ax4done
+	LEAQ  tailMask<>(SB), AX
+	MOVQ  $8, CX
+	SUBQ  R10, CX
+	SUBQ  R10, CX
+	VMOVDQU (AX)(CX*4), Y11
+	VMASKMOVPD (BX), Y11, Y0
+	AXPY4_MASKED
+	VMASKMOVPD Y0, Y11, (BX)
+
+ax4done:
 	VZEROUPPER
 	RET

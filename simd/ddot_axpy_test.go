@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -174,4 +175,33 @@ func TestDaxpyRowsShortMatrixPanics(t *testing.T) {
 		}
 	}()
 	DaxpyRows(make([]float64, 10), 4, make([]float64, 3), make([]float64, 4))
+}
+
+// BenchmarkDdotAxpy4 and BenchmarkDaxpyRows time the tridiagonal
+// reduction's row kernels on rows of a trailing block's typical lengths;
+// HARMONIC_SIMD=generic|avx2|avx512 picks the level.
+func BenchmarkDdotAxpy4(b *testing.B) {
+	for _, n := range []int{100, 391, 1600} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			a, x, y := make([]float64, 4*n), make([]float64, n), make([]float64, n)
+			s := [4]float64{0.5, -0.25, 0.125, 1}
+			b.SetBytes(int64(8 * 4 * n))
+			for i := 0; i < b.N; i++ {
+				DdotAxpy4(a, n, x, y, &s)
+			}
+		})
+	}
+}
+
+func BenchmarkDaxpyRows(b *testing.B) {
+	for _, n := range []int{100, 391, 1600} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			a, y := make([]float64, 8*n), make([]float64, n)
+			s := []float64{0.5, -0.25, 0.125, 1, 2, 3, 4, 5}
+			b.SetBytes(int64(8 * 8 * n))
+			for i := 0; i < b.N; i++ {
+				DaxpyRows(a, n, s, y)
+			}
+		})
+	}
 }

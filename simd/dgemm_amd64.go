@@ -8,9 +8,6 @@ package simd
 func dgemmKernelAVX2_6x8(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
-func dgemmKernelAVX2FMA_6x8(kc int, a, b, c *float64, ldc int, alpha, beta float64)
-
-//go:noescape
 func dgemmKernelAVX512_8x24(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
@@ -25,11 +22,8 @@ func dgemmKernelAVX512_6x32(kc int, a, b, c *float64, ldc int, alpha, beta float
 //go:noescape
 func dgemmKernelAVX512_8x24_a24(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
-//go:noescape
-func dgemmKernelAVX512FMA_8x24(kc int, a, b, c *float64, ldc int, alpha, beta float64)
-
-func wrapDgemm(name string, mr, nr int, fused bool, f func(kc int, a, b, c *float64, ldc int, alpha, beta float64)) DgemmMicro {
-	return DgemmMicro{Name: name, MR: mr, NR: nr, Fused: fused, Kernel: wrapDgemmKernel(mr, nr, mr, f)}
+func wrapDgemm(name string, mr, nr int, f func(kc int, a, b, c *float64, ldc int, alpha, beta float64)) DgemmMicro {
+	return DgemmMicro{Name: name, MR: mr, NR: nr, Kernel: wrapDgemmKernel(mr, nr, mr, f)}
 }
 
 // wrapDgemmKernel checks the slices of a kernel whose A has aStep values a
@@ -53,31 +47,29 @@ func withPanelA(m DgemmMicro, f func(kc int, a, b, c *float64, ldc int, alpha, b
 
 // The first is the level's kernel.
 var dgemmAVX2Micros = []DgemmMicro{
-	wrapDgemm("avx2 6x8", 6, 8, false, dgemmKernelAVX2_6x8),
-	wrapDgemm("avx2 fma 6x8", 6, 8, true, dgemmKernelAVX2FMA_6x8),
+	wrapDgemm("avx2 6x8", 6, 8, dgemmKernelAVX2_6x8),
 }
 
-// The first is the level's kernel. On Zen 5 (family 26; full-width 512-bit
-// units, two multiply and two add pipes) the unfused kernels reach the fused
-// ones' speed, as multiplies and adds issue on separate pipes: in cache
-// 8x24, 6x32 and 14x16 run at 108-111 GFLOP/s, 24x8 at 94 and the fused
-// 8x24 at about 100; in a 1024³ Dgemm 8x24 and 6x32 at 88-92, 14x16 and
-// 24x8 at 71-80 (TestLaGemmTune, single thread, 2026-12-03). Of the two
-// equal ones 8x24 keeps the B micro-panel that stays in cache smaller (48 KB
-// against 64 KB at depth 256).
-// On Zen 4 (family 25; 512-bit operations in two 256-bit halves) 8x24 is
+// The first is the level's kernel. The shapes were chosen while the kernels
+// multiplied and added in separate instructions (fused since 2026-12-08, not
+// yet measured on these CPUs). On Zen 5 (family 26; full-width 512-bit
+// units, two multiply and two add pipes) unfused and fused ran at the same
+// speed: in cache 8x24, 6x32 and 14x16 at 108-111 GFLOP/s, 24x8 at 94 and
+// the fused 8x24 at about 100; in a 1024³ Dgemm 8x24 and 6x32 at 88-92,
+// 14x16 and 24x8 at 71-80 (TestLaGemmTune, single thread, 2026-12-03). Of
+// the two equal ones 8x24 keeps the B micro-panel that stays in cache
+// smaller (48 KB against 64 KB at depth 256).
+// On Zen 4 (family 25; 512-bit operations in two 256-bit halves) 8x24 was
 // the slowest unfused kernel in a 1024³ Dgemm: 39-41 GFLOP/s against 24x8's
 // 43-46 and AVX2 6x8's 45 (TestLaGemmTune, 2026-12-07), so 24x8 is chosen
 // there.
-// On Xeons with two 512-bit FMA ports (which also execute the adds) an
-// unfused kernel can reach only half the fused peak; the fused 8x24 is
-// listed so that machine can be measured, but it would change the bits.
+// On Xeons with two 512-bit FMA ports (which also execute the adds) only
+// fused kernels can reach the peak; they use 8x24.
 var dgemmAVX512Micros = []DgemmMicro{
-	withPanelA(wrapDgemm("avx512 8x24", 8, 24, false, dgemmKernelAVX512_8x24), dgemmKernelAVX512_8x24_a24),
-	wrapDgemm("avx512 14x16", 14, 16, false, dgemmKernelAVX512_14x16),
-	wrapDgemm("avx512 24x8", 24, 8, false, dgemmKernelAVX512_24x8),
-	wrapDgemm("avx512 6x32", 6, 32, false, dgemmKernelAVX512_6x32),
-	wrapDgemm("avx512 fma 8x24", 8, 24, true, dgemmKernelAVX512FMA_8x24),
+	withPanelA(wrapDgemm("avx512 8x24", 8, 24, dgemmKernelAVX512_8x24), dgemmKernelAVX512_8x24_a24),
+	wrapDgemm("avx512 14x16", 14, 16, dgemmKernelAVX512_14x16),
+	wrapDgemm("avx512 24x8", 24, 8, dgemmKernelAVX512_24x8),
+	wrapDgemm("avx512 6x32", 6, 32, dgemmKernelAVX512_6x32),
 }
 
 // DgemmMicros lists every float64 micro-kernel this CPU can run, whatever

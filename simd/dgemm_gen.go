@@ -8,18 +8,14 @@
 // streams the packed B micro-panel as NR/4 vectors per depth step and
 // broadcasts A one value at a time, like the float32 kernels of gemm_gen.go.
 //
-// The unfused kernels multiply and add in separate instructions
-// (VMULPD + VADDPD), so each lane rounds exactly as the scalar loop
-// s += a*b does and their results are bit-identical to the generic Go kernel
-// (see DgemmMicro). On Zen 3 multiplies issue on the two FMA pipes and adds
-// on the two separate FADD pipes, so the cost is instruction count, not
-// arithmetic throughput: in cache they run at about 40 GFLOP/s against 46
-// for the fused kernel (VFMADD231PD), which is kept for measurement
-// (DgemmMicros). 4×12 tiles and an unroll of 8 measured slower than 6×8.
+// Every depth step is one fused multiply-add per accumulator
+// (VFMADD231PD), so each lane rounds exactly as the generic Go kernel's
+// math.FMA does and the results are bit-identical to it (see DgemmMicro).
+// 4×12 tiles and an unroll of 8 measured slower than 6×8.
 //
 // The AVX-512 kernels (gen512) keep the tile in zmm registers (eight doubles,
-// 32 registers) and are unfused in the same way; dgemm_amd64.go records how
-// the shapes measured and which one the AVX512 level uses.
+// 32 registers); dgemm_amd64.go records how the shapes measured and which
+// one the AVX512 level uses.
 package main
 
 import (
@@ -31,20 +27,17 @@ import (
 type kernel struct {
 	isa    string // "AVX2" (ymm, 16 registers) or "AVX512" (zmm, 32 registers)
 	mr, nr int
-	fused  bool
 	unroll int
 	aStep  int // doubles between depth steps of A: mr (packed A), or nr for A read out of a B panel (AVX512 only)
 }
 
 var kernels = []kernel{
-	{"AVX2", 6, 8, false, 4, 6},
-	{"AVX2", 6, 8, true, 4, 6},
-	{"AVX512", 8, 24, false, 4, 8},
-	{"AVX512", 14, 16, false, 4, 14},
-	{"AVX512", 24, 8, false, 4, 24},
-	{"AVX512", 6, 32, false, 4, 6},
-	{"AVX512", 8, 24, true, 4, 8},
-	{"AVX512", 8, 24, false, 4, 24},
+	{"AVX2", 6, 8, 4, 6},
+	{"AVX512", 8, 24, 4, 8},
+	{"AVX512", 14, 16, 4, 14},
+	{"AVX512", 24, 8, 4, 24},
+	{"AVX512", 6, 32, 4, 6},
+	{"AVX512", 8, 24, 4, 24},
 }
 
 var out strings.Builder
@@ -61,15 +54,11 @@ func main() {
 }
 
 func (k kernel) name() string {
-	f := ""
-	if k.fused {
-		f = "FMA"
-	}
 	a := ""
 	if k.aStep != k.mr {
 		a = fmt.Sprintf("_a%d", k.aStep)
 	}
-	return fmt.Sprintf("dgemmKernel%s%s_%dx%d%s", k.isa, f, k.mr, k.nr, a)
+	return fmt.Sprintf("dgemmKernel%s_%dx%d%s", k.isa, k.mr, k.nr, a)
 }
 
 func gen(k kernel) {
@@ -89,14 +78,10 @@ func genAVX2(k kernel) {
 	const w = 4 // doubles per ymm
 	nv := k.nr / w
 	nacc := k.mr * nv
-	// Register plan: accumulators take the top nacc registers; below them the
-	// unfused kernels need one product register; the rest hold B vectors
-	// (when all nv fit beside at least one broadcast register) and broadcasts.
-	tmp := 0
-	if !k.fused {
-		tmp = 1
-	}
-	free := 16 - nacc - tmp
+	// Register plan: accumulators take the top nacc registers; the rest hold
+	// B vectors (when all nv fit beside at least one broadcast register) and
+	// broadcasts.
+	free := 16 - nacc
 	bInRegs := free-nv >= 1
 	nb := free
 	if bInRegs {
@@ -111,7 +96,6 @@ func genAVX2(k kernel) {
 	if bInRegs {
 		bcastBase = nv
 	}
-	tmpReg := y(bcastBase + nb)
 	acc := func(i, v int) string { return y(16 - nacc + i*nv + v) }
 
 	fmt.Fprintf(&out, "\n// func %s(kc int, a, b, c *float64, ldc int, alpha, beta float64)\n", k.name())
@@ -154,12 +138,7 @@ func genAVX2(k kernel) {
 				if !bInRegs {
 					bv = fmt.Sprintf("%d(DI)", boff+v*w*8)
 				}
-				if k.fused {
-					emit("VFMADD231PD %s, %s, %s", bv, br, acc(i, v))
-					continue
-				}
-				emit("VMULPD %s, %s, %s", bv, br, tmpReg)
-				emit("VADDPD %s, %s, %s", tmpReg, acc(i, v), acc(i, v))
+				emit("VFMADD231PD %s, %s, %s", bv, br, acc(i, v))
 			}
 		}
 	}
@@ -192,9 +171,8 @@ func genAVX2(k kernel) {
 	emit("DECQ CX")
 	emit("JNZ tailloop%s", k.name())
 	label("done" + k.name())
-	// C = alpha·acc (+ beta·C unless beta == 0, which must not read C). The
-	// unfused kernels round beta·C before adding it (as the Go kernel does),
-	// so beta == 1 adds C exactly.
+	// C = alpha·acc, then fma(beta, C, that) unless beta == 0, which must not
+	// read C (as the Go kernel does; beta == 1 adds C with one rounding).
 	alpha, beta := y(0), y(1)
 	emit("VBROADCASTSD alpha+40(FP), %s", alpha)
 	emit("VBROADCASTSD beta+48(FP), %s", beta)
@@ -211,12 +189,7 @@ func genAVX2(k kernel) {
 		for i := 0; i < k.mr; i++ {
 			for v := 0; v < nv; v++ {
 				if withBeta {
-					if k.fused {
-						emit("VFMADD231PD %d(DX), %s, %s", v*w*8, beta, acc(i, v))
-					} else {
-						emit("VMULPD %d(DX), %s, %s", v*w*8, beta, tmpReg)
-						emit("VADDPD %s, %s, %s", tmpReg, acc(i, v), acc(i, v))
-					}
+					emit("VFMADD231PD %d(DX), %s, %s", v*w*8, beta, acc(i, v))
 				}
 				emit("VMOVUPD %s, %d(DX)", acc(i, v), v*w*8)
 			}
@@ -251,29 +224,18 @@ func z(r int) string { return fmt.Sprintf("Z%d", r) }
 // memory inside the multiply ({1to8}); with more, each A value is broadcast
 // once into a register and reused across the B vectors (broadcasting inside
 // each multiply measured 96 GFLOP/s in cache for 8x24 against 111 on Zen 5:
-// three times the loads). The registers left
-// hold products (unfused) on their way to the accumulators; renaming makes
-// one enough, a few rotate so the listing reads as independent chains.
+// three times the loads; measured with separate multiplies and adds).
 func gen512(k kernel) {
 	const w = 8 // doubles per zmm
 	nv := k.nr / w
 	nacc := k.mr * nv
 	free := 32 - nacc - nv
-	embed := nv == 1 || k.fused || free < 2
-	nbc := 0
-	if !embed {
-		nbc = 1
-	}
-	ntmp := 0
-	if !k.fused {
-		ntmp = min(free-nbc, 4)
-	}
-	if free-nbc < max(ntmp, 1) || k.nr%w != 0 {
+	embed := nv == 1 || free < 1
+	if free < 0 || k.nr%w != 0 {
 		panic("too many registers for " + k.name())
 	}
 	bReg := func(v int) string { return z(v) }
 	bcReg := z(nv)
-	tmpReg := func(i int) string { return z(nv + nbc + i%ntmp) }
 	acc := func(i, v int) string { return z(32 - nacc + i*nv + v) }
 
 	fmt.Fprintf(&out, "\n// func %s(kc int, a, b, c *float64, ldc int, alpha, beta float64)\n", k.name())
@@ -301,7 +263,6 @@ func gen512(k kernel) {
 			emit("ADDQ R8, R9")
 		}
 	}
-	nprod := 0
 	step := func(p int) {
 		aoff, boff := p*k.aStep*8, p*k.nr*8
 		for v := 0; v < nv; v++ {
@@ -312,19 +273,10 @@ func gen512(k kernel) {
 				emit("VBROADCASTSD %d(SI), %s", aoff+i*8, bcReg)
 			}
 			for v := 0; v < nv; v++ {
-				switch {
-				case k.fused:
+				if embed {
 					emit("VFMADD231PD.BCST %d(SI), %s, %s", aoff+i*8, bReg(v), acc(i, v))
-				case embed:
-					t := tmpReg(nprod)
-					nprod++
-					emit("VMULPD.BCST %d(SI), %s, %s", aoff+i*8, bReg(v), t)
-					emit("VADDPD %s, %s, %s", t, acc(i, v), acc(i, v))
-				default:
-					t := tmpReg(nprod)
-					nprod++
-					emit("VMULPD %s, %s, %s", bcReg, bReg(v), t)
-					emit("VADDPD %s, %s, %s", t, acc(i, v), acc(i, v))
+				} else {
+					emit("VFMADD231PD %s, %s, %s", bcReg, bReg(v), acc(i, v))
 				}
 			}
 		}
@@ -372,9 +324,8 @@ func gen512(k kernel) {
 	emit("DECQ CX")
 	emit("JNZ tailloop%s", k.name())
 	label("done" + k.name())
-	// C = alpha·acc (+ beta·C unless beta == 0, which must not read C), with
-	// beta·C rounded before the add in the unfused kernels, as in genAVX2.
-	alpha, beta, tmp := z(0), z(1), z(max(nv, 2))
+	// C = alpha·acc, then fma(beta, C, that) unless beta == 0, as in genAVX2.
+	alpha, beta := z(0), z(1)
 	emit("VBROADCASTSD alpha+40(FP), %s", alpha)
 	emit("VBROADCASTSD beta+48(FP), %s", beta)
 	for i := 0; i < k.mr; i++ {
@@ -389,12 +340,7 @@ func gen512(k kernel) {
 		for i := 0; i < k.mr; i++ {
 			for v := 0; v < nv; v++ {
 				if withBeta {
-					if k.fused {
-						emit("VFMADD231PD %d(DX), %s, %s", v*w*8, beta, acc(i, v))
-					} else {
-						emit("VMULPD %d(DX), %s, %s", v*w*8, beta, tmp)
-						emit("VADDPD %s, %s, %s", tmp, acc(i, v), acc(i, v))
-					}
+					emit("VFMADD231PD %d(DX), %s, %s", v*w*8, beta, acc(i, v))
 				}
 				emit("VMOVUPD %s, %d(DX)", acc(i, v), v*w*8)
 			}

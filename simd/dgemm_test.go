@@ -7,19 +7,19 @@ import (
 	"testing"
 )
 
-// naiveDgemmTile is the triple-loop reference for one tile, rounding every
-// multiply and add on its own as DgemmMicro specifies for unfused kernels.
+// naiveDgemmTile is the triple-loop reference for one tile, one rounding per
+// depth step (math.FMA) as DgemmMicro specifies.
 func naiveDgemmTile(mr, nr, kc int, a, b, c []float64, ldc int, alpha, beta float64) []float64 {
 	want := make([]float64, mr*nr)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
 			s := 0.0
 			for p := 0; p < kc; p++ {
-				s += float64(a[p*mr+i] * b[p*nr+j])
+				s = math.FMA(a[p*mr+i], b[p*nr+j], s)
 			}
 			v := float64(alpha * s)
 			if beta != 0 {
-				v += float64(beta * c[i*ldc+j])
+				v = math.FMA(beta, c[i*ldc+j], v)
 			}
 			want[i*nr+j] = v
 		}
@@ -70,12 +70,7 @@ func TestDgemmMicroKernels(t *testing.T) {
 							}
 							continue
 						}
-						w := want[i*g.NR+j]
-						if g.Fused {
-							if math.IsNaN(got) || math.Abs(got-w) > 1e-13*(1+float64(kc)) {
-								t.Fatalf("%s kc=%d alpha=%v beta=%v: C[%d,%d] = %v, want %v", g.Name, kc, alpha, beta, i, j, got, w)
-							}
-						} else if math.Float64bits(got) != math.Float64bits(w) {
+						if w := want[i*g.NR+j]; math.Float64bits(got) != math.Float64bits(w) {
 							t.Fatalf("%s kc=%d alpha=%v beta=%v: C[%d,%d] = %v, want exactly %v", g.Name, kc, alpha, beta, i, j, got, w)
 						}
 					}
@@ -142,10 +137,12 @@ func TestDgemmPanelAKernels(t *testing.T) {
 	}
 }
 
-// TestDgemmUnfusedRounding checks that the unfused kernels do not fuse: with
-// a = 1+2⁻³⁰, b = 1−2⁻³⁰ the exact product 1−2⁻⁶⁰ rounds to 1, so adding −1
-// gives 0 unfused but −2⁻⁶⁰ through a fused multiply-add.
-func TestDgemmUnfusedRounding(t *testing.T) {
+// TestDgemmFusedRounding checks that every kernel fuses: with a = 1+2⁻³⁰,
+// b = 1−2⁻³⁰ the exact product 1−2⁻⁶⁰ rounds to 1, so adding it to −1 gives
+// −2⁻⁶⁰ through a fused multiply-add but 0 through a multiply and an add.
+// Then beta: fma(beta, c, alpha·s) with beta·c = −(1−2⁻⁶⁰) exactly and
+// alpha·s = 1 leaves 2⁻⁶⁰, where a rounded beta·c would leave 0.
+func TestDgemmFusedRounding(t *testing.T) {
 	for _, g := range DgemmMicros() {
 		kc := 2
 		a := make([]float64, kc*g.MR)
@@ -159,13 +156,21 @@ func TestDgemmUnfusedRounding(t *testing.T) {
 		c := make([]float64, g.MR*g.NR)
 		g.Kernel(kc, a, b, c, g.NR, 1, 0)
 		// The first step, −1·1, is exact; the second adds the product to −1.
-		want := 0.0
-		if g.Fused {
-			want = -0x1p-60
-		}
 		for i, v := range c {
-			if v != want {
-				t.Fatalf("%s: C[%d] = %v, want %v (fused: %v)", g.Name, i, v, want, g.Fused)
+			if v != -0x1p-60 {
+				t.Fatalf("%s: C[%d] = %v, want −2⁻⁶⁰", g.Name, i, v)
+			}
+		}
+		for i := 0; i < g.MR; i++ {
+			a[i], a[g.MR+i] = 1, 0
+		}
+		for i := range c {
+			c[i] = 1 - 0x1p-30
+		}
+		g.Kernel(kc, a, b, c, g.NR, 1, -(1 + 0x1p-30))
+		for i, v := range c {
+			if v != 0x1p-60 {
+				t.Fatalf("%s: beta step: C[%d] = %v, want 2⁻⁶⁰", g.Name, i, v)
 			}
 		}
 	}
@@ -184,8 +189,8 @@ func TestDgemmKernelFollowsLevel(t *testing.T) {
 		if l != Generic && !strings.HasPrefix(g.Name, string(l)+" ") {
 			t.Errorf("level %s uses %s", l, g.Name)
 		}
-		if g.Fused || g.MR <= 0 || g.NR <= 0 || g.Kernel == nil {
-			t.Errorf("level %s: kernel %s is fused or incomplete", l, g.Name)
+		if g.MR <= 0 || g.NR <= 0 || g.Kernel == nil {
+			t.Errorf("level %s: kernel %s is incomplete", l, g.Name)
 		}
 	}
 }

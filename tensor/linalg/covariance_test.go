@@ -46,7 +46,7 @@ func randomRows(n, d int, seed uint64) []float32 {
 // TestCovarianceMatchesNaive compares with the float64 textbook loop at
 // every simd level (the AVX-512 product reads its A operand out of the B
 // panels, the others pack it twice) and checks that the levels agree bit for
-// bit, as the unfused kernels' rounding specification says they must.
+// bit, as the kernels' rounding specification says they must.
 func TestCovarianceMatchesNaive(t *testing.T) {
 	defer func(l simd.Level) { _ = simd.Use(string(l)) }(simd.Current())
 	first := map[[2]int][]float64{}

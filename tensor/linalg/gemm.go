@@ -14,11 +14,9 @@ import (
 //
 // Rounding is fixed, whatever the CPU, simd level or thread count: for each
 // entry, every laGemmKC-deep slab of the depth (from 0) sums its products
-// from +0 in depth order, then C += alpha·slab; every multiply and add
-// rounds on its own. That is the order of the scalar 3×2 kernel this
-// replaced, so eigensolver results keep their bits. The unfused simd
-// kernels (simd.DgemmMicro) compute exactly that; on Zen 3 the fused ones
-// are about 15% faster in cache but would change the bits.
+// from +0 in depth order, one fused multiply-add per step, then C +=
+// round(alpha·slab). Every simd kernel (simd.DgemmMicro) computes exactly
+// that, the generic one with math.FMA.
 //
 // Structure (GotoBLAS/BLIS): columns of C in nc blocks, depth in kc slabs
 // (the B block packed into nr-wide micro-panels), rows in mc blocks (the A
@@ -30,8 +28,8 @@ const laGemmKC = 256 // B micro-panel 256×8 doubles = 16 KB (AVX2), 256×24 = 4
 // matrices, where op(X) is X or Xᵀ: op(A) is m×k, op(B) is k×n, C is m×n
 // with row stride ldc. A is stored m×k with row stride lda (k×m when
 // transA), B k×n with row stride ldb (n×k when transB). beta == 0 ignores
-// C's old contents. The first depth slab adds round(beta·C) to its
-// round(alpha·sum), later slabs add to C as laGemm does, so beta == 1 gives
+// C's old contents. The first depth slab gives fma(beta, C, round(alpha·sum)),
+// later slabs add to C as laGemm does, so beta == 1 gives
 // laGemm's bits. It panics on inconsistent sizes (a programmer error), like
 // tensor.Sgemm, and runs on parallel.Workers() goroutines. C must not overlap A or B.
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
@@ -217,17 +215,13 @@ func (g *laGemmJob) macroTile(pa, pb, tile []float64, ic, mcb, jc, ncb, kcb int,
 				continue
 			}
 			// Edge tile: the kernel writes the slab sums (alpha 1 is
-			// exact), then C = alpha·sum + beta·C rounds as the kernel would.
+			// exact), then C is finished as the kernel would.
 			g.micro.Kernel(kcb, ap, bp, tile, nr, 1, 0)
 			for i := 0; i < rows; i++ {
 				ci := g.c[cOff+i*ldc : cOff+i*ldc+cols]
 				ti := tile[i*nr : i*nr+cols]
 				for j := range ci {
-					v := float64(g.alpha * ti[j])
-					if beta != 0 {
-						v += float64(beta * ci[j])
-					}
-					ci[j] = v
+					ci[j] = simd.DgemmFinish(g.alpha*ti[j], beta, ci[j])
 				}
 			}
 		}

@@ -21,9 +21,9 @@ func Ddot(x, y []float64) float64 {
 }
 
 // DdotRows sets y[i] = Ddot(a[i*lda:i*lda+len(x)], x) for i < len(y), with
-// the same bits; the AVX-512 kernel takes four rows at a time, loading x
-// once for them and keeping eight independent sums in flight, and adds the
-// tails and the lanes itself (for rows of a few hundred values those
+// the same bits; the AVX-512 kernel takes four rows at a time (AVX2 two),
+// loading x once for them and keeping eight independent sums in flight, and
+// adds the tails and the lanes itself (for rows of a few hundred values those
 // scalar steps cost as much as the blocks). It panics if
 // a is too short or lda < len(x).
 func DdotRows(a []float64, lda int, x, y []float64) {

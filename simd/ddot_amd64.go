@@ -38,15 +38,28 @@ func ddotBlocks4(a []float64, lda int, x []float64, s *[4][ddotLanes]float64) {
 }
 
 // ddotRows4 sets out[r] = Ddot(a[r*lda:r*lda+n], x[:n]) for r < 4 in one
-// call when the AVX-512 kernel is available (then it reports true).
+// call when a vector kernel is available (then it reports true); AVX2 takes
+// two rows a call.
 func ddotRows4(a []float64, lda int, x []float64, out *[4]float64) bool {
-	if ddotLevel != AVX512 || len(x) == 0 {
+	if len(x) == 0 {
 		return false
 	}
-	_ = a[3*lda+len(x)-1]
-	ddotRows4AVX512(&a[0], lda, &x[0], len(x), out)
+	switch ddotLevel {
+	case AVX512:
+		_ = a[3*lda+len(x)-1]
+		ddotRows4AVX512(&a[0], lda, &x[0], len(x), out)
+	case AVX2:
+		_ = a[3*lda+len(x)-1]
+		ddotRows2AVX2(&a[0], lda, &x[0], len(x), (*[2]float64)(out[:2]))
+		ddotRows2AVX2(&a[2*lda], lda, &x[0], len(x), (*[2]float64)(out[2:]))
+	default:
+		return false
+	}
 	return true
 }
+
+//go:noescape
+func ddotRows2AVX2(a *float64, lda int, x *float64, n int, out *[2]float64)
 
 //go:noescape
 func ddotRows4AVX512(a *float64, lda int, x *float64, n int, out *[4]float64)

@@ -47,3 +47,15 @@
 	VMOVSD        X2, 8(DI)     \
 	VMOVSD        X4, 16(DI)    \
 	VMOVSD        X6, 24(DI)
+
+// DDOT_REDUCE_Y sums one row's four ymm accumulators A0-A3 (lanes 0-3, …,
+// 12-15) in Ddot's tree, l+8, l+4, l+2, l+1, into XA0's low lane; clobbers
+// X13.
+#define DDOT_REDUCE_Y(A0, A1, A2, A3, XA0) \
+	VADDPD       A2, A0, A0    \
+	VADDPD       A3, A1, A1    \
+	VADDPD       A1, A0, A0    \
+	VEXTRACTF128 $1, A0, X13   \
+	VADDPD       X13, XA0, XA0 \
+	VUNPCKHPD    XA0, XA0, X13 \
+	VADDSD       X13, XA0, XA0

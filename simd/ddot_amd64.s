@@ -215,3 +215,119 @@ rows4reduce:
 	DDOT_REDUCE4
 	VZEROUPPER
 	RET
+
+// ddotTail: 16 int64 all-ones, then 16 zeros. The 16 at byte offset
+// 8·(16−t) set lanes 0..t−1 of a 16-element tail block; group g (lanes
+// 4g..4g+3) is the ymm 32·g bytes further.
+DATA ddotTail<>+0(SB)/8, $-1
+DATA ddotTail<>+8(SB)/8, $-1
+DATA ddotTail<>+16(SB)/8, $-1
+DATA ddotTail<>+24(SB)/8, $-1
+DATA ddotTail<>+32(SB)/8, $-1
+DATA ddotTail<>+40(SB)/8, $-1
+DATA ddotTail<>+48(SB)/8, $-1
+DATA ddotTail<>+56(SB)/8, $-1
+DATA ddotTail<>+64(SB)/8, $-1
+DATA ddotTail<>+72(SB)/8, $-1
+DATA ddotTail<>+80(SB)/8, $-1
+DATA ddotTail<>+88(SB)/8, $-1
+DATA ddotTail<>+96(SB)/8, $-1
+DATA ddotTail<>+104(SB)/8, $-1
+DATA ddotTail<>+112(SB)/8, $-1
+DATA ddotTail<>+120(SB)/8, $-1
+DATA ddotTail<>+128(SB)/8, $0
+DATA ddotTail<>+136(SB)/8, $0
+DATA ddotTail<>+144(SB)/8, $0
+DATA ddotTail<>+152(SB)/8, $0
+DATA ddotTail<>+160(SB)/8, $0
+DATA ddotTail<>+168(SB)/8, $0
+DATA ddotTail<>+176(SB)/8, $0
+DATA ddotTail<>+184(SB)/8, $0
+DATA ddotTail<>+192(SB)/8, $0
+DATA ddotTail<>+200(SB)/8, $0
+DATA ddotTail<>+208(SB)/8, $0
+DATA ddotTail<>+216(SB)/8, $0
+DATA ddotTail<>+224(SB)/8, $0
+DATA ddotTail<>+232(SB)/8, $0
+DATA ddotTail<>+240(SB)/8, $0
+DATA ddotTail<>+248(SB)/8, $0
+GLOBL ddotTail<>(SB), RODATA|NOPTR, $256
+
+// DR2_GROUP adds one group of four lanes of both rows' products into ACC0
+// and ACC1: x·a for the x group in Y8, row 0 at A0, row 1 at A1.
+#define DR2_GROUP(A0, A1, ACC0, ACC1) \
+	VMULPD A0, Y8, Y11   \
+	VADDPD Y11, ACC0, ACC0 \
+	VMULPD A1, Y8, Y11   \
+	VADDPD Y11, ACC1, ACC1
+
+// DR2_MASKED is DR2_GROUP for group OFF/32 of the tail under the mask in
+// Y12: masked-off lanes load as zero and add +0·+0 = +0, no change to a
+// lane sum (never −0, being +0-started adds).
+#define DR2_MASKED(OFF, ACC0, ACC1)        \
+	VMOVDQU    OFF(AX), Y12              \
+	VMASKMOVPD OFF(DX), Y12, Y8          \
+	VMASKMOVPD OFF(SI), Y12, Y9          \
+	VMASKMOVPD OFF(SI)(R8*1), Y12, Y10   \
+	DR2_GROUP(Y9, Y10, ACC0, ACC1)
+
+// func ddotRows2AVX2(a *float64, lda int, x *float64, n int, out *[2]float64)
+// out[r] = Ddot(a[r·lda : r·lda+n], x) for r < 2, n ≥ 1, whole: the blocks
+// as ddotBlocksAVX2 for both rows (x loaded once), the last n mod 16 as one
+// masked block, then each row's lanes in Ddot's tree. Registers: SI a, R8
+// lda bytes, DX x, Y0-Y3 row 0's accumulators (lanes 0-3, …, 12-15), Y4-Y7
+// row 1's, Y8 x, Y11 products, Y12 the tail masks.
+TEXT ·ddotRows2AVX2(SB), NOSPLIT, $0-40
+	MOVQ   a+0(FP), SI
+	MOVQ   lda+8(FP), R8
+	SHLQ   $3, R8
+	MOVQ   x+16(FP), DX
+	MOVQ   n+24(FP), BX
+	MOVQ   out+32(FP), DI
+	MOVQ   BX, R11
+	SHRQ   $4, R11
+	ANDQ   $15, BX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ  R11, R11
+	JZ     rows2tail
+
+rows2loop:
+	VMOVUPD (DX), Y8
+	DR2_GROUP((SI), (SI)(R8*1), Y0, Y4)
+	VMOVUPD 32(DX), Y8
+	DR2_GROUP(32(SI), 32(SI)(R8*1), Y1, Y5)
+	VMOVUPD 64(DX), Y8
+	DR2_GROUP(64(SI), 64(SI)(R8*1), Y2, Y6)
+	VMOVUPD 96(DX), Y8
+	DR2_GROUP(96(SI), 96(SI)(R8*1), Y3, Y7)
+	ADDQ    $128, SI
+	ADDQ    $128, DX
+	DECQ    R11
+	JNZ     rows2loop
+
+rows2tail:
+	TESTQ BX, BX
+	JZ    rows2reduce
+	LEAQ  ddotTail<>(SB), AX
+	MOVQ  $16, CX
+	SUBQ  BX, CX
+	LEAQ  (AX)(CX*8), AX
+	DR2_MASKED(0, Y0, Y4)
+	DR2_MASKED(32, Y1, Y5)
+	DR2_MASKED(64, Y2, Y6)
+	DR2_MASKED(96, Y3, Y7)
+
+rows2reduce:
+	DDOT_REDUCE_Y(Y0, Y1, Y2, Y3, X0)
+	DDOT_REDUCE_Y(Y4, Y5, Y6, Y7, X4)
+	VMOVSD X0, (DI)
+	VMOVSD X4, 8(DI)
+	VZEROUPPER
+	RET

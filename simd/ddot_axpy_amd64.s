@@ -337,17 +337,6 @@ axpy4done:
 	SUBQ R10, CX            \
 	VMOVDQU (AX)(CX*4), Y12
 
-// DA_REDUCE sums the four accumulators A0-A3 (lanes 0-3, …, 12-15) in
-// Ddot's tree into XA0's low lane, using X13.
-#define DA_REDUCE(A0, A1, A2, A3, XA0) \
-	VADDPD       A2, A0, A0   \
-	VADDPD       A3, A1, A1   \
-	VADDPD       A1, A0, A0   \
-	VEXTRACTF128 $1, A0, X13  \
-	VADDPD       X13, XA0, XA0 \
-	VUNPCKHPD    XA0, XA0, X13 \
-	VADDSD       X13, XA0, XA0
-
 // func ddotAxpy2AVX2(a *float64, lda int, x, y *float64, s *[2]float64, n int, out *[2]float64)
 // DdotAxpy of rows a and a + lda into the same y in one pass, n ≥ 1.
 TEXT ·ddotAxpy2AVX2(SB), NOSPLIT, $0-56
@@ -423,8 +412,8 @@ da2part2:
 	DA2_MASKED(64, Y2, Y6)
 
 da2reduce:
-	DA_REDUCE(Y0, Y1, Y2, Y3, X0)
-	DA_REDUCE(Y4, Y5, Y6, Y7, X4)
+	DDOT_REDUCE_Y(Y0, Y1, Y2, Y3, X0)
+	DDOT_REDUCE_Y(Y4, Y5, Y6, Y7, X4)
 	VMOVSD X0, (DI)
 	VMOVSD X4, 8(DI)
 	VZEROUPPER

@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -114,4 +115,18 @@ func TestDdotRowsShortMatrixPanics(t *testing.T) {
 		}
 	}()
 	DdotRows(make([]float64, 10), 4, make([]float64, 4), make([]float64, 3))
+}
+
+// BenchmarkDdotRows times eight rows of typical panel lengths;
+// HARMONIC_SIMD=generic|avx2|avx512 picks the level.
+func BenchmarkDdotRows(b *testing.B) {
+	for _, n := range []int{100, 391, 1600} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			a, x, y := make([]float64, 8*n), make([]float64, n), make([]float64, 8)
+			b.SetBytes(int64(8 * 8 * n))
+			for i := 0; i < b.N; i++ {
+				DdotRows(a, n, x, y)
+			}
+		})
+	}
 }

@@ -59,3 +59,22 @@
 	VADDPD       X13, XA0, XA0 \
 	VUNPCKHPD    XA0, XA0, X13 \
 	VADDSD       X13, XA0, XA0
+
+// DDOT_ZERO_Y8 clears two rows' ymm accumulators, Y0-Y7.
+#define DDOT_ZERO_Y8 \
+	VXORPD Y0, Y0, Y0 \
+	VXORPD Y1, Y1, Y1 \
+	VXORPD Y2, Y2, Y2 \
+	VXORPD Y3, Y3, Y3 \
+	VXORPD Y4, Y4, Y4 \
+	VXORPD Y5, Y5, Y5 \
+	VXORPD Y6, Y6, Y6 \
+	VXORPD Y7, Y7, Y7
+
+// DDOT_REDUCE2 sums two rows' lanes (Y0-Y3, Y4-Y7) as DDOT_REDUCE_Y and
+// stores them at (DI) and 8(DI).
+#define DDOT_REDUCE2 \
+	DDOT_REDUCE_Y(Y0, Y1, Y2, Y3, X0) \
+	DDOT_REDUCE_Y(Y4, Y5, Y6, Y7, X4) \
+	VMOVSD X0, (DI)                   \
+	VMOVSD X4, 8(DI)

@@ -353,14 +353,7 @@ TEXT ·ddotAxpy2AVX2(SB), NOSPLIT, $0-56
 	MOVQ         R11, R10
 	SHRQ         $4, R11
 	ANDQ         $15, R10
-	VXORPD       Y0, Y0, Y0
-	VXORPD       Y1, Y1, Y1
-	VXORPD       Y2, Y2, Y2
-	VXORPD       Y3, Y3, Y3
-	VXORPD       Y4, Y4, Y4
-	VXORPD       Y5, Y5, Y5
-	VXORPD       Y6, Y6, Y6
-	VXORPD       Y7, Y7, Y7
+	DDOT_ZERO_Y8
 	TESTQ        R11, R11
 	JZ           da2tail
 
@@ -412,10 +405,7 @@ da2part2:
 	DA2_MASKED(64, Y2, Y6)
 
 da2reduce:
-	DDOT_REDUCE_Y(Y0, Y1, Y2, Y3, X0)
-	DDOT_REDUCE_Y(Y4, Y5, Y6, Y7, X4)
-	VMOVSD X0, (DI)
-	VMOVSD X4, 8(DI)
+	DDOT_REDUCE2
 	VZEROUPPER
 	RET
 

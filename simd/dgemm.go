@@ -87,7 +87,7 @@ func dgemmKernelGeneric(kc int, a, b, c []float64, ldc int, alpha, beta float64)
 	for i := range acc {
 		ci := c[i*ldc : i*ldc+nr : i*ldc+nr]
 		for j := range ci {
-			ci[j] = DgemmFinish(alpha*acc[i][j], beta, ci[j])
+			ci[j] = DgemmFinish(float64(alpha*acc[i][j]), beta, ci[j])
 		}
 	}
 }

@@ -221,7 +221,7 @@ func (g *laGemmJob) macroTile(pa, pb, tile []float64, ic, mcb, jc, ncb, kcb int,
 				ci := g.c[cOff+i*ldc : cOff+i*ldc+cols]
 				ti := tile[i*nr : i*nr+cols]
 				for j := range ci {
-					ci[j] = simd.DgemmFinish(g.alpha*ti[j], beta, ci[j])
+					ci[j] = simd.DgemmFinish(float64(g.alpha*ti[j]), beta, ci[j])
 				}
 			}
 		}

@@ -1,9 +1,6 @@
 package simd
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // DgemmMicro is a float64 GEMM micro-kernel: it computes one MR×NR tile
 //
@@ -19,8 +16,12 @@ import (
 //
 //	s = math.FMA(a, b, s)
 //
-// does. Every kernel therefore gives the same bits as the generic one, on
-// any CPU. Fused multiply-adds rather than separate multiplies and adds:
+// does (DgemmMadd, DgemmFinish). Every kernel therefore gives the same bits
+// as the generic one, on any CPU with a fused multiply-add instruction. On
+// the others (386, wasm, amd64 before FMA) math.FMA runs in software, some
+// 35 times slower, so there the generic kernel multiplies and adds
+// separately, and its bits can differ from the other machines' in the last
+// place. Fused multiply-adds rather than separate multiplies and adds:
 // on Xeons, whose FMA ports also execute the adds, an unfused kernel can
 // reach only half the peak, and on Zen 3 the unfused AVX2 kernel lost
 // 15–35% to the fused one whenever other tenants shared the core
@@ -63,9 +64,7 @@ func dgemmCheck(kc, mr, nr, aStep int, a, b, c []float64, ldc int) {
 	}
 }
 
-// dgemmKernelGeneric is the reference for every kernel: math.FMA rounds once,
-// in hardware where the CPU has the instruction, exactly in software where
-// it has not.
+// dgemmKernelGeneric is the reference for every kernel (DgemmMadd's steps).
 func dgemmKernelGeneric(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	const mr, nr = dgemmGenericMR, dgemmGenericNR
 	dgemmCheck(kc, mr, nr, mr, a, b, c, ldc)
@@ -76,12 +75,12 @@ func dgemmKernelGeneric(kc int, a, b, c []float64, ldc int, alpha, beta float64)
 		ap := a[p*mr : p*mr+mr : p*mr+mr]
 		bp := b[p*nr : p*nr+nr : p*nr+nr]
 		b0, b1 := bp[0], bp[1]
-		c00 = math.FMA(ap[0], b0, c00)
-		c01 = math.FMA(ap[0], b1, c01)
-		c10 = math.FMA(ap[1], b0, c10)
-		c11 = math.FMA(ap[1], b1, c11)
-		c20 = math.FMA(ap[2], b0, c20)
-		c21 = math.FMA(ap[2], b1, c21)
+		c00 = DgemmMadd(ap[0], b0, c00)
+		c01 = DgemmMadd(ap[0], b1, c01)
+		c10 = DgemmMadd(ap[1], b0, c10)
+		c11 = DgemmMadd(ap[1], b1, c11)
+		c20 = DgemmMadd(ap[2], b0, c20)
+		c21 = DgemmMadd(ap[2], b1, c21)
 	}
 	acc := [mr][nr]float64{{c00, c01}, {c10, c11}, {c20, c21}}
 	for i := range acc {
@@ -94,11 +93,11 @@ func dgemmKernelGeneric(kc int, a, b, c []float64, ldc int, alpha, beta float64)
 
 // DgemmFinish is a kernel's last step for one entry, given as = round(alpha·s):
 // as itself when beta is zero (c is not read: it may be NaN), else
-// fma(beta, c, as). Callers that finish edge tiles themselves use it to
-// round as the kernels do.
+// DgemmMadd(beta, c, as). Callers that finish edge tiles themselves use it
+// to round as the kernels do.
 func DgemmFinish(as, beta, c float64) float64 {
 	if beta == 0 {
 		return as
 	}
-	return math.FMA(beta, c, as)
+	return DgemmMadd(beta, c, as)
 }

@@ -10,7 +10,7 @@
 //
 // Every depth step is one fused multiply-add per accumulator
 // (VFMADD231PD), so each lane rounds exactly as the generic Go kernel's
-// math.FMA does and the results are bit-identical to it (see DgemmMicro).
+// DgemmMadd does and the results are bit-identical to it (see DgemmMicro).
 // 4×12 tiles and an unroll of 8 measured slower than 6×8.
 //
 // The AVX-512 kernels (gen512) keep the tile in zmm registers (eight doubles,

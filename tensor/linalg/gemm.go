@@ -14,9 +14,9 @@ import (
 //
 // Rounding is fixed, whatever the CPU, simd level or thread count: for each
 // entry, every laGemmKC-deep slab of the depth (from 0) sums its products
-// from +0 in depth order, one fused multiply-add per step, then C +=
-// round(alpha·slab). Every simd kernel (simd.DgemmMicro) computes exactly
-// that, the generic one with math.FMA.
+// from +0 in depth order, one fused multiply-add per step (simd.DgemmMadd),
+// then C += round(alpha·slab). Every simd kernel (simd.DgemmMicro) computes
+// exactly that.
 //
 // Structure (GotoBLAS/BLIS): columns of C in nc blocks, depth in kc slabs
 // (the B block packed into nr-wide micro-panels), rows in mc blocks (the A

@@ -11,9 +11,10 @@ import (
 
 // dgemmReference is C = alpha·op(A)·op(B) + beta·C as a triple loop in
 // Dgemm's documented rounding order: per entry, each 256-deep slab sums its
-// products from +0 in depth order, one fused multiply-add a step; the first
-// slab gives fma(beta, C, round(alpha·slab)) (C unread when beta is 0), the
-// others C += round(alpha·slab). k == 0 or alpha == 0 only scale C.
+// products from +0 in depth order, one simd.DgemmMadd (a fused multiply-add
+// where the CPU has one) a step; the first slab gives DgemmMadd(beta, C,
+// round(alpha·slab)) (C unread when beta is 0), the others C +=
+// round(alpha·slab). k == 0 or alpha == 0 only scale C.
 func dgemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
@@ -38,7 +39,7 @@ func dgemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda in
 					} else {
 						y = b[p*ldb+j]
 					}
-					s = math.FMA(x, y, s)
+					s = simd.DgemmMadd(x, y, s)
 				}
 				switch {
 				case k0 > 0 || beta == 1:
@@ -46,7 +47,7 @@ func dgemmReference(ta, tb bool, m, n, k int, alpha float64, a []float64, lda in
 				case beta == 0:
 					c[i*ldc+j] = float64(alpha * s)
 				default:
-					c[i*ldc+j] = math.FMA(beta, c[i*ldc+j], float64(alpha*s))
+					c[i*ldc+j] = simd.DgemmMadd(beta, c[i*ldc+j], float64(alpha*s))
 				}
 			}
 		}

@@ -78,3 +78,55 @@
 	DDOT_REDUCE_Y(Y4, Y5, Y6, Y7, X4) \
 	VMOVSD X0, (DI)                   \
 	VMOVSD X4, 8(DI)
+
+// ddotTail (a copy in each file that includes this header): 16 int64
+// all-ones, then 16 zeros. The 16 at byte offset 8·(16−t) set lanes 0..t−1
+// of a 16-element tail block; group g (lanes 4g..4g+3) is the ymm 32·g
+// bytes further.
+DATA ddotTail<>+0(SB)/8, $-1
+DATA ddotTail<>+8(SB)/8, $-1
+DATA ddotTail<>+16(SB)/8, $-1
+DATA ddotTail<>+24(SB)/8, $-1
+DATA ddotTail<>+32(SB)/8, $-1
+DATA ddotTail<>+40(SB)/8, $-1
+DATA ddotTail<>+48(SB)/8, $-1
+DATA ddotTail<>+56(SB)/8, $-1
+DATA ddotTail<>+64(SB)/8, $-1
+DATA ddotTail<>+72(SB)/8, $-1
+DATA ddotTail<>+80(SB)/8, $-1
+DATA ddotTail<>+88(SB)/8, $-1
+DATA ddotTail<>+96(SB)/8, $-1
+DATA ddotTail<>+104(SB)/8, $-1
+DATA ddotTail<>+112(SB)/8, $-1
+DATA ddotTail<>+120(SB)/8, $-1
+DATA ddotTail<>+128(SB)/8, $0
+DATA ddotTail<>+136(SB)/8, $0
+DATA ddotTail<>+144(SB)/8, $0
+DATA ddotTail<>+152(SB)/8, $0
+DATA ddotTail<>+160(SB)/8, $0
+DATA ddotTail<>+168(SB)/8, $0
+DATA ddotTail<>+176(SB)/8, $0
+DATA ddotTail<>+184(SB)/8, $0
+DATA ddotTail<>+192(SB)/8, $0
+DATA ddotTail<>+200(SB)/8, $0
+DATA ddotTail<>+208(SB)/8, $0
+DATA ddotTail<>+216(SB)/8, $0
+DATA ddotTail<>+224(SB)/8, $0
+DATA ddotTail<>+232(SB)/8, $0
+DATA ddotTail<>+240(SB)/8, $0
+DATA ddotTail<>+248(SB)/8, $0
+GLOBL ddotTail<>(SB), RODATA|NOPTR, $256
+
+// DDOT_TAIL_BASE points AX at the ddotTail entry whose first T (1..15, a
+// register) lanes are set; clobbers CX.
+#define DDOT_TAIL_BASE(T) \
+	LEAQ ddotTail<>(SB), AX \
+	MOVQ $16, CX            \
+	SUBQ T, CX              \
+	LEAQ (AX)(CX*8), AX
+
+// DDOT_TAIL_MASK_Y loads into M the mask of the first T (1..15) float64
+// lanes' first group of four; clobbers AX, CX.
+#define DDOT_TAIL_MASK_Y(T, M) \
+	DDOT_TAIL_BASE(T) \
+	VMOVDQU (AX), M

@@ -216,43 +216,6 @@ rows4reduce:
 	VZEROUPPER
 	RET
 
-// ddotTail: 16 int64 all-ones, then 16 zeros. The 16 at byte offset
-// 8·(16−t) set lanes 0..t−1 of a 16-element tail block; group g (lanes
-// 4g..4g+3) is the ymm 32·g bytes further.
-DATA ddotTail<>+0(SB)/8, $-1
-DATA ddotTail<>+8(SB)/8, $-1
-DATA ddotTail<>+16(SB)/8, $-1
-DATA ddotTail<>+24(SB)/8, $-1
-DATA ddotTail<>+32(SB)/8, $-1
-DATA ddotTail<>+40(SB)/8, $-1
-DATA ddotTail<>+48(SB)/8, $-1
-DATA ddotTail<>+56(SB)/8, $-1
-DATA ddotTail<>+64(SB)/8, $-1
-DATA ddotTail<>+72(SB)/8, $-1
-DATA ddotTail<>+80(SB)/8, $-1
-DATA ddotTail<>+88(SB)/8, $-1
-DATA ddotTail<>+96(SB)/8, $-1
-DATA ddotTail<>+104(SB)/8, $-1
-DATA ddotTail<>+112(SB)/8, $-1
-DATA ddotTail<>+120(SB)/8, $-1
-DATA ddotTail<>+128(SB)/8, $0
-DATA ddotTail<>+136(SB)/8, $0
-DATA ddotTail<>+144(SB)/8, $0
-DATA ddotTail<>+152(SB)/8, $0
-DATA ddotTail<>+160(SB)/8, $0
-DATA ddotTail<>+168(SB)/8, $0
-DATA ddotTail<>+176(SB)/8, $0
-DATA ddotTail<>+184(SB)/8, $0
-DATA ddotTail<>+192(SB)/8, $0
-DATA ddotTail<>+200(SB)/8, $0
-DATA ddotTail<>+208(SB)/8, $0
-DATA ddotTail<>+216(SB)/8, $0
-DATA ddotTail<>+224(SB)/8, $0
-DATA ddotTail<>+232(SB)/8, $0
-DATA ddotTail<>+240(SB)/8, $0
-DATA ddotTail<>+248(SB)/8, $0
-GLOBL ddotTail<>(SB), RODATA|NOPTR, $256
-
 // DR2_GROUP adds one group of four lanes of both rows' products into ACC0
 // and ACC1: x·a for the x group in Y8, row 0 at A0, row 1 at A1.
 #define DR2_GROUP(A0, A1, ACC0, ACC1) \
@@ -308,10 +271,7 @@ rows2loop:
 rows2tail:
 	TESTQ BX, BX
 	JZ    rows2reduce
-	LEAQ  ddotTail<>(SB), AX
-	MOVQ  $16, CX
-	SUBQ  BX, CX
-	LEAQ  (AX)(CX*8), AX
+	DDOT_TAIL_BASE(BX)
 	DR2_MASKED(0, Y0, Y4)
 	DR2_MASKED(32, Y1, Y5)
 	DR2_MASKED(64, Y2, Y6)

@@ -2,7 +2,6 @@
 
 #include "textflag.h"
 #include "ddot_amd64.h"
-#include "kernels_amd64.h"
 
 // DdotAxpy's kernels (declared in ddot_axpy_amd64.go): lane l of the
 // accumulators adds a[i]·x[i] for i ≡ l (mod 16), as ddotBlocks does, and
@@ -328,15 +327,6 @@ axpy4done:
 	DA2_ROW(Y10, Y15, ACC1)            \
 	VMASKMOVPD Y9, Y12, OFF(BX)
 
-// DA_TAIL_MASK loads into Y12 the mask of the first R10 (1..3) float64 lanes
-// (tailMask is 32-bit lanes: 2·R10 of them); clobbers AX, CX.
-#define DA_TAIL_MASK \
-	LEAQ tailMask<>(SB), AX \
-	MOVQ $8, CX             \
-	SUBQ R10, CX            \
-	SUBQ R10, CX            \
-	VMOVDQU (AX)(CX*4), Y12
-
 // func ddotAxpy2AVX2(a *float64, lda int, x, y *float64, s *[2]float64, n int, out *[2]float64)
 // DdotAxpy of rows a and a + lda into the same y in one pass, n ≥ 1.
 TEXT ·ddotAxpy2AVX2(SB), NOSPLIT, $0-56
@@ -382,26 +372,26 @@ da2tail:
 	DA2_FULL(64, Y2, Y6)
 	SUBQ  $12, R10
 	JZ    da2reduce
-	DA_TAIL_MASK
+	DDOT_TAIL_MASK_Y(R10, Y12)
 	DA2_MASKED(96, Y3, Y7)
 	JMP   da2reduce
 
 da2part0:
-	DA_TAIL_MASK
+	DDOT_TAIL_MASK_Y(R10, Y12)
 	DA2_MASKED(0, Y0, Y4)
 	JMP da2reduce
 
 da2part1:
 	SUBQ $4, R10
 	JZ   da2reduce
-	DA_TAIL_MASK
+	DDOT_TAIL_MASK_Y(R10, Y12)
 	DA2_MASKED(32, Y1, Y5)
 	JMP  da2reduce
 
 da2part2:
 	SUBQ $8, R10
 	JZ   da2reduce
-	DA_TAIL_MASK
+	DDOT_TAIL_MASK_Y(R10, Y12)
 	DA2_MASKED(64, Y2, Y6)
 
 da2reduce:
@@ -471,11 +461,7 @@ ax4loop:
 ax4tail:
 	TESTQ R10, R10
 	JZ    ax4done
-	LEAQ  tailMask<>(SB), AX
-	MOVQ  $8, CX
-	SUBQ  R10, CX
-	SUBQ  R10, CX
-	VMOVDQU (AX)(CX*4), Y11
+	DDOT_TAIL_MASK_Y(R10, Y11)
 	VMASKMOVPD (BX), Y11, Y0
 	AXPY4_MASKED
 	VMASKMOVPD Y0, Y11, (BX)
